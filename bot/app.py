@@ -1,0 +1,96 @@
+"""Building and running the Telegram Application."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot import texts
+from bot.context import attach_runtime
+from bot.handlers import register_handlers
+from bot.runtime import Clock, Runtime, system_clock
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+# Telegram allows ~30 messages/s overall and ~1/s per chat; retry a 429 a few times.
+RATE_LIMIT_RETRIES = 5
+POLL_TIMEOUT_S = 10
+
+
+def build_application(runtime: Runtime) -> AnyApplication:
+    """The Application for `runtime.settings`: base URL, rate limiter, handlers."""
+    settings = runtime.settings
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required to build the bot")
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_base_url)
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(False)
+        .build()
+    )
+    attach_runtime(application, runtime)
+    register_handlers(application)
+    return application
+
+
+async def set_command_menu(application: AnyApplication) -> None:
+    """Publish the command list shown in Telegram's menu."""
+    await application.bot.set_my_commands(
+        [BotCommand(name, description) for name, description in texts.COMMANDS]
+    )
+
+
+class BotRunner:
+    """Starts and stops the bot (polling) in the current event loop; used by the CLI and tests."""
+
+    def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
+        self.settings = settings
+        self.runtime = Runtime.create(settings, clock)
+        self.application = build_application(self.runtime)
+
+    async def start(self) -> None:
+        app = self.application
+        await app.initialize()
+        await set_command_menu(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0.0,
+            timeout=POLL_TIMEOUT_S,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+        log.info("bot is polling as @%s", app.bot.username)
+
+    async def stop(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        await self.runtime.close()
+
+    async def run_until_signalled(self) -> None:
+        """Run until SIGINT or SIGTERM, then shut down cleanly."""
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            log.info("shutting down")
+            await self.stop()

@@ -1,0 +1,113 @@
+"""The `achilles-coach` command: run, migrate, simulate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+from pydantic import ValidationError
+
+from bot import texts
+from bot.settings import Settings
+
+log = logging.getLogger("achilles_coach")
+
+EXIT_CONFIG = 2
+
+
+def _version() -> str:
+    try:
+        return version("achilles-coach")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+def _load_settings() -> Settings | None:
+    """Read the settings; on a bad value print what is wrong (never the value) and return None."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        fields = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+        if "telegram_bot_token" in fields:
+            print("TELEGRAM_BOT_TOKEN is malformed.\n", file=sys.stderr)
+            print(texts.BOTFATHER_GUIDANCE, file=sys.stderr)
+        for err in exc.errors():
+            if err["loc"] and err["loc"][0] != "telegram_bot_token":
+                name = str(err["loc"][0]).upper()
+                print(f"Configuration error in {name}: {err['msg']}", file=sys.stderr)
+        return None
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    # httpx logs every request URL, and those URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _migrate(settings: Settings) -> None:
+    from storage.migrate import upgrade_to_head
+
+    upgrade_to_head(settings.database_url)
+
+
+def cmd_migrate() -> int:
+    settings = _load_settings()
+    if settings is None:
+        return EXIT_CONFIG
+    _configure_logging(settings.log_level)
+    _migrate(settings)
+    log.info("database is up to date")
+    return 0
+
+
+def cmd_run() -> int:
+    settings = _load_settings()
+    if settings is None:
+        return EXIT_CONFIG
+    if settings.telegram_bot_token is None:
+        print("TELEGRAM_BOT_TOKEN is not set.\n", file=sys.stderr)
+        print(texts.BOTFATHER_GUIDANCE, file=sys.stderr)
+        return EXIT_CONFIG
+    _configure_logging(settings.log_level)
+    _migrate(settings)
+
+    from bot.app import BotRunner
+
+    asyncio.run(BotRunner(settings).run_until_signalled())
+    return 0
+
+
+def cmd_simulate(argv: list[str]) -> int:
+    from rehab.simulator import main as simulate_main
+
+    return simulate_main(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(
+        prog="achilles-coach", description="Achilles Coach: a Telegram rehab coach."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="apply pending migrations, then run the bot (long polling)")
+    sub.add_parser("migrate", help="apply pending database migrations")
+    sub.add_parser("simulate", help="what-if: run the engine on a scripted persona", add_help=False)
+    if args and args[0] == "simulate":
+        return cmd_simulate(args[1:])
+    parsed = parser.parse_args(args)
+    if parsed.command == "run":
+        return cmd_run()
+    return cmd_migrate()
+
+
+def entry_point() -> None:
+    """Console-script wrapper: exit with `main`'s status."""
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""The bot's wiring: settings, database, clock. One object, made at start-up, shared by handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.settings import Settings
+from storage.db import make_engine, make_session_factory
+from storage.uow import UnitOfWork
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The current time, tz-aware UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    """What every handler and job needs: build it with `Runtime.create(settings)`."""
+
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    clock: Clock = system_clock
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:
+        engine = make_engine(settings.database_url)
+        return cls(settings, engine, make_session_factory(engine), clock)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Application services: what handlers and jobs call. They own transactions, not Telegram."""

@@ -1,0 +1,71 @@
+"""Configuration: one validated pydantic-settings class, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Annotated
+
+from pydantic import AnyHttpUrl, BeforeValidator, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/achilles-coach.db"
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+
+
+def _blank_to_none(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything the bot needs from its environment. Secrets are never given defaults."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: Annotated[SecretStr | None, BeforeValidator(_blank_to_none)] = None
+    telegram_api_base_url: AnyHttpUrl = Field(default=AnyHttpUrl(DEFAULT_API_BASE_URL))
+    database_url: str = DEFAULT_DATABASE_URL
+    log_level: str = "INFO"
+    reminder_grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
+    nudge_after_minutes: int = Field(default=120, ge=5, le=24 * 60)
+    snooze_minutes: int = Field(default=30, ge=5, le=240)
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError("does not look like a bot token (expected 123456:ABC-DEF...)")
+        return SecretStr(value.get_secret_value().strip()) if value is not None else None
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in logging.getLevelNamesMapping():
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use a sqlite+aiosqlite:// or postgresql+asyncpg:// URL")
+        return value
+
+    @property
+    def api_base_url(self) -> str:
+        """The Bot API base URL the way python-telegram-bot wants it (token appended)."""
+        return str(self.telegram_api_base_url)
+
+    @property
+    def api_file_base_url(self) -> str:
+        """The file download base URL matching `api_base_url`."""
+        base = self.api_base_url
+        if base.endswith("/bot"):
+            return base[: -len("/bot")] + "/file/bot"
+        return base.rstrip("/") + "/file/bot"

@@ -1,0 +1,214 @@
+"""ORM models. Every row about a person hangs off `users` with ON DELETE CASCADE."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.db import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+USER_FK = "users.id"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012
+
+
+def _user_fk() -> Any:
+    return ForeignKey(USER_FK, ondelete="CASCADE")
+
+
+class User(Base):
+    """A Telegram user who has talked to the bot."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    first_name: Mapped[str] = mapped_column(String(128), default="")
+    language: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Profile(Base):
+    """Onboarding answers, equipment and the person's chosen schedule."""
+
+    __tablename__ = "profiles"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, _user_fk(), primary_key=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    session_times: Mapped[list[str]] = mapped_column(JSON, default=list)
+    weekly_days: Mapped[list[int]] = mapped_column(JSON, default=list)
+    weekly_time: Mapped[str | None] = mapped_column(String(5))
+    checkin_time: Mapped[str | None] = mapped_column(String(5))
+    weekly_summary: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime]
+
+
+class Programme(Base):
+    """The rehab engine's state for one person, kept as JSON."""
+
+    __tablename__ = "programmes"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, _user_fk(), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Flow(Base):
+    """Where a person is in a multi-step conversation; survives restarts."""
+
+    __tablename__ = "flows"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, _user_fk(), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime]
+
+
+class TrainingSession(Base):
+    """One exercise session, planned from the engine's prescription."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, _user_fk(), index=True)
+    local_date: Mapped[date] = mapped_column(Date)
+    slot: Mapped[str] = mapped_column(String(16), default="")
+    stage: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="in_progress")
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    exercise_index: Mapped[int] = mapped_column(Integer, default=0)
+    set_no: Mapped[int] = mapped_column(Integer, default=1)
+    step: Mapped[str] = mapped_column(String(16), default="card")
+    pain_after: Mapped[int | None] = mapped_column(Integer)
+    efforts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class SetLog(Base):
+    """One completed set and the pain reported for it."""
+
+    __tablename__ = "set_logs"
+    __table_args__ = (UniqueConstraint("session_id", "exercise_index", "set_no"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger, _user_fk(), index=True)
+    exercise_index: Mapped[int] = mapped_column(Integer)
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    set_no: Mapped[int] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    hold_s: Mapped[int | None] = mapped_column(Integer)
+    load_kg: Mapped[float] = mapped_column(Float, default=0.0)
+    pain_during: Mapped[int | None] = mapped_column(Integer)
+    completed: Mapped[bool] = mapped_column(Boolean, default=True)
+    logged_at: Mapped[datetime]
+
+
+class MorningCheckin(Base):
+    """The next-morning pain answer; one per person per local date."""
+
+    __tablename__ = "morning_checkins"
+    __table_args__ = (UniqueConstraint("user_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, _user_fk())
+    local_date: Mapped[date] = mapped_column(Date)
+    pain: Mapped[int] = mapped_column(Integer)
+    stiffness_minutes: Mapped[int | None] = mapped_column(Integer)
+    answered_at: Mapped[datetime]
+
+
+class Decision(Base):
+    """A decision of the engine, with the reason the person was given."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, _user_fk(), index=True)
+    local_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    stage_from: Mapped[int | None] = mapped_column(Integer)
+    stage_to: Mapped[int | None] = mapped_column(Integer)
+    made_at: Mapped[datetime]
+
+
+class RedFlagAnswer(Base):
+    """An answer to a red-flag question, from the checklist or a free-text confirmation."""
+
+    __tablename__ = "red_flag_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, _user_fk(), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    answer: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(16), default="checklist")
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime]
+
+
+class GateTest(Base):
+    """A gate test the person took, its answers and whether it passed."""
+
+    __tablename__ = "gate_tests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, _user_fk(), index=True)
+    stage: Mapped[int] = mapped_column(Integer)
+    test: Mapped[str] = mapped_column(String(32))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    local_date: Mapped[date] = mapped_column(Date)
+    taken_at: Mapped[datetime]
+
+
+class SentLog(Base):
+    """Exactly-once ledger of reminders and check-ins (sent, missed or skipped)."""
+
+    __tablename__ = "sent_log"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "local_date", "slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, _user_fk())
+    kind: Mapped[str] = mapped_column(String(16))
+    local_date: Mapped[date] = mapped_column(Date)
+    slot: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="sent")
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]

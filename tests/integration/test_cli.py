@@ -1,0 +1,65 @@
+"""The command line, run as a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_TOKEN
+
+pytestmark = pytest.mark.integration
+
+
+def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    clean.pop("DATABASE_URL", None)
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_run_without_token_explains_botfather(tmp_path: Path) -> None:
+    result = _run(["run"], tmp_path)
+    assert result.returncode == 2
+    assert "@BotFather" in result.stderr
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_run_with_malformed_token_never_echoes_it(tmp_path: Path) -> None:
+    result = _run(["run"], tmp_path, TELEGRAM_BOT_TOKEN="not-a-token-secret-value")
+    assert result.returncode == 2
+    assert "malformed" in result.stderr
+    assert "not-a-token-secret-value" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_token_from_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=oops\n")
+    result = _run(["run"], tmp_path)
+    assert result.returncode == 2
+    assert "malformed" in result.stderr
+
+
+def test_migrate_creates_sqlite_database(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'sub' / 'db.sqlite'}"
+    result = _run(["migrate"], tmp_path, DATABASE_URL=url, TELEGRAM_BOT_TOKEN=TEST_TOKEN)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "sub" / "db.sqlite").exists()
+
+
+def test_version(tmp_path: Path) -> None:
+    result = _run(["--version"], tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("achilles-coach ")

@@ -1,0 +1,54 @@
+"""Configuration is validated and secrets never leak into reprs."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from bot.settings import DEFAULT_DATABASE_URL, Settings
+from tests.conftest import TEST_TOKEN
+
+pytestmark = pytest.mark.unit
+
+
+def test_defaults_need_no_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.telegram_bot_token is None
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.api_base_url == "https://api.telegram.org/bot"
+
+
+def test_reads_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TEST_TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.telegram_bot_token is not None
+    assert settings.telegram_bot_token.get_secret_value() == TEST_TOKEN
+    assert settings.api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.api_file_base_url == "http://127.0.0.1:8081/file/bot"
+    assert settings.log_level == "DEBUG"
+    assert TEST_TOKEN not in repr(settings)
+
+
+@pytest.mark.parametrize("token", ["abc", "123:short", "12345678:has spaces in it xxxxxxxxxxxxxxxx"])
+def test_malformed_token_rejected(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+    with pytest.raises(ValidationError, match="bot token"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_unsupported_database_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://localhost/db")
+    with pytest.raises(ValidationError, match="sqlite"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_dotenv_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    env = tmp_path / ".env"
+    env.write_text(f"TELEGRAM_BOT_TOKEN={TEST_TOKEN}\nLOG_LEVEL=WARNING\n")
+    settings = Settings(_env_file=env)  # type: ignore[call-arg]
+    assert settings.telegram_bot_token is not None
+    assert settings.log_level == "WARNING"
