@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
+from scheduler.interface import NoScheduler, ReminderScheduler
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 
@@ -29,12 +30,17 @@ class Runtime:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     clock: Clock = system_clock
+    scheduler: ReminderScheduler = field(default_factory=NoScheduler)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:
         engine = make_engine(settings.database_url)
         return cls(settings, engine, make_session_factory(engine), clock)
+
+    async def reschedule(self, user_id: int) -> None:
+        """Bring the user's reminder jobs in line with the database."""
+        await self.scheduler.schedule_user(user_id)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

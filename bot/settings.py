@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     reminder_grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
     nudge_after_minutes: int = Field(default=120, ge=5, le=24 * 60)
     snooze_minutes: int = Field(default=30, ge=5, le=240)
+    # Multiplies every in-session hold/rest timer. 1.0 in real use; tests and demos shrink it.
+    timer_scale: float = Field(default=1.0, gt=0, le=1)
 
     @field_validator("telegram_bot_token")
     @classmethod

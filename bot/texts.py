@@ -55,3 +55,12 @@ ERROR_GENERIC = (
     "Sorry, something went wrong on my side. What you confirmed is saved. "
     "Please try again in a moment."
 )
+
+BUTTON_EXPIRED = "That button has expired. Here is where you are now:"
+ALREADY_NOTED = "Already noted ✓"
+NOTHING_PENDING = "Nothing is waiting for an answer right now. /today shows your next session."
+UNEXPECTED_TEXT = (
+    "I didn't catch that. Use the buttons above, or /today for your session and /help for "
+    "everything I can do."
+)
+UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."

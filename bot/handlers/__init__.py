@@ -4,14 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CommandHandler
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from bot.handlers import common, errors
+from bot import flows
+from bot.handlers import common, errors, messages
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Register all handlers. Order matters: PTB runs the first matching handler per group."""
-    # Commands first: a command always wins over whatever flow the user is in.
+    """Register all handlers. Order matters: PTB runs the first matching handler in a group."""
+    # 1. Commands first: a command always works, whatever flow the user is in.
     application.add_handler(CommandHandler("start", common.start))
     application.add_handler(CommandHandler("help", common.help_command))
+
+    # 2. Buttons, by anchored prefix. Each handler checks the data against the user's own state.
+    application.add_handler(CallbackQueryHandler(flows.on_flow_button, pattern=r"^f:"))
+
+    # 3. Free text goes to the current flow (or the red-flag screen); anything else gets a hint.
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, messages.on_text))
+    application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command))
+
+    # 4. Last: whatever is left (unknown buttons, stickers, …) still gets an answer.
+    application.add_handler(CallbackQueryHandler(messages.on_unknown_callback))
+    application.add_handler(MessageHandler(filters.ALL, messages.on_other_message))
     application.add_error_handler(errors.on_error)

@@ -1,0 +1,48 @@
+"""Callback data: a short prefix protocol, `prefix:arg:arg`, always within Telegram's 64 bytes.
+
+Prefixes in use (each matched by an anchored pattern in bot/handlers/__init__.py):
+  f:<version>:<payload>        a step of the user's current flow (onboarding, session, test, …)
+  mc:<yyyymmdd>:<pain>         morning check-in answer
+  rem:<yyyymmdd>:<slot>:<act>  reminder buttons (start, snooze, skip)
+"""
+
+from __future__ import annotations
+
+MAX_CALLBACK_BYTES = 64
+SEPARATOR = ":"
+
+
+class CallbackDataError(ValueError):
+    """Raised when callback data cannot be built or parsed."""
+
+
+def pack(*parts: str | int) -> str:
+    """Join parts into callback data; refuses separators inside parts and data over 64 bytes."""
+    texts = [str(p) for p in parts]
+    if any(SEPARATOR in t for t in texts[:-1]):
+        raise CallbackDataError(f"separator inside callback part: {texts!r}")
+    data = SEPARATOR.join(texts)
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise CallbackDataError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+def unpack(data: str | None, prefix: str, count: int) -> list[str]:
+    """Split `data` that must start with `prefix` into exactly `count` arguments after it.
+
+    The last argument may itself contain separators. Raises CallbackDataError otherwise.
+    """
+    if not data:
+        raise CallbackDataError("empty callback data")
+    head, _, rest = data.partition(SEPARATOR)
+    if head != prefix:
+        raise CallbackDataError(f"unexpected prefix in {data!r}")
+    args = rest.split(SEPARATOR, count - 1) if count > 0 else []
+    if len(args) != count or any(a == "" for a in args[:-1]):
+        raise CallbackDataError(f"malformed callback data {data!r}")
+    return args
+
+
+def flow_data(version: int, payload: str) -> str:
+    """Callback data for a button of the current flow step."""
+    return pack("f", version, payload)

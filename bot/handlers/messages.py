@@ -1,0 +1,43 @@
+"""Free text: offered to the current flow first, then checked for red-flag words, else a hint."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import flows, texts
+
+# Set by the safety feature: called with text no flow took; returns True if it reacted.
+RedFlagScreen = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[bool]]
+_red_flag_screens: list[RedFlagScreen] = []
+
+
+def add_red_flag_screen(screen: RedFlagScreen) -> None:
+    _red_flag_screens.append(screen)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Route a text message; the user always gets an answer."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    text = message.text
+    for screen in _red_flag_screens:
+        if await screen(update, context, text):
+            return
+    if await flows.on_flow_text(update, context, text):
+        return
+    await message.reply_text(texts.UNEXPECTED_TEXT)
+
+
+async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice…: a friendly pointer instead of silence."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(texts.UNEXPECTED_TEXT)
+
+
+async def on_unknown_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button whose data matches no known prefix (forged or from an old version)."""
+    await flows.expired(update, context)

@@ -1,0 +1,49 @@
+"""End-to-end fixtures: the real bot, polling the Bot API stand-in over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import BotRunner
+from storage.migrate import upgrade_to_head
+from tests.conftest import make_settings
+from tests.databases import sqlite_url
+from tests.fakes import FakeClock
+from tests.standin.fixtures import standin  # noqa: F401  (fixture)
+from tests.standin.server import FakeBotApi
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def e2e_database_url(tmp_path: Path) -> str:
+    url = sqlite_url(tmp_path)
+    await asyncio.to_thread(upgrade_to_head, url)
+    return url
+
+
+@pytest.fixture
+async def bot(
+    standin: FakeBotApi,  # noqa: F811
+    e2e_database_url: str,
+    clock: FakeClock,
+) -> AsyncIterator[BotRunner]:
+    """The bot running in-process (same event loop), polling the stand-in."""
+    settings = make_settings(e2e_database_url, standin.base_url).model_copy(
+        update={"timer_scale": 0.01}
+    )
+    runner = BotRunner(settings, clock=clock)
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
