@@ -32,7 +32,9 @@ def test_reads_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert TEST_TOKEN not in repr(settings)
 
 
-@pytest.mark.parametrize("token", ["abc", "123:short", "12345678:has spaces in it xxxxxxxxxxxxxxxx"])
+@pytest.mark.parametrize(
+    "token", ["abc", "123:short", "12345678:has spaces in it xxxxxxxxxxxxxxxx"]
+)
 def test_malformed_token_rejected(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
     with pytest.raises(ValidationError, match="bot token"):
