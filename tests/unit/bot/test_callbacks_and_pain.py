@@ -12,8 +12,11 @@ pytestmark = pytest.mark.unit
 
 
 def test_pack_and_unpack_round_trip() -> None:
-    data = pack("rem", "20261201", "07:30", "start")
-    assert data == "rem:20261201:07:30:start"
+    data = pack("rem", "20261201", "0730", "start")
+    assert data == "rem:20261201:0730:start"
+    assert unpack(data, "rem", 3) == ["20261201", "0730", "start"]
+    with pytest.raises(CallbackDataError):
+        pack("rem", "20261201", "07:30", "start")  # only the last part may hold a separator
     assert unpack(flow_data(12, "side:left"), "f", 2) == ["12", "side:left"]
 
 
