@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,6 +69,12 @@ class UserRepository(_Repository):
         user.active = True
         user.updated_at = now
         return user, False
+
+    async def set_active(self, user_id: int, active: bool, now: datetime) -> None:
+        """Mark the user (in)active: inactive users blocked the bot and get no reminders."""
+        await self.session.execute(
+            update(User).where(User.id == user_id).values(active=active, updated_at=now)
+        )
 
     async def active_ids(self) -> Sequence[int]:
         rows = await self.session.scalars(select(User.id).where(User.active.is_(True)))
@@ -269,3 +275,44 @@ class SentLogRepository(_Repository):
         if kind is not None:
             stmt = stmt.where(SentLog.kind == kind)
         return int((await self.session.scalar(stmt)) or 0)
+
+    async def move_status(
+        self,
+        user_id: int,
+        kind: str,
+        local_date: date,
+        slot: str,
+        to_status: str,
+        from_status: str | None = None,
+    ) -> bool:
+        """Set a row's status (only if it is `from_status`, when given); True if a row changed.
+
+        The conditional update is atomic, so two processes cannot both move a row."""
+        stmt = (
+            update(SentLog)
+            .where(
+                SentLog.user_id == user_id,
+                SentLog.kind == kind,
+                SentLog.local_date == local_date,
+                SentLog.slot == slot,
+            )
+            .values(status=to_status)
+        )
+        if from_status is not None:
+            stmt = stmt.where(SentLog.status == from_status)
+        result = await self.session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def latest(self, user_id: int, kind: str, slot: str | None = None) -> SentLog | None:
+        """The newest row of `kind` (and `slot`) for the user."""
+        stmt = select(SentLog).where(SentLog.user_id == user_id, SentLog.kind == kind)
+        if slot is not None:
+            stmt = stmt.where(SentLog.slot == slot)
+        return (await self.session.scalars(stmt.order_by(SentLog.id.desc()).limit(1))).first()
+
+    async def since(self, user_id: int, first: date, kind: str | None = None) -> Sequence[SentLog]:
+        """The user's rows from local date `first` on (optionally of one kind), oldest first."""
+        stmt = select(SentLog).where(SentLog.user_id == user_id, SentLog.local_date >= first)
+        if kind is not None:
+            stmt = stmt.where(SentLog.kind == kind)
+        return (await self.session.scalars(stmt.order_by(SentLog.id))).all()
