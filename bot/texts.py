@@ -64,3 +64,56 @@ UNEXPECTED_TEXT = (
     "everything I can do."
 )
 UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
+
+
+# --- reminders and check-ins (scheduler) ---
+
+REMINDER_START = "▶️ Start"
+REMINDER_SNOOZE = "⏰ Snooze 30 min"
+REMINDER_SKIP = "Skip today"
+REMINDER_ON_TIME = "⏰ Time for your Achilles session."
+REMINDER_LATE = "⏰ Sorry this comes late, I was offline for a bit. Your session is still on."
+REMINDER_SNOOZED_AGAIN = "⏰ Here is the reminder you snoozed."
+REMINDER_NUDGE = (
+    "Just a gentle nudge: today's session is still waiting for you. "
+    "A short one is better than none, and skipping is fine too."
+)
+REMINDER_TODAY = "<b>Today:</b> {dose}"
+REMINDER_SNOOZE_OK = "OK, I'll remind you once more in {minutes} minutes."
+REMINDER_ALREADY_SNOOZED = "Already snoozed: one more reminder is on its way."
+REMINDER_SKIP_OK = "Noted: today's session is skipped. Rest up, see you next time."
+REMINDER_STALE = "That reminder is no longer current. /today shows your session."
+REMINDER_PAUSED = "Your reminders are paused. /resume turns them back on."
+STAGE_LABEL = "Stage {stage}"
+CHECKIN_QUESTION = (
+    "Good morning! How did your Achilles feel in your first steps today?\n"
+    "0 = no pain, 10 = worst imaginable."
+)
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+CADENCE_CHANGED = "Your new stage comes with a new rhythm: I'll remind you {rhythm}."
+CADENCE_TWICE_DAILY = "twice a day, at {first} and {second}"
+CADENCE_ONCE_DAILY = "once a day, at {first}"
+CADENCE_THREE_WEEKLY = "three times a week, on {days} at {time}"
+CADENCE_WEEKLY = "once a week, on {days} at {time}"
+DAYS_DEFAULTED = (
+    "You haven't picked training days yet, so I'll train you on {days}. "
+    "You can change them any time in /settings."
+)
+
+
+def weekday_list(days: tuple[int, ...]) -> str:
+    names = [WEEKDAY_NAMES[d] for d in days if 0 <= d < len(WEEKDAY_NAMES)]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def cadence_rhythm(
+    cadence: str, session_times: tuple[str, ...], days: tuple[int, ...], at: str
+) -> str:
+    if cadence == "twice_daily" and len(session_times) >= 2:
+        return CADENCE_TWICE_DAILY.format(first=session_times[0], second=session_times[1])
+    if cadence in ("twice_daily", "once_daily") and session_times:
+        return CADENCE_ONCE_DAILY.format(first=session_times[0])
+    template = CADENCE_WEEKLY if cadence == "weekly" else CADENCE_THREE_WEEKLY
+    return template.format(days=weekday_list(days), time=at)
