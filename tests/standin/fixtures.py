@@ -1,0 +1,17 @@
+"""Pytest fixtures: `from tests.standin.fixtures import standin` in a conftest (or list this
+module in `pytest_plugins`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+
+from tests.standin.server import FakeBotApi
+
+
+@pytest_asyncio.fixture
+async def standin() -> AsyncIterator[FakeBotApi]:
+    """A running FakeBotApi on a random port of 127.0.0.1, stopped after the test."""
+    async with FakeBotApi() as api:
+        yield api
