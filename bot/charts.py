@@ -1,0 +1,272 @@
+"""The progress chart: a pure function from plain data to PNG bytes (matplotlib, Agg backend).
+
+Three pains over time (highest during each session, after it, next morning) on the left axis;
+the working load, or the hold time when nothing is lifted, on a second axis; stages as shaded
+bands; gate tests as markers along the top. Sized and lettered to be read on a phone.
+
+No pyplot: every chart is its own Figure on its own Agg canvas, so rendering in a worker
+thread is safe.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+WIDTH_IN = 11.0
+HEIGHT_IN = 7.5
+DPI = 100  # 1100 × 750 px
+TITLE_SIZE = 24
+LABEL_SIZE = 19
+TICK_SIZE = 16
+LEGEND_SIZE = 14
+BAND_LABEL_SIZE = 15
+
+TITLE = "Your Achilles progress"
+X_LABEL = "Date"
+PAIN_LABEL = "Pain (0–10)"
+LOAD_LABEL = "Working load (kg added)"
+HOLD_LABEL = "Hold time (s)"
+SERIES_DURING = "Highest pain during session"
+SERIES_AFTER = "Pain after session"
+SERIES_MORNING = "Morning pain"
+GATE_PASSED = "Gate test passed"
+GATE_FAILED = "Gate test not passed"
+
+PAIN_DURING_COLOUR = "#d62728"
+PAIN_AFTER_COLOUR = "#ff7f0e"
+MORNING_COLOUR = "#1f77b4"
+DOSE_COLOUR = "#2ca02c"
+STAGE_COLOURS = ("#e8f1fb", "#eaf7e6", "#fdf3e1", "#f4e9f7", "#eeeeee")
+
+
+@dataclass(frozen=True)
+class SessionPoint:
+    """One session: its highest pain during a set, pain after, and the dose it worked at."""
+
+    day: date
+    pain_during_max: int | None
+    pain_after: int | None
+    load_kg: float | None = None
+    hold_s: int | None = None
+
+
+@dataclass(frozen=True)
+class MorningPoint:
+    day: date
+    pain: int
+
+
+@dataclass(frozen=True)
+class StageBand:
+    """Stage `stage` from `start` up to, not including, `end`."""
+
+    stage: int
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class GateMark:
+    day: date
+    stage: int
+    passed: bool
+
+
+@dataclass(frozen=True)
+class ChartData:
+    sessions: Sequence[SessionPoint] = field(default_factory=tuple)
+    mornings: Sequence[MorningPoint] = field(default_factory=tuple)
+    stages: Sequence[StageBand] = field(default_factory=tuple)
+    gates: Sequence[GateMark] = field(default_factory=tuple)
+
+    def data_points(self) -> int:
+        """How many pain readings there are to draw."""
+        during = sum(1 for s in self.sessions if s.pain_during_max is not None)
+        after = sum(1 for s in self.sessions if s.pain_after is not None)
+        return during + after + len(self.mornings)
+
+    def uses_load(self) -> bool:
+        """True when weight was added: the second axis shows load, otherwise hold time."""
+        return any((s.load_kg or 0) > 0 for s in self.sessions)
+
+
+# Within a day: the morning check-in early, the session in the evening, gate tests at noon.
+MORNING_AT = time(8)
+SESSION_AT = time(17)
+GATE_AT = time(12)
+
+
+def _x(day: date, at: time = GATE_AT) -> float:
+    return float(mdates.date2num(datetime.combine(day, at)))
+
+
+def _xs(days: Sequence[date], at: time = GATE_AT) -> list[float]:
+    return [_x(d, at) for d in days]
+
+
+def _span(data: ChartData) -> tuple[date, date]:
+    days = [s.day for s in data.sessions] + [m.day for m in data.mornings]
+    days += [g.day for g in data.gates] + [b.start for b in data.stages]
+    if not days:
+        today = date(2000, 1, 1)
+        return today, today
+    return min(days), max(days)
+
+
+def _draw_stage_bands(ax: Axes, bands: Sequence[StageBand]) -> None:
+    for band in bands:
+        left = float(mdates.date2num(datetime.combine(band.start, time(0))))
+        right = float(mdates.date2num(datetime.combine(band.end, time(0))))
+        colour = STAGE_COLOURS[(band.stage - 1) % len(STAGE_COLOURS)]
+        ax.axvspan(left, right, color=colour, zorder=0, linewidth=0)
+        ax.text(
+            (left + right) / 2,
+            10.15,
+            f"Stage {band.stage}",
+            ha="center",
+            va="bottom",
+            fontsize=BAND_LABEL_SIZE,
+            color="#444444",
+            clip_on=True,
+        )
+
+
+def build_progress_figure(data: ChartData) -> Figure:
+    """The chart as a matplotlib Figure (inspect it in tests; `render_progress_chart` saves it)."""
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    dose_ax = ax.twinx()
+
+    first, last = _span(data)
+    left = float(mdates.date2num(datetime.combine(first, time(0))))
+    right = float(mdates.date2num(datetime.combine(last + timedelta(days=1), time(0))))
+    _draw_stage_bands(ax, data.stages)
+
+    during = [s for s in data.sessions if s.pain_during_max is not None]
+    after = [s for s in data.sessions if s.pain_after is not None]
+    ax.plot(
+        _xs([s.day for s in during], SESSION_AT),
+        [s.pain_during_max for s in during],
+        color=PAIN_DURING_COLOUR,
+        marker="o",
+        markersize=7,
+        linewidth=2.5,
+        label=SERIES_DURING,
+        zorder=3,
+    )
+    ax.plot(
+        _xs([s.day for s in after], SESSION_AT),
+        [s.pain_after for s in after],
+        color=PAIN_AFTER_COLOUR,
+        marker="s",
+        markersize=6,
+        linewidth=2,
+        linestyle="--",
+        label=SERIES_AFTER,
+        zorder=3,
+    )
+    ax.plot(
+        _xs([m.day for m in data.mornings], MORNING_AT),
+        [m.pain for m in data.mornings],
+        color=MORNING_COLOUR,
+        marker="D",
+        markersize=6,
+        linewidth=2.5,
+        label=SERIES_MORNING,
+        zorder=3,
+    )
+
+    passed = [g for g in data.gates if g.passed]
+    failed = [g for g in data.gates if not g.passed]
+    if passed:
+        ax.scatter(
+            _xs([g.day for g in passed]),
+            [9.6] * len(passed),
+            marker="*",
+            s=420,
+            color="#2e7d32",
+            edgecolors="black",
+            label=GATE_PASSED,
+            zorder=5,
+        )
+    if failed:
+        ax.scatter(
+            _xs([g.day for g in failed]),
+            [9.6] * len(failed),
+            marker="X",
+            s=260,
+            color="#c62828",
+            edgecolors="black",
+            label=GATE_FAILED,
+            zorder=5,
+        )
+    for gate in data.gates:
+        ax.axvline(_x(gate.day), color="#555555", linestyle=":", linewidth=1.5, zorder=2)
+
+    uses_load = data.uses_load()
+    dose_label = LOAD_LABEL if uses_load else HOLD_LABEL
+    dose_points = [
+        (s.day, s.load_kg if uses_load else s.hold_s)
+        for s in data.sessions
+        if (s.load_kg if uses_load else s.hold_s) is not None
+    ]
+    dose_ax.plot(
+        _xs([d for d, _ in dose_points], SESSION_AT),
+        [v for _, v in dose_points],
+        color=DOSE_COLOUR,
+        linewidth=3,
+        marker="|",
+        markersize=10,
+        alpha=0.8,
+        label=dose_label,
+        zorder=2,
+    )
+    top = max((float(v) for _, v in dose_points if v is not None), default=0.0)
+    dose_ax.set_ylim(0, top * 1.25 if top > 0 else 10)
+    dose_ax.set_ylabel(dose_label, fontsize=LABEL_SIZE, color=DOSE_COLOUR)
+    dose_ax.tick_params(axis="y", labelsize=TICK_SIZE, colors=DOSE_COLOUR)
+
+    ax.set_title(TITLE, fontsize=TITLE_SIZE, pad=14)
+    ax.set_xlabel(X_LABEL, fontsize=LABEL_SIZE)
+    ax.set_ylabel(PAIN_LABEL, fontsize=LABEL_SIZE)
+    ax.set_ylim(0, 10.9)
+    ax.set_yticks(range(0, 11, 2))
+    ax.set_xlim(left, right)
+    ax.tick_params(axis="both", labelsize=TICK_SIZE)
+    ax.grid(axis="y", alpha=0.3)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+
+    handles, labels = ax.get_legend_handles_labels()
+    dose_handles, dose_labels = dose_ax.get_legend_handles_labels()
+    fig.legend(
+        handles + dose_handles,
+        labels + dose_labels,
+        loc="outside lower center",
+        ncols=3,
+        fontsize=LEGEND_SIZE,
+        frameon=False,
+    )
+    return fig
+
+
+def render_progress_chart(data: ChartData) -> bytes:
+    """The chart as PNG bytes."""
+    fig = build_progress_figure(data)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
