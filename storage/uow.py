@@ -60,8 +60,11 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        # Closing discards anything not committed. An explicit rollback only on errors: it would
+        # expire loaded objects, which callers may still read after the block.
         try:
-            await self.session.rollback()
+            if exc_type is not None:
+                await self.session.rollback()
         finally:
             await self.session.close()
 

@@ -1,0 +1,71 @@
+"""The /start round trip over real HTTP, against the Bot API stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import texts
+from bot.app import BotRunner
+from storage.db import make_engine, make_session_factory
+from storage.uow import UnitOfWork
+from tests.standin.process import BotProcess
+from tests.standin.server import FakeBotApi
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_start_greets_and_stores_user(standin: FakeBotApi, bot: BotRunner) -> None:
+    alex = standin.user(1001, first_name="Alex <Admin>")
+    await alex.send("/start")
+    reply = await alex.wait_for(contains="Achilles Coach")
+    # The user's name is HTML-escaped, and the stand-in accepted the HTML.
+    assert "Alex <Admin>" in reply.content
+    async with bot.runtime.uow() as uow:
+        user = await uow.users.get(1001)
+    assert user is not None
+    assert (user.chat_id, user.first_name, user.active) == (1001, "Alex <Admin>", True)
+
+
+async def test_command_menu_is_set_at_startup(standin: FakeBotApi, bot: BotRunner) -> None:
+    names = [name for name, _ in standin.commands]
+    assert names == [name for name, _ in texts.COMMANDS]
+
+
+async def test_help_and_unknown_input_always_answer(standin: FakeBotApi, bot: BotRunner) -> None:
+    sam = standin.user(1002, first_name="Sam")
+    await sam.send("/help")
+    assert "/today" in (await sam.wait_for(contains="What I can do")).content
+    await sam.send("/frobnicate")
+    assert "/help" in (await sam.wait_for()).content
+
+
+async def _installed_command() -> list[str]:
+    exe = Path(sys.executable).parent / "achilles-coach"
+    assert exe.exists(), "the achilles-coach console script is not installed"
+    return [str(exe), "run"]
+
+
+async def test_console_script_answers_start(standin: FakeBotApi, tmp_path: Path) -> None:
+    """`achilles-coach run` as a real process: migrates, polls the stand-in, answers /start."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'proc.db'}"
+    process = BotProcess(standin, url, command=await _installed_command(), log_dir=tmp_path)
+    await process.start()
+    try:
+        kim = standin.user(1003, first_name="Kim")
+        await kim.send("/start")
+        assert "Kim" in (await kim.wait_for(contains="Achilles Coach", timeout=20)).content
+    finally:
+        await process.stop()
+    assert process.returncode == 0, process.stderr
+    assert standin.token not in process.stderr + process.stdout
+    engine = make_engine(url)
+    try:
+        async with UnitOfWork(make_session_factory(engine)) as uow:
+            assert await uow.users.get(1003) is not None
+    finally:
+        await engine.dispose()
+    await asyncio.sleep(0)
