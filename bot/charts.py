@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import matplotlib
 
@@ -108,8 +108,15 @@ SESSION_AT = time(17)
 GATE_AT = time(12)
 
 
+_EPOCH = date(1970, 1, 1)  # matplotlib's default date epoch: x is days since then
+
+
+def _num(day: date, at: time = time(0)) -> float:
+    return (day - _EPOCH).days + (at.hour * 3600 + at.minute * 60) / 86400
+
+
 def _x(day: date, at: time = GATE_AT) -> float:
-    return float(mdates.date2num(datetime.combine(day, at)))
+    return _num(day, at)
 
 
 def _xs(days: Sequence[date], at: time = GATE_AT) -> list[float]:
@@ -127,8 +134,8 @@ def _span(data: ChartData) -> tuple[date, date]:
 
 def _draw_stage_bands(ax: Axes, bands: Sequence[StageBand]) -> None:
     for band in bands:
-        left = float(mdates.date2num(datetime.combine(band.start, time(0))))
-        right = float(mdates.date2num(datetime.combine(band.end, time(0))))
+        left = _num(band.start)
+        right = _num(band.end)
         colour = STAGE_COLOURS[(band.stage - 1) % len(STAGE_COLOURS)]
         ax.axvspan(left, right, color=colour, zorder=0, linewidth=0)
         ax.text(
@@ -151,15 +158,15 @@ def build_progress_figure(data: ChartData) -> Figure:
     dose_ax = ax.twinx()
 
     first, last = _span(data)
-    left = float(mdates.date2num(datetime.combine(first, time(0))))
-    right = float(mdates.date2num(datetime.combine(last + timedelta(days=1), time(0))))
+    left = _num(first)
+    right = _num(last + timedelta(days=1))
     _draw_stage_bands(ax, data.stages)
 
     during = [s for s in data.sessions if s.pain_during_max is not None]
     after = [s for s in data.sessions if s.pain_after is not None]
     ax.plot(
         _xs([s.day for s in during], SESSION_AT),
-        [s.pain_during_max for s in during],
+        [float(s.pain_during_max or 0) for s in during],
         color=PAIN_DURING_COLOUR,
         marker="o",
         markersize=7,
@@ -169,7 +176,7 @@ def build_progress_figure(data: ChartData) -> Figure:
     )
     ax.plot(
         _xs([s.day for s in after], SESSION_AT),
-        [s.pain_after for s in after],
+        [float(s.pain_after or 0) for s in after],
         color=PAIN_AFTER_COLOUR,
         marker="s",
         markersize=6,
@@ -225,7 +232,7 @@ def build_progress_figure(data: ChartData) -> Figure:
     ]
     dose_ax.plot(
         _xs([d for d, _ in dose_points], SESSION_AT),
-        [v for _, v in dose_points],
+        [float(v or 0) for _, v in dose_points],
         color=DOSE_COLOUR,
         linewidth=3,
         marker="|",
@@ -247,9 +254,9 @@ def build_progress_figure(data: ChartData) -> Figure:
     ax.set_xlim(left, right)
     ax.tick_params(axis="both", labelsize=TICK_SIZE)
     ax.grid(axis="y", alpha=0.3)
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
 
     handles, labels = ax.get_legend_handles_labels()
     dose_handles, dose_labels = dose_ax.get_legend_handles_labels()
