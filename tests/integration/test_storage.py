@@ -122,4 +122,5 @@ async def test_sqlite_pragmas(sqlite_migrated_url: str) -> None:
     finally:
         await engine.dispose()
     assert (journal, fks) == ("wal", 1)
-    assert busy is not None and int(busy) >= 1000
+    assert busy is not None
+    assert int(busy) >= 1000

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.unit
 
 def test_defaults_need_no_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.telegram_bot_token is None
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert settings.api_base_url == "https://api.telegram.org/bot"
@@ -23,7 +23,7 @@ def test_reads_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TEST_TOKEN)
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot")
     monkeypatch.setenv("LOG_LEVEL", "debug")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.telegram_bot_token is not None
     assert settings.telegram_bot_token.get_secret_value() == TEST_TOKEN
     assert settings.api_base_url == "http://127.0.0.1:8081/bot"
@@ -38,19 +38,19 @@ def test_reads_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_malformed_token_rejected(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
     with pytest.raises(ValidationError, match="bot token"):
-        Settings(_env_file=None)  # type: ignore[call-arg]
+        Settings(_env_file=None)
 
 
 def test_unsupported_database_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "mysql://localhost/db")
     with pytest.raises(ValidationError, match="sqlite"):
-        Settings(_env_file=None)  # type: ignore[call-arg]
+        Settings(_env_file=None)
 
 
 def test_dotenv_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     env = tmp_path / ".env"
     env.write_text(f"TELEGRAM_BOT_TOKEN={TEST_TOKEN}\nLOG_LEVEL=WARNING\n")
-    settings = Settings(_env_file=env)  # type: ignore[call-arg]
+    settings = Settings(_env_file=env)
     assert settings.telegram_bot_token is not None
     assert settings.log_level == "WARNING"
