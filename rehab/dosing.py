@@ -1,0 +1,399 @@
+"""Ladders, loads and the prescription of a session (protocol section 3)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from rehab.enums import (
+    Cadence,
+    Equipment,
+    ExerciseKind,
+    Irritability,
+    Presentation,
+    ProgrammeStatus,
+    SessionType,
+    Stance,
+    Surface,
+)
+from rehab.models import ExercisePrescription, LoadState, Profile, ProgrammeState, SessionPlan
+from rehab.protocol import (
+    BEYER_SCHEDULE,
+    EXERCISES,
+    GATES,
+    LOADS,
+    STAGE1_EXERCISES,
+    STAGE1_LADDERS,
+    STAGE2_BASE_RUNGS,
+    STAGE2_FLOOR_EXERCISES,
+    STAGE2_MID_PORTION_EXERCISES,
+    STAGE3_GYM_EXERCISES,
+    STAGE3_HOME_EXERCISES,
+    STAGE4_LADDER,
+    STAGE4_REST_S,
+    TIMINGS,
+    BeyerPhase,
+    Exercise,
+    HoldRung,
+    RepsRung,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Equipment and rounding
+# ---------------------------------------------------------------------------------------------
+
+
+def floor_to(x: float, step: float) -> float:
+    return round(math.floor(x / step + 1e-9) * step, 2)
+
+
+def ceil_to(x: float, step: float) -> float:
+    return round(math.ceil(x / step - 1e-9) * step, 2)
+
+
+def load_cap(profile: Profile, exercise: Exercise) -> float | None:
+    """The most added load the user can put on this exercise; ``None`` when a gym is at hand."""
+    if exercise.machine or profile.gym:
+        return None
+    return profile.max_added_load_kg
+
+
+def uses_floor(profile: Profile, floor_only: bool) -> bool:
+    return floor_only or not profile.has_step
+
+
+def safe_for(exercise: Exercise, presentation: Presentation) -> bool:
+    return presentation not in exercise.unsafe_for
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 1 and 2 ladders
+# ---------------------------------------------------------------------------------------------
+
+
+def stage1_ladder(irritability: Irritability) -> tuple[HoldRung, ...]:
+    return STAGE1_LADDERS[irritability]
+
+
+def stage2_max_load(profile: Profile) -> float:
+    """The heaviest Stage 2 load: the user's equipment, at most 20 % of body weight."""
+    step = LOADS.stage2_load_step_kg
+    ceiling = floor_to(profile.bodyweight_kg * LOADS.stage2_max_load_fraction_bw, step)
+    if profile.gym:
+        return max(ceiling, stage2_gate_load(profile))
+    return min(ceiling, floor_to(profile.max_added_load_kg, step))
+
+
+def stage2_gate_load(profile: Profile) -> float:
+    """Stage 2 -> 3 needs >= 10 % body weight added, or all the added load the user has."""
+    step = LOADS.stage2_load_step_kg
+    target = ceil_to(profile.bodyweight_kg * GATES.stage2_load_fraction_bw, step)
+    if profile.gym:
+        return target
+    return min(target, floor_to(profile.max_added_load_kg, step))
+
+
+def stage2_ladder(profile: Profile) -> list[RepsRung]:
+    rungs = list(STAGE2_BASE_RUNGS)
+    top = rungs[-1]
+    step = LOADS.stage2_load_step_kg
+    n_loads = round(stage2_max_load(profile) / step)
+    for k in range(1, n_loads + 1):
+        rungs.append(top.model_copy(update={"load_kg": round(k * step, 2)}))
+    last = rungs[-1]
+    rungs.append(last.model_copy(update={"tempo_s": LOADS.capped_tempo_s}))
+    rungs.append(
+        last.model_copy(
+            update={"tempo_s": LOADS.capped_tempo_s, "pause_top_s": LOADS.capped_pause_top_s}
+        )
+    )
+    return rungs
+
+
+def stage2_gate_rung(profile: Profile) -> int:
+    target = stage2_gate_load(profile)
+    top_base = len(STAGE2_BASE_RUNGS) - 1
+    for i, rung in enumerate(stage2_ladder(profile)):
+        if i >= top_base and rung.load_kg >= target:
+            return i
+    return len(stage2_ladder(profile)) - 1  # pragma: no cover - the ladder reaches the target
+
+
+def top_rung(state: ProgrammeState) -> int:
+    """The highest rung of the current stage's ladder (Stage 3: the last Beyer phase)."""
+    if state.stage == 1:
+        return len(stage1_ladder(state.irritability)) - 1
+    if state.stage == 2:
+        return len(stage2_ladder(state.profile)) - 1
+    if state.stage == 3:
+        return len(BEYER_SCHEDULE) - 1
+    return len(STAGE4_LADDER) - 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 3: Beyer phases and regulated loads
+# ---------------------------------------------------------------------------------------------
+
+
+def stage_week(state: ProgrammeState, on: date) -> int:
+    """1-based week number within the current stage."""
+    return max(0, (on - state.stage_start).days) // 7 + 1
+
+
+def beyer_phase(week: int) -> tuple[int, BeyerPhase]:
+    for i, phase in enumerate(BEYER_SCHEDULE):
+        if phase.first_week <= week and (phase.last_week is None or week <= phase.last_week):
+            return i, phase
+    return len(BEYER_SCHEDULE) - 1, BEYER_SCHEDULE[-1]
+
+
+def current_phase(state: ProgrammeState, on: date) -> tuple[int, BeyerPhase]:
+    """Stage 3 follows the week schedule; Stage 4's weekly HSR and maintenance use the last."""
+    if state.stage == 3 and state.status is ProgrammeStatus.ACTIVE:
+        return beyer_phase(stage_week(state, on))
+    return len(BEYER_SCHEDULE) - 1, BEYER_SCHEDULE[-1]
+
+
+def resolve(exercise_id: str, profile: Profile, floor_only: bool) -> str:
+    if exercise_id == "sl_calf_raise":
+        return "sl_calf_raise_floor" if uses_floor(profile, floor_only) else "sl_calf_raise_step"
+    return exercise_id
+
+
+def hsr_exercise_ids(profile: Profile, floor_only: bool) -> list[str]:
+    ids = STAGE3_GYM_EXERCISES if profile.gym else STAGE3_HOME_EXERCISES
+    return [resolve(i, profile, floor_only) for i in ids]
+
+
+def start_loads(state: ProgrammeState, on: date) -> dict[str, LoadState]:
+    """First Stage 3 loads: the Stage 2 load for free weights; machines by body weight."""
+    profile = state.profile
+    plate = profile.smallest_plate_kg
+    ladder = stage2_ladder(profile)
+    stage2_load = ladder[min(state.rung, len(ladder) - 1)].load_kg if state.stage == 2 else 0.0
+    basis = BEYER_SCHEDULE[0].reps
+    loads: dict[str, LoadState] = {}
+    for ex_id in hsr_exercise_ids(profile, state.floor_only):
+        ex = EXERCISES[ex_id]
+        if ex.machine:
+            start = floor_to(profile.bodyweight_kg * LOADS.machine_start_fraction_bw[ex_id], plate)
+        else:
+            start = floor_to(stage2_load, plate)
+            cap = load_cap(profile, ex)
+            if cap is not None:
+                start = min(start, floor_to(cap, plate))
+        hold = LOADS.stage3_hold_start_s if ex.kind is ExerciseKind.HOLD else None
+        loads[ex_id] = LoadState(load_kg=start, reps_basis=basis, hold_s=hold, changed_on=on)
+    return loads
+
+
+def heavier(profile: Profile, ex_id: str, ls: LoadState, on: date) -> LoadState | None:
+    """One load step up (+5 %, at least one plate); when capped, slower tempo, pause, or
+    a longer hold. ``None`` when nothing is left to add."""
+    ex = EXERCISES[ex_id]
+    plate = profile.smallest_plate_kg
+    cap = load_cap(profile, ex)
+    new = ceil_to(max(ls.load_kg * (1 + LOADS.stage3_step_fraction), ls.load_kg + plate), plate)
+    if cap is None or new <= cap + 1e-9:
+        return ls.model_copy(update={"load_kg": new, "changed_on": on, "easy_streak": 0})
+    if ex.kind is ExerciseKind.HOLD:
+        if ls.hold_s is not None and ls.hold_s < LOADS.stage3_hold_max_s:
+            hold = min(LOADS.stage3_hold_max_s, ls.hold_s + LOADS.stage3_hold_step_s)
+            return ls.model_copy(update={"hold_s": hold, "changed_on": on, "easy_streak": 0})
+        return None
+    if ls.tempo_level < 2:
+        return ls.model_copy(
+            update={"tempo_level": ls.tempo_level + 1, "changed_on": on, "easy_streak": 0}
+        )
+    return None
+
+
+def lighter(profile: Profile, ex_id: str, ls: LoadState, on: date, factor: float) -> LoadState:
+    """Lower the load to ``factor`` of itself (at least one plate less), or undo tempo/hold
+    progressions when there is no load to take off."""
+    plate = profile.smallest_plate_kg
+    if ls.load_kg > 0:
+        new = floor_to(min(ls.load_kg * factor, ls.load_kg - plate), plate)
+        return ls.model_copy(update={"load_kg": max(0.0, new), "changed_on": on, "easy_streak": 0})
+    if ls.tempo_level > 0:
+        return ls.model_copy(
+            update={"tempo_level": ls.tempo_level - 1, "changed_on": on, "easy_streak": 0}
+        )
+    if ls.hold_s is not None and ls.hold_s > LOADS.stage3_hold_start_s:
+        hold = ls.hold_s - LOADS.stage3_hold_step_s
+        return ls.model_copy(update={"hold_s": hold, "changed_on": on, "easy_streak": 0})
+    return ls.model_copy(update={"easy_streak": 0})
+
+
+def rescale_for_phase(
+    profile: Profile, ex_id: str, ls: LoadState, phase: BeyerPhase, on: date
+) -> LoadState:
+    """A new Beyer phase has fewer reps, so the same effort needs more load (by %1RM)."""
+    if ls.reps_basis == phase.reps or EXERCISES[ex_id].kind is ExerciseKind.HOLD:
+        return ls.model_copy(update={"reps_basis": phase.reps})
+    old = next((p.percent_1rm for p in BEYER_SCHEDULE if p.reps == ls.reps_basis), None)
+    if old is None:
+        return ls.model_copy(update={"reps_basis": phase.reps})
+    plate = profile.smallest_plate_kg
+    new = floor_to(ls.load_kg * phase.percent_1rm / old, plate)
+    cap = load_cap(profile, EXERCISES[ex_id])
+    if cap is not None:
+        new = min(new, max(ls.load_kg, floor_to(cap, plate)))
+    return ls.model_copy(update={"load_kg": new, "reps_basis": phase.reps, "changed_on": on})
+
+
+# ---------------------------------------------------------------------------------------------
+# Cadence
+# ---------------------------------------------------------------------------------------------
+
+
+def cadence(state: ProgrammeState) -> Cadence:
+    """Stage 1-2: twice daily (or once, by choice); Stage 3-4: three times a week;
+    maintenance: weekly."""
+    if state.status is ProgrammeStatus.MAINTENANCE:
+        return Cadence.WEEKLY
+    if state.stage <= 2:
+        return Cadence.ONCE_DAILY if state.profile.once_daily else Cadence.TWICE_DAILY
+    return Cadence.THREE_WEEKLY
+
+
+def sessions_on(state: ProgrammeState, on: date) -> int:
+    """How many sessions the default schedule puts on ``on`` (0 on rest days)."""
+    if state.status is ProgrammeStatus.STOPPED or state.paused:
+        return 0
+    c = cadence(state)
+    if c is Cadence.TWICE_DAILY:
+        return 2
+    if c is Cadence.ONCE_DAILY:
+        return 1
+    days = TIMINGS.maintenance_weekdays if c is Cadence.WEEKLY else TIMINGS.training_weekdays
+    return 1 if on.weekday() in days else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Prescription
+# ---------------------------------------------------------------------------------------------
+
+
+def _base(ex: Exercise, rung: int, sets: int, rest_s: int) -> ExercisePrescription:
+    return ExercisePrescription(
+        exercise_id=ex.id,
+        name=ex.name,
+        how_to=ex.how_to,
+        kind=ex.kind,
+        knee=ex.knee,
+        stance=ex.stance,
+        surface=ex.surface,
+        sets=sets,
+        rest_s=rest_s,
+        rung=rung,
+    )
+
+
+def _allowed(ex: Exercise, state: ProgrammeState) -> bool:
+    profile = state.profile
+    if not safe_for(ex, profile.presentation):
+        return False
+    if state.floor_only and (ex.end_range or ex.kind is ExerciseKind.STRETCH):
+        return False
+    if Equipment.STEP in ex.equipment and not profile.has_step:
+        return False
+    return not (Equipment.GYM in ex.equipment and not profile.gym)
+
+
+def session_type(state: ProgrammeState, on: date) -> SessionType:
+    if state.status is ProgrammeStatus.MAINTENANCE:
+        return SessionType.HSR
+    if state.stage == 4:
+        last = state.last_hsr_on or state.stage_start
+        if (on - last).days >= TIMINGS.stage4_hsr_every_days:
+            return SessionType.HSR
+    return SessionType.STAGE
+
+
+def _hsr(state: ProgrammeState, on: date) -> list[ExercisePrescription]:
+    idx, phase = current_phase(state, on)
+    loads = state.stage3_loads or start_loads(state, on)
+    out: list[ExercisePrescription] = []
+    for ex_id in hsr_exercise_ids(state.profile, state.floor_only):
+        ex = EXERCISES[ex_id]
+        ls = loads.get(ex_id) or start_loads(state, on)[ex_id]
+        if ex.kind is ExerciseKind.HOLD:
+            p = _base(ex, idx, LOADS.stage3_hold_sets, LOADS.stage3_hold_rest_s)
+            p.hold_s = ls.hold_s or LOADS.stage3_hold_start_s
+        else:
+            p = _base(ex, idx, phase.sets, phase.rest_s)
+            p.reps = phase.reps
+            p.tempo_s = LOADS.slow_tempo_s if ls.tempo_level == 0 else LOADS.capped_tempo_s
+            p.pause_top_s = LOADS.capped_pause_top_s if ls.tempo_level >= 2 else 0
+        p.load_kg = ls.load_kg
+        out.append(p)
+    return out
+
+
+def prescribe(state: ProgrammeState, on: date) -> SessionPlan:
+    """The session for ``state`` on ``on``. Empty once the programme is stopped."""
+    if state.status is ProgrammeStatus.STOPPED:
+        return SessionPlan(stage=state.stage, exercises=[], note="The programme is stopped.")
+    kind = session_type(state, on)
+    exercises: list[ExercisePrescription]
+    if kind is SessionType.HSR:
+        exercises = _hsr(state, on)
+    elif state.stage == 1:
+        ladder = stage1_ladder(state.irritability)
+        hold = ladder[min(state.rung, len(ladder) - 1)]
+        exercises = []
+        for ex_id in STAGE1_EXERCISES:
+            p = _base(EXERCISES[ex_id], state.rung, hold.sets, hold.rest_s)
+            p.hold_s = hold.hold_s
+            exercises.append(p)
+    elif state.stage == 2:
+        ladder2 = stage2_ladder(state.profile)
+        dose = ladder2[min(state.rung, len(ladder2) - 1)]
+        ids = (
+            STAGE2_FLOOR_EXERCISES
+            if uses_floor(state.profile, state.floor_only)
+            else STAGE2_MID_PORTION_EXERCISES
+        )
+        exercises = []
+        for ex_id in ids:
+            ex = EXERCISES[ex_id]
+            p = _base(ex, state.rung, dose.sets, dose.rest_s)
+            p.reps = dose.reps
+            p.tempo_s = dose.tempo_s
+            p.pause_top_s = dose.pause_top_s
+            cap = load_cap(state.profile, ex)
+            p.load_kg = dose.load_kg if cap is None else min(dose.load_kg, cap)
+            exercises.append(p)
+    elif state.stage == 3:
+        exercises = _hsr(state, on)
+    else:
+        rung = STAGE4_LADDER[min(state.rung, len(STAGE4_LADDER) - 1)]
+        exercises = []
+        for ex_id, plyo in rung.items():
+            p = _base(EXERCISES[ex_id], state.rung, plyo.sets, STAGE4_REST_S)
+            p.contacts = plyo.contacts_per_set
+            exercises.append(p)
+    exercises = [p for p in exercises if _allowed(EXERCISES[p.exercise_id], state)]
+    return SessionPlan(stage=state.stage, exercises=exercises, session_type=kind)
+
+
+def one_rung_lighter(ex: ExercisePrescription, plate: float = 2.5) -> ExercisePrescription:
+    """The in-session drop after a red set: less load, else two legs instead of one, else a
+    shorter hold, fewer reps or fewer contacts."""
+    if ex.load_kg > 0:
+        return ex.model_copy(update={"load_kg": max(0.0, floor_to(ex.load_kg - plate, plate))})
+    if ex.stance is Stance.SINGLE_LEG and ex.kind is not ExerciseKind.PLYO:
+        return ex.model_copy(update={"stance": Stance.TWO_LEGS})
+    if ex.hold_s is not None and ex.hold_s > 5:
+        return ex.model_copy(update={"hold_s": max(5, ex.hold_s - 5)})
+    if ex.reps is not None and ex.reps > 1:
+        return ex.model_copy(update={"reps": max(1, ex.reps - 2)})
+    if ex.contacts is not None and ex.contacts > 1:
+        fewer = math.floor(ex.contacts * (1 - LOADS.stage4_drop_fraction))
+        return ex.model_copy(update={"contacts": max(1, fewer)})
+    return ex
+
+
+def on_surface(plan: SessionPlan, surface: Surface) -> bool:
+    return any(p.surface is surface for p in plan.exercises)

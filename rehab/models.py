@@ -1,0 +1,278 @@
+"""Pydantic models exchanged with the engine. All are JSON round-trippable."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rehab.enums import (
+    DecisionKind,
+    Effort,
+    ExerciseKind,
+    GateTest,
+    HeelRaiseBand,
+    Irritability,
+    Knee,
+    PainZone,
+    Presentation,
+    ProgrammeStatus,
+    RedFlagOutcome,
+    SessionType,
+    Side,
+    Stance,
+    Surface,
+)
+
+Pain = int  # 0-10; validated with Field(ge=0, le=10) where it enters the engine
+
+
+class Profile(BaseModel):
+    """Onboarding answers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    presentation: Presentation
+    side: Side
+    bodyweight_kg: float = Field(gt=20, le=300)
+    max_added_load_kg: float = Field(0.0, ge=0, le=300)
+    gym: bool = False
+    has_step: bool = True
+    rest_pain: int = Field(ge=0, le=10)
+    morning_pain: int = Field(ge=0, le=10)
+    stiffness_minutes: int = Field(ge=0, le=24 * 60)
+    single_leg_heel_raises: int = Field(ge=0, le=500)
+    once_daily: bool = False
+    stage3_entry_test: bool = False
+    smallest_plate_kg: float = Field(2.5, gt=0, le=20)
+
+    @property
+    def heel_raise_band(self) -> HeelRaiseBand:
+        return HeelRaiseBand.from_count(self.single_leg_heel_raises)
+
+
+class Assessment(BaseModel):
+    irritability: Irritability
+    floor_only: bool
+    stage: int
+    rung: int
+    suggest_assessment: bool
+    summary: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Prescription
+# ---------------------------------------------------------------------------------------------
+
+
+class ExercisePrescription(BaseModel):
+    exercise_id: str
+    name: str
+    how_to: str
+    kind: ExerciseKind
+    knee: Knee
+    stance: Stance
+    surface: Surface
+    sets: int
+    reps: int | None = None
+    hold_s: int | None = None
+    tempo_s: tuple[int, int] | None = None  # (up, down)
+    pause_top_s: int = 0
+    rest_s: int
+    load_kg: float = 0.0
+    contacts: int | None = None  # Stage 4: ground contacts per set
+    rung: int
+
+
+class SessionPlan(BaseModel):
+    stage: int
+    exercises: list[ExercisePrescription]
+    session_type: SessionType = SessionType.STAGE
+    note: str = ""
+
+
+class SetAdvice(BaseModel):
+    action: Literal["continue", "drop_rung", "stop_exercise", "end_session"]
+    next: ExercisePrescription | None
+    reason: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers
+# ---------------------------------------------------------------------------------------------
+
+
+class SessionResult(BaseModel):
+    on: date
+    stage: int
+    completed: bool
+    set_pains: list[int] = Field(default_factory=list)
+    pain_after: int | None = Field(None, ge=0, le=10)
+    efforts: dict[str, Effort] = Field(default_factory=dict)
+    ended_early: bool = False
+    session_type: SessionType = SessionType.STAGE
+
+
+class GateTestResult(BaseModel):
+    """What the user reports from a gate test. Fields not part of the test stay ``None``."""
+
+    heel_raise_reps: int | None = Field(None, ge=0, le=500)
+    other_side_reps: int | None = Field(None, ge=0, le=500)
+    loaded_hold_pain: int | None = Field(None, ge=0, le=10)
+    hop_pain: int | None = Field(None, ge=0, le=10)
+    morning_pain: int | None = Field(None, ge=0, le=10)  # for the 14+ day re-check
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions and gates
+# ---------------------------------------------------------------------------------------------
+
+
+class Decision(BaseModel):
+    kind: DecisionKind
+    reason: str
+    stage_from: int
+    stage_to: int
+    rung_from: int
+    rung_to: int
+    gate: GateTest | None = None
+
+
+class GateRequirement(BaseModel):
+    label: str
+    met: bool
+    detail: str
+
+
+class GateStatus(BaseModel):
+    due: bool
+    test: GateTest | None
+    requirements: list[GateRequirement]
+    note: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Safety
+# ---------------------------------------------------------------------------------------------
+
+
+class RedFlag(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    question: str
+    outcome: RedFlagOutcome
+    advice: str
+
+
+class RedFlagResult(BaseModel):
+    outcome: RedFlagOutcome
+    codes: list[str]  # every flag answered yes, most urgent first
+    advice: str
+
+
+class RedFlagSuspicion(BaseModel):
+    code: str
+    matched: str
+    question: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Programme state (stored by the storage layer as one JSON column)
+# ---------------------------------------------------------------------------------------------
+
+
+class MorningEntry(BaseModel):
+    on: date
+    pain: int = Field(ge=0, le=10)
+    stiffness_minutes: int | None = None
+    zone: PainZone
+    evaluated: bool = False
+
+
+class SessionLog(BaseModel):
+    on: date
+    stage: int
+    rung: int
+    session_type: SessionType = SessionType.STAGE
+    completed: bool
+    ended_early: bool = False
+    max_set_pain: int | None
+    pain_after: int | None
+    zone: PainZone | None  # None: pain answers missing
+    evaluated: bool = False
+
+
+class LoadState(BaseModel):
+    """One Stage 3 exercise's regulated load."""
+
+    load_kg: float = Field(ge=0)
+    reps_basis: int  # the xRM the load was set for (rescaled when the Beyer phase changes)
+    tempo_level: int = 0  # 0: 3 s/3 s; 1: 4 s/4 s; 2: 4 s/4 s plus a 2 s pause at the top
+    hold_s: int | None = None  # holds only
+    easy_streak: int = 0
+    last_effort: Effort | None = None
+    changed_on: date | None = None
+
+
+class GateRecord(BaseModel):
+    on: date
+    test: GateTest
+    stage: int
+    passed: bool
+    detail: str
+
+
+class PendingGate(BaseModel):
+    """A loaded-hold gate passed on the day; it still needs a calm next morning."""
+
+    test: GateTest
+    on: date
+
+
+class StopRecord(BaseModel):
+    code: str
+    on: date
+    outcome: RedFlagOutcome
+
+
+class ProgrammeState(BaseModel):
+    """Everything the engine remembers about one user's programme."""
+
+    schema_version: int = 1
+    profile: Profile
+    irritability: Irritability
+    floor_only: bool
+    status: ProgrammeStatus = ProgrammeStatus.ACTIVE
+    paused: bool = False
+    paused_on: date | None = None
+    stage: int = Field(ge=1, le=4)
+    rung: int = Field(ge=0)
+    programme_start: date
+    stage_start: date
+    dose_changed_on: date
+    rung_changed_on: date | None = None
+    last_session_on: date | None = None
+    mornings: list[MorningEntry] = Field(default_factory=list)
+    flares: list[date] = Field(default_factory=list)
+    sessions: list[SessionLog] = Field(default_factory=list)
+    missed: list[date] = Field(default_factory=list)
+    green_streak: int = 0  # consecutive green, complete sessions at the current dose
+    not_green_on: date | None = None  # the last day any answer was not green (or missing)
+    stage3_loads: dict[str, LoadState] = Field(default_factory=dict)
+    last_hsr_on: date | None = None
+    full_ladder_since: date | None = None  # Stage 4: first day on the full ladder
+    gate_results: list[GateRecord] = Field(default_factory=list)
+    pending_gate: PendingGate | None = None
+    gate_retest_after: date | None = None
+    entry_test_pending: bool = False
+    needs_recheck: bool = False
+    gap_handled_for: date | None = None  # the last-session date a gap rule was applied to
+    gap_level: int = 0  # 7 or 14: which gap rule was applied to it
+    trend_checked_week: int = 0
+    trend_hold_until: date | None = None
+    last_decision: Decision | None = None
+    last_decision_on: date | None = None
+    stop: StopRecord | None = None
+    red_flag_history: list[StopRecord] = Field(default_factory=list)
