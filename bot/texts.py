@@ -117,3 +117,152 @@ def cadence_rhythm(
         return CADENCE_ONCE_DAILY.format(first=session_times[0])
     template = CADENCE_WEEKLY if cadence == "weekly" else CADENCE_THREE_WEEKLY
     return template.format(days=weekday_list(days), time=at)
+
+
+# --- progress, history, export, delete, weekly summary (records) ---
+
+RECORDS_NOT_ONBOARDED = (
+    "There's nothing to show yet: your programme hasn't started. Send /start to set it up."
+)
+PROGRESS_TOO_LITTLE = (
+    "Not enough to draw yet: I need at least 3 pain answers (after sessions or in the "
+    "morning). Keep going and try /progress again in a few days. 📈"
+)
+PROGRESS_DRAWING = "Drawing your chart…"
+
+
+def _avg(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}".removesuffix(".0")
+
+
+def progress_caption(
+    *,
+    week: int,
+    total_weeks: int,
+    stage: int | None,
+    morning_week1: float | None,
+    morning_now: float | None,
+    adherence: int | None,
+) -> str:
+    lines = [f"<b>Week {week} of {total_weeks}</b>" + (f" · Stage {stage}" if stage else "")]
+    if morning_week1 is not None and morning_now is not None:
+        lines.append(f"Morning pain: {_avg(morning_week1)} in week 1 → {_avg(morning_now)} now")
+    elif morning_now is not None:
+        lines.append(f"Morning pain lately: {_avg(morning_now)}")
+    if adherence is not None:
+        lines.append(f"Sessions done: {adherence}%")
+    lines.append("Red = pain during, orange = after, blue = mornings, green = load or hold.")
+    return "\n".join(lines)
+
+
+HISTORY_TITLE = "<b>Your last 14 days</b> (newest first)"
+HISTORY_OUTCOMES = {
+    "done": "✅ done",
+    "open": "⏸ open",
+    "stopped": "✖️ stopped",
+    "missed": "❌ missed",
+    "skipped": "⏭ skipped",
+    "rest": "· rest",
+}
+DECISION_LABELS = {
+    "progress": "⬆️ step up",
+    "hold": "➡️ same dose",
+    "regress": "⬇️ step down",
+    "stage_up": "🎉 next stage",
+    "stage_down": "⬇️ stage down",
+    "deload": "🪶 lighter",
+    "reassess": "🔎 re-check",
+    "gate_test": "🧪 test",
+    "stop": "🛑 stopped",
+}
+HISTORY_FOOTER = "Pain = highest during a set; AM = morning pain (0–10)."
+
+
+def history_line(
+    day_label: str,
+    outcome: str,
+    sessions_done: int,
+    pain: int | None,
+    morning: int | None,
+    decision: str | None,
+) -> str:
+    parts = [f"<b>{escape(day_label)}</b>", HISTORY_OUTCOMES.get(outcome, escape(outcome))]
+    if outcome == "done" and sessions_done > 1:
+        parts[-1] += f" ×{sessions_done}"
+    if pain is not None:
+        parts.append(f"pain {pain}")
+    if morning is not None:
+        parts.append(f"AM {morning}")
+    if decision:
+        parts.append(DECISION_LABELS.get(decision, escape(decision)))
+    return " · ".join(parts)
+
+
+def history(lines: list[str]) -> str:
+    return "\n".join([HISTORY_TITLE, *lines, "", HISTORY_FOOTER])
+
+
+EXPORT_NOTHING = "I don't hold any programme data about you yet. /start sets one up."
+EXPORT_INTRO = (
+    "Here is everything I've stored about you: a CSV with one row per set (opens in any "
+    "spreadsheet) and a JSON file with the full record. Share them with your physio if you like."
+)
+
+DELETE_NOTHING = "I don't hold any data about you. Nothing to delete."
+DELETE_CONFIRM = (
+    "<b>Delete everything?</b>\n"
+    "This removes your profile, schedule, every session, pain answer, decision and test, and "
+    "stops all reminders. It can't be undone. (Tip: /export first to keep a copy.)"
+)
+DELETE_YES = "🗑 Yes, delete everything"
+DELETE_NO = "Keep my data"
+DELETE_DONE = (
+    "Done: everything about you is deleted and your reminders are off. "
+    "If you ever want to start again, just send /start."
+)
+DELETE_KEPT = "OK, nothing was deleted."
+DELETE_ALREADY = "Already deleted ✓"
+
+
+def weekly_summary(
+    *,
+    period: str,
+    done: int,
+    planned: int,
+    morning_now: float | None,
+    morning_before: float | None,
+    stage: int | None,
+    stage_to: int | None,
+    decision_label: str | None,
+    decision_reason: str | None,
+) -> str:
+    lines = [f"<b>Your week</b> ({escape(period)})"]
+    if planned:
+        lines.append(f"Sessions: {done} of {planned} done ({round(100 * done / planned)}%)")
+    else:
+        lines.append(f"Sessions done: {done}")
+    if morning_now is None:
+        lines.append("Morning pain: no answers this week.")
+    elif morning_before is None:
+        lines.append(f"Morning pain: {_avg(morning_now)} on average.")
+    else:
+        change = morning_now - morning_before
+        if change <= -0.5:
+            trend = "down 👍"
+        elif change >= 0.5:
+            trend = "up, so we'll go carefully"
+        else:
+            trend = "steady"
+        lines.append(
+            f"Morning pain: {_avg(morning_now)}, {trend} (last week {_avg(morning_before)})."
+        )
+    if stage_to is not None:
+        lines.append(f"<b>Next week:</b> Stage {stage_to}. 🎉")
+    elif decision_label is not None:
+        lines.append(f"<b>Next week:</b> {decision_label}" + (f" (Stage {stage})" if stage else ""))
+    else:
+        lines.append("<b>Next week:</b> same plan, keep going." if stage else "")
+    if decision_reason:
+        lines.append(escape(decision_reason))
+    lines.append("Turn these summaries off in /settings.")
+    return "\n".join(line for line in lines if line)
