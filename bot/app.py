@@ -13,8 +13,11 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from bot import texts
 from bot.context import attach_runtime
 from bot.handlers import register_handlers
+from bot.notifier import TelegramNotifier
 from bot.runtime import Clock, Runtime, system_clock
 from bot.settings import Settings
+from scheduler.aps import ApsReminderScheduler
+from scheduler.interface import NoScheduler
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +61,17 @@ class BotRunner:
         self.settings = settings
         self.runtime = Runtime.create(settings, clock)
         self.application = build_application(self.runtime)
+        self.scheduler: ApsReminderScheduler | None = None
 
     async def start(self) -> None:
         app = self.application
         await app.initialize()
         await set_command_menu(app)
         await app.start()
+        # Reminders: the scheduler runs beside the Application; jobs are rebuilt from the DB.
+        self.scheduler = ApsReminderScheduler(self.runtime, TelegramNotifier(app.bot))
+        self.scheduler.start()
+        self.runtime.scheduler = self.scheduler
         assert app.updater is not None
         await app.updater.start_polling(
             poll_interval=0.0,
@@ -72,9 +80,13 @@ class BotRunner:
             drop_pending_updates=False,
         )
         log.info("bot is polling as @%s", app.bot.username)
+        await self.scheduler.rebuild_all()
 
     async def stop(self) -> None:
         app = self.application
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
+            self.runtime.scheduler = NoScheduler()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:

@@ -13,7 +13,7 @@ from telegram.ext import (
 )
 
 from bot import flows
-from bot.handlers import common, errors, messages
+from bot.handlers import common, errors, messages, reminders
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -24,6 +24,8 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
 
     # 2. Buttons, by anchored prefix. Each handler checks the data against the user's own state.
     application.add_handler(CallbackQueryHandler(flows.on_flow_button, pattern=r"^f:"))
+    # Reminder buttons (rem:<yyyymmdd>:<slot>:<act>): before the catch-all, which would expire them.
+    application.add_handler(CallbackQueryHandler(reminders.on_reminder_button, pattern=r"^rem:"))
 
     # 3. Free text goes to the current flow (or the red-flag screen); anything else gets a hint.
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, messages.on_text))

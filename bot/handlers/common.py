@@ -24,6 +24,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         first_name=tg_user.first_name,
         language=tg_user.language_code,
     )
+    # /start reactivates a user who had blocked the bot: bring their reminders back.
+    await runtime_of(context).reschedule(tg_user.id)
     await update.effective_message.reply_text(
         texts.greeting(registration.first_name), parse_mode=ParseMode.HTML
     )

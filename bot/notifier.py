@@ -1,0 +1,158 @@
+"""The Telegram side of the scheduler: reminders, nudges, check-ins, summaries and notices.
+
+Messages go through the Application's bot, whose AIORateLimiter keeps within Telegram's limits
+and retries a 429 after its retry_after. A 403 (the person blocked the bot) becomes
+scheduler.ports.RecipientBlocked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import Forbidden
+
+from bot import texts
+from bot.callbacks import pack
+from bot.keyboards import pain_keyboard
+from scheduler.ports import CadenceNotice, RecipientBlocked, ReminderMessage, Variant
+
+REMINDER_PREFIX = "rem"
+MAX_MESSAGE = 4096
+MAX_CAPTION = 1024
+
+
+class Action:
+    START = "start"
+    SNOOZE = "snooze"
+    SKIP = "skip"
+
+
+def day_code(local_date: date) -> str:
+    return local_date.strftime("%Y%m%d")
+
+
+def reminder_data(local_date: date, slot: str, action: str) -> str:
+    """`rem:<yyyymmdd>:<slot>:<start|snooze|skip>`."""
+    return pack(REMINDER_PREFIX, day_code(local_date), slot, action)
+
+
+def reminder_keyboard(local_date: date, slot: str, *, snooze: bool) -> InlineKeyboardMarkup:
+    row = [
+        InlineKeyboardButton(
+            texts.REMINDER_START, callback_data=reminder_data(local_date, slot, Action.START)
+        )
+    ]
+    if snooze:
+        row.append(
+            InlineKeyboardButton(
+                texts.REMINDER_SNOOZE, callback_data=reminder_data(local_date, slot, Action.SNOOZE)
+            )
+        )
+    skip = InlineKeyboardButton(
+        texts.REMINDER_SKIP, callback_data=reminder_data(local_date, slot, Action.SKIP)
+    )
+    return InlineKeyboardMarkup([row, [skip]])
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def exercise_dose(ex: Any) -> str:
+    """`Calf-raise hold 4 × 20 s`, `Heel drop 3 × 15 +5 kg`, `Mini hops 3 × 20 contacts`."""
+    sets = getattr(ex, "sets", None) or 1
+    hold_s = getattr(ex, "hold_s", None)
+    reps = getattr(ex, "reps", None)
+    contacts = getattr(ex, "contacts", None)
+    if hold_s:
+        dose = f"{sets} × {hold_s} s"
+    elif contacts:
+        dose = f"{sets} × {contacts} contacts"
+    else:
+        dose = f"{sets} × {reps or 1}"
+    load = getattr(ex, "load_kg", None) or 0
+    if load:
+        dose += f" +{_number(float(load))} kg"
+    return f"{getattr(ex, 'name', 'Exercise')} {dose}"
+
+
+def dose_line(session: Any, stage: int | None) -> str:
+    """Today's dose in one line (HTML-escaped)."""
+    parts: list[str] = []
+    if stage is not None:
+        parts.append(texts.STAGE_LABEL.format(stage=stage))
+    exercises = list(getattr(session, "exercises", None) or [])
+    parts += [exercise_dose(ex) for ex in exercises]
+    return escape(" · ".join(parts))
+
+
+def reminder_text(message: ReminderMessage) -> str:
+    if message.variant is Variant.NUDGE:
+        return texts.REMINDER_NUDGE
+    head = {
+        Variant.REMINDER: texts.REMINDER_ON_TIME,
+        Variant.LATE: texts.REMINDER_LATE,
+        Variant.SNOOZE: texts.REMINDER_SNOOZED_AGAIN,
+    }[message.variant]
+    dose = dose_line(message.session, message.stage)
+    text = head if not dose else f"{head}\n{texts.REMINDER_TODAY.format(dose=dose)}"
+    return text[:MAX_MESSAGE]
+
+
+class TelegramNotifier:
+    """Implements scheduler.ports.Notifier with a python-telegram-bot Bot."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        try:
+            await self.bot.send_message(
+                chat_id, text[:MAX_MESSAGE], parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except Forbidden as exc:
+            raise RecipientBlocked(str(exc)) from exc
+
+    async def send_reminder(self, message: ReminderMessage) -> None:
+        markup = reminder_keyboard(
+            message.local_date, message.slot, snooze=message.variant is not Variant.SNOOZE
+        )
+        await self._send(message.chat_id, reminder_text(message), markup)
+
+    async def send_checkin(self, chat_id: int, local_date: date) -> None:
+        code = day_code(local_date)
+        await self._send(
+            chat_id, texts.CHECKIN_QUESTION, pain_keyboard(lambda v: pack("mc", code, v))
+        )
+
+    async def send_summary(self, chat_id: int, text: str, chart_png: bytes | None) -> None:
+        try:
+            if chart_png:
+                caption = text if len(text) <= MAX_CAPTION else None
+                await self.bot.send_photo(
+                    chat_id, chart_png, caption=caption, parse_mode=ParseMode.HTML
+                )
+                if caption is None:
+                    await self.bot.send_message(
+                        chat_id, text[:MAX_MESSAGE], parse_mode=ParseMode.HTML
+                    )
+            else:
+                await self.bot.send_message(chat_id, text[:MAX_MESSAGE], parse_mode=ParseMode.HTML)
+        except Forbidden as exc:
+            raise RecipientBlocked(str(exc)) from exc
+
+    async def send_cadence_notice(self, notice: CadenceNotice) -> None:
+        lines: list[str] = []
+        if notice.changed:
+            rhythm = texts.cadence_rhythm(
+                notice.cadence, notice.session_times, notice.weekly_days, notice.weekly_time
+            )
+            lines.append(texts.CADENCE_CHANGED.format(rhythm=rhythm))
+        if notice.days_defaulted and notice.weekly_days:
+            lines.append(texts.DAYS_DEFAULTED.format(days=texts.weekday_list(notice.weekly_days)))
+        if lines:
+            await self._send(notice.chat_id, "\n\n".join(lines), None)

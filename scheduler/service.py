@@ -1,0 +1,644 @@
+"""The fire path: what happens when a reminder, nudge, check-in or summary is due.
+
+`fire(runtime, notifier, user_id, kind, slot, due_utc)` is a plain async function. It reloads
+everything from the database (jobs carry ids only), decides, claims the sent-log row and commits
+BEFORE anything is sent, so a restart or a second bot process can never send it twice. The clock
+is `runtime.now()`, so tests drive it with a fake clock.
+
+For a snooze or a nudge, `due_utc` is the due instant of the reminder they follow: its local
+date is the day they are about.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import rehab
+from bot.runtime import Runtime
+from bot.services.programme import load_state, save_state
+from scheduler import planner
+from scheduler.planner import Kind, UserPlan
+from scheduler.ports import CadenceNotice, Notifier, RecipientBlocked, ReminderMessage, Variant
+from storage.models import Profile, SentLog, TrainingSession
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+OPEN_SESSION_STATUSES = ("in_progress", "paused")
+# Days the start-up catch-up looks back for scheduled days that ended without a session.
+DAY_END_LOOKBACK_DAYS = 7
+NOTICE_DAYS_SLOT = "days"
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    SENT_LATE = "sent_late"
+    DUPLICATE = "duplicate"  # claimed already (another process, a restart, a double fire)
+    SUPPRESSED = "suppressed"  # a session was done or started, or the reminder was skipped
+    MISSED = "missed"  # too late to send: logged as missed
+    NOT_DUE = "not_due"  # nothing to do (paused, stale slot, no session yesterday, ...)
+    INACTIVE = "inactive"  # not onboarded, blocked or the programme stopped
+    BLOCKED = "blocked"  # Telegram said the person blocked the bot: marked inactive
+    FAILED = "failed"  # sending failed for another reason (logged)
+    LOGGED = "logged"  # a day end recorded a missed session
+
+
+class SentStatus(StrEnum):
+    SENT = "sent"
+    MISSED = "missed"
+    SKIPPED = "skipped"
+    SUPPRESSED = "suppressed"
+    PENDING = "pending"
+    FAILED = "failed"
+    UNAVAILABLE = "unavailable"
+    INITIAL = "initial"
+
+
+@dataclass(frozen=True)
+class UserContext:
+    """A detached snapshot of what the scheduler needs about one person."""
+
+    user_id: int
+    chat_id: int
+    active: bool
+    programme_active: bool
+    started_at: datetime | None
+    stage: int | None
+    plan: UserPlan
+    weekly_days_chosen: bool
+    profile: Profile
+
+
+async def load_context(uow: UnitOfWork, user_id: int) -> UserContext | None:
+    """The person's plan, or None when they have no profile or programme yet."""
+    user = await uow.users.get(user_id)
+    profile = await uow.profiles.get(user_id)
+    row = await uow.programmes.get(user_id)
+    if user is None or profile is None or row is None:
+        return None
+    state = await load_state(uow, user_id)
+    if state is None:
+        return None
+    plan = planner.build_plan(
+        zone=user.timezone,
+        cadence=planner.to_cadence(rehab.cadence(state)),
+        session_times=list(profile.session_times or []),
+        weekly_days=list(profile.weekly_days or []),
+        weekly_time=profile.weekly_time,
+        checkin_time=profile.checkin_time,
+        weekly_summary=bool(profile.weekly_summary),
+        paused=bool(profile.paused) or bool(getattr(state, "paused", False)),
+        paused_until=profile.paused_until,
+    )
+    status = str(getattr(state, "status", row.status))
+    return UserContext(
+        user_id=user_id,
+        chat_id=user.chat_id,
+        active=bool(user.active),
+        programme_active=status != "stopped" and row.status != "stopped",
+        started_at=row.started_at,
+        stage=_stage_of(state),
+        plan=plan,
+        weekly_days_chosen=bool(profile.weekly_days),
+        profile=profile,
+    )
+
+
+def _stage_of(state: Any) -> int | None:
+    stage = getattr(state, "stage", None)
+    try:
+        return int(stage) if stage is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _sessions_cover(slot: str, sessions: list[TrainingSession]) -> bool:
+    """A session done or started today makes this reminder unnecessary."""
+    if any(s.status in OPEN_SESSION_STATUSES for s in sessions):
+        return True
+    if any(s.slot == slot for s in sessions):
+        return True
+    return len(sessions) >= planner.slot_ordinal(slot)
+
+
+async def _claim(
+    uow: UnitOfWork,
+    user_id: int,
+    kind: str,
+    local_date: date,
+    slot: str,
+    status: str,
+    due_utc: datetime,
+    now: datetime,
+) -> bool:
+    row = SentLog(
+        user_id=user_id,
+        kind=kind,
+        local_date=local_date,
+        slot=slot,
+        status=status,
+        due_at=due_utc,
+        created_at=now,
+    )
+    return await uow.sent_log.claim(row)
+
+
+async def mark_blocked(runtime: Runtime, user_id: int) -> None:
+    """Telegram said 403: the person blocked the bot. Stop scheduling them until /start."""
+    async with runtime.uow() as uow:
+        await uow.users.set_active(user_id, False, runtime.now())
+        await uow.commit()
+    log.info("user %s blocked the bot: marked inactive, jobs removed", user_id)
+    await runtime.scheduler.unschedule_user(user_id)
+
+
+async def _deliver(
+    runtime: Runtime,
+    user_id: int,
+    send: Any,
+    record: tuple[str, date, str],
+) -> Outcome:
+    """Run the send coroutine factory; handle a block or a failure after the row is claimed."""
+    try:
+        await send()
+    except RecipientBlocked:
+        await _set_status(runtime, user_id, record, SentStatus.FAILED)
+        await mark_blocked(runtime, user_id)
+        return Outcome.BLOCKED
+    except Exception:
+        log.exception("could not send %s to user %s", record, user_id)
+        await _set_status(runtime, user_id, record, SentStatus.FAILED)
+        return Outcome.FAILED
+    return Outcome.SENT
+
+
+async def _set_status(
+    runtime: Runtime, user_id: int, record: tuple[str, date, str], status: str
+) -> None:
+    kind, local_date, slot = record
+    async with runtime.uow() as uow:
+        await uow.sent_log.move_status(user_id, kind, local_date, slot, status)
+        await uow.commit()
+
+
+async def fire(
+    runtime: Runtime,
+    notifier: Notifier,
+    user_id: int,
+    kind: str,
+    slot: str,
+    due_utc: datetime,
+) -> Outcome:
+    """Send (at most once) what is due for `user_id`: see the module docstring."""
+    kind = Kind(kind)
+    if kind is Kind.REMINDER:
+        return await _fire_reminder(runtime, notifier, user_id, slot, due_utc)
+    if kind is Kind.SNOOZE:
+        return await _fire_snooze(runtime, notifier, user_id, slot, due_utc)
+    if kind is Kind.NUDGE:
+        return await _fire_nudge(runtime, notifier, user_id, slot, due_utc)
+    if kind is Kind.CHECKIN:
+        return await _fire_checkin(runtime, notifier, user_id, slot, due_utc)
+    if kind is Kind.SUMMARY:
+        return await _fire_summary(runtime, notifier, user_id, slot, due_utc)
+    if kind is Kind.DAY_END:
+        return await _fire_day_end(runtime, user_id, due_utc)
+    raise ValueError(f"nothing fires for kind {kind!r}")
+
+
+def _prescription(state: Any, on: date) -> Any:
+    try:
+        return rehab.prescribe(state, on)
+    except Exception:
+        log.exception("could not prescribe a session for %s", on)
+        return None
+
+
+async def _fire_reminder(
+    runtime: Runtime, notifier: Notifier, user_id: int, slot: str, due_utc: datetime
+) -> Outcome:
+    now = runtime.now()
+    grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
+    async with runtime.uow() as uow:
+        ctx = await load_context(uow, user_id)
+        if ctx is None or not ctx.active or not ctx.programme_active:
+            return Outcome.INACTIVE
+        local_date = planner.local_date_of(due_utc, ctx.plan.zone)
+        slot_def = ctx.plan.slot(slot)
+        if (
+            slot_def is None
+            or slot_def.kind is not Kind.REMINDER
+            or planner.is_paused(ctx.plan, local_date)
+            or local_date.weekday() not in slot_def.weekdays
+        ):
+            return Outcome.NOT_DUE
+        sessions = list(await uow.sessions.on_date(user_id, local_date))
+        if _sessions_cover(slot, sessions):
+            claimed = await _claim(
+                uow, user_id, Kind.REMINDER, local_date, slot, SentStatus.SUPPRESSED, due_utc, now
+            )
+            await uow.commit()
+            return Outcome.SUPPRESSED if claimed else Outcome.DUPLICATE
+        if now - due_utc > grace:
+            claimed = await _claim(
+                uow, user_id, Kind.REMINDER, local_date, slot, SentStatus.MISSED, due_utc, now
+            )
+            await uow.commit()
+            return Outcome.MISSED if claimed else Outcome.DUPLICATE
+        if not await _claim(
+            uow, user_id, Kind.REMINDER, local_date, slot, SentStatus.SENT, due_utc, now
+        ):
+            return Outcome.DUPLICATE
+        await uow.commit()
+        state = await load_state(uow, user_id)
+    late = now - due_utc > timedelta(minutes=1)
+    message = ReminderMessage(
+        user_id=user_id,
+        chat_id=ctx.chat_id,
+        local_date=local_date,
+        slot=slot,
+        variant=Variant.LATE if late else Variant.REMINDER,
+        stage=ctx.stage,
+        session=_prescription(state, local_date),
+    )
+    outcome = await _deliver(
+        runtime,
+        user_id,
+        lambda: notifier.send_reminder(message),
+        (Kind.REMINDER, local_date, slot),
+    )
+    if outcome is Outcome.SENT and late:
+        return Outcome.SENT_LATE
+    return outcome
+
+
+async def _follow_up_context(
+    uow: UnitOfWork, user_id: int, slot: str, due_utc: datetime
+) -> tuple[UserContext, date] | None:
+    ctx = await load_context(uow, user_id)
+    if ctx is None or not ctx.active or not ctx.programme_active:
+        return None
+    local_date = planner.local_date_of(due_utc, ctx.plan.zone)
+    if planner.is_paused(ctx.plan, local_date):
+        return None
+    return ctx, local_date
+
+
+async def _fire_snooze(
+    runtime: Runtime, notifier: Notifier, user_id: int, slot: str, due_utc: datetime
+) -> Outcome:
+    """The one re-reminder after Snooze: its row was stored 'pending' when the button was tapped."""
+    async with runtime.uow() as uow:
+        found = await _follow_up_context(uow, user_id, slot, due_utc)
+        if found is None:
+            return Outcome.INACTIVE
+        ctx, local_date = found
+        sessions = list(await uow.sessions.on_date(user_id, local_date))
+        reminder = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
+        covered = _sessions_cover(slot, sessions) or (
+            reminder is not None and reminder.status == SentStatus.SKIPPED
+        )
+        to_status = SentStatus.SUPPRESSED if covered else SentStatus.SENT
+        moved = await uow.sent_log.move_status(
+            user_id, Kind.SNOOZE, local_date, slot, to_status, from_status=SentStatus.PENDING
+        )
+        await uow.commit()
+        if not moved:
+            return Outcome.DUPLICATE
+        if covered:
+            return Outcome.SUPPRESSED
+        state = await load_state(uow, user_id)
+    message = ReminderMessage(
+        user_id=user_id,
+        chat_id=ctx.chat_id,
+        local_date=local_date,
+        slot=slot,
+        variant=Variant.SNOOZE,
+        stage=ctx.stage,
+        session=_prescription(state, local_date),
+    )
+    return await _deliver(
+        runtime, user_id, lambda: notifier.send_reminder(message), (Kind.SNOOZE, local_date, slot)
+    )
+
+
+async def _fire_nudge(
+    runtime: Runtime, notifier: Notifier, user_id: int, slot: str, due_utc: datetime
+) -> Outcome:
+    """One gentle nudge when nothing was logged after a reminder; never a second one."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        found = await _follow_up_context(uow, user_id, slot, due_utc)
+        if found is None:
+            return Outcome.INACTIVE
+        ctx, local_date = found
+        reminder = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
+        if reminder is None or reminder.status != SentStatus.SENT:
+            return Outcome.NOT_DUE  # never reminded, skipped, suppressed or missed
+        sessions = list(await uow.sessions.on_date(user_id, local_date))
+        if _sessions_cover(slot, sessions):
+            claimed = await _claim(
+                uow, user_id, Kind.NUDGE, local_date, slot, SentStatus.SUPPRESSED, due_utc, now
+            )
+            await uow.commit()
+            return Outcome.SUPPRESSED if claimed else Outcome.DUPLICATE
+        if not await _claim(
+            uow, user_id, Kind.NUDGE, local_date, slot, SentStatus.SENT, due_utc, now
+        ):
+            return Outcome.DUPLICATE
+        await uow.commit()
+    message = ReminderMessage(
+        user_id=user_id,
+        chat_id=ctx.chat_id,
+        local_date=local_date,
+        slot=slot,
+        variant=Variant.NUDGE,
+        stage=ctx.stage,
+    )
+    return await _deliver(
+        runtime, user_id, lambda: notifier.send_reminder(message), (Kind.NUDGE, local_date, slot)
+    )
+
+
+async def _fire_checkin(
+    runtime: Runtime, notifier: Notifier, user_id: int, slot: str, due_utc: datetime
+) -> Outcome:
+    """The morning after a session day: one question, however many sessions there were."""
+    now = runtime.now()
+    grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
+    async with runtime.uow() as uow:
+        ctx = await load_context(uow, user_id)
+        if ctx is None or not ctx.active or not ctx.programme_active:
+            return Outcome.INACTIVE
+        local_date = planner.local_date_of(due_utc, ctx.plan.zone)
+        if planner.is_paused(ctx.plan, local_date):
+            return Outcome.NOT_DUE
+        yesterday = await uow.sessions.on_date(user_id, local_date - timedelta(days=1))
+        if not yesterday or await uow.checkins.on_date(user_id, local_date) is not None:
+            return Outcome.NOT_DUE
+        status = SentStatus.MISSED if now - due_utc > grace else SentStatus.SENT
+        if not await _claim(uow, user_id, Kind.CHECKIN, local_date, slot, status, due_utc, now):
+            return Outcome.DUPLICATE
+        await uow.commit()
+    if status == SentStatus.MISSED:
+        return Outcome.MISSED
+    return await _deliver(
+        runtime,
+        user_id,
+        lambda: notifier.send_checkin(ctx.chat_id, local_date),
+        (Kind.CHECKIN, local_date, slot),
+    )
+
+
+SummaryBuilder = Any
+
+
+def _summary_builder() -> SummaryBuilder | None:
+    """bot.services.records.build_weekly_summary, when the records feature is installed."""
+    try:
+        module = importlib.import_module("bot.services.records")
+    except ImportError:
+        return None
+    return getattr(module, "build_weekly_summary", None)
+
+
+async def _fire_summary(
+    runtime: Runtime, notifier: Notifier, user_id: int, slot: str, due_utc: datetime
+) -> Outcome:
+    now = runtime.now()
+    grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
+    builder = _summary_builder()
+    async with runtime.uow() as uow:
+        ctx = await load_context(uow, user_id)
+        if ctx is None or not ctx.active or ctx.plan.slot(slot) is None:
+            return Outcome.INACTIVE
+        local_date = planner.local_date_of(due_utc, ctx.plan.zone)
+        if planner.is_paused(ctx.plan, local_date):
+            return Outcome.NOT_DUE
+        if builder is None:
+            status = SentStatus.UNAVAILABLE
+        elif now - due_utc > grace:
+            status = SentStatus.MISSED
+        else:
+            status = SentStatus.SENT
+        if not await _claim(uow, user_id, Kind.SUMMARY, local_date, slot, status, due_utc, now):
+            return Outcome.DUPLICATE
+        await uow.commit()
+    if builder is None:
+        log.warning("weekly summary for user %s skipped: bot.services.records missing", user_id)
+        return Outcome.NOT_DUE
+    if status == SentStatus.MISSED:
+        return Outcome.MISSED
+    try:
+        summary = await builder(runtime, user_id, now)
+    except Exception:
+        log.exception("could not build the weekly summary of user %s", user_id)
+        await _set_status(runtime, user_id, (Kind.SUMMARY, local_date, slot), SentStatus.FAILED)
+        return Outcome.FAILED
+    return await _deliver(
+        runtime,
+        user_id,
+        lambda: notifier.send_summary(ctx.chat_id, summary.text, summary.chart_png),
+        (Kind.SUMMARY, local_date, slot),
+    )
+
+
+async def _fire_day_end(runtime: Runtime, user_id: int, due_utc: datetime) -> Outcome:
+    """A scheduled day ended without a session: log it missed, once, for the engine."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        ctx = await load_context(uow, user_id)
+        if ctx is None or not ctx.programme_active:
+            return Outcome.INACTIVE
+        local_date = planner.local_date_of(due_utc, ctx.plan.zone)
+        if planner.is_paused(ctx.plan, local_date) or local_date.weekday() not in (
+            ctx.plan.session_days
+        ):
+            return Outcome.NOT_DUE
+        if ctx.started_at is not None and due_utc < ctx.started_at:
+            return Outcome.NOT_DUE
+        if await uow.sessions.on_date(user_id, local_date):
+            return Outcome.NOT_DUE
+        if not await _claim(
+            uow, user_id, Kind.MISSED, local_date, "day", SentStatus.MISSED, due_utc, now
+        ):
+            return Outcome.DUPLICATE
+        state = await load_state(uow, user_id)
+        if state is not None:
+            state = rehab.record_missed(state, local_date)
+            await save_state(uow, user_id, state, now)
+        await uow.commit()
+    return Outcome.LOGGED
+
+
+# -- reminder buttons ----------------------------------------------------------------------------
+
+
+class TapResult(StrEnum):
+    OK = "ok"
+    ALREADY = "already"  # done before (double tap, or snoozed once already)
+    STALE = "stale"  # about another day, or the reminder is not this user's
+
+
+async def snooze(runtime: Runtime, user_id: int, local_date: date, slot: str) -> datetime | None:
+    """Store the snooze (re-reminds once) and return when it is due; None if already snoozed."""
+    now = runtime.now()
+    due = now + timedelta(minutes=runtime.settings.snooze_minutes)
+    async with runtime.uow() as uow:
+        if not await _claim(
+            uow, user_id, Kind.SNOOZE, local_date, slot, SentStatus.PENDING, due, now
+        ):
+            return None
+        await uow.commit()
+    return due
+
+
+async def skip(runtime: Runtime, user_id: int, local_date: date, slot: str) -> TapResult:
+    """Skip today's session: logged, and the nudge and any snooze are suppressed."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        reminder = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
+        if reminder is None:
+            return TapResult.STALE
+        if reminder.status == SentStatus.SKIPPED:
+            return TapResult.ALREADY
+        await uow.sent_log.move_status(user_id, Kind.REMINDER, local_date, slot, SentStatus.SKIPPED)
+        if not await _claim(
+            uow, user_id, Kind.NUDGE, local_date, slot, SentStatus.SUPPRESSED, now, now
+        ):
+            await uow.sent_log.move_status(
+                user_id, Kind.NUDGE, local_date, slot, SentStatus.SUPPRESSED, SentStatus.PENDING
+            )
+        await uow.sent_log.move_status(
+            user_id, Kind.SNOOZE, local_date, slot, SentStatus.SUPPRESSED, SentStatus.PENDING
+        )
+        await uow.commit()
+    return TapResult.OK
+
+
+async def reminder_is_for(runtime: Runtime, user_id: int, local_date: date, slot: str) -> bool:
+    """True if a reminder for this day and slot was sent to this user."""
+    async with runtime.uow() as uow:
+        row = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
+    return row is not None
+
+
+# -- start-up catch-up and notices ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A one-off job to (re)create at start-up: a pending snooze or a nudge still to come."""
+
+    kind: Kind
+    slot: str
+    reminder_due: datetime
+    run_at: datetime
+
+
+async def catch_up(runtime: Runtime, notifier: Notifier, user_id: int) -> list[FollowUp]:
+    """After a start: send what was missed within the grace window (else log it missed), log
+    ended days without a session, and return the snoozes and nudges still to be scheduled."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        ctx = await load_context(uow, user_id)
+    if ctx is None or not ctx.active or not ctx.programme_active:
+        return []
+    plan = ctx.plan
+    for slot in plan.slots:
+        if slot.kind is Kind.DAY_END:
+            first = now - timedelta(days=DAY_END_LOOKBACK_DAYS)
+            for due in planner.dues_between(plan, slot, first, now):
+                await fire(runtime, notifier, user_id, slot.kind, slot.name, due.due_utc)
+            continue
+        latest = planner.latest_due(plan, slot, now)
+        if latest is None or (ctx.started_at is not None and latest.due_utc < ctx.started_at):
+            continue
+        await fire(runtime, notifier, user_id, slot.kind, slot.name, latest.due_utc)
+    return await pending_follow_ups(runtime, user_id)
+
+
+async def pending_follow_ups(runtime: Runtime, user_id: int) -> list[FollowUp]:
+    """Snoozes not yet sent and nudges not yet decided, from the sent-log (last two days)."""
+    now = runtime.now()
+    nudge_after = timedelta(minutes=runtime.settings.nudge_after_minutes)
+    async with runtime.uow() as uow:
+        ctx = await load_context(uow, user_id)
+        if ctx is None:
+            return []
+        today = planner.local_date_of(now, ctx.plan.zone)
+        rows = list(await uow.sent_log.since(user_id, today - timedelta(days=1)))
+    by_key = {(r.kind, r.local_date, r.slot): r for r in rows}
+    grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
+    out: list[FollowUp] = []
+    for row in rows:
+        if row.kind == Kind.SNOOZE and row.status == SentStatus.PENDING:
+            reminder = by_key.get((Kind.REMINDER, row.local_date, row.slot))
+            reminder_due = reminder.due_at if reminder else row.due_at
+            out.append(FollowUp(Kind.SNOOZE, row.slot, reminder_due, row.due_at))
+        if (
+            row.kind == Kind.REMINDER
+            and row.status == SentStatus.SENT
+            and (Kind.NUDGE, row.local_date, row.slot) not in by_key
+        ):
+            out.append(FollowUp(Kind.NUDGE, row.slot, row.due_at, row.created_at + nudge_after))
+    # A follow-up long overdue (the bot was down) is dropped: it would be about another moment.
+    return [f for f in out if now - f.run_at <= grace]
+
+
+async def cadence_notice(runtime: Runtime, notifier: Notifier, user_id: int) -> bool:
+    """Tell the person when their stage changed the cadence, and (once) when their training
+    days were defaulted to Mon/Wed/Fri. The first plan is recorded silently. True if told."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        ctx = await load_context(uow, user_id)
+        if ctx is None or not ctx.active:
+            return False
+        today = planner.local_date_of(now, ctx.plan.zone)
+        cadence = ctx.plan.cadence
+        told = [
+            r
+            for r in await uow.sent_log.since(user_id, date.min, Kind.NOTICE)
+            if r.slot != NOTICE_DAYS_SLOT
+        ]
+        last_cadence = told[-1].slot if told else None
+        changed = planner.cadence_changed_notice_needed(last_cadence, cadence)
+        weekly = cadence in (planner.Cadence.THREE_WEEKLY, planner.Cadence.WEEKLY)
+        tell_days = weekly and not ctx.weekly_days_chosen
+        if tell_days:
+            tell_days = await uow.sent_log.latest(user_id, Kind.NOTICE, NOTICE_DAYS_SLOT) is None
+        if last_cadence != cadence.value:
+            status = SentStatus.SENT if changed else SentStatus.INITIAL
+            if not await _claim(uow, user_id, Kind.NOTICE, today, cadence.value, status, now, now):
+                # the same cadence was recorded earlier today: refresh its order
+                await uow.sent_log.move_status(user_id, Kind.NOTICE, today, cadence.value, status)
+                changed = False
+        if tell_days and not await _claim(
+            uow, user_id, Kind.NOTICE, today, NOTICE_DAYS_SLOT, SentStatus.SENT, now, now
+        ):
+            tell_days = False
+        await uow.commit()
+    if not changed and not tell_days:
+        return False
+    session_slots = ctx.plan.session_slots
+    notice = CadenceNotice(
+        chat_id=ctx.chat_id,
+        cadence=cadence.value,
+        weekly_days=tuple(sorted(session_slots[0].weekdays)) if weekly else (),
+        weekly_time=session_slots[0].at.strftime("%H:%M"),
+        session_times=tuple(s.at.strftime("%H:%M") for s in session_slots),
+        changed=changed,
+        days_defaulted=tell_days or (weekly and not ctx.weekly_days_chosen),
+    )
+    outcome = await _deliver(
+        runtime,
+        user_id,
+        lambda: notifier.send_cadence_notice(notice),
+        (Kind.NOTICE, today, cadence.value),
+    )
+    return outcome is Outcome.SENT

@@ -1,0 +1,128 @@
+"""Reminders through the real bot and the stand-in: a job fires, the buttons work, blocking."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import texts
+from bot.app import BotRunner
+from scheduler import planner
+from tests.fakes import FakeClock
+from tests.integration.scheduler.seed import seed_user
+from tests.standin.server import FakeBotApi
+
+pytestmark = pytest.mark.e2e
+
+UID = 5151
+ZONE = ZoneInfo("Europe/Berlin")
+DAY = date(2026, 12, 2)  # a Wednesday
+DUE = planner.local_instant(DAY, time(7, 30), ZONE)
+
+
+async def arm_reminder(bot: BotRunner, clock: FakeClock, standin: FakeBotApi) -> None:
+    """An onboarded user whose 07:30 reminder is one second away on the bot's clock."""
+    standin.user(UID, "Sam")
+    runtime = bot.runtime
+    clock.set(DUE - timedelta(days=1))
+    await seed_user(runtime, UID, session_times=("07:30", "18:00"), weekly_summary=False)
+    clock.set(DUE - timedelta(seconds=1))
+    await runtime.reschedule(UID)
+    assert bot.scheduler is not None
+    assert {j.id for j in bot.scheduler.jobs_of(UID)} >= {f"rem:{UID}:s1", f"rem:{UID}:s2"}
+
+
+async def wait_until(predicate, within: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not await predicate():
+        assert loop.time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.05)
+
+
+async def test_reminder_fires_with_the_dose_and_three_buttons(bot, standin, clock):
+    user = standin.user(UID, "Sam")
+    await arm_reminder(bot, clock, standin)
+    clock.set(DUE)
+    reminder = await user.wait_for(contains=texts.REMINDER_ON_TIME, timeout=5)
+    assert "Today:" in reminder.content
+    assert "Stage 1" in reminder.content
+    labels = [label for label, _ in reminder.buttons]
+    assert labels == [texts.REMINDER_START, texts.REMINDER_SNOOZE, texts.REMINDER_SKIP]
+    assert [data for _, data in reminder.buttons] == [
+        "rem:20261202:s1:start",
+        "rem:20261202:s1:snooze",
+        "rem:20261202:s1:skip",
+    ]
+    # the job re-armed itself for tomorrow
+    tomorrow = (DUE + timedelta(days=1)).isoformat()
+
+    async def rearmed() -> bool:
+        job = bot.scheduler.aps.get_job(f"rem:{UID}:s1")
+        return job is not None and job.args[3] == tomorrow
+
+    await wait_until(rearmed)
+    # and the nudge is planned, 2 h after the reminder
+    assert f"rem:{UID}:s1:nudge" in {j.id for j in bot.scheduler.jobs_of(UID)}
+
+
+async def test_snooze_once_then_skip(bot, standin, clock):
+    user = standin.user(UID, "Sam")
+    await arm_reminder(bot, clock, standin)
+    clock.set(DUE)
+    reminder = await user.wait_for(contains=texts.REMINDER_ON_TIME, timeout=5)
+
+    clock.advance(minutes=1)
+    await user.tap(text=texts.REMINDER_SNOOZE, message=reminder)
+    await user.wait_for(contains="remind you once more in 30 minutes")
+    assert f"rem:{UID}:s1:snooze" in {j.id for j in bot.scheduler.jobs_of(UID)}
+
+    await user.tap(text=texts.REMINDER_SNOOZE, message=reminder)
+    await user.wait_idle()
+    assert user.callback_answers[-1].text == texts.REMINDER_ALREADY_SNOOZED
+
+    await user.tap(text=texts.REMINDER_SKIP, message=reminder)
+    await user.wait_for(contains=texts.REMINDER_SKIP_OK)
+    async with bot.runtime.uow() as uow:
+        row = await uow.sent_log.get(UID, "reminder", DAY, "s1")
+    assert row is not None
+    assert row.status == "skipped"
+
+
+async def test_forged_reminder_button_is_refused(bot, standin, clock):
+    user = standin.user(UID, "Sam")
+    await arm_reminder(bot, clock, standin)
+    await user.tap_data("rem:20261202:s1:skip", message_id=1)  # never sent to this user
+    await user.wait_for(contains=texts.REMINDER_STALE)
+    await user.tap_data("rem:notadate:s1:snooze", message_id=1)
+    await user.wait_for(contains=texts.REMINDER_STALE)
+
+
+async def test_blocked_user_stops_being_scheduled_and_start_brings_them_back(bot, standin, clock):
+    user = standin.user(UID, "Sam")
+    await arm_reminder(bot, clock, standin)
+    standin.block_user(UID)
+    clock.set(DUE)
+
+    async def inactive() -> bool:
+        async with bot.runtime.uow() as uow:
+            return UID not in await uow.users.active_ids()
+
+    await wait_until(inactive)
+    await wait_until(lambda: _no_jobs(bot))
+    assert user.messages == []
+
+    standin.unblock_user(UID)
+    await user.send("/start")
+    await user.wait_for(timeout=5)  # /start answers (greeting or status)
+    assert not await inactive()
+    jobs = {j.id for j in bot.scheduler.jobs_of(UID)}
+    assert {f"rem:{UID}:s1", f"rem:{UID}:s2"} <= jobs
+
+
+async def _no_jobs(bot: BotRunner) -> bool:
+    assert bot.scheduler is not None
+    return bot.scheduler.jobs_of(UID) == []
