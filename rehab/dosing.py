@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from functools import lru_cache
 
 from rehab.enums import (
     Cadence,
@@ -77,27 +78,41 @@ def stage1_ladder(irritability: Irritability) -> tuple[HoldRung, ...]:
 
 def stage2_max_load(profile: Profile) -> float:
     """The heaviest Stage 2 load: the user's equipment, at most 20 % of body weight."""
-    step = LOADS.stage2_load_step_kg
-    ceiling = floor_to(profile.bodyweight_kg * LOADS.stage2_max_load_fraction_bw, step)
-    if profile.gym:
-        return max(ceiling, stage2_gate_load(profile))
-    return min(ceiling, floor_to(profile.max_added_load_kg, step))
+    return _stage2_max_load(profile.bodyweight_kg, profile.max_added_load_kg, profile.gym)
 
 
 def stage2_gate_load(profile: Profile) -> float:
     """Stage 2 -> 3 needs >= 10 % body weight added, or all the added load the user has."""
+    return _stage2_gate_load(profile.bodyweight_kg, profile.max_added_load_kg, profile.gym)
+
+
+def _stage2_gate_load(bodyweight_kg: float, max_added_kg: float, gym: bool) -> float:
     step = LOADS.stage2_load_step_kg
-    target = ceil_to(profile.bodyweight_kg * GATES.stage2_load_fraction_bw, step)
-    if profile.gym:
+    target = ceil_to(bodyweight_kg * GATES.stage2_load_fraction_bw, step)
+    if gym:
         return target
-    return min(target, floor_to(profile.max_added_load_kg, step))
+    return min(target, floor_to(max_added_kg, step))
+
+
+def _stage2_max_load(bodyweight_kg: float, max_added_kg: float, gym: bool) -> float:
+    step = LOADS.stage2_load_step_kg
+    ceiling = floor_to(bodyweight_kg * LOADS.stage2_max_load_fraction_bw, step)
+    if gym:
+        return max(ceiling, _stage2_gate_load(bodyweight_kg, max_added_kg, gym))
+    return min(ceiling, floor_to(max_added_kg, step))
 
 
 def stage2_ladder(profile: Profile) -> list[RepsRung]:
+    """Bodyweight rungs, +2.5 kg rungs up to the Stage 2 maximum, then tempo and pause."""
+    return list(_stage2_ladder(profile.bodyweight_kg, profile.max_added_load_kg, profile.gym))
+
+
+@lru_cache(maxsize=256)
+def _stage2_ladder(bodyweight_kg: float, max_added_kg: float, gym: bool) -> tuple[RepsRung, ...]:
     rungs = list(STAGE2_BASE_RUNGS)
     top = rungs[-1]
     step = LOADS.stage2_load_step_kg
-    n_loads = round(stage2_max_load(profile) / step)
+    n_loads = round(_stage2_max_load(bodyweight_kg, max_added_kg, gym) / step)
     for k in range(1, n_loads + 1):
         rungs.append(top.model_copy(update={"load_kg": round(k * step, 2)}))
     last = rungs[-1]
@@ -107,7 +122,7 @@ def stage2_ladder(profile: Profile) -> list[RepsRung]:
             update={"tempo_s": LOADS.capped_tempo_s, "pause_top_s": LOADS.capped_pause_top_s}
         )
     )
-    return rungs
+    return tuple(rungs)
 
 
 def stage2_gate_rung(profile: Profile) -> int:

@@ -150,7 +150,7 @@ def record_morning(
     state: ProgrammeState, on: date, pain: int, stiffness_minutes: int | None = None
 ) -> ProgrammeState:
     """The first-steps score reported on the morning of ``on``."""
-    s = state.model_copy(deep=True)
+    s = state.clone()
     s.mornings = [m for m in s.mornings if m.on != on]
     zone = classify_morning(s, pain, on=on)
     s.mornings.append(
@@ -172,7 +172,7 @@ def record_session(state: ProgrammeState, result: SessionResult) -> ProgrammeSta
     for p in result.set_pains:
         if not 0 <= p <= 10:
             raise ValueError(f"set pain must be 0-10, got {p}")
-    s = state.model_copy(deep=True)
+    s = state.clone()
     zone = session_zone(result.set_pains, result.pain_after)
     s.sessions.append(
         SessionLog(
@@ -207,7 +207,7 @@ def record_session(state: ProgrammeState, result: SessionResult) -> ProgrammeSta
 
 def record_missed(state: ProgrammeState, on: date) -> ProgrammeState:
     """A scheduled session not started by the end of its day."""
-    s = state.model_copy(deep=True)
+    s = state.clone()
     if on not in s.missed:
         s.missed.append(on)
         s.missed = s.missed[-60:]
@@ -217,7 +217,7 @@ def record_missed(state: ProgrammeState, on: date) -> ProgrammeState:
 
 
 def pause(state: ProgrammeState, on: date) -> ProgrammeState:
-    s = state.model_copy(deep=True)
+    s = state.clone()
     s.paused = True
     s.paused_on = on
     return s
@@ -225,7 +225,7 @@ def pause(state: ProgrammeState, on: date) -> ProgrammeState:
 
 def resume(state: ProgrammeState, on: date) -> ProgrammeState:
     """End a pause. The gap rules apply at the next decision."""
-    s = state.model_copy(deep=True)
+    s = state.clone()
     s.paused = False
     s.paused_on = None
     return s
@@ -358,10 +358,11 @@ def _trend(s: ProgrammeState, today: date) -> None:
 
 def _missing_answers(s: ProgrammeState, pending: list[SessionLog]) -> list[str]:
     issues: list[str] = []
+    answered = {m.on for m in s.mornings}
     for log in pending:
         if log.zone is None:
             issues.append(f"the pain questions of {log.on.isoformat()}'s session")
-        elif not any(m.on == log.on + timedelta(days=1) for m in s.mornings):
+        elif log.on + timedelta(days=1) not in answered:
             issues.append(f"the morning after {log.on.isoformat()}'s session")
     return sorted(set(issues))
 
@@ -375,7 +376,7 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
     once a day) -> a long green plateau gets a nudge -> same dose.
     """
     before = state
-    s = state.model_copy(deep=True)
+    s = state.clone()
 
     def done(
         kind: DecisionKind, reason: str, gate: GateTest | None = None
@@ -394,10 +395,14 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
 
     pending = [x for x in s.sessions if not x.evaluated and x.on < today]
     fresh_mornings = [m for m in s.mornings if not m.evaluated and m.on <= today]
-    for x in pending:
-        x.evaluated = True
-    for m in fresh_mornings:
-        m.evaluated = True
+    s.sessions = [
+        x.model_copy(update={"evaluated": True}) if not x.evaluated and x.on < today else x
+        for x in s.sessions
+    ]
+    s.mornings = [
+        m.model_copy(update={"evaluated": True}) if not m.evaluated and m.on <= today else m
+        for m in s.mornings
+    ]
 
     gap = _gap_rules(s, before, today)
     if gap is not None:
@@ -413,9 +418,7 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
     flares = [m for m in fresh_mornings if m.zone is PainZone.RED]
     reds = [x for x in pending if x.zone is PainZone.RED]
     if flares or reds:
-        for ls in s.stage3_loads.values():
-            ls.easy_streak = 0
-            ls.last_effort = None
+        _reset_efforts(s)
         if flares:
             answer = f"your morning pain was {flares[-1].pain}/10, a flare"
         else:
@@ -450,13 +453,6 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
         )
 
     # Rule 3: amber, or a missing answer.
-    for ls in s.stage3_loads.values():
-        if (
-            ls.last_effort is not None
-            and pending
-            and any(x.zone is not PainZone.GREEN for x in pending)
-        ):
-            ls.easy_streak = 0
     ambers = [m for m in fresh_mornings if m.zone is PainZone.AMBER]
     amber_sessions = [x for x in pending if x.zone is PainZone.AMBER]
     missing = _missing_answers(s, pending)
@@ -468,9 +464,7 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
         else:
             answer = f"we are missing {missing[0]}"
             mark_not_green(s, today)
-        for ls in s.stage3_loads.values():
-            ls.last_effort = None
-            ls.easy_streak = 0
+        _reset_efforts(s)
         return done(DecisionKind.HOLD, f"Same dose as last time, because {answer}.")
 
     if s.trend_hold_until is not None and today <= s.trend_hold_until:
@@ -562,9 +556,16 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
     )
 
 
+def _reset_efforts(s: ProgrammeState) -> None:
+    s.stage3_loads = {
+        k: v.model_copy(update={"easy_streak": 0, "last_effort": None})
+        for k, v in s.stage3_loads.items()
+    }
+
+
 def _effort_changes(s: ProgrammeState, today: date) -> tuple[ProgrammeState, Decision] | None:
     """Stage 3 load regulation: easy twice running -> +5 %; hard -> -5 %."""
-    before = s.model_copy(deep=True)
+    before = s.clone()
     from rehab.dosing import heavier, lighter  # local: avoids a wide import list above
     from rehab.protocol import EXERCISES
 

@@ -254,7 +254,7 @@ def record_gate_test(
 ) -> tuple[ProgrammeState, Decision]:
     """Apply a gate test's result. Advance only when it passes (rule 5)."""
     before = state
-    s = state.model_copy(deep=True)
+    s = state.clone()
     status = gate_status(s, on)
     test = status.test
 

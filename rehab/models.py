@@ -276,3 +276,20 @@ class ProgrammeState(BaseModel):
     last_decision_on: date | None = None
     stop: StopRecord | None = None
     red_flag_history: list[StopRecord] = Field(default_factory=list)
+
+    def clone(self) -> ProgrammeState:
+        """A copy whose containers can be changed without touching this state.
+
+        The items inside (entries, logs, loads) are treated as values: the engine replaces
+        them instead of mutating them, so copying the containers is enough (and much faster
+        than a deep copy).
+        """
+        c = self.model_copy()
+        c.mornings = list(self.mornings)
+        c.flares = list(self.flares)
+        c.sessions = list(self.sessions)
+        c.missed = list(self.missed)
+        c.stage3_loads = dict(self.stage3_loads)
+        c.gate_results = list(self.gate_results)
+        c.red_flag_history = list(self.red_flag_history)
+        return c

@@ -174,7 +174,7 @@ def stop_programme(state: ProgrammeState, code: str, on: date) -> tuple[Programm
     if flag is None:
         raise ValueError(f"unknown red-flag code: {code}")
     before = state
-    s = state.model_copy(deep=True)
+    s = state.clone()
     record = StopRecord(code=code, on=on, outcome=flag.outcome)
     s.status = ProgrammeStatus.STOPPED
     s.stop = record
