@@ -119,6 +119,149 @@ def cadence_rhythm(
     return template.format(days=weekday_list(days), time=at)
 
 
+# --- guided session, check-in answers, /today /plan /stage /test, red flags (session) ---
+
+NOT_ONBOARDED = (
+    "We haven't set up your programme yet. Send /start and I'll ask a few quick questions first."
+)
+PROGRAMME_STOPPED = (
+    "Your programme is stopped because of a possible warning sign. Please get checked by a "
+    "clinician first; once you're cleared, /start lets you begin again."
+)
+SESSION_NOTHING_TODAY = "No session today: rest days are part of the plan. /plan shows the week."
+SESSION_DONE_TODAY = "You've done today's sessions. Well done! /plan shows what's next."
+SESSION_STARTED = "Let's go: {count} exercise{s} today. Tap Go when you're ready for each set."
+SESSION_CONTINUED = "Welcome back! Picking up where you left off."
+SESSION_GO = "▶️ Go"
+SESSION_DONE = "✅ Done"
+SESSION_PAUSE = "⏸ Pause"
+SESSION_ABANDON = "✖️ End session"
+SESSION_SKIP_REST = "⏭ Skip rest"
+SESSION_START_BUTTON = "▶️ Start"
+SESSION_CONTINUE_BUTTON = "▶️ Continue"
+SESSION_PAUSED = "Paused. Your session stays open today: /today → Continue picks it up."
+SESSION_ABANDONED = "Session ended and noted. Rest up; the next one comes with a reminder."
+SESSION_TIMES_UP = "⏱ Time's up! Relax."
+SESSION_PAIN_QUESTION = "Pain during that set? (0 = none, 10 = worst)"
+SESSION_PAIN_HINT = "Please send a number from 0 to 10, like 3 or 3/10, or tap a button."
+SESSION_USE_BUTTONS = "Use the buttons below to carry on, or ⏸ Pause to stop for now."
+SESSION_REST = "Rest {seconds} s. I'll tell you when the next set is ready."
+SESSION_REST_OVER = "Rest over."
+SESSION_EFFORT_QUESTION = "How did the last set feel?"
+SESSION_EFFORTS = (
+    ("easy", "😌 3+ more left"),
+    ("right", "💪 1–2 left"),
+    ("hard", "😣 Failed / form broke"),
+)
+SESSION_AFTER_QUESTION = "All sets done! 🎉 Pain right now? (0 = none, 10 = worst)"
+SESSION_NOTED = "Noted: {pain}/10 ✓"
+SESSION_LIGHTER = "{reason}"
+SESSION_STOP_EXERCISE = "{reason}\nLet's leave this exercise for today."
+SESSION_ENDED = (
+    "{reason}\nWe stop here for today. Rest, keep moving gently, and if the pain doesn't "
+    "settle over the next days, please see a physio or doctor."
+)
+SESSION_SUMMARY_TITLE = "<b>Session done ✓</b>"
+SESSION_SUMMARY_ENDED_TITLE = "<b>Session ended early</b>"
+SESSION_SUMMARY_LINE = "• {name}: {sets} set{s}, top pain {pain}"
+SESSION_SUMMARY_PAIN_AFTER = "Pain now: {pain}/10"
+SESSION_SUMMARY_CHECKIN = "I'll ask about your first steps tomorrow at {time}."
+SESSION_SUMMARY_CHECKIN_DEFAULT = "I'll ask about your first steps tomorrow morning."
+SESSION_SET_HEADER = "<b>Set {set_no} of {sets}</b> · {dose}"
+SESSION_HOLD_CUE = "Hold for {seconds} s, steady, no bouncing. I'll tell you when time's up."
+SESSION_TEMPO_CUE = "{reps} slow reps: up for {up} s · {pause}down for {down} s."
+SESSION_TEMPO_PAUSE = "hold {seconds} s at the top · "
+SESSION_REPS_CUE = "{what}. Tap Done when you've finished the set."
+SESSION_TEMPO_DONE = "I'll tell you when the time for the set is up, or tap Done."
+
+CARD_TEMPLATE = "<b>{name}</b>\n{how_to}\n\n<b>Dose:</b> {dose}\n<b>Where:</b> {surface}{tempo}"
+CARD_TEMPO = "\n<b>Tempo:</b> up {up} s · down {down} s{pause}"
+CARD_TEMPO_PAUSE = " · {seconds} s pause at the top"
+SURFACE_NAMES = {"floor": "flat floor", "step": "edge of a step"}
+STANCE_NAMES = {"two-legs": "both legs", "single-leg": "one leg"}
+
+
+def session_started(count: int) -> str:
+    return SESSION_STARTED.format(count=count, s="" if count == 1 else "s")
+
+
+def pain_label(pain: int | None) -> str:
+    return "–" if pain is None else f"{pain}/10"
+
+
+def summary_line(name: str, sets: int, top_pain: int | None) -> str:
+    return SESSION_SUMMARY_LINE.format(
+        name=escape(name), sets=sets, s="" if sets == 1 else "s", pain=pain_label(top_pain)
+    )
+
+
+# Morning check-in answers
+CHECKIN_NOT_ONBOARDED = NOT_ONBOARDED
+CHECKIN_ALREADY = "You already told me {pain}/10 for that morning, thanks. It's saved."
+CHECKIN_TOO_OLD = "That question is from an earlier day. Tomorrow's will come as usual."
+CHECKIN_DECISION = "Morning pain {pain}/10 noted ✓\n{reason}"
+
+# /today, /plan, /stage
+TODAY_TITLE = "<b>Today · Stage {stage}</b>"
+TODAY_OPEN = "You have a session in progress. Tap Continue to pick it up."
+TODAY_REST = "Rest day today. Next session: {when}."
+TODAY_DONE = "Today's sessions are done ✓"
+PLAN_TITLE = "<b>This week · Stage {stage}</b>"
+PLAN_DAY = "{mark} {day}: {what}"
+PLAN_SESSIONS = "{count}× session"
+PLAN_REST = "rest"
+PLAN_DOSE_TITLE = "<b>Each session:</b>"
+STAGE_TITLE = "<b>Stage {stage}: {name}</b>"
+STAGE_NAMES = {
+    1: "isometric holds",
+    2: "slow strength",
+    3: "heavy slow strength",
+    4: "spring and hops",
+}
+STAGE_PURPOSES = {
+    1: "Holding still under load calms a grumpy tendon and starts to build it up.",
+    2: "Slow lifting and lowering starts to rebuild the tendon's structure.",
+    3: "Heavy, slow work on one leg builds the strength you'll need to run and jump.",
+    4: "Hops and bounds teach the tendon to store and release energy again.",
+}
+STAGE_MAINTENANCE = "You're in maintenance: one or two heavy sessions a week keep the gains."
+STAGE_NEXT_GATE = "<b>To move on:</b>"
+STAGE_REQ_MET = "✅"
+STAGE_REQ_OPEN = "⬜"
+STAGE_GATE_DUE = "A test for the next stage is due: send /test when you're fresh."
+STAGE_TOP = "This is the last stage of the programme."
+
+# /test
+TEST_NOT_DUE = "No test is due yet. /stage shows what's needed before the next one."
+TEST_INTRO = "<b>Stage test</b>\nDo this when rested, not right after a session."
+TEST_HEEL_RAISE = (
+    "On your sore leg, rise up on your toes and lower slowly, as many times as you can, "
+    "until you tire or the pain goes above 3/10. How many did you do? Type the number."
+)
+TEST_HEEL_RAISE_OTHER = (
+    "If you can, do the same on your other leg and type that count too. Or tap Skip."
+)
+TEST_LOADED_HOLD = (
+    "Hold a single-leg heel raise for 30 s with {load} kg extra. Pain during the hold?"
+)
+TEST_HOPS = "Do 10 small hops on your sore leg. Pain during the hops?"
+TEST_COUNT_HINT = "Please type the number of raises, like 18."
+TEST_SKIP = "Skip"
+TEST_RESULT_PASSED = "<b>Test passed ✓</b>\n{reason}"
+TEST_RESULT_FAILED = "<b>Not yet</b>\n{reason}"
+
+# Red flags in free text
+REDFLAG_QUESTION = "⚠️ Before we go on, I need to check something:\n{question}"
+REDFLAG_YES = "Yes"
+REDFLAG_NO = "No"
+REDFLAG_STOPPED = (
+    "<b>I've stopped your programme and reminders.</b>\n{advice}\n\n"
+    "Once a clinician has checked you and cleared you, /start lets you begin again."
+)
+REDFLAG_CLEARED = "Thanks, glad to hear it. Let's carry on."
+REDFLAG_HINT = "Please tap Yes or No (or type yes or no)."
+
+
 # --- progress, history, export, delete, weekly summary (records) ---
 
 RECORDS_NOT_ONBOARDED = (

@@ -13,7 +13,17 @@ from telegram.ext import (
 )
 
 from bot import flows
-from bot.handlers import common, errors, messages, reminders
+from bot.handlers import (
+    checkin,
+    common,
+    errors,
+    gate,
+    messages,
+    plan,
+    reminders,
+    safety,  # noqa: F401  (importing it registers the red-flag screen and its flow)
+    session,
+)
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -21,11 +31,19 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     # 1. Commands first: a command always works, whatever flow the user is in.
     application.add_handler(CommandHandler("start", common.start))
     application.add_handler(CommandHandler("help", common.help_command))
+    # Session commands: before the unknown-command catch-all; they also work mid-flow.
+    application.add_handler(CommandHandler("today", plan.today))
+    application.add_handler(CommandHandler("plan", plan.plan))
+    application.add_handler(CommandHandler("stage", plan.stage))
+    application.add_handler(CommandHandler("test", gate.test_command))
 
     # 2. Buttons, by anchored prefix. Each handler checks the data against the user's own state.
     application.add_handler(CallbackQueryHandler(flows.on_flow_button, pattern=r"^f:"))
     # Reminder buttons (rem:<yyyymmdd>:<slot>:<act>): before the catch-all, which would expire them.
     application.add_handler(CallbackQueryHandler(reminders.on_reminder_button, pattern=r"^rem:"))
+    # Morning check-in answers and /today's Start: anchored, before the catch-all that expires.
+    application.add_handler(CallbackQueryHandler(checkin.on_checkin_button, pattern=r"^mc:"))
+    application.add_handler(CallbackQueryHandler(session.on_open_button, pattern=r"^ses:open$"))
 
     # 3. Free text goes to the current flow (or the red-flag screen); anything else gets a hint.
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, messages.on_text))

@@ -1,0 +1,59 @@
+"""The morning check-in answer: `mc:<yyyymmdd>:<pain>` from the scheduler's question."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from html import escape
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import flows, texts
+from bot.callbacks import CallbackDataError, unpack
+from bot.context import runtime_of
+from bot.services import checkins
+from bot.services.checkins import CheckinKind
+
+
+def parse(data: str | None) -> tuple[date, int] | None:
+    """(date, pain) from `mc:<yyyymmdd>:<pain>`, or None if it is not one."""
+    try:
+        day_text, pain_text = unpack(data, "mc", 2)
+        on = datetime.strptime(day_text, "%Y%m%d").date()  # noqa: DTZ007 (a calendar date)
+        pain = int(pain_text)
+    except (CallbackDataError, ValueError):
+        return None
+    return (on, pain) if 0 <= pain <= 10 else None
+
+
+async def on_checkin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store the answer once, then tell the decision and the answer behind it."""
+    query = update.callback_query
+    user = update.effective_user
+    chat = update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    parsed = parse(query.data)
+    if parsed is None:
+        await flows.expired(update, context)
+        return
+    on, pain = parsed
+    runtime = runtime_of(context)
+    outcome = await checkins.answer(runtime, user.id, on, pain)
+    if outcome.kind == CheckinKind.ALREADY:
+        await query.answer(texts.ALREADY_NOTED)
+        if outcome.pain != pain:
+            await context.bot.send_message(chat.id, texts.CHECKIN_ALREADY.format(pain=outcome.pain))
+        return
+    await query.answer()
+    if outcome.kind == CheckinKind.NOT_ONBOARDED:
+        text = texts.CHECKIN_NOT_ONBOARDED
+    elif outcome.kind == CheckinKind.TOO_OLD:
+        text = texts.CHECKIN_TOO_OLD
+    else:
+        text = texts.CHECKIN_DECISION.format(pain=pain, reason=escape(outcome.reason))
+    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+    if outcome.kind == CheckinKind.DECIDED:
+        # A stage change changes the cadence: the reminders follow at once.
+        await runtime.reschedule(user.id)

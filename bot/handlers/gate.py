@@ -1,0 +1,151 @@
+"""/test: a due gate test, step by step (counts typed, pains by buttons)."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import flows, texts
+from bot.callbacks import flow_data
+from bot.context import runtime_of
+from bot.flows import FlowSpec, FlowView
+from bot.handlers.session import refuse
+from bot.keyboards import pain_keyboard
+from bot.pain import parse_pain
+from bot.services import gates
+
+_COUNT = re.compile(r"^\s*(\d{1,3})\s*$")
+MAX_COUNT = 500
+
+
+def _question(flow: FlowView) -> tuple[str, InlineKeyboardMarkup | None]:
+    step = flow.step
+    version = flow.version
+    if step == "heel_raise_reps":
+        return texts.TEST_HEEL_RAISE, None
+    if step == "other_side_reps":
+        skip = InlineKeyboardButton(texts.TEST_SKIP, callback_data=flow_data(version, "skip"))
+        return texts.TEST_HEEL_RAISE_OTHER, InlineKeyboardMarkup([[skip]])
+    pains = pain_keyboard(lambda v: flow_data(version, f"p:{v}"))
+    if step == "loaded_hold_pain":
+        load = float(flow.data.get("load_kg", 0.0))
+        return texts.TEST_LOADED_HOLD.format(load=f"{load:g}"), pains
+    if step == "hop_pain":
+        return texts.TEST_HOPS, pains
+    return texts.CHECKIN_QUESTION, pains
+
+
+async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView) -> None:
+    """Ask the current step of the test again."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    text, markup = _question(flow)
+    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def test_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start the gate test that is due, or say why none is."""
+    user = update.effective_user
+    message = update.effective_message
+    if user is None or message is None:
+        return
+    started = await gates.begin_test(runtime_of(context), user.id)
+    if not started.onboarded:
+        await message.reply_text(texts.NOT_ONBOARDED)
+        return
+    if started.stopped:
+        await message.reply_text(texts.PROGRAMME_STOPPED)
+        return
+    if started.reviewed is not None:
+        await _tell(update, context, started.reviewed)
+        return
+    if started.flow is None:
+        await message.reply_text(texts.TEST_NOT_DUE)
+        return
+    await message.reply_text(texts.TEST_INTRO, parse_mode=ParseMode.HTML)
+    await render(update, context, started.flow)
+
+
+async def _answer(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    flow: FlowView,
+    value: int | None,
+    payload: str | None,
+) -> None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return
+    runtime = runtime_of(context)
+    result = await gates.answer(runtime, user.id, flow, value, payload)
+    if result is None:
+        await refuse(update, context)
+        return
+    if result.flow is not None:
+        await render(update, context, result.flow)
+        return
+    await _tell(update, context, result)
+
+
+async def _tell(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, result: gates.TestAnswer
+) -> None:
+    """The test's outcome and the engine's reason; the schedule follows a stage change."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return
+    runtime = runtime_of(context)
+    template = texts.TEST_RESULT_PASSED if result.passed else texts.TEST_RESULT_FAILED
+    await context.bot.send_message(
+        chat.id, template.format(reason=escape(result.reason)), parse_mode=ParseMode.HTML
+    )
+    if result.stage_changed:
+        # A new stage brings a new cadence: the reminders follow at once.
+        await runtime.reschedule(user.id)
+
+
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, payload: str
+) -> None:
+    """Skip (the other side) or a pain button."""
+    if payload == "skip" and flow.step in gates.OPTIONAL_STEPS:
+        await _answer(update, context, flow, None, payload)
+        return
+    head, _, value = payload.partition(":")
+    if head == "p" and value.isdigit() and int(value) <= 10 and flow.step not in gates.COUNT_STEPS:
+        await _answer(update, context, flow, int(value), payload)
+        return
+    await refuse(update, context)
+
+
+async def on_text(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, text: str
+) -> bool:
+    """A typed count or pain score; anything else gets a hint and the question again."""
+    chat = update.effective_chat
+    if flow.step in gates.COUNT_STEPS:
+        match = _COUNT.match(text)
+        if match is not None and int(match.group(1)) <= MAX_COUNT:
+            await _answer(update, context, flow, int(match.group(1)), None)
+            return True
+        hint = texts.TEST_COUNT_HINT
+    else:
+        pain = parse_pain(text)
+        if pain is not None:
+            await _answer(update, context, flow, pain, None)
+            return True
+        hint = texts.SESSION_PAIN_HINT
+    if chat is not None:
+        await context.bot.send_message(chat.id, hint)
+    await render(update, context, flow)
+    return True
+
+
+flows.register_flow(gates.GATE_FLOW, FlowSpec(on_button, render, on_text))

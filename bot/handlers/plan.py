@@ -1,0 +1,124 @@
+"""/today, /plan and /stage: where the user stands, in a few lines."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+import rehab
+from bot import texts
+from bot.context import runtime_of
+from bot.handlers.session import describe_dose
+from bot.services import gates, sessions
+from bot.services.sessions import TodayKind
+
+OPEN_DATA = "ses:open"
+
+
+def _dose_lines(plan: rehab.SessionPlan | None) -> list[str]:
+    if plan is None:
+        return []
+    return [f"• <b>{escape(ex.name)}</b>: {escape(describe_dose(ex))}" for ex in plan.exercises]
+
+
+async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+
+
+async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Today's session and its dose, with Start or Continue."""
+    user = update.effective_user
+    if user is None:
+        return
+    view = await sessions.overview(runtime_of(context), user.id)
+    if view.kind == TodayKind.NOT_ONBOARDED:
+        await _reply(update, texts.NOT_ONBOARDED)
+        return
+    if view.kind == TodayKind.STOPPED:
+        await _reply(update, texts.PROGRAMME_STOPPED)
+        return
+    lines = [texts.TODAY_TITLE.format(stage=view.stage)]
+    markup = None
+    if view.kind == TodayKind.OPEN:
+        lines.append(texts.TODAY_OPEN)
+        label = texts.SESSION_CONTINUE_BUTTON
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=OPEN_DATA)]])
+    elif view.kind == TodayKind.REST:
+        when = view.next_day.strftime("%a %d %b") if view.next_day else "–"
+        lines.append(texts.TODAY_REST.format(when=when))
+    elif view.kind == TodayKind.DONE:
+        lines.append(texts.TODAY_DONE)
+    else:
+        lines += _dose_lines(view.plan)
+        label = texts.SESSION_START_BUTTON
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=OPEN_DATA)]])
+    await _reply(update, "\n".join(lines), markup)
+
+
+async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """This week: the days, the stage and the dose of each session."""
+    user = update.effective_user
+    if user is None:
+        return
+    view = await sessions.overview(runtime_of(context), user.id)
+    if view.kind == TodayKind.NOT_ONBOARDED:
+        await _reply(update, texts.NOT_ONBOARDED)
+        return
+    if view.kind == TodayKind.STOPPED:
+        await _reply(update, texts.PROGRAMME_STOPPED)
+        return
+    lines = [texts.PLAN_TITLE.format(stage=view.stage)]
+    for day in view.week:
+        if day.planned == 0:
+            mark, what = "▫️", texts.PLAN_REST
+        else:
+            done = day.done >= day.planned
+            past = view.today is not None and day.day < view.today
+            mark = "✅" if done else ("➖" if past else "🔹")
+            what = texts.PLAN_SESSIONS.format(count=day.planned)
+        today_mark = " (today)" if day.day == view.today else ""
+        lines.append(
+            texts.PLAN_DAY.format(mark=mark, day=day.day.strftime("%a %d") + today_mark, what=what)
+        )
+    lines += ["", texts.PLAN_DOSE_TITLE, *_dose_lines(view.plan)]
+    await _reply(update, "\n".join(lines))
+
+
+async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What this stage is for, what the next gate needs, and how close the user is."""
+    user = update.effective_user
+    if user is None:
+        return
+    view = await gates.stage_view(runtime_of(context), user.id)
+    if not view.onboarded:
+        await _reply(update, texts.NOT_ONBOARDED)
+        return
+    if view.stopped:
+        await _reply(update, texts.PROGRAMME_STOPPED)
+        return
+    lines = [
+        texts.STAGE_TITLE.format(stage=view.stage, name=texts.STAGE_NAMES.get(view.stage, "")),
+        texts.STAGE_PURPOSES.get(view.stage, ""),
+    ]
+    if view.maintenance:
+        lines.append(texts.STAGE_MAINTENANCE)
+    gate = view.gate
+    if gate is not None and gate.requirements:
+        lines += ["", texts.STAGE_NEXT_GATE]
+        for req in gate.requirements:
+            mark = texts.STAGE_REQ_MET if req.met else texts.STAGE_REQ_OPEN
+            detail = f" ({escape(req.detail)})" if req.detail else ""
+            lines.append(f"{mark} {escape(req.label)}{detail}")
+    elif view.stage >= 4 and not view.maintenance:
+        lines.append(texts.STAGE_TOP)
+    if gate is not None and gate.note:
+        lines.append(escape(gate.note))
+    if gate is not None and gate.due and str(gate.test) in gates.STEPS:
+        lines += ["", texts.STAGE_GATE_DUE]
+    await _reply(update, "\n".join(lines))

@@ -1,0 +1,123 @@
+"""Red-flag words in free text ("snap", "pop", "swollen calf", …): confirm, then act."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import flows, texts
+from bot.callbacks import flow_data
+from bot.context import runtime_of
+from bot.flows import FlowSpec, FlowView
+from bot.handlers import messages
+from bot.handlers.session import refuse
+from bot.services import safety
+
+YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "ja"})
+NO_WORDS = frozenset({"no", "n", "nope", "nein"})
+
+
+def _keyboard(version: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.REDFLAG_YES, callback_data=flow_data(version, "y")),
+                InlineKeyboardButton(texts.REDFLAG_NO, callback_data=flow_data(version, "n")),
+            ]
+        ]
+    )
+
+
+async def _ask(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, question: str, version: int
+) -> None:
+    await context.bot.send_message(
+        chat_id,
+        texts.REDFLAG_QUESTION.format(question=escape(question)),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_keyboard(version),
+    )
+
+
+async def screen(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
+    """If the text suggests a red flag, ask the engine's confirmation question."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return False
+    suspicion = await safety.suspect(runtime_of(context), user.id, text)
+    if suspicion is None:
+        return False
+    await _ask(context, chat.id, suspicion.question, suspicion.version)
+    return True
+
+
+async def _answer(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    flow: FlowView,
+    flagged: bool,
+    payload: str | None,
+) -> None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return
+    runtime = runtime_of(context)
+    confirmed = await safety.confirm(runtime, user.id, flow, flagged, payload)
+    if confirmed is None:
+        await refuse(update, context)
+        return
+    if confirmed.flagged:
+        await context.bot.send_message(
+            chat.id,
+            texts.REDFLAG_STOPPED.format(advice=escape(confirmed.advice)),
+            parse_mode=ParseMode.HTML,
+        )
+        # The programme is stopped: the reminders go too.
+        await runtime.reschedule(user.id)
+        return
+    await context.bot.send_message(chat.id, texts.REDFLAG_CLEARED)
+    restored = confirmed.restored
+    spec = flows.spec_for(restored.name) if restored is not None else None
+    if restored is not None and spec is not None:
+        await spec.render(update, context, restored)
+
+
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, payload: str
+) -> None:
+    """Yes or No to the confirmation question."""
+    if payload not in ("y", "n"):
+        await refuse(update, context)
+        return
+    await _answer(update, context, flow, payload == "y", payload)
+
+
+async def on_text(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, text: str
+) -> bool:
+    """A typed yes or no; anything else gets a hint and the question again."""
+    word = text.strip().lower().rstrip(".!")
+    if word in YES_WORDS or word in NO_WORDS:
+        await _answer(update, context, flow, word in YES_WORDS, None)
+        return True
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(chat.id, texts.REDFLAG_HINT)
+    await render(update, context, flow)
+    return True
+
+
+async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView) -> None:
+    """Ask the confirmation question again."""
+    chat = update.effective_chat
+    if chat is not None:
+        await _ask(context, chat.id, str(flow.data.get("question", "")), flow.version)
+
+
+flows.register_flow(safety.REDFLAG_FLOW, FlowSpec(on_button, render, on_text))
+messages.add_red_flag_screen(screen)

@@ -1,0 +1,425 @@
+"""The guided session in chat: exercise cards, Go, timers, pain after every set, the summary.
+
+The position lives in the database (bot/services/sessions.py); this module only shows it. Timers
+run on the job queue, carry ids only, and do nothing when the user has moved on.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+import rehab
+from bot import flows, texts
+from bot.callbacks import flow_data
+from bot.context import runtime_of
+from bot.flows import FlowSpec, FlowView
+from bot.keyboards import pain_keyboard
+from bot.pain import parse_pain
+from bot.services import sessions
+from bot.services.sessions import OpenKind, Outcome, Position, Step, Summary
+
+log = logging.getLogger(__name__)
+
+MIN_TIMER_S = 0.05
+JOB_PREFIX = "session-timer"
+
+
+# -- presentation --------------------------------------------------------------------------------
+
+
+def _g(value: float) -> str:
+    return f"{value:g}"
+
+
+def describe_dose(ex: rehab.ExercisePrescription) -> str:
+    """One line: sets × reps or hold, stance, added load and rest."""
+    if ex.contacts:
+        work = f"{ex.sets} × {ex.contacts} contacts"
+    elif ex.hold_s:
+        reps = f"{ex.reps} × " if ex.reps and ex.reps > 1 else ""
+        work = f"{ex.sets} × {reps}{ex.hold_s} s hold"
+    else:
+        work = f"{ex.sets} × {ex.reps or 0} reps"
+    parts = [work, texts.STANCE_NAMES.get(str(ex.stance), str(ex.stance))]
+    if ex.load_kg:
+        parts.append(f"+{_g(ex.load_kg)} kg")
+    if ex.rest_s:
+        parts.append(f"rest {ex.rest_s} s")
+    return ", ".join(parts)
+
+
+def exercise_card(ex: rehab.ExercisePrescription) -> str:
+    """Name, a short how-to, the dose, where and the tempo."""
+    tempo = ""
+    if ex.tempo_s:
+        up, down = ex.tempo_s
+        pause = texts.CARD_TEMPO_PAUSE.format(seconds=ex.pause_top_s) if ex.pause_top_s else ""
+        tempo = texts.CARD_TEMPO.format(up=_g(up), down=_g(down), pause=pause)
+    return texts.CARD_TEMPLATE.format(
+        name=escape(ex.name),
+        how_to=escape(ex.how_to),
+        dose=escape(describe_dose(ex)),
+        surface=texts.SURFACE_NAMES.get(str(ex.surface), str(ex.surface)),
+        tempo=tempo,
+    )
+
+
+def set_seconds(ex: rehab.ExercisePrescription) -> float | None:
+    """How long a set takes when the bot times it (holds and slow reps); None: the user says."""
+    if ex.hold_s:
+        return float(ex.hold_s * max(ex.reps or 1, 1))
+    if ex.tempo_s and ex.reps:
+        up, down = ex.tempo_s
+        return float(ex.reps * (up + down + (ex.pause_top_s or 0)))
+    return None
+
+
+def set_cue(ex: rehab.ExercisePrescription) -> str:
+    """What to do now, in one message (never edited every second)."""
+    if ex.hold_s:
+        return texts.SESSION_HOLD_CUE.format(seconds=ex.hold_s)
+    if ex.tempo_s and ex.reps:
+        up, down = ex.tempo_s
+        pause = texts.SESSION_TEMPO_PAUSE.format(seconds=ex.pause_top_s) if ex.pause_top_s else ""
+        cue = texts.SESSION_TEMPO_CUE.format(reps=ex.reps, up=_g(up), down=_g(down), pause=pause)
+        return f"{cue}\n{texts.SESSION_TEMPO_DONE}"
+    what = f"{ex.contacts} contacts" if ex.contacts else f"{ex.reps or 0} reps"
+    return texts.SESSION_REPS_CUE.format(what=what)
+
+
+def _button(label: str, position: Position, action: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        label, callback_data=flow_data(position.version, f"{position.session_id}:{action}")
+    )
+
+
+def _ready_keyboard(position: Position) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button(texts.SESSION_GO, position, "go")],
+            [
+                _button(texts.SESSION_PAUSE, position, "pause"),
+                _button(texts.SESSION_ABANDON, position, "abandon"),
+            ],
+        ]
+    )
+
+
+def _pain_markup(position: Position, action: str) -> InlineKeyboardMarkup:
+    return pain_keyboard(
+        lambda v: flow_data(position.version, f"{position.session_id}:{action}:{v}"),
+        extra=[],
+    )
+
+
+async def _send(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    await context.bot.send_message(
+        chat_id, text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup
+    )
+
+
+async def render(
+    context: ContextTypes.DEFAULT_TYPE, position: Position, prefix: str | None = None
+) -> None:
+    """Show the step the session is at, with its buttons; arm the timer a step needs."""
+    ex = position.exercise
+    lead = f"{prefix}\n\n" if prefix else ""
+    chat = position.chat_id
+    if position.step == Step.READY:
+        header = texts.SESSION_SET_HEADER.format(
+            set_no=position.set_no, sets=ex.sets, dose=escape(describe_dose(ex))
+        )
+        body = f"{exercise_card(ex)}\n\n{header}" if position.set_no == 1 else header
+        await _send(context, chat, lead + body, _ready_keyboard(position))
+    elif position.step == Step.ACTIVE:
+        markup = InlineKeyboardMarkup([[_button(texts.SESSION_DONE, position, "done")]])
+        await _send(context, chat, lead + set_cue(ex), markup)
+        seconds = set_seconds(ex)
+        if seconds is not None:
+            _arm(context, position, "set", seconds)
+    elif position.step == Step.PAIN:
+        await _send(context, chat, lead + texts.SESSION_PAIN_QUESTION, _pain_markup(position, "p"))
+    elif position.step == Step.REST:
+        rest = ex.rest_s or 0
+        markup = InlineKeyboardMarkup(
+            [
+                [_button(texts.SESSION_SKIP_REST, position, "skip")],
+                [_button(texts.SESSION_PAUSE, position, "pause")],
+            ]
+        )
+        await _send(context, chat, lead + texts.SESSION_REST.format(seconds=rest), markup)
+        _arm(context, position, "rest", float(rest))
+    elif position.step == Step.EFFORT:
+        markup = InlineKeyboardMarkup(
+            [[_button(label, position, f"e:{key}")] for key, label in texts.SESSION_EFFORTS]
+        )
+        await _send(context, chat, lead + texts.SESSION_EFFORT_QUESTION, markup)
+    elif position.step == Step.AFTER:
+        await _send(context, chat, lead + texts.SESSION_AFTER_QUESTION, _pain_markup(position, "a"))
+
+
+def summary_text(summary: Summary) -> str:
+    """What was done, the pain now, and when the morning check-in comes."""
+    title = (
+        texts.SESSION_SUMMARY_ENDED_TITLE if summary.ended_early else texts.SESSION_SUMMARY_TITLE
+    )
+    lines = [title]
+    lines += [texts.summary_line(e.name, e.sets, e.top_pain) for e in summary.exercises]
+    if summary.pain_after is not None:
+        lines.append(texts.SESSION_SUMMARY_PAIN_AFTER.format(pain=summary.pain_after))
+    if summary.checkin_time:
+        lines.append(texts.SESSION_SUMMARY_CHECKIN.format(time=summary.checkin_time))
+    else:
+        lines.append(texts.SESSION_SUMMARY_CHECKIN_DEFAULT)
+    return "\n".join(lines)
+
+
+# -- timers --------------------------------------------------------------------------------------
+
+
+def _arm(context: ContextTypes.DEFAULT_TYPE, position: Position, kind: str, seconds: float) -> None:
+    """Run the end of a hold or a rest later, on the job queue, scaled by settings.timer_scale."""
+    queue = context.job_queue
+    if queue is None:
+        log.warning("no job queue: the %s timer of user %s cannot run", kind, position.user_id)
+        return
+    scale = runtime_of(context).settings.timer_scale
+    data: dict[str, Any] = {
+        "kind": kind,
+        "user_id": position.user_id,
+        "session_id": position.session_id,
+        "exercise_index": position.exercise_index,
+        "set_no": position.set_no,
+    }
+    queue.run_once(
+        _on_timer,
+        when=max(seconds * scale, MIN_TIMER_S),
+        data=data,
+        name=f"{JOB_PREFIX}:{position.user_id}",
+        chat_id=position.chat_id,
+        user_id=position.user_id,
+    )
+
+
+async def _on_timer(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Time's up for a hold or a rest; does nothing if the user has moved on."""
+    job = context.job
+    if job is None or not isinstance(job.data, dict):
+        return
+    data = job.data
+    runtime = runtime_of(context)
+    args = (data["user_id"], data["session_id"], data["exercise_index"], data["set_no"])
+    if data["kind"] == "set":
+        position = await sessions.end_set(runtime, *args)
+        if position is not None:
+            await render(context, position, texts.SESSION_TIMES_UP)
+    else:
+        position = await sessions.end_rest(runtime, *args)
+        if position is not None:
+            await render(context, position, texts.SESSION_REST_OVER)
+
+
+# -- entry points --------------------------------------------------------------------------------
+
+
+async def open_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start or continue today's session for the user of `update` (the caller answers a tap)."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return
+    opened = await sessions.open_today(runtime_of(context), user.id)
+    simple = {
+        OpenKind.NOT_ONBOARDED: texts.NOT_ONBOARDED,
+        OpenKind.STOPPED: texts.PROGRAMME_STOPPED,
+        OpenKind.NOTHING_TODAY: texts.SESSION_NOTHING_TODAY,
+        OpenKind.DONE_TODAY: texts.SESSION_DONE_TODAY,
+    }
+    if opened.kind in simple or opened.position is None:
+        await _send(context, chat.id, simple.get(opened.kind, texts.NOTHING_PENDING))
+        return
+    position = opened.position
+    intro = (
+        texts.session_started(len(position.exercises))
+        if opened.kind == OpenKind.STARTED
+        else texts.SESSION_CONTINUED
+    )
+    if opened.note:
+        intro = f"{escape(opened.note)}\n\n{intro}"
+    await render(context, position, intro)
+
+
+async def on_open_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The Start / Continue button of /today."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await open_session(update, context)
+
+
+# -- the flow "session" --------------------------------------------------------------------------
+
+
+async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """flows.expired for a tap the dispatcher has already answered: the expiry message and the
+    current step again, without answering the callback query a second time."""
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(chat.id, texts.BUTTON_EXPIRED)
+    await flows.show_current_step(update, context)
+
+
+def _parse(payload: str) -> tuple[int, str, str] | None:
+    """`<session_id>:<action>[:<arg>]` → (session_id, action, arg)."""
+    parts = payload.split(":")
+    if len(parts) not in (2, 3) or not parts[0].isdigit():
+        return None
+    return int(parts[0]), parts[1], parts[2] if len(parts) == 3 else ""
+
+
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, payload: str
+) -> None:
+    """A tap in the session; another user's session id or a stale step gets the expiry reply."""
+    user = update.effective_user
+    parsed = _parse(payload)
+    if user is None or parsed is None or parsed[0] != flow.data.get("session_id"):
+        await refuse(update, context)
+        return
+    session_id, action, arg = parsed
+    runtime = runtime_of(context)
+    handled = True
+    if action == "go":
+        position = await sessions.start_set(runtime, user.id, session_id, payload)
+        handled = position is not None
+        if position is not None:
+            await render(context, position)
+    elif action == "done":
+        current = await sessions.position_of(runtime, user.id)
+        position = None
+        if current is not None:
+            position = await sessions.end_set(
+                runtime, user.id, session_id, current.exercise_index, current.set_no, payload
+            )
+        handled = position is not None
+        if position is not None:
+            await render(context, position)
+    elif action == "skip":
+        current = await sessions.position_of(runtime, user.id)
+        position = None
+        if current is not None:
+            position = await sessions.end_rest(
+                runtime, user.id, session_id, current.exercise_index, current.set_no, payload
+            )
+        handled = position is not None
+        if position is not None:
+            await render(context, position)
+    elif action in ("p", "a") and arg.isdigit() and 0 <= int(arg) <= 10:
+        handled = await _pain(update, context, session_id, action, int(arg), payload)
+    elif action == "e":
+        result = await sessions.log_effort(runtime, user.id, session_id, arg, payload)
+        handled = result is not None
+        if result is not None:
+            await render(context, result[1])
+    elif action == "pause":
+        handled = await sessions.pause(runtime, user.id, session_id, payload)
+        if handled:
+            await _send(context, _chat_of(update, user.id), texts.SESSION_PAUSED)
+    elif action == "abandon":
+        handled = await sessions.abandon(runtime, user.id, session_id, payload)
+        if handled:
+            await _send(context, _chat_of(update, user.id), texts.SESSION_ABANDONED)
+    else:
+        handled = False
+    if not handled:
+        await refuse(update, context)
+
+
+def _chat_of(update: Update, fallback: int) -> int:
+    return update.effective_chat.id if update.effective_chat is not None else fallback
+
+
+async def _pain(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    session_id: int,
+    action: str,
+    pain: int,
+    payload: str | None,
+) -> bool:
+    """Store a pain answer (during a set, or at the end) and show what follows."""
+    user = update.effective_user
+    if user is None:
+        return False
+    runtime = runtime_of(context)
+    if action == "a":
+        summary = await sessions.finish(runtime, user.id, session_id, pain, payload)
+        if summary is None:
+            return False
+        await _send(context, _chat_of(update, user.id), summary_text(summary))
+        return True
+    result = await sessions.log_pain(runtime, user.id, session_id, pain, payload)
+    if result is None:
+        return False
+    noted = texts.SESSION_NOTED.format(pain=pain)
+    position = result.position
+    if result.outcome == Outcome.ENDED and result.summary is not None:
+        ended = texts.SESSION_ENDED.format(reason=escape(result.reason))
+        await _send(context, position.chat_id, f"{noted}\n{ended}")
+        await _send(context, position.chat_id, summary_text(result.summary))
+        return True
+    if result.action == "drop_rung":
+        noted += "\n" + texts.SESSION_LIGHTER.format(reason=escape(result.reason))
+    elif result.action == "stop_exercise":
+        noted += "\n" + texts.SESSION_STOP_EXERCISE.format(reason=escape(result.reason))
+    await render(context, position, noted)
+    return True
+
+
+async def on_text(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, text: str
+) -> bool:
+    """Typed pain scores (`7`, `7/10`, ` 7 `) where one is awaited; otherwise a hint."""
+    user = update.effective_user
+    if user is None:
+        return False
+    runtime = runtime_of(context)
+    position = await sessions.position_of(runtime, user.id)
+    if position is None:
+        return False
+    if position.step in (Step.PAIN, Step.AFTER):
+        pain = parse_pain(text)
+        action = "p" if position.step == Step.PAIN else "a"
+        if pain is not None and await _pain(
+            update, context, position.session_id, action, pain, None
+        ):
+            return True
+        await render(context, position, texts.SESSION_PAIN_HINT)
+        return True
+    await render(context, position, texts.SESSION_USE_BUTTONS)
+    return True
+
+
+async def render_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView) -> None:
+    """Show the session step again (after an expired button or a restart)."""
+    user = update.effective_user
+    if user is None:
+        return
+    position = await sessions.position_of(runtime_of(context), user.id)
+    if position is None:
+        await _send(context, _chat_of(update, user.id), texts.NOTHING_PENDING)
+        return
+    await render(context, position)
+
+
+flows.register_flow(sessions.SESSION_FLOW, FlowSpec(on_button, render_flow, on_text))

@@ -1,0 +1,65 @@
+"""The answer to the morning check-in: stored once, then the engine decides the next dose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import rehab
+from bot.runtime import Runtime
+from bot.services.programme import load_state, save_state
+from bot.services.sessions import decision_row, local_today
+from storage.models import MorningCheckin
+
+# An answer to a question older than this many days is refused (the engine has moved on).
+MAX_AGE_DAYS = 2
+
+
+class CheckinKind(StrEnum):
+    NOT_ONBOARDED = "not_onboarded"
+    ALREADY = "already"
+    TOO_OLD = "too_old"
+    DECIDED = "decided"
+
+
+@dataclass(frozen=True)
+class CheckinOutcome:
+    kind: CheckinKind
+    pain: int | None = None
+    reason: str = ""
+    decision_kind: str | None = None
+    stage_changed: bool = False
+
+
+async def answer(runtime: Runtime, user_id: int, on: date, pain: int) -> CheckinOutcome:
+    """Store the morning pain for `on` once; run record_morning + decide_next; store the
+    decision. The caller reschedules when the stage changed."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        if state is None:
+            return CheckinOutcome(CheckinKind.NOT_ONBOARDED)
+        existing = await uow.checkins.on_date(user_id, on)
+        if existing is not None:
+            return CheckinOutcome(CheckinKind.ALREADY, existing.pain)
+        today = await local_today(uow, user_id, now)
+        if (today - on).days > MAX_AGE_DAYS or on > today:
+            return CheckinOutcome(CheckinKind.TOO_OLD)
+        row = MorningCheckin(user_id=user_id, local_date=on, pain=pain, answered_at=now)
+        if not await uow.checkins.add_once(row):
+            again = await uow.checkins.on_date(user_id, on)
+            return CheckinOutcome(CheckinKind.ALREADY, again.pain if again else pain)
+        state = rehab.record_morning(state, on, pain)
+        stage_before = state.stage
+        state, decision = rehab.decide_next(state, today)
+        await save_state(uow, user_id, state, now)
+        uow.decisions.add(decision_row(user_id, today, decision, now))
+        await uow.commit()
+        return CheckinOutcome(
+            CheckinKind.DECIDED,
+            pain,
+            decision.reason,
+            str(decision.kind),
+            stage_changed=state.stage != stage_before,
+        )

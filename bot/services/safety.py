@@ -1,0 +1,104 @@
+"""Red-flag words in free text: ask to confirm, then stop the programme (or carry on)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import rehab
+from bot import flows
+from bot.flows import FlowView
+from bot.runtime import Runtime
+from bot.services.programme import load_state, save_state
+from bot.services.sessions import decision_row, local_today, stop_open_session
+from storage.models import RedFlagAnswer
+
+REDFLAG_FLOW = "redflag"
+SOURCE = "free_text"
+
+
+@dataclass(frozen=True)
+class Suspicion:
+    code: str
+    question: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """The user's answer to the confirmation question, stored."""
+
+    flagged: bool
+    advice: str = ""
+    restored: FlowView | None = None
+
+
+def _flag(code: str) -> rehab.RedFlag | None:
+    return next((f for f in rehab.RED_FLAG_CHECKLIST if f.code == code), None)
+
+
+async def suspect(runtime: Runtime, user_id: int, text: str) -> Suspicion | None:
+    """If `text` suggests a red flag, open the confirmation (remembering the flow it
+    interrupts) and return the question; None otherwise."""
+    found = rehab.scan_free_text(text)
+    if found is None:
+        return None
+    async with runtime.uow() as uow:
+        if await uow.users.get(user_id) is None:
+            return None
+        current = await flows.load(uow, user_id)
+        if current is not None and current.name == REDFLAG_FLOW:
+            return None  # already asking; the flow's own text handler answers
+        previous: dict[str, Any] | None = None
+        if current is not None:
+            previous = {"name": current.name, "step": current.step, "data": current.data}
+        data = {"code": found.code, "question": found.question, "previous": previous}
+        flow = await flows.begin(uow, user_id, REDFLAG_FLOW, "confirm", data, runtime.now())
+        await uow.commit()
+        return Suspicion(found.code, found.question, flow.version)
+
+
+async def confirm(
+    runtime: Runtime, user_id: int, flow: FlowView, flagged: bool, payload: str | None
+) -> Confirmed | None:
+    """Store the answer. Yes: stop the programme and any open session. No: back to the
+    interrupted flow, at the same step."""
+    now = runtime.now()
+    code = str(flow.data.get("code", ""))
+    flag = _flag(code)
+    async with runtime.uow() as uow:
+        current = await flows.load(uow, user_id)
+        if current is None or current.name != REDFLAG_FLOW or current.version != flow.version:
+            return None
+        outcome = str(flag.outcome) if flag is not None and flagged else None
+        uow.red_flags.add(
+            RedFlagAnswer(
+                user_id=user_id,
+                code=code,
+                answer=flagged,
+                source=SOURCE,
+                outcome=outcome,
+                answered_at=now,
+            )
+        )
+        if not flagged:
+            previous = flow.data.get("previous")
+            restored: FlowView | None = None
+            if previous:
+                restored = await flows.begin(
+                    uow, user_id, previous["name"], previous["step"], previous["data"], now
+                )
+            else:
+                await flows.finish(uow, user_id)
+            await uow.commit()
+            return Confirmed(False, restored=restored)
+        await flows.finish(uow, user_id)
+        await stop_open_session(uow, user_id, now)
+        state = await load_state(uow, user_id)
+        if state is not None:
+            today = await local_today(uow, user_id, now)
+            state, decision = rehab.stop_programme(state, code, today)
+            await save_state(uow, user_id, state, now)
+            uow.decisions.add(decision_row(user_id, today, decision, now))
+        await uow.commit()
+        return Confirmed(True, advice=flag.advice if flag is not None else "")

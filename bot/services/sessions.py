@@ -1,0 +1,676 @@
+"""The guided session, step by step.
+
+Where the user is lives in the `sessions` row (exercise_index, set_no, step and the plan snapshot,
+a rehab.SessionPlan as JSON). The user's flow "session" mirrors the step and versions the buttons,
+so a stale or forged tap is refused. Every function here is one transaction: it re-reads the
+session, checks that the user is still where the caller thinks, stores the answer, commits, and
+returns a detached `Position` (or None when the tap no longer applies) for the handler to show.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import rehab
+from bot import flows
+from bot.flows import FlowView
+from bot.runtime import Runtime
+from bot.services.programme import load_state, save_state, user_zone
+from storage.models import Decision, SetLog, TrainingSession
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+SESSION_FLOW = "session"
+EFFORTS = ("easy", "right", "hard")
+EFFORT_STAGE = 3
+
+
+class Step(StrEnum):
+    READY = "ready"  # about to start set N of exercise i (the card is shown before set 1)
+    ACTIVE = "active"  # the set is running: hold timer or tempo reps
+    PAIN = "pain"  # "pain during that set?"
+    REST = "rest"  # rest timer before the next set
+    EFFORT = "effort"  # Stage 3: easy / right / hard after an exercise
+    AFTER = "after"  # "pain right now?" at the end
+
+
+class Status(StrEnum):
+    IN_PROGRESS = "in_progress"
+    PAUSED = "paused"
+    DONE = "done"
+    ENDED_EARLY = "ended_early"
+    ABANDONED = "abandoned"
+    STOPPED = "stopped"
+
+
+OPEN_STATUSES = (Status.IN_PROGRESS, Status.PAUSED)
+
+
+@dataclass(frozen=True)
+class Position:
+    """A detached view of a session in progress: what to show and which buttons to offer."""
+
+    session_id: int
+    user_id: int
+    chat_id: int
+    step: Step
+    stage: int
+    exercise_index: int
+    set_no: int
+    exercises: tuple[rehab.ExercisePrescription, ...]
+    version: int
+
+    @property
+    def exercise(self) -> rehab.ExercisePrescription:
+        return self.exercises[min(self.exercise_index, len(self.exercises) - 1)]
+
+    @property
+    def is_last_exercise(self) -> bool:
+        return self.exercise_index >= len(self.exercises) - 1
+
+
+class OpenKind(StrEnum):
+    NOT_ONBOARDED = "not_onboarded"
+    STOPPED = "stopped"
+    NOTHING_TODAY = "nothing_today"
+    DONE_TODAY = "done_today"
+    STARTED = "started"
+    CONTINUED = "continued"
+
+
+@dataclass(frozen=True)
+class Opened:
+    kind: OpenKind
+    position: Position | None = None
+    note: str = ""  # the engine's decision, when it changed something
+
+
+class Outcome(StrEnum):
+    NEXT_SET = "next_set"  # rest, then the next set of the same exercise
+    NEXT_EXERCISE = "next_exercise"  # the card of the next exercise
+    EFFORT = "effort"  # Stage 3: ask easy / right / hard
+    AFTER = "after"  # all done: ask "pain right now?"
+    ENDED = "ended"  # the engine ended the session (pain too high)
+
+
+@dataclass(frozen=True)
+class ExerciseDone:
+    name: str
+    sets: int
+    top_pain: int | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the end-of-session message tells."""
+
+    exercises: tuple[ExerciseDone, ...]
+    pain_after: int | None
+    checkin_time: str | None
+    ended_early: bool
+    decision_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class PainResult:
+    """The answer to "pain during that set?", stored, and what comes next."""
+
+    pain: int
+    action: str
+    reason: str
+    outcome: Outcome
+    position: Position
+    previous: rehab.ExercisePrescription
+    summary: Summary | None = None
+
+
+@dataclass
+class _Loaded:
+    row: TrainingSession
+    flow: FlowView
+    plan: rehab.SessionPlan
+    chat_id: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _dump_plan(plan: rehab.SessionPlan) -> dict[str, Any]:
+    return plan.model_dump(mode="json")
+
+
+def _load_plan(data: dict[str, Any]) -> rehab.SessionPlan:
+    return rehab.SessionPlan.model_validate(data)
+
+
+async def local_today(uow: UnitOfWork, user_id: int, now: datetime) -> date:
+    """The user's calendar date at `now`, in their own zone."""
+    return now.astimezone(await user_zone(uow, user_id)).date()
+
+
+async def _chat_id(uow: UnitOfWork, user_id: int) -> int:
+    user = await uow.users.get(user_id)
+    return user.chat_id if user is not None else user_id
+
+
+def _position(loaded: _Loaded) -> Position:
+    row = loaded.row
+    return Position(
+        session_id=row.id,
+        user_id=row.user_id,
+        chat_id=loaded.chat_id,
+        step=Step(row.step),
+        stage=row.stage,
+        exercise_index=row.exercise_index,
+        set_no=row.set_no,
+        exercises=tuple(loaded.plan.exercises),
+        version=loaded.flow.version,
+    )
+
+
+async def _load(uow: UnitOfWork, user_id: int, session_id: int, step: Step) -> _Loaded | None:
+    """The user's own open session `session_id`, if its flow is current and at `step`."""
+    row = await uow.sessions.get(session_id)
+    if row is None or row.user_id != user_id or row.status != Status.IN_PROGRESS:
+        return None
+    flow = await flows.load(uow, user_id)
+    if flow is None or flow.name != SESSION_FLOW or flow.data.get("session_id") != session_id:
+        return None
+    if row.step != step:
+        return None
+    return _Loaded(row, flow, _load_plan(row.plan), await _chat_id(uow, user_id))
+
+
+async def _move(
+    uow: UnitOfWork,
+    loaded: _Loaded,
+    step: Step,
+    now: datetime,
+    payload: str | None,
+) -> None:
+    """Set the session's step and bump the flow version (old buttons stop working)."""
+    loaded.row.step = step
+    await flows.advance(
+        uow,
+        loaded.flow,
+        step,
+        {"session_id": loaded.row.id},
+        now=now,
+        accepted_payload=payload,
+    )
+
+
+async def position_of(runtime: Runtime, user_id: int) -> Position | None:
+    """Where the user is in their session in progress, if the session flow is theirs now."""
+    async with runtime.uow() as uow:
+        flow = await flows.load(uow, user_id)
+        if flow is None or flow.name != SESSION_FLOW:
+            return None
+        session_id = int(flow.data.get("session_id", 0))
+        row = await uow.sessions.get(session_id)
+        if row is None or row.user_id != user_id or row.status != Status.IN_PROGRESS:
+            return None
+        loaded = _Loaded(row, flow, _load_plan(row.plan), await _chat_id(uow, user_id))
+        return _position(loaded)
+
+
+# -- opening -------------------------------------------------------------------------------------
+
+
+async def planned_sessions(
+    uow: UnitOfWork, user_id: int, state: rehab.ProgrammeState, on: date
+) -> int:
+    """How many sessions the user's schedule has on `on` (their own days in Stages 3-4)."""
+    if rehab.cadence(state) in (rehab.Cadence.THREE_WEEKLY, rehab.Cadence.WEEKLY):
+        profile = await uow.profiles.get(user_id)
+        if profile is not None and profile.weekly_days and not state.paused:
+            if state.status == rehab.ProgrammeStatus.STOPPED:
+                return 0
+            return 1 if on.weekday() in profile.weekly_days else 0
+    return rehab.sessions_on(state, on)
+
+
+async def open_today(runtime: Runtime, user_id: int) -> Opened:
+    """Continue the user's open session, or start today's from the engine's prescription."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        if state is None:
+            return Opened(OpenKind.NOT_ONBOARDED)
+        if state.status == rehab.ProgrammeStatus.STOPPED:
+            return Opened(OpenKind.STOPPED)
+        today = await local_today(uow, user_id, now)
+        row = await uow.sessions.open_for(user_id)
+        if row is not None and row.local_date != today:
+            # A session paused on an earlier day is closed; today gets a fresh one.
+            row.status = Status.ABANDONED
+            row.ended_at = now
+            row = None
+        kind = OpenKind.CONTINUED
+        note = ""
+        if row is None:
+            earlier = [
+                s
+                for s in await uow.sessions.on_date(user_id, today)
+                if s.status in (Status.DONE, Status.ENDED_EARLY)
+            ]
+            planned = await planned_sessions(uow, user_id, state, today)
+            if planned == 0:
+                return Opened(OpenKind.NOTHING_TODAY)
+            if len(earlier) >= planned:
+                return Opened(OpenKind.DONE_TODAY)
+            if state.last_decision_on != today:
+                # No check-in today: the engine decides now, before prescribing (rule 3).
+                state, made = rehab.decide_next(state, today)
+                await save_state(uow, user_id, state, now)
+                uow.decisions.add(decision_row(user_id, today, made, now))
+                if made.kind != rehab.DecisionKind.HOLD:
+                    note = made.reason
+            plan = rehab.prescribe(state, today)
+            if not plan.exercises:
+                return Opened(OpenKind.NOTHING_TODAY)
+            row = TrainingSession(
+                user_id=user_id,
+                local_date=today,
+                slot=str(len(await uow.sessions.on_date(user_id, today)) + 1),
+                stage=int(plan.stage),
+                status=Status.IN_PROGRESS,
+                plan=_dump_plan(plan),
+                exercise_index=0,
+                set_no=1,
+                step=Step.READY,
+                efforts={},
+                started_at=now,
+            )
+            uow.sessions.add(row)
+            await uow.sessions.flush()
+            kind = OpenKind.STARTED
+        row.status = Status.IN_PROGRESS
+        if row.step in (Step.ACTIVE, Step.REST):
+            # A set or a rest in flight when the user paused: the next set starts from Go.
+            row.step = Step.READY
+        flow = await flows.begin(uow, user_id, SESSION_FLOW, row.step, {"session_id": row.id}, now)
+        loaded = _Loaded(row, flow, _load_plan(row.plan), await _chat_id(uow, user_id))
+        position = _position(loaded)
+        await uow.commit()
+        return Opened(kind, position, note)
+
+
+# -- the steps -----------------------------------------------------------------------------------
+
+
+async def start_set(
+    runtime: Runtime, user_id: int, session_id: int, payload: str | None
+) -> Position | None:
+    """Go: the set starts (READY → ACTIVE)."""
+    async with runtime.uow() as uow:
+        loaded = await _load(uow, user_id, session_id, Step.READY)
+        if loaded is None:
+            return None
+        await _move(uow, loaded, Step.ACTIVE, runtime.now(), payload)
+        position = _position(loaded)
+        await uow.commit()
+        return position
+
+
+async def end_set(
+    runtime: Runtime,
+    user_id: int,
+    session_id: int,
+    exercise_index: int,
+    set_no: int,
+    payload: str | None = None,
+) -> Position | None:
+    """Time's up (or the user tapped Done): ask for the pain (ACTIVE → PAIN).
+
+    None when the user has moved on (another set, a pause, another flow): the timer then does
+    nothing.
+    """
+    async with runtime.uow() as uow:
+        loaded = await _load(uow, user_id, session_id, Step.ACTIVE)
+        if loaded is None:
+            return None
+        if (loaded.row.exercise_index, loaded.row.set_no) != (exercise_index, set_no):
+            return None
+        await _move(uow, loaded, Step.PAIN, runtime.now(), payload)
+        position = _position(loaded)
+        await uow.commit()
+        return position
+
+
+async def log_pain(
+    runtime: Runtime, user_id: int, session_id: int, pain: int, payload: str | None
+) -> PainResult | None:
+    """Store the pain of the set just done (with its time), then apply the engine's advice."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        loaded = await _load(uow, user_id, session_id, Step.PAIN)
+        if loaded is None:
+            return None
+        row = loaded.row
+        exercises = list(loaded.plan.exercises)
+        ex = exercises[row.exercise_index]
+        stored = await uow.sessions.log_set(
+            SetLog(
+                session_id=row.id,
+                user_id=user_id,
+                exercise_index=row.exercise_index,
+                exercise_id=ex.exercise_id,
+                set_no=row.set_no,
+                reps=ex.reps,
+                hold_s=ex.hold_s,
+                load_kg=float(ex.load_kg or 0.0),
+                pain_during=pain,
+                completed=True,
+                logged_at=now,
+            )
+        )
+        if not stored:
+            return None
+        pains = [
+            int(s.pain_during)
+            for s in await uow.sessions.sets_of(row.id)
+            if s.exercise_index == row.exercise_index and s.pain_during is not None
+        ]
+        advice = rehab.adjust_after_set(ex, pains)
+        action = str(advice.action)
+        outcome: Outcome
+        summary: Summary | None = None
+        if action == "end_session":
+            outcome = Outcome.ENDED
+            summary = await _close(uow, loaded, now, pain_after=None, ended_early=True)
+        else:
+            if action == "drop_rung" and advice.next is not None:
+                exercises[row.exercise_index] = advice.next
+                loaded.plan = loaded.plan.model_copy(update={"exercises": exercises})
+                row.plan = _dump_plan(loaded.plan)
+            more_sets = row.set_no < ex.sets and action != "stop_exercise"
+            if more_sets:
+                row.set_no += 1
+                outcome = Outcome.NEXT_SET
+                await _move(uow, loaded, Step.REST, now, payload)
+            elif row.stage >= EFFORT_STAGE and action != "stop_exercise":
+                outcome = Outcome.EFFORT
+                await _move(uow, loaded, Step.EFFORT, now, payload)
+            else:
+                outcome = await _next_exercise(uow, loaded, now, payload)
+        position = _position(loaded)
+        await uow.commit()
+        return PainResult(pain, action, str(advice.reason), outcome, position, ex, summary)
+
+
+async def _next_exercise(
+    uow: UnitOfWork, loaded: _Loaded, now: datetime, payload: str | None
+) -> Outcome:
+    row = loaded.row
+    if row.exercise_index + 1 < len(loaded.plan.exercises):
+        row.exercise_index += 1
+        row.set_no = 1
+        await _move(uow, loaded, Step.READY, now, payload)
+        return Outcome.NEXT_EXERCISE
+    await _move(uow, loaded, Step.AFTER, now, payload)
+    return Outcome.AFTER
+
+
+async def end_rest(
+    runtime: Runtime,
+    user_id: int,
+    session_id: int,
+    exercise_index: int,
+    set_no: int,
+    payload: str | None = None,
+) -> Position | None:
+    """The rest is over (timer or "skip rest"): the next set is ready (REST → READY)."""
+    async with runtime.uow() as uow:
+        loaded = await _load(uow, user_id, session_id, Step.REST)
+        if loaded is None:
+            return None
+        if (loaded.row.exercise_index, loaded.row.set_no) != (exercise_index, set_no):
+            return None
+        await _move(uow, loaded, Step.READY, runtime.now(), payload)
+        position = _position(loaded)
+        await uow.commit()
+        return position
+
+
+async def log_effort(
+    runtime: Runtime, user_id: int, session_id: int, effort: str, payload: str | None
+) -> tuple[Outcome, Position] | None:
+    """Stage 3: how the last set felt (EFFORT → next exercise or AFTER)."""
+    if effort not in EFFORTS:
+        return None
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        loaded = await _load(uow, user_id, session_id, Step.EFFORT)
+        if loaded is None:
+            return None
+        row = loaded.row
+        ex = loaded.plan.exercises[row.exercise_index]
+        row.efforts = {**(row.efforts or {}), ex.exercise_id: effort}
+        outcome = await _next_exercise(uow, loaded, now, payload)
+        position = _position(loaded)
+        await uow.commit()
+        return outcome, position
+
+
+async def finish(
+    runtime: Runtime, user_id: int, session_id: int, pain_after: int, payload: str | None
+) -> Summary | None:
+    """ "Pain right now?" answered: the session is done and the engine learns of it."""
+    async with runtime.uow() as uow:
+        loaded = await _load(uow, user_id, session_id, Step.AFTER)
+        if loaded is None:
+            return None
+        summary = await _close(uow, loaded, runtime.now(), pain_after=pain_after, ended_early=False)
+        await uow.commit()
+        return summary
+
+
+async def _close(
+    uow: UnitOfWork, loaded: _Loaded, now: datetime, *, pain_after: int | None, ended_early: bool
+) -> Summary:
+    """Mark the session finished, tell the engine (record_session) and build the summary."""
+    row = loaded.row
+    sets = list(await uow.sessions.sets_of(row.id))
+    row.pain_after = pain_after
+    row.status = Status.ENDED_EARLY if ended_early else Status.DONE
+    row.ended_at = now
+    await flows.finish(uow, row.user_id)
+    await _record(uow, loaded, sets, pain_after, ended_early=ended_early, now=now)
+    profile = await uow.profiles.get(row.user_id)
+    done = []
+    for index, ex in enumerate(loaded.plan.exercises):
+        mine = [s for s in sets if s.exercise_index == index]
+        if not mine:
+            continue
+        pains = [s.pain_during for s in mine if s.pain_during is not None]
+        done.append(ExerciseDone(ex.name, len(mine), max(pains) if pains else None))
+    return Summary(
+        exercises=tuple(done),
+        pain_after=pain_after,
+        checkin_time=profile.checkin_time if profile is not None else None,
+        ended_early=ended_early,
+    )
+
+
+async def _record(
+    uow: UnitOfWork,
+    loaded: _Loaded,
+    sets: list[SetLog],
+    pain_after: int | None,
+    *,
+    ended_early: bool,
+    now: datetime,
+) -> None:
+    """Hand the session's result to the engine and store its new state."""
+    row = loaded.row
+    state = await load_state(uow, row.user_id)
+    if state is None:
+        return
+    planned = sum(ex.sets for ex in loaded.plan.exercises)
+    result = rehab.SessionResult(
+        on=row.local_date,
+        stage=row.stage,
+        completed=not ended_early and len(sets) >= planned,
+        set_pains=[int(s.pain_during) for s in sets if s.pain_during is not None],
+        pain_after=pain_after,
+        efforts={k: rehab.Effort(v) for k, v in dict(row.efforts or {}).items()},
+        ended_early=ended_early,
+    )
+    state = rehab.record_session(state, result)
+    await save_state(uow, row.user_id, state, now)
+
+
+async def pause(
+    runtime: Runtime, user_id: int, session_id: int, payload: str | None = None
+) -> bool:
+    """Pause the session: it stays open (status paused) and /today offers Continue."""
+    async with runtime.uow() as uow:
+        row = await uow.sessions.get(session_id)
+        flow = await flows.load(uow, user_id)
+        if row is None or row.user_id != user_id or row.status != Status.IN_PROGRESS:
+            return False
+        if flow is None or flow.name != SESSION_FLOW or flow.data.get("session_id") != session_id:
+            return False
+        row.status = Status.PAUSED
+        if row.step == Step.ACTIVE:
+            row.step = Step.READY
+        await flows.finish(uow, user_id)
+        await uow.commit()
+        return True
+
+
+async def abandon(
+    runtime: Runtime, user_id: int, session_id: int, payload: str | None = None
+) -> bool:
+    """Give up on the session: logged as abandoned; sets already done reach the engine."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        row = await uow.sessions.get(session_id)
+        if row is None or row.user_id != user_id or row.status not in OPEN_STATUSES:
+            return False
+        flow = await flows.load(uow, user_id)
+        if flow is not None and flow.name == SESSION_FLOW:
+            await flows.finish(uow, user_id)
+        row.status = Status.ABANDONED
+        row.ended_at = now
+        sets = list(await uow.sessions.sets_of(row.id))
+        if sets and flow is not None:
+            loaded = _Loaded(row, flow, _load_plan(row.plan), 0)
+            await _record(uow, loaded, sets, None, ended_early=True, now=now)
+        await uow.commit()
+        log.info("user %s abandoned session %s after %d sets", user_id, session_id, len(sets))
+        return True
+
+
+async def stop_open_session(uow: UnitOfWork, user_id: int, now: datetime) -> None:
+    """Close any open session because the programme stopped (red flag)."""
+    row = await uow.sessions.open_for(user_id)
+    if row is not None:
+        row.status = Status.STOPPED
+        row.ended_at = now
+
+
+def decision_row(user_id: int, on: date, decision: rehab.Decision, now: datetime) -> Decision:
+    """The storage row of an engine decision."""
+    return Decision(
+        user_id=user_id,
+        local_date=on,
+        kind=str(decision.kind),
+        reason=decision.reason,
+        stage_from=decision.stage_from,
+        stage_to=decision.stage_to,
+        made_at=now,
+    )
+
+
+# -- overviews for /today and /plan --------------------------------------------------------------
+
+
+class TodayKind(StrEnum):
+    NOT_ONBOARDED = "not_onboarded"
+    STOPPED = "stopped"
+    OPEN = "open"
+    REST = "rest"
+    DONE = "done"
+    DUE = "due"
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    day: date
+    planned: int
+    done: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Today's (or this week's) picture for /today and /plan."""
+
+    kind: TodayKind
+    stage: int = 0
+    plan: rehab.SessionPlan | None = None
+    open_position: Position | None = None
+    week: tuple[DayPlan, ...] = ()
+    today: date | None = None
+    next_day: date | None = None
+    cadence: str = ""
+
+
+FINISHED = (Status.DONE, Status.ENDED_EARLY)
+WEEK_DAYS = 7
+
+
+async def overview(runtime: Runtime, user_id: int) -> Overview:
+    """The user's state today and this week (Monday to Sunday, their zone)."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        if state is None:
+            return Overview(TodayKind.NOT_ONBOARDED)
+        if state.status == rehab.ProgrammeStatus.STOPPED:
+            return Overview(TodayKind.STOPPED, stage=state.stage)
+        today = await local_today(uow, user_id, now)
+        monday = date.fromordinal(today.toordinal() - today.weekday())
+        sunday = date.fromordinal(monday.toordinal() + WEEK_DAYS - 1)
+        rows = await uow.sessions.between(user_id, monday, sunday)
+        week = []
+        for offset in range(WEEK_DAYS):
+            day = date.fromordinal(monday.toordinal() + offset)
+            planned = await planned_sessions(uow, user_id, state, day)
+            done = sum(1 for r in rows if r.local_date == day and r.status in FINISHED)
+            week.append(DayPlan(day, planned, done))
+        next_day = None
+        for offset in range(1, 15):
+            day = date.fromordinal(today.toordinal() + offset)
+            if await planned_sessions(uow, user_id, state, day):
+                next_day = day
+                break
+        if state.last_decision_on != today:
+            state, _ = rehab.decide_next(state, today)  # a preview: stored when a session starts
+        plan = rehab.prescribe(state, today)
+        open_row = await uow.sessions.open_for(user_id)
+        this_day = week[today.weekday()]
+        if open_row is not None and open_row.local_date == today:
+            kind = TodayKind.OPEN
+        elif this_day.planned == 0 or not plan.exercises:
+            kind = TodayKind.REST
+        elif this_day.done >= this_day.planned:
+            kind = TodayKind.DONE
+        else:
+            kind = TodayKind.DUE
+        return Overview(
+            kind,
+            stage=state.stage,
+            plan=plan,
+            week=tuple(week),
+            today=today,
+            next_day=next_day,
+            cadence=str(rehab.cadence(state)),
+        )

@@ -1,0 +1,388 @@
+"""The guided session end to end: the real bot polls the Bot API stand-in over HTTP.
+
+An onboarded user is seeded straight into the database (onboarding has its own tests); everything
+after that is what a user would do on the phone: /today, Start, Go, the pain buttons, typing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import rehab
+from bot import texts
+from bot.app import BotRunner
+from bot.runtime import Runtime
+from bot.services.programme import load_state, save_state
+from storage.models import Profile
+from tests.fakes import FakeClock
+from tests.standin.driver import UserDriver
+from tests.standin.server import FakeBotApi
+
+pytestmark = pytest.mark.e2e
+
+UID = 5101
+ZONE = "Europe/Berlin"
+CHECKIN_TIME = "07:30"
+
+
+def moderate_profile() -> rehab.Profile:
+    """Moderate irritability: Stage 1, 4 × 20 s holds with 45 s rest."""
+    return rehab.Profile(
+        presentation=rehab.Presentation.MID_PORTION,
+        side=rehab.Side.RIGHT,
+        bodyweight_kg=70,
+        max_added_load_kg=10,
+        gym=False,
+        has_step=True,
+        rest_pain=2,
+        morning_pain=4,
+        stiffness_minutes=10,
+        single_leg_heel_raises=5,
+    )
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(ZoneInfo(ZONE)).date()
+
+
+async def seed_user(
+    runtime: Runtime,
+    user_id: int = UID,
+    *,
+    profile: rehab.Profile | None = None,
+    started: date | None = None,
+) -> rehab.ProgrammeState:
+    """A user who has finished onboarding (user, profile and programme rows)."""
+    now = runtime.now()
+    profile = profile or moderate_profile()
+    async with runtime.uow() as uow:
+        user, _ = await uow.users.upsert(
+            user_id=user_id, chat_id=user_id, first_name="Ana", language="en", now=now
+        )
+        user.timezone = ZONE
+        uow.profiles.add(
+            Profile(
+                user_id=user_id,
+                answers=profile.model_dump(mode="json"),
+                session_times=["18:00", "21:00"],
+                weekly_days=[0, 2, 4],
+                weekly_time="18:00",
+                checkin_time=CHECKIN_TIME,
+                updated_at=now,
+            )
+        )
+        state = rehab.start_programme(profile, started or local_today(now))
+        await save_state(uow, user_id, state, now)
+        await uow.commit()
+    return state
+
+
+async def set_logs(runtime: Runtime, user_id: int = UID) -> list[tuple[int, int, int | None]]:
+    """(exercise_index, set_no, pain) of every stored set, in order."""
+    async with runtime.uow() as uow:
+        rows = await uow.sessions.sets_for_user(user_id)
+        return [(r.exercise_index, r.set_no, r.pain_during) for r in rows]
+
+
+async def start_session(user: UserDriver) -> None:
+    await user.send("/today")
+    await user.wait_for(contains="Stage 1")
+    await user.tap(text=texts.SESSION_START_BUTTON)
+    await user.wait_for(contains="Set 1 of")
+
+
+async def do_set(user: UserDriver, pain: int, *, typed: str | None = None) -> str:
+    """Go, wait for the job queue's "Time's up", answer the pain; the bot's next message."""
+    await user.tap(text=texts.SESSION_GO)
+    await user.wait_for(contains="Time's up")
+    if typed is not None:
+        await user.send(typed)
+    else:
+        await user.tap(text=str(pain))
+    reply = await user.wait_for(contains=f"{pain}/10")
+    return reply.content
+
+
+async def test_full_stage1_session_set_by_set(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    state = await seed_user(bot.runtime)
+    plan = rehab.prescribe(state, local_today(clock()))
+    assert plan.stage == 1
+    assert plan.exercises
+    user = standin.user(UID, first_name="Ana")
+
+    await user.send("/today")
+    today = await user.wait_for(contains="Stage 1")
+    first = plan.exercises[0]
+    assert first.name in today.content
+    assert f"{first.sets} × {first.hold_s} s hold" in today.content
+
+    await user.tap(text=texts.SESSION_START_BUTTON)
+    card = await user.wait_for(contains="Set 1 of")
+    assert first.name in card.content
+    assert first.how_to.split()[0] in card.content
+
+    expected: list[tuple[int, int, int | None]] = []
+    times: list[datetime] = []
+    pains = [1, 2, 0, 3]
+    for index, ex in enumerate(plan.exercises):
+        for set_no in range(1, ex.sets + 1):
+            pain = pains[(set_no - 1) % len(pains)]
+            clock.advance(minutes=1)
+            times.append(clock())
+            # The first set answers by typing, the others by the buttons.
+            typed = f" {pain}/10 " if (index, set_no) == (0, 1) else None
+            reply = await do_set(user, pain, typed=typed)
+            expected.append((index, set_no, pain))
+            assert await set_logs(bot.runtime) == expected  # stored as soon as answered
+            if set_no < ex.sets:
+                assert f"Rest {ex.rest_s} s" in reply
+                if (index, set_no) == (0, 1):
+                    # The first rest runs its (scaled) timer to the end.
+                    await user.wait_for(contains=texts.SESSION_REST_OVER)
+                else:
+                    await user.tap(text=texts.SESSION_SKIP_REST)
+                    await user.wait_for(contains=f"Set {set_no + 1} of")
+            elif index + 1 < len(plan.exercises):
+                assert "Set 1 of" in reply
+                assert plan.exercises[index + 1].name in reply
+            else:
+                assert "Pain right now?" in reply
+
+    await user.tap(text="1")
+    summary = await user.wait_for(contains="Session done")
+    for ex in plan.exercises:
+        assert f"{ex.name}: {ex.sets} sets, top pain 3/10" in summary.content
+    assert "Pain now: 1/10" in summary.content
+    assert CHECKIN_TIME in summary.content
+
+    async with bot.runtime.uow() as uow:
+        rows = list(await uow.sessions.sets_for_user(UID))
+        assert [r.logged_at for r in rows] == times
+        sessions = list(await uow.sessions.all_for(UID))
+        assert [(s.status, s.pain_after) for s in sessions] == [("done", 1)]
+        stored = await load_state(uow, UID)
+    assert stored is not None
+    assert stored.sessions
+    assert stored.sessions[-1].completed
+
+    await user.send("/today")
+    again = await user.wait_for(contains="Stage 1")
+    assert texts.SESSION_START_BUTTON in [label for label, _ in again.buttons]  # 2nd of the day
+
+
+async def test_red_set_makes_the_next_set_lighter_and_says_why(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    state = await seed_user(bot.runtime)
+    first = rehab.prescribe(state, local_today(bot.runtime.now())).exercises[0]
+    assert first.hold_s is not None
+    user = standin.user(UID)
+    await start_session(user)
+
+    await do_set(user, 2)
+    await user.tap(text=texts.SESSION_SKIP_REST)
+    await user.wait_for(contains="Set 2 of")
+    told = await do_set(user, 6)
+    lighter = first.hold_s - 5
+    assert "That set hurt 6/10" in told
+    assert "one step lighter" in told
+    assert f"{lighter} s" in told
+
+    await user.tap(text=texts.SESSION_SKIP_REST)
+    set3 = await user.wait_for(contains="Set 3 of")
+    assert f"{lighter} s hold" in set3.content
+    await user.tap(text=texts.SESSION_GO)
+    cue = await user.wait_for(contains="Hold for")
+    assert f"Hold for {lighter} s" in cue.content
+    await user.wait_for(contains="Time's up")
+    await user.tap(text="2")
+    await user.wait_for(contains="2/10")
+    async with bot.runtime.uow() as uow:
+        rows = list(await uow.sessions.sets_for_user(UID))
+    assert [(r.set_no, r.pain_during, r.hold_s) for r in rows] == [
+        (1, 2, first.hold_s),
+        (2, 6, first.hold_s),
+        (3, 2, lighter),
+    ]
+
+
+async def test_bad_pain_input_gets_a_hint_and_the_buttons_again(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await start_session(user)
+    await user.tap(text=texts.SESSION_GO)
+    await user.wait_for(contains="Time's up")
+    for bad in ("ouch", "11", "-1"):
+        await user.send(bad)
+        hint = await user.wait_for(contains="number from 0 to 10")
+        assert [label for label, _ in hint.buttons][:11] == [str(v) for v in range(11)]
+    assert await set_logs(bot.runtime) == []
+    await user.send("4")
+    await user.wait_for(contains="4/10")
+    assert await set_logs(bot.runtime) == [(0, 1, 4)]
+
+
+async def test_a_double_tap_logs_once(standin: FakeBotApi, bot: BotRunner) -> None:
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await start_session(user)
+    await user.tap(text=texts.SESSION_GO)
+    question = await user.wait_for(contains="Time's up")
+    data = next(d for label, d in question.buttons if label == "3")
+    assert data is not None
+    await user.tap_data(data, question.message_id)
+    await user.tap_data(data, question.message_id)
+    await user.wait_idle()
+    assert await set_logs(bot.runtime) == [(0, 1, 3)]
+    assert texts.ALREADY_NOTED in [a.text for a in user.callback_answers]
+    assert not [m for m in user.messages if texts.BUTTON_EXPIRED in m.content]
+
+
+async def test_forged_data_naming_another_users_session_changes_nothing(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    victim_id, mallory_id = UID, UID + 1
+    await seed_user(bot.runtime, victim_id)
+    await seed_user(bot.runtime, mallory_id)
+    victim = standin.user(victim_id, first_name="Ana")
+    mallory = standin.user(mallory_id, first_name="Mallory")
+    await start_session(victim)
+    await victim.tap(text=texts.SESSION_GO)
+    victim_question = await victim.wait_for(contains="Time's up")
+    victim_data = next(d for label, d in victim_question.buttons if label == "9")
+    assert victim_data is not None
+
+    await start_session(mallory)
+    mine = mallory.last_message
+    my_data = next(d for _, d in mine.buttons if d is not None)
+    my_version, my_session = my_data.split(":")[1:3]
+    victim_session = victim_data.split(":")[2]
+    assert my_session != victim_session
+    # Mallory's own current version, the victim's session id, and the victim's exact button.
+    forged = [f"f:{my_version}:{victim_session}:p:9", f"f:{my_version}:{victim_session}:go"]
+    for data in [*forged, victim_data]:
+        await mallory.tap_data(data, mine.message_id)
+        await mallory.wait_for(contains=texts.BUTTON_EXPIRED)
+        current = await mallory.wait_for(contains="Set 1 of")
+        assert any(label == texts.SESSION_GO for label, _ in current.buttons)
+
+    assert await set_logs(bot.runtime, victim_id) == []
+    assert await set_logs(bot.runtime, mallory_id) == []
+    async with bot.runtime.uow() as uow:
+        victim_row = await uow.sessions.get(int(victim_session))
+        assert victim_row is not None
+        assert (victim_row.step, victim_row.set_no, victim_row.status) == ("pain", 1, "in_progress")
+    # The victim's own button still works.
+    await victim.tap(text="2")
+    await victim.wait_for(contains="2/10")
+    assert await set_logs(bot.runtime, victim_id) == [(0, 1, 2)]
+
+
+async def test_pause_then_today_offers_continue_at_the_same_set(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await start_session(user)
+    await do_set(user, 1)
+    await user.tap(text=texts.SESSION_PAUSE)
+    await user.wait_for(contains="Paused")
+    await user.send("/today")
+    today = await user.wait_for(contains="in progress")
+    await user.tap(text=texts.SESSION_CONTINUE_BUTTON)
+    resumed = await user.wait_for(contains=texts.SESSION_CONTINUED)
+    assert "Set 2 of" in resumed.content
+    await do_set(user, 2)
+    assert await set_logs(bot.runtime) == [(0, 1, 1), (0, 2, 2)]
+    assert today.buttons
+
+
+async def test_abandon_is_logged(standin: FakeBotApi, bot: BotRunner) -> None:
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await start_session(user)
+    await do_set(user, 1)
+    await user.tap(text=texts.SESSION_SKIP_REST)
+    await user.wait_for(contains="Set 2 of")
+    await user.tap(text=texts.SESSION_ABANDON)
+    await user.wait_for(contains="Session ended")
+    async with bot.runtime.uow() as uow:
+        rows = list(await uow.sessions.all_for(UID))
+        assert [r.status for r in rows] == ["abandoned"]
+        assert rows[0].ended_at == bot.runtime.now()
+    assert await set_logs(bot.runtime) == [(0, 1, 1)]
+
+
+async def test_pain_seven_ends_the_session_with_rest_advice(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await start_session(user)
+    told = await do_set(user, 7)
+    assert "We stop here for today" in told
+    await user.wait_for(contains="Session ended early")
+    async with bot.runtime.uow() as uow:
+        rows = list(await uow.sessions.all_for(UID))
+    assert [r.status for r in rows] == ["ended_early"]
+
+
+@pytest.mark.parametrize("command", ["/today", "/plan", "/stage", "/test"])
+async def test_commands_point_a_new_user_to_start(
+    standin: FakeBotApi, bot: BotRunner, command: str
+) -> None:
+    user = standin.user(UID + 7)
+    await user.send(command)
+    reply = await user.wait_for(contains="/start")
+    assert reply.content == texts.NOT_ONBOARDED
+
+
+async def test_plan_and_stage_describe_the_week_and_the_gate(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    state = await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await user.send("/plan")
+    plan = await user.wait_for(contains="This week")
+    assert "Stage 1" in plan.content
+    assert plan.content.count("2× session") == 7  # twice daily, every day
+    assert "(today)" in plan.content
+    first = rehab.prescribe(state, local_today(clock())).exercises[0]
+    assert first.name in plan.content
+
+    await user.send("/stage")
+    stage = await user.wait_for(contains="Stage 1")
+    gate = rehab.gate_status(state, local_today(clock()))
+    for req in gate.requirements:
+        assert req.label in stage.content
+    assert "To move on" in stage.content
+
+    await user.send("/test")
+    await user.wait_for(contains="No test is due")
+
+
+async def test_today_on_the_next_day_after_a_paused_session_starts_fresh(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await start_session(user)
+    await user.tap(text=texts.SESSION_PAUSE)
+    await user.wait_for(contains="Paused")
+    clock.advance(days=1)
+    await user.send("/today")
+    today = await user.wait_for(contains="Stage 1")
+    assert texts.SESSION_START_BUTTON in [label for label, _ in today.buttons]
+    await user.tap(text=texts.SESSION_START_BUTTON)
+    await user.wait_for(contains="Set 1 of")
+    async with bot.runtime.uow() as uow:
+        rows = list(await uow.sessions.all_for(UID))
+    assert [r.status for r in rows] == ["abandoned", "in_progress"]
+    assert rows[1].local_date == rows[0].local_date + timedelta(days=1)
