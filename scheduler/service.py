@@ -33,6 +33,8 @@ OPEN_SESSION_STATUSES = ("in_progress", "paused")
 # Days the start-up catch-up looks back for scheduled days that ended without a session.
 DAY_END_LOOKBACK_DAYS = 7
 NOTICE_DAYS_SLOT = "days"
+# A reminder sent this much after its time says it is late (the bot was down).
+LATE_AFTER = timedelta(minutes=5)
 
 
 class Outcome(StrEnum):
@@ -256,7 +258,7 @@ async def _fire_reminder(
             return Outcome.DUPLICATE
         await uow.commit()
         state = await load_state(uow, user_id)
-    late = now - due_utc > timedelta(minutes=1)
+    late = now - due_utc > LATE_AFTER
     message = ReminderMessage(
         user_id=user_id,
         chat_id=ctx.chat_id,
