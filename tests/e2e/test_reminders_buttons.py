@@ -12,7 +12,7 @@ from bot import texts
 from bot.app import BotRunner
 from scheduler import planner
 from tests.fakes import FakeClock
-from tests.integration.scheduler.seed import seed_user
+from tests.integration.scheduler.seed import add_session, seed_user
 from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
@@ -126,3 +126,33 @@ async def test_blocked_user_stops_being_scheduled_and_start_brings_them_back(bot
 async def _no_jobs(bot: BotRunner) -> bool:
     assert bot.scheduler is not None
     return bot.scheduler.jobs_of(UID) == []
+
+
+async def test_start_opens_the_guided_session(bot, standin, clock):
+    user = standin.user(UID, "Sam")
+    await arm_reminder(bot, clock, standin)
+    clock.set(DUE)
+    reminder = await user.wait_for(contains=texts.REMINDER_ON_TIME, timeout=5)
+    await user.tap(text=texts.REMINDER_START, message=reminder)
+    await user.wait_for(timeout=5)
+    await user.wait_idle()
+    assert texts.REMINDER_STALE not in [m.content for m in user.messages]
+    async with bot.runtime.uow() as uow:
+        opened = await uow.sessions.open_for(UID)
+    assert opened is not None
+    assert opened.local_date == DAY
+
+
+async def test_morning_checkin_after_a_session_day_with_the_pain_buttons(bot, standin, clock):
+    user = standin.user(UID, "Sam")
+    await arm_reminder(bot, clock, standin)
+    await add_session(bot.runtime, UID, DAY, slot="1")
+    checkin_due = planner.local_instant(DAY + timedelta(days=1), time(8, 30), ZONE)
+    clock.set(checkin_due - timedelta(seconds=1))
+    await bot.runtime.reschedule(UID)
+    clock.set(checkin_due)
+    question = await user.wait_for(contains="first steps", timeout=5)
+    assert [label for label, _ in question.buttons] == [str(v) for v in range(11)]
+    assert question.buttons[3][1] == "mc:20261203:3"
+    await user.tap(text="3", message=question)
+    await user.wait_for(timeout=5)  # the check-in feature answers with its decision

@@ -353,3 +353,26 @@ async def test_dst_night_each_reminder_exactly_once(rt, notifier, clock, zone, c
             assert wall == shifted  # inside the skipped hour: once, shifted
         else:
             assert wall == at
+
+
+async def test_weekly_summary_on_sunday_evening_once(rt, notifier, clock):
+    await seed_user(rt, UID)
+    sunday = date(2026, 6, 14)
+    due = local(sunday, 19, 0)
+    clock.set(due)
+    assert await fire(rt, notifier, UID, "summary", "sum", due) is Outcome.SENT
+    assert await fire(rt, notifier, UID, "summary", "sum", due) is Outcome.DUPLICATE
+    (summary,) = notifier.of("summary")
+    assert isinstance(summary.payload, str)
+    assert summary.payload
+
+
+async def test_checkin_is_not_sent_twice_nor_after_an_answer(rt, notifier, clock):
+    await seed_user(rt, UID, checkin_time="08:30")
+    day = date(2026, 6, 10)
+    await add_session(rt, UID, day - timedelta(days=1), slot="1")
+    due = local(day, 8, 30)
+    clock.set(due)
+    assert await fire(rt, notifier, UID, "checkin", "mc", due) is Outcome.SENT
+    assert await fire(rt, notifier, UID, "checkin", "mc", due) is Outcome.DUPLICATE
+    assert [s.payload for s in notifier.of("checkin")] == [day]
