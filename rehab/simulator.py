@@ -31,7 +31,7 @@ from rehab.engine import (
     record_session,
     start_programme,
 )
-from rehab.enums import DecisionKind, Effort, GateTest, ProgrammeStatus
+from rehab.enums import DecisionKind, Effort, GateTest, PainZone, ProgrammeStatus
 from rehab.gates import record_gate_test
 from rehab.models import Decision, ExercisePrescription, GateTestResult, Profile, SessionResult
 from rehab.safety import RED_FLAGS, scan_free_text, stop_programme
@@ -122,6 +122,7 @@ class SimExercise(BaseModel):
     rest_s: int
     load_kg: float
     contacts: int | None
+    rung: int
 
     @classmethod
     def of(cls, p: ExercisePrescription) -> SimExercise:
@@ -140,6 +141,7 @@ class SimExercise(BaseModel):
             rest_s=p.rest_s,
             load_kg=p.load_kg,
             contacts=p.contacts,
+            rung=p.rung,
         )
 
 
@@ -159,6 +161,7 @@ class DayRecord(BaseModel):
     status: ProgrammeStatus
     sessions: list[list[SimExercise]]
     answers: dict[str, Any]
+    morning_zone: PainZone | None = None  # how the engine read that morning's answer
     decision: SimDecision | None
     gate: dict[str, Any] | None = None
     events: list[str] = Field(default_factory=list)
@@ -205,6 +208,7 @@ def simulate(
         gate: dict[str, Any] | None = None
         sessions: list[list[SimExercise]] = []
         decision: Decision | None = None
+        morning_zone: PainZone | None = None
 
         if state.status is not ProgrammeStatus.STOPPED and a.red_flag is not None:
             code = a.red_flag
@@ -225,6 +229,7 @@ def simulate(
                     events.append(f"asked to confirm: {suspicion.question}")
             if a.morning is not None and state.status is not ProgrammeStatus.STOPPED:
                 state = record_morning(state, on, a.morning, a.stiffness_minutes)
+                morning_zone = state.mornings[-1].zone
             state, decision = decide_next(state, on)
             if (
                 decision.gate is not None
@@ -234,9 +239,15 @@ def simulate(
                 result = persona.tests
                 if decision.gate is GateTest.RECHECK and a.morning is not None:
                     result = result.model_copy(update={"morning_pain": a.morning})
+                recorded = len(state.gate_results)
                 state, gate_decision = record_gate_test(state, result, on)
+                if len(state.gate_results) > recorded:
+                    passed = state.gate_results[-1].passed
+                else:
+                    passed = state.pending_gate is not None
                 gate = {
                     "test": decision.gate.value,
+                    "passed": passed,
                     "result": result.model_dump(mode="json", exclude_none=True),
                     "decision": SimDecision.of(gate_decision).model_dump(mode="json"),
                 }
@@ -267,6 +278,7 @@ def simulate(
                 status=state.status,
                 sessions=sessions,
                 answers=shown,
+                morning_zone=morning_zone,
                 decision=SimDecision.of(decision) if decision is not None else None,
                 gate=gate,
                 events=events,

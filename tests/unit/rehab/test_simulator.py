@@ -1,0 +1,192 @@
+"""The what-if simulator: shipped personas, the steady responder, the CLI contract."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from rehab import DecisionKind, ProgrammeStatus
+from rehab.simulator import DayRecord, Persona, load_persona, main, simulate
+
+pytestmark = pytest.mark.unit
+
+PERSONAS = Path(__file__).resolve().parents[3] / "examples" / "personas"
+SHIPPED = sorted(PERSONAS.glob("*.json"))
+
+
+def test_all_six_personas_are_shipped() -> None:
+    assert {p.stem for p in SHIPPED} >= {
+        "steady_mid_portion",
+        "insertional",
+        "flare_week3",
+        "two_week_gap",
+        "high_irritability",
+        "red_flag_day9",
+    }
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_persona_runs_84_days_as_json_lines(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 84
+    first = json.loads(lines[0])
+    assert {"day", "date", "stage", "sessions", "answers", "decision"} <= set(first)
+    assert first["day"] == 1
+    assert first["date"] == "2026-01-05"
+    for line in lines:
+        day = json.loads(line)
+        for session in day["sessions"]:
+            for ex in session:
+                assert {"id", "name", "kind", "stance", "surface", "sets", "reps", "hold_s",
+                        "tempo_s", "rest_s", "load_kg"} <= set(ex)  # fmt: skip
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_persona_table(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(path), "--table", "--days", "10", "--start", "2026-12-01"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 11
+    assert "2026-12-01" in out[1]
+
+
+def records(name: str, days: int = 84) -> list[DayRecord]:
+    return simulate(load_persona(PERSONAS / f"{name}.json"), days=days)
+
+
+def test_steady_responder_reaches_stage3_by_week6_and_stage4_only_after_the_gate() -> None:
+    recs = records("steady_mid_portion")
+    first3 = next(r.day for r in recs if r.stage == 3)
+    assert first3 <= 42
+    first4 = next(r.day for r in recs if r.stage == 4)
+    gate_days = [r for r in recs if r.gate and r.gate["test"] in ("loaded_hold", "endurance_hops")]
+    assert gate_days
+    assert gate_days[0].day <= first4
+    assert all(r.stage < 4 for r in recs if r.day < gate_days[0].day)
+    passed = [r for r in gate_days if r.gate and r.gate["passed"]]
+    assert passed
+    assert passed[0].day <= first4
+    stage_up = recs[first4 - 1].decision
+    assert stage_up is not None
+    assert stage_up.kind is DecisionKind.STAGE_UP
+
+
+def test_steady_responder_does_not_reach_stage4_when_its_tests_fail() -> None:
+    persona = load_persona(PERSONAS / "steady_mid_portion.json")
+    failing = persona.model_copy(
+        update={"tests": persona.tests.model_copy(update={"hop_pain": 5, "loaded_hold_pain": 5})}
+        if persona.tests
+        else {}
+    )
+    recs = simulate(failing)
+    assert any(r.stage == 3 for r in recs)
+    assert all(r.stage < 4 for r in recs)
+
+
+def test_red_flag_on_day_9_stops_everything() -> None:
+    recs = records("red_flag_day9")
+    day9 = recs[8]
+    assert day9.decision is not None
+    assert day9.decision.kind is DecisionKind.STOP
+    assert any("confirm" in e for e in day9.events)
+    assert all(r.sessions == [] for r in recs[8:])
+    assert all(r.status is ProgrammeStatus.STOPPED for r in recs[8:])
+    assert recs[7].sessions
+
+
+def test_insertional_persona_stays_on_the_floor() -> None:
+    for r in records("insertional"):
+        for session in r.sessions:
+            assert all(ex.surface == "floor" for ex in session)
+
+
+def test_two_week_gap_rechecks_on_return() -> None:
+    recs = records("two_week_gap")
+    back = recs[33]  # day 34
+    assert back.gate is not None
+    assert back.gate["test"] == "recheck"
+    assert all(r.sessions == [] for r in recs[19:33])
+    assert any("missed" in e for r in recs[19:33] for e in r.events)
+
+
+def test_flare_persona_regresses_then_stage_down_on_second_flare() -> None:
+    recs = records("flare_week3", days=30)
+    kinds = {r.day: r.decision.kind for r in recs if r.decision is not None}
+    assert kinds[16] is DecisionKind.REGRESS
+    assert kinds[17] is DecisionKind.STAGE_DOWN
+
+
+def test_day_ranges_and_later_keys_override() -> None:
+    persona = Persona.model_validate(
+        {
+            "profile": json.loads((PERSONAS / "steady_mid_portion.json").read_text())["profile"],
+            "answers": {
+                "default": {"pain_during": 1, "morning": 1},
+                "days": {"3-5": {"morning": 3, "pain_during": 2}, "4": {"morning": 4}},
+            },
+        }
+    )
+    assert persona.answers_for(2).morning == 1
+    assert persona.answers_for(3).morning == 3
+    assert persona.answers_for(4).morning == 4
+    assert persona.answers_for(4).pain_during == 2
+    assert persona.answers_for(6).pain_during == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        ('{"profile": {"presentation": "mid-portion"}}', "profile.side"),
+        (
+            '{"profile": {"presentation": "heel", "side": "left", "bodyweight_kg": 70,'
+            ' "rest_pain": 1, "morning_pain": 1, "stiffness_minutes": 1,'
+            ' "single_leg_heel_raises": 1}}',
+            "profile.presentation",
+        ),
+        ("MINIMAL_PLUS", "answers.days.10.morning"),
+        ("MINIMAL_BADKEY", "answers.days"),
+        ("MINIMAL_FLAG", "answers.days.9.red_flag"),
+        ("{not json", "not valid JSON"),
+        ("MINIMAL_EXTRA", "extra: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_persona_gives_one_line_error_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, field: str
+) -> None:
+    minimal = json.loads((PERSONAS / "steady_mid_portion.json").read_text())
+    if content == "MINIMAL_PLUS":
+        minimal["answers"]["days"] = {"10": {"morning": 11}}
+        content = json.dumps(minimal)
+    elif content == "MINIMAL_BADKEY":
+        minimal["answers"]["days"] = {"ten": {"morning": 1}}
+        content = json.dumps(minimal)
+    elif content == "MINIMAL_EXTRA":
+        minimal["extra"] = 1
+        content = json.dumps(minimal)
+    elif content == "MINIMAL_FLAG":
+        minimal["answers"]["days"] = {"9": {"red_flag": "laptop"}}
+        content = json.dumps(minimal)
+    path = tmp_path / "p.json"
+    path.write_text(content)
+    assert main([str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.strip()
+    assert "\n" not in err
+    assert field in err
+
+
+def test_missing_file_and_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(tmp_path / "nope.json")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert main([str(SHIPPED[0]), "--days", "0"]) == 2
+    assert main([str(SHIPPED[0]), "--start", "yesterday"]) == 2
+
+
+def test_default_start_is_a_fixed_monday() -> None:
+    recs = simulate(load_persona(SHIPPED[0]), days=1)
+    assert recs[0].date == date(2026, 1, 5)
+    assert recs[0].date.weekday() == 0
