@@ -1,0 +1,144 @@
+"""/progress, /history, /export and /delete (with its `del:` confirmation buttons)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import flows, texts
+from bot.callbacks import CallbackDataError, pack, unpack
+from bot.context import runtime_of
+from bot.export_schema import CSV_FILENAME, JSON_FILENAME, to_csv, to_json
+from bot.services import records
+from bot.services.records import ProgressStatus
+
+log = logging.getLogger(__name__)
+
+DELETE_PREFIX = "del"
+DELETE_YES = "yes"
+DELETE_NO = "no"
+# A confirmation button older than this (or from the future) has expired.
+DELETE_BUTTON_LIFETIME = timedelta(minutes=10)
+
+
+async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the progress chart with its caption, or say why there is none yet."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_PHOTO)
+    result = await records.progress(runtime_of(context), user.id)
+    if result.status == ProgressStatus.NOT_ONBOARDED:
+        await message.reply_text(texts.RECORDS_NOT_ONBOARDED)
+    elif result.status == ProgressStatus.TOO_LITTLE or result.chart_png is None:
+        await message.reply_text(texts.PROGRESS_TOO_LITTLE)
+    else:
+        await message.reply_photo(
+            result.chart_png, caption=result.caption, parse_mode=ParseMode.HTML
+        )
+
+
+async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the last 14 days."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    text = await records.history_text(runtime_of(context), user.id)
+    await message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the CSV and JSON exports as two documents."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    document = await records.export(runtime_of(context), user.id)
+    if document is None:
+        await message.reply_text(texts.EXPORT_NOTHING)
+        return
+    await message.reply_text(texts.EXPORT_INTRO)
+    await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_DOCUMENT)
+    await message.reply_document(to_csv(document), filename=CSV_FILENAME)
+    await message.reply_document(to_json(document), filename=JSON_FILENAME)
+
+
+def delete_keyboard(issued_epoch: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.DELETE_YES, callback_data=pack(DELETE_PREFIX, issued_epoch, DELETE_YES)
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    texts.DELETE_NO, callback_data=pack(DELETE_PREFIX, issued_epoch, DELETE_NO)
+                )
+            ],
+        ]
+    )
+
+
+async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask for confirmation before deleting everything."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    runtime = runtime_of(context)
+    if not await records.is_known(runtime, user.id):
+        await message.reply_text(texts.DELETE_NOTHING)
+        return
+    issued = int(runtime.now().timestamp())
+    await message.reply_text(
+        texts.DELETE_CONFIRM, parse_mode=ParseMode.HTML, reply_markup=delete_keyboard(issued)
+    )
+
+
+async def on_delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`del:<issued>:yes|no`: delete everything (if fresh), or keep it."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    runtime = runtime_of(context)
+    try:
+        issued_text, choice = unpack(query.data, DELETE_PREFIX, 2)
+        age = runtime.now().timestamp() - int(issued_text)
+    except (CallbackDataError, ValueError):
+        await flows.expired(update, context)
+        return
+    if choice not in (DELETE_YES, DELETE_NO) or not (
+        0 <= age <= DELETE_BUTTON_LIFETIME.total_seconds()
+    ):
+        await flows.expired(update, context)
+        return
+    if choice == DELETE_NO:
+        await query.answer()
+        await _replace_question(update, context, texts.DELETE_KEPT)
+        return
+    existed = await records.delete_everything(runtime, user.id)
+    if context.user_data is not None:
+        context.user_data.clear()
+    if not existed:
+        await query.answer(texts.DELETE_ALREADY)
+        return
+    await query.answer()
+    await _replace_question(update, context, texts.DELETE_DONE)
+
+
+async def _replace_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Turn the confirmation message into the outcome (or send it when that fails)."""
+    query = update.callback_query
+    try:
+        if query is not None and query.message is not None:
+            await query.edit_message_text(text)
+            return
+    except BadRequest:
+        log.info("could not edit the delete question; sending the outcome instead")
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(chat.id, text)

@@ -1,0 +1,88 @@
+"""After /delete's service call no table holds a row about the person (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Table, func, select
+
+from bot.runtime import Runtime
+from bot.services import records
+from storage.models import Base
+from tests.integration.test_records import SUNDAY_EVENING, TimeAt, seed_three_weeks
+
+pytestmark = pytest.mark.integration
+
+TARGET = 601
+BYSTANDER = 602
+
+
+class RecordingScheduler:
+    """A scheduler fake that remembers which users had their jobs removed."""
+
+    def __init__(self) -> None:
+        self.unscheduled: list[int] = []
+        self.scheduled: list[int] = []
+
+    async def schedule_user(self, user_id: int) -> None:
+        self.scheduled.append(user_id)
+
+    async def unschedule_user(self, user_id: int) -> None:
+        self.unscheduled.append(user_id)
+
+
+def _owner_column(table: Table) -> str:
+    """The column that says whose row it is; every table must have one."""
+    if table.name == "users":
+        return "id"
+    assert "user_id" in table.c, f"table {table.name} has no user_id: /delete cannot find rows"
+    return "user_id"
+
+
+async def _rows_per_table(runtime: Runtime, user_id: int) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    async with runtime.uow() as uow:
+        for table in Base.metadata.sorted_tables:
+            column = table.c[_owner_column(table)]
+            stmt = select(func.count()).select_from(table).where(column == user_id)
+            counts[table.name] = int(await uow.session.scalar(stmt) or 0)
+    return counts
+
+
+async def test_delete_leaves_no_row_about_the_person(runtime: Runtime) -> None:
+    runtime.clock = TimeAt(SUNDAY_EVENING)
+    scheduler = RecordingScheduler()
+    runtime.scheduler = scheduler
+    await seed_three_weeks(runtime, TARGET, "Target")
+    await seed_three_weeks(runtime, BYSTANDER, "Bystander")
+    async with runtime.uow() as uow:
+        await uow.flows.start(TARGET, "settings", "menu", {"x": 1}, SUNDAY_EVENING)
+        await uow.commit()
+
+    before = await _rows_per_table(runtime, TARGET)
+    seeded_tables = {name for name, count in before.items() if count}
+    # The seed reaches nearly every table, so the check below means something.
+    assert seeded_tables >= {
+        "users",
+        "profiles",
+        "programmes",
+        "flows",
+        "sessions",
+        "set_logs",
+        "morning_checkins",
+        "decisions",
+        "red_flag_answers",
+        "gate_tests",
+        "sent_log",
+    }
+
+    assert await records.delete_everything(runtime, TARGET) is True
+
+    after = await _rows_per_table(runtime, TARGET)
+    assert after == dict.fromkeys(after, 0)
+    assert scheduler.unscheduled == [TARGET]
+    # The other person keeps everything.
+    bystander = await _rows_per_table(runtime, BYSTANDER)
+    assert {name for name, count in bystander.items() if count} == seeded_tables - {"flows"}
+    # A second delete (a double tap) finds nothing and harms nothing.
+    assert await records.delete_everything(runtime, TARGET) is False
+    assert await records.is_known(runtime, TARGET) is False
