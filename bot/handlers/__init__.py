@@ -24,6 +24,7 @@ from bot.handlers import (
     safety,  # noqa: F401  (importing it registers the red-flag screen and its flow)
     session,
 )
+from bot.handlers import records as records_handlers
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -36,9 +37,18 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CommandHandler("plan", plan.plan))
     application.add_handler(CommandHandler("stage", plan.stage))
     application.add_handler(CommandHandler("test", gate.test_command))
+    # Records: plain commands, before the unknown-command catch-all; they never touch a flow.
+    application.add_handler(CommandHandler("progress", records_handlers.progress))
+    application.add_handler(CommandHandler("history", records_handlers.history))
+    application.add_handler(CommandHandler("export", records_handlers.export))
+    application.add_handler(CommandHandler("delete", records_handlers.delete))
 
     # 2. Buttons, by anchored prefix. Each handler checks the data against the user's own state.
     application.add_handler(CallbackQueryHandler(flows.on_flow_button, pattern=r"^f:"))
+    # /delete confirmation (del:<issued>:yes|no): anchored, before the catch-all that expires.
+    application.add_handler(
+        CallbackQueryHandler(records_handlers.on_delete_button, pattern=r"^del:")
+    )
     # Reminder buttons (rem:<yyyymmdd>:<slot>:<act>): before the catch-all, which would expire them.
     application.add_handler(CallbackQueryHandler(reminders.on_reminder_button, pattern=r"^rem:"))
     # Morning check-in answers and /today's Start: anchored, before the catch-all that expires.
