@@ -119,7 +119,9 @@ class TelegramNotifier:
 
     async def send_reminder(self, message: ReminderMessage) -> None:
         markup = reminder_keyboard(
-            message.local_date, message.slot, snooze=message.variant is not Variant.SNOOZE
+            message.local_date,
+            message.slot,
+            snooze=message.variant in (Variant.REMINDER, Variant.LATE),
         )
         await self._send(message.chat_id, reminder_text(message), markup)
 

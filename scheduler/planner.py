@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ALL_DAYS: frozenset[int] = frozenset(range(7))
 DEFAULT_SESSION_TIMES: tuple[str, str] = ("08:00", "18:00")
@@ -171,12 +171,20 @@ def build_plan(
     if weekly_summary:
         slots.append(Slot(SLOT_SUMMARY, Kind.SUMMARY, SUMMARY_TIME, frozenset({SUMMARY_DAY})))
     return UserPlan(
-        zone=ZoneInfo(zone or "UTC"),
+        zone=zone_of(zone),
         cadence=cadence,
         slots=tuple(slots),
         paused=paused,
         paused_until=paused_until,
     )
+
+
+def zone_of(name: str | None) -> ZoneInfo:
+    """The IANA zone `name` (UTC when unset or unknown)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -462,7 +462,13 @@ async def _fire_day_end(runtime: Runtime, user_id: int, due_utc: datetime) -> Ou
             ctx.plan.session_days
         ):
             return Outcome.NOT_DUE
-        if ctx.started_at is not None and due_utc < ctx.started_at:
+        # Only a day with a reminder due after the programme started can be missed.
+        reminder_dues = [
+            planner.local_instant(local_date, slot.at, ctx.plan.zone)
+            for slot in ctx.plan.session_slots
+            if local_date.weekday() in slot.weekdays
+        ]
+        if ctx.started_at is not None and all(d < ctx.started_at for d in reminder_dues):
             return Outcome.NOT_DUE
         if await uow.sessions.on_date(user_id, local_date):
             return Outcome.NOT_DUE
@@ -524,10 +530,14 @@ async def skip(runtime: Runtime, user_id: int, local_date: date, slot: str) -> T
 
 
 async def reminder_is_for(runtime: Runtime, user_id: int, local_date: date, slot: str) -> bool:
-    """True if a reminder for this day and slot was sent to this user."""
+    """True if a reminder for this day and slot was sent to this user, and it is still that
+    day where they live (yesterday's reminder cannot be snoozed or skipped any more)."""
     async with runtime.uow() as uow:
         row = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
-    return row is not None
+        user = await uow.users.get(user_id)
+    if row is None or user is None:
+        return False
+    return planner.local_date_of(runtime.now(), planner.zone_of(user.timezone)) == local_date
 
 
 # -- start-up catch-up and notices ----------------------------------------------------------------

@@ -376,3 +376,27 @@ async def test_checkin_is_not_sent_twice_nor_after_an_answer(rt, notifier, clock
     assert await fire(rt, notifier, UID, "checkin", "mc", due) is Outcome.SENT
     assert await fire(rt, notifier, UID, "checkin", "mc", due) is Outcome.DUPLICATE
     assert [s.payload for s in notifier.of("checkin")] == [day]
+
+
+async def test_yesterdays_reminder_can_no_longer_be_snoozed_or_skipped(rt, notifier, clock):
+    await seed_user(rt, UID)
+    day = date(2026, 6, 10)
+    due = local(day, 7, 30)
+    clock.set(due)
+    await fire(rt, notifier, UID, "reminder", "s1", due)
+    assert await service.reminder_is_for(rt, UID, day, "s1") is True
+    assert await service.reminder_is_for(rt, UID, day, "s2") is False  # never sent
+    clock.set(local(day + timedelta(days=1), 0, 5))
+    assert await service.reminder_is_for(rt, UID, day, "s1") is False
+
+
+async def test_the_day_of_onboarding_is_not_missed_when_its_reminders_came_before(rt, clock):
+    day = date(2026, 6, 10)
+    await seed_user(rt, UID, started_at=local(day, 19, 0))  # after 07:30 and 18:00
+    clock.set(local(day, 23, 59))
+    assert await service.fire(rt, RecordingNotifier(), UID, "dayend", "eod", clock()) is (
+        Outcome.NOT_DUE
+    )
+    nxt = local(day + timedelta(days=1), 23, 59)
+    clock.set(nxt)
+    assert await service.fire(rt, RecordingNotifier(), UID, "dayend", "eod", nxt) is Outcome.LOGGED

@@ -213,3 +213,8 @@ def test_paused_users_get_nothing_until_the_resume_date():
 
 def test_kinds_are_short_enough_for_the_sent_log():
     assert all(len(k.value) <= 16 for k in Kind)
+
+
+def test_unknown_zone_falls_back_to_utc():
+    assert build_plan(zone="Mars/Olympus", cadence=Cadence.ONCE_DAILY).zone == ZoneInfo("UTC")
+    assert build_plan(zone=None, cadence=Cadence.ONCE_DAILY).zone == ZoneInfo("UTC")
