@@ -159,14 +159,10 @@ def build_plan(
         at = parse_hhmm(weekly_time, DEFAULT_WEEKLY_TIME)
         slots.append(Slot(SLOT_WEEKLY, Kind.REMINDER, at, frozenset(days)))
     session_days = frozenset().union(*(s.weekdays for s in slots))
-    # The check-in comes the morning after a session day (whether one was done is checked when
-    # it fires): so on the days following the scheduled ones.
-    checkin_days = frozenset((d + 1) % 7 for d in session_days)
-    slots.append(
-        Slot(
-            SLOT_CHECKIN, Kind.CHECKIN, parse_hhmm(checkin_time, DEFAULT_CHECKIN_TIME), checkin_days
-        )
-    )
+    # The check-in comes the morning after any day with a session, scheduled or not (whether one
+    # was done is checked when it fires): so its job runs every morning.
+    checkin_at = parse_hhmm(checkin_time, DEFAULT_CHECKIN_TIME)
+    slots.append(Slot(SLOT_CHECKIN, Kind.CHECKIN, checkin_at, ALL_DAYS))
     slots.append(Slot(SLOT_DAY_END, Kind.DAY_END, DAY_END_TIME, session_days))
     if weekly_summary:
         slots.append(Slot(SLOT_SUMMARY, Kind.SUMMARY, SUMMARY_TIME, frozenset({SUMMARY_DAY})))

@@ -400,3 +400,12 @@ async def test_the_day_of_onboarding_is_not_missed_when_its_reminders_came_befor
     nxt = local(day + timedelta(days=1), 23, 59)
     clock.set(nxt)
     assert await service.fire(rt, RecordingNotifier(), UID, "dayend", "eod", nxt) is Outcome.LOGGED
+
+
+async def test_checkin_follows_an_unscheduled_session_day_too(rt, notifier, clock):
+    await seed_user(rt, UID, stage=3, weekly_days=(0, 2, 4), checkin_time="08:00")
+    tuesday = date(2026, 6, 9)  # not a training day
+    await add_session(rt, UID, tuesday, slot="1")
+    start = local(tuesday, 0, 0)
+    await run_between(rt, notifier, clock, UID, start, start + timedelta(days=3))
+    assert [s.payload for s in notifier.of("checkin")] == [tuesday + timedelta(days=1)]
