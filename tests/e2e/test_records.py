@@ -1,0 +1,160 @@
+"""/progress, /history, /export and /delete through the Bot API stand-in, over real HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import struct
+from collections.abc import Callable
+
+import pytest
+
+from bot import texts
+from bot.app import BotRunner
+from bot.export_schema import CSV_COLUMNS, CSV_FILENAME, JSON_FILENAME, AchillesCoachExport
+from tests.fakes import FakeClock
+from tests.integration.test_records import SUNDAY_EVENING, seed_three_weeks
+from tests.integration.test_records_delete import _rows_per_table
+from tests.standin.models import SentMessage
+from tests.standin.server import FakeBotApi
+
+pytestmark = pytest.mark.e2e
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def _is_document(name: str) -> Callable[[SentMessage], bool]:
+    return lambda m: m.document is not None and m.filename == name
+
+
+async def test_three_weeks_of_history_chart_history_and_exports(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    clock.set(SUNDAY_EVENING)
+    seeded = await seed_three_weeks(bot.runtime, 7001, "Robin")
+    robin = standin.user(7001, first_name="Robin")
+
+    # The chart: a real PNG, phone-sized, with the summary caption.
+    await robin.send("/progress")
+    photo = await robin.wait_for(lambda m: m.photo is not None, timeout=15)
+    assert photo.photo is not None
+    width, height = png_size(photo.photo)
+    assert width >= 800
+    assert 400 <= height <= width
+    assert 20_000 < len(photo.photo) < 2_000_000
+    assert "Week 3 of 12 · Stage 2" in photo.content
+    assert "Morning pain: 3.9 in week 1 → 1.6 now" in photo.content
+    assert "Sessions done: 86%" in photo.content
+
+    # The last 14 days, newest first.
+    await robin.send("/history")
+    history = await robin.wait_for(contains="Your last 14 days")
+    lines = history.content.splitlines()
+    assert lines[1] == "Sun 29 Nov · ✅ done · pain 2 · AM 1"
+    day_lines = [
+        line for line in lines if re.match(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ Nov ", line)
+    ]
+    assert len(day_lines) == 14
+    assert day_lines[-1].startswith("Mon 16 Nov")
+    assert "Sat 21 Nov · ❌ missed · AM 2" in lines
+    assert "Thu 26 Nov · ✖️ stopped · pain 1 · AM 2" in lines
+
+    # Both exports: the JSON validates against the shipped model, the CSV has a row per set.
+    await robin.send("/export")
+    csv_message = await robin.wait_for(_is_document(CSV_FILENAME))
+    json_message = await robin.wait_for(_is_document(JSON_FILENAME))
+    assert csv_message.document is not None
+    assert json_message.document is not None
+    document = AchillesCoachExport.model_validate_json(json_message.document)
+    assert json.loads(json_message.document)["schema_version"] == 1
+    assert len(document.sessions) == seeded.sessions
+    assert len(document.morning_checkins) == seeded.checkins
+    assert len(document.decisions) == seeded.decisions
+    assert [g.test for g in document.gate_tests] == ["stage2_entry"]
+    reader = csv.DictReader(io.StringIO(csv_message.document.decode("utf-8")))
+    assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
+    rows = list(reader)
+    assert len(rows) == seeded.sets == sum(len(s.sets) for s in document.sessions)
+    assert {r["session_id"] for r in rows} == {str(s.session_id) for s in document.sessions}
+
+
+async def test_delete_after_confirmation_then_fresh_start(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    clock.set(SUNDAY_EVENING)
+    await seed_three_weeks(bot.runtime, 7002, "Kai")
+    await seed_three_weeks(bot.runtime, 7003, "Other")
+    kai = standin.user(7002, first_name="Kai")
+
+    # "Keep my data" deletes nothing.
+    await kai.send("/delete")
+    question = await kai.wait_for(contains="Delete everything?")
+    await kai.tap(text=texts.DELETE_NO, message=question)
+    await kai.wait_for(contains=texts.DELETE_KEPT)
+    assert (await _rows_per_table(bot.runtime, 7002))["set_logs"] > 0
+
+    # A forged confirmation, and one from long ago, are refused and delete nothing.
+    await kai.tap_data("del:notanumber:yes", question.message_id)
+    await kai.wait_for(contains="That button has expired")
+    stale = int(SUNDAY_EVENING.timestamp()) - 3600
+    await kai.tap_data(f"del:{stale}:yes", question.message_id)
+    await kai.wait_for(contains="That button has expired")
+    assert (await _rows_per_table(bot.runtime, 7002))["users"] == 1
+
+    await kai.send("/delete")
+    question = await kai.wait_for(contains="Delete everything?")
+    await kai.tap(text=texts.DELETE_YES, message=question)
+    done = await kai.wait_for(contains="everything about you is deleted")
+    assert done.message_id == question.message_id  # the question became the answer
+    assert done.buttons == []
+    assert set((await _rows_per_table(bot.runtime, 7002)).values()) == {0}
+    assert (await _rows_per_table(bot.runtime, 7003))["set_logs"] > 0
+
+    # Nothing left to show; the next /start meets them as someone new.
+    await kai.send("/progress")
+    assert (await kai.wait_for()).content == texts.RECORDS_NOT_ONBOARDED
+    await kai.send("/start")
+    await kai.wait_for(contains="Kai")
+    async with bot.runtime.uow() as uow:
+        user = await uow.users.get(7002)
+        assert user is not None
+        assert user.timezone is None
+        assert await uow.programmes.get(7002) is None
+        assert list(await uow.sessions.all_for(7002)) == []
+
+
+async def test_commands_point_newcomers_to_start(standin: FakeBotApi, bot: BotRunner) -> None:
+    nova = standin.user(7004, first_name="Nova")
+    replies: list[SentMessage] = []
+    for command in ("/progress", "/history", "/export"):
+        await nova.send(command)
+        replies.append(await nova.wait_for())
+    assert all("/start" in r.content for r in replies)
+    assert all(r.photo is None and r.document is None for r in replies)
+    await nova.send("/delete")
+    assert (await nova.wait_for()).content == texts.DELETE_NOTHING
+
+
+async def test_too_little_data_gets_a_friendly_text(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    clock.set(SUNDAY_EVENING)
+    await seed_three_weeks(bot.runtime, 7005, "Lee")
+    async with bot.runtime.uow() as uow:
+        for row in await uow.sessions.all_for(7005):
+            await uow.session.delete(row)
+        for checkin in (await uow.checkins.all_for(7005))[2:]:
+            await uow.session.delete(checkin)
+        await uow.commit()
+    lee = standin.user(7005, first_name="Lee")
+    await lee.send("/progress")
+    reply = await lee.wait_for()
+    assert reply.photo is None
+    assert reply.content == texts.PROGRESS_TOO_LITTLE
