@@ -14,6 +14,7 @@ from bot import flows, texts
 from bot.callbacks import CallbackDataError, pack, unpack
 from bot.context import runtime_of
 from bot.export_schema import CSV_FILENAME, JSON_FILENAME, to_csv, to_json
+from bot.handlers.session import JOB_PREFIX as SESSION_TIMER_PREFIX
 from bot.services import records
 from bot.services.records import ProgressStatus
 
@@ -121,13 +122,21 @@ async def on_delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await _replace_question(update, context, texts.DELETE_KEPT)
         return
     existed = await records.delete_everything(runtime, user.id)
-    if context.user_data is not None:
-        context.user_data.clear()
+    _forget_in_memory(context, user.id)
     if not existed:
         await query.answer(texts.DELETE_ALREADY)
         return
     await query.answer()
     await _replace_question(update, context, texts.DELETE_DONE)
+
+
+def _forget_in_memory(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:
+    """Drop what the process holds about the user: in-session timers and PTB's user_data."""
+    if context.job_queue is not None:
+        for job in context.job_queue.get_jobs_by_name(f"{SESSION_TIMER_PREFIX}:{user_id}"):
+            job.schedule_removal()
+    if context.user_data is not None:
+        context.user_data.clear()
 
 
 async def _replace_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:

@@ -14,6 +14,7 @@ import pytest
 from bot import texts
 from bot.app import BotRunner
 from bot.export_schema import CSV_COLUMNS, CSV_FILENAME, JSON_FILENAME, AchillesCoachExport
+from tests.e2e.test_session import do_set, seed_user, start_session
 from tests.fakes import FakeClock
 from tests.integration.test_records import SUNDAY_EVENING, seed_three_weeks
 from tests.integration.test_records_delete import _rows_per_table
@@ -158,3 +159,47 @@ async def test_too_little_data_gets_a_friendly_text(
     reply = await lee.wait_for()
     assert reply.photo is None
     assert reply.content == texts.PROGRESS_TOO_LITTLE
+
+
+async def test_real_session_is_exported_then_deleted_mid_session(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    """Sets logged through the guided session show up in the export; /delete mid-session works."""
+    await seed_user(bot.runtime, 7006)
+    ana = standin.user(7006, first_name="Ana")
+    await start_session(ana)
+    await do_set(ana, 2)
+    await ana.tap(text=texts.SESSION_SKIP_REST)
+    await ana.wait_for(contains="Set 2 of")
+    await do_set(ana, 3)
+    await ana.wait_idle()
+    flow_message = next(
+        m for m in reversed(ana.messages) if any((d or "").startswith("f:") for _, d in m.buttons)
+    )
+    flow_data = next(d for _, d in flow_message.buttons if d and d.startswith("f:"))
+
+    await ana.send("/export")
+    csv_message = await ana.wait_for(_is_document(CSV_FILENAME))
+    json_message = await ana.wait_for(_is_document(JSON_FILENAME))
+    assert csv_message.document is not None
+    assert json_message.document is not None
+    rows = list(csv.DictReader(io.StringIO(csv_message.document.decode())))
+    assert [(r["set_no"], r["pain_during"], r["stage"]) for r in rows] == [
+        ("1", "2", "1"),
+        ("2", "3", "1"),
+    ]
+    document = AchillesCoachExport.model_validate_json(json_message.document)
+    (session,) = document.sessions
+    assert session.status == "in_progress"
+    assert document.profile is not None
+
+    await ana.send("/delete")
+    question = await ana.wait_for(contains="Delete everything?")
+    await ana.tap(text=texts.DELETE_YES, message=question)
+    await ana.wait_for(contains="everything about you is deleted")
+    assert set((await _rows_per_table(bot.runtime, 7006)).values()) == {0}
+    # The session's buttons are dead now: a tap gets a friendly "expired", and nothing is stored.
+    await ana.tap(data=flow_data, message=flow_message)
+    await ana.wait_for(contains="That button has expired")
+    await ana.wait_idle()
+    assert set((await _rows_per_table(bot.runtime, 7006)).values()) == {0}
