@@ -409,3 +409,234 @@ def weekly_summary(
         lines.append(escape(decision_reason))
     lines.append("Turn these summaries off in /settings.")
     return "\n".join(line for line in lines if line)
+
+
+# --- onboarding, /start status, /pause /resume /settings /about /cancel (onboarding) ---
+
+OB_BACK = "⬅️ Back"
+OB_WELCOME = (
+    "Over the next weeks I'll give you a daily dose of calf and tendon exercises, walk you "
+    "through every set, ask how it felt, and adjust the next session from your answers.\n\n"
+    "<b>Please note:</b> I can't diagnose anything. If you can, have a physiotherapist or "
+    "doctor look at your heel first. A few quick questions and we're set (about 3 minutes)."
+)
+OB_BEGIN = "Let's begin"
+OB_FLAGS = (
+    "<b>First, a safety check.</b> Does any of this apply to you?\n\n{questions}\n\n"
+    "If you're unsure about one, tap “Yes, one might”."
+)
+OB_FLAGS_NONE = "None of these"
+OB_FLAGS_SOME = "Yes, one might"
+OB_RF_QUESTION = "<b>Safety check {n} of {total}</b>\n{question}"
+OB_YES = "Yes"
+OB_NO = "No"
+OB_FLAGGED = (
+    "⚠️ <b>Let's stop here.</b>\n{advice}\n\nI won't set up a programme for now. Once a "
+    "clinician has checked you and said loading exercise is fine, come back and tap below."
+)
+OB_FLAGGED_CLEARED = "I've been checked and cleared"
+OB_CLEARED_CONFIRM = (
+    "Just to be sure: a doctor or physiotherapist has examined you since, and said it's OK to "
+    "start a loading programme for your Achilles?"
+)
+OB_CLEARED_YES = "Yes, I've been cleared"
+OB_SIDE = "Which Achilles hurts?"
+OB_SIDES = (("Left", "left"), ("Right", "right"), ("Both", "both"))
+OB_SITE = (
+    "Where exactly does it hurt?\n"
+    "• <b>Mid-portion</b>: in the cord, a few finger-widths (2–6 cm) above the heel bone.\n"
+    "• <b>Insertional</b>: right where the tendon meets the back of the heel bone.\n"
+    "Not sure? That's fine, I'll use the gentler floor-only version."
+)
+OB_SITES = (("Mid-portion", "mid"), ("Insertional", "ins"), ("Not sure", "unsure"))
+OB_REST_PAIN = "How much does it hurt <b>at rest</b>, sitting still? (0 = none, 10 = worst)"
+OB_MORNING_PAIN = (
+    "And your <b>first steps in the morning</b>: how bad are they usually? "
+    "(0 = none, 10 = worst)"
+)
+OB_PAIN_HINT = "Please tap a number, or type one from 0 to 10 (like 3 or 3/10)."
+OB_STIFFNESS = "How long does the tendon feel stiff in the morning?"
+OB_STIFFNESS_CHOICES = (
+    ("No stiffness", "0"),
+    ("Under 10 min", "5"),
+    ("10–30 min", "20"),
+    ("30–60 min", "45"),
+    ("Over an hour", "90"),
+)
+OB_STIFFNESS_HINT = "Tap a button, or type the minutes, like 15."
+OB_HEEL_RAISES = (
+    "Standing on the <b>sore leg only</b> (hold a wall for balance), how many heel raises can "
+    "you do with pain no higher than 3/10? Stop at 25: no need to go further."
+)
+OB_HEEL_RAISE_CHOICES = (("0", "0"), ("1–9", "5"), ("10–24", "15"), ("25+", "25"))
+OB_COUNT_HINT = "Tap a button, or type the number of raises, like 12."
+OB_WEIGHT = (
+    "What do you weigh? Type it in kg or lb, like <code>72</code>, <code>72 kg</code> or "
+    "<code>160 lb</code>. Later stages add weight as a share of it."
+)
+OB_WEIGHT_HINT = "Please type your weight between 30 and 250 kg, like 72 or 160 lb."
+OB_HAS_STEP = "Do you have a stair or a sturdy step you can stand on the edge of?"
+OB_YES_NO = (("Yes", "yes"), ("No", "no"))
+OB_LOAD = (
+    "Do you have weights to add (dumbbells, a loaded backpack, a weight vest)? "
+    "Up to how many kg in total? Tap, or type it (like 12.5 or 25 lb)."
+)
+OB_LOAD_CHOICES = (
+    ("None", "0"),
+    ("5 kg", "5"),
+    ("10 kg", "10"),
+    ("20 kg", "20"),
+    ("40 kg or more", "40"),
+)
+OB_LOAD_HINT = "Tap a button, or type the kg, like 12.5 (or 25 lb)."
+OB_GYM = "Can you get to a gym (leg press or calf-raise machine)?"
+OB_ENTRY = (
+    "Good news: your tendon seems calm and strong already. Start at the top of Stage 2, or "
+    "take a short test first that may let you start Stage 3 (heavy slow work)?"
+)
+OB_ENTRY_CHOICES = (("Start Stage 2", "stage2"), ("Test for Stage 3", "test"))
+OB_ZONE = (
+    "Which time zone are you in? So reminders come at your local time.\n"
+    "• Tap “📍 Share my location” below, or\n"
+    "• type your city or zone (like <code>Berlin</code> or <code>America/Chicago</code>), or\n"
+    "• pick one:"
+)
+OB_ZONE_LOCATION = "📍 Share my location"
+OB_ZONE_HINT = (
+    "I couldn't find that place. Try a bigger city nearby, a zone like "
+    "<code>Europe/Paris</code>, share your location, or pick one of the buttons."
+)
+OB_ZONE_NOT_NOW = "I only need a location to set your time zone. Please use the buttons."
+OB_ZONE_FOUND = "Found it: <b>{zone}</b>."
+OB_ZONE_OK = "Then it's <b>{time}</b> on {day} where you are. Right?"
+OB_ZONE_OK_CHOICES = (("Yes, that's right", "yes"), ("No, choose again", "no"))
+OB_TIME1 = (
+    "In the first stages you train <b>twice a day</b>. When should I remind you for the "
+    "first session? Tap, or type a time like 07:15."
+)
+OB_TIME2 = "And the second session? (Tap, type a time, or choose once a day.)"
+OB_TIME2_ONCE = "Once a day is all I can do"
+OB_TIME_HINT = "Please tap a time or type one like 07:30 or 6:45 pm."
+OB_TIME_SAME = "That's the same as the first session. Please pick another time."
+OB_DAYS = (
+    "Later stages train <b>three times a week</b> with a rest day in between. Which days suit "
+    "you? Tap, or type three days like <code>mon wed fri</code>."
+)
+OB_DAYS_CHOICES = (
+    ("Mon · Wed · Fri", "024"),
+    ("Tue · Thu · Sat", "135"),
+    ("Mon · Thu · Sat", "035"),
+    ("Wed · Fri · Sun", "246"),
+)
+OB_DAYS_HINT = "Please choose three days with a rest day between them, like mon wed fri."
+OB_WEEKLY_TIME = "At what time on those days? Tap, or type one like 18:30."
+OB_CHECKIN = (
+    "Each morning after a training day I'll ask how your first steps felt: it steers the next "
+    "dose. When should I ask?"
+)
+OB_SUMMARY = (
+    "<b>You're all set ✓</b>\n{assessment}\n\n<b>Your first session (Stage {stage}):</b>\n"
+    "{exercises}\n\nStart now, or wait for the reminder at {next}?"
+)
+OB_SUMMARY_FALLBACK = "your next session time"
+OB_SUMMARY_PHYSIO = "A physiotherapist can confirm which kind of tendon pain this is."
+OB_START_NOW = "▶️ Start now"
+OB_WAIT = "⏰ Wait for the reminder"
+OB_WAITING = "Great. I'll remind you {next}. /today shows your session any time."
+OB_EXERCISE_LINE = "• {name}: {dose}"
+OB_WELCOME_BACK = "Welcome back! Let's carry on where you left off."
+OB_PARKED = "Your setup is on hold. Send /start to carry on where you left off."
+OB_USE_BUTTONS = "Please use the buttons above (or ⬅️ Back)."
+OB_NOT_STARTED = "Send /start to set up your programme first."
+
+STATUS = "<b>Hi {name}, welcome back.</b>\nStage {stage} · {status}\nNext session: {next}"
+STATUS_ACTIVE = "in progress"
+STATUS_PAUSED = "reminders paused"
+STATUS_PAUSED_UNTIL = "reminders paused until {day}"
+STATUS_MAINTENANCE = "maintenance"
+STATUS_STOPPED = (
+    "⚠️ <b>Your programme is stopped</b> because of a possible warning sign. Once a clinician "
+    "has checked you and cleared you for exercise, tap below to begin again."
+)
+STATUS_NEXT_NONE = "none planned"
+STATUS_START_OVER = "↺ Start over"
+START_OVER_CONFIRM = (
+    "Start over? I'll ask the setup questions again and your programme restarts from the "
+    "beginning. Your history is kept."
+)
+START_OVER_YES = "Yes, start over"
+START_OVER_NO = "No, keep my programme"
+START_OVER_KEPT = "OK, nothing changed. /today shows your session."
+RESTARTED = "Welcome back. Your programme starts again: {summary}"
+
+ABOUT = (
+    "<b>About Achilles Coach</b>\n"
+    "I coach a self-managed loading programme for Achilles tendon pain. I'm not a doctor and "
+    "don't diagnose: a physiotherapist's assessment is always a good idea, and any warning "
+    "sign (a pop, a swollen calf, fever) means stop and see a clinician.\n\n"
+    "<b>What the programme is built on</b>\n"
+    "• Silbernagel et al. 2007: letting pain guide the load (a little, settling by next "
+    "morning, is OK).\n"
+    "• Alfredson et al. 1998: slow heel drops, twice a day, for 12 weeks.\n"
+    "• Beyer et al. 2015: heavy slow calf work three times a week works as well.\n"
+    "• Jonsson et al. 2008: floor-level heel drops for pain at the heel bone.\n"
+    "• Silbernagel et al. 2020: a staged programme, from holds to hopping.\n\n"
+    "Tendons remodel slowly: keep going for the full 12 weeks, even once the pain eases."
+)
+
+CANCEL_NOTHING = "Nothing to cancel. /today shows your session, /help lists what I can do."
+CANCEL_ONBOARDING = "Setup paused. Your answers so far are kept: send /start to carry on."
+CANCEL_DONE = "Cancelled. Everything you confirmed is kept. /today shows your session."
+
+PAUSE_ASK = "Pause your reminders for how long?"
+PAUSE_CHOICES = (
+    ("3 days", "3"),
+    ("1 week", "7"),
+    ("2 weeks", "14"),
+    ("Until I /resume", "0"),
+)
+PAUSE_KEEP = "Never mind"
+PAUSE_DONE_UNTIL = "⏸ Reminders paused until {day}. /resume brings them back sooner."
+PAUSE_DONE = "⏸ Reminders paused. Send /resume when you're ready to carry on."
+PAUSE_KEPT = "OK, your reminders carry on as before."
+PAUSE_ALREADY = "Your reminders are already paused ({until}). /resume turns them back on."
+PAUSE_FOREVER = "until you /resume"
+RESUMED = (
+    "▶️ Welcome back, reminders are on again. If you've been away a week or more, the next "
+    "session starts a little lighter (after two weeks I'll re-check first) so your tendon can "
+    "catch up. /today shows it."
+)
+RESUME_NOT_PAUSED = "Your reminders aren't paused. /today shows your next session."
+
+SETTINGS_MENU = (
+    "<b>Your settings</b>\n"
+    "Sessions: {times}\nThree-weekly days: {days} at {weekly_time}\n"
+    "Morning check-in: {checkin}\nTime zone: {zone}\nWeight: {weight} kg\n"
+    "Equipment: {equipment}\nWeekly summary: {summary}\n\nWhat would you like to change?"
+)
+SETTINGS_CHOICES = (
+    ("Session times", "times"),
+    ("Days", "days"),
+    ("Check-in time", "checkin"),
+    ("Time zone", "zone"),
+    ("Body weight", "weight"),
+    ("Equipment", "equipment"),
+)
+SETTINGS_SUMMARY_ON = "Weekly summary: turn off"
+SETTINGS_SUMMARY_OFF = "Weekly summary: turn on"
+SETTINGS_CLOSE = "Done"
+SETTINGS_CLOSED = "Settings closed."
+SETTINGS_SAVED = "Saved ✓ Your reminders follow the new settings from now on."
+SETTINGS_SUMMARY_SAVED = "Saved ✓ Weekly summary is now {state}."
+SETTINGS_ON = "on"
+SETTINGS_OFF = "off"
+SETTINGS_ONCE_DAILY = "once a day at {first}"
+SETTINGS_TWICE_DAILY = "{first} and {second}"
+SETTINGS_NO_EQUIPMENT = "floor only"
+SETTINGS_STEP = "a step"
+SETTINGS_WEIGHTS = "weights up to {kg} kg"
+SETTINGS_GYM = "a gym"
+
+
+def pause_until_text(day: str | None) -> str:
+    return PAUSE_DONE_UNTIL.format(day=escape(day)) if day else PAUSE_DONE
