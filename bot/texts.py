@@ -502,6 +502,7 @@ OB_ZONE = (
     "• pick one:"
 )
 OB_ZONE_LOCATION = "📍 Share my location"
+OB_ZONE_SHARE = "Sharing your location is the quickest way: use the 📍 button below."
 OB_ZONE_HINT = (
     "I couldn't find that place. Try a bigger city nearby, a zone like "
     "<code>Europe/Paris</code>, share your location, or pick one of the buttons."

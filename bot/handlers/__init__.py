@@ -15,10 +15,12 @@ from telegram.ext import (
 from bot import flows
 from bot.handlers import (
     checkin,
+    commands,
     common,
     errors,
     gate,
     messages,
+    onboarding,
     plan,
     reminders,
     safety,  # noqa: F401  (importing it registers the red-flag screen and its flow)
@@ -32,6 +34,12 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     # 1. Commands first: a command always works, whatever flow the user is in.
     application.add_handler(CommandHandler("start", common.start))
     application.add_handler(CommandHandler("help", common.help_command))
+    # Everyday commands (onboarding engineer): before the unknown-command catch-all, mid-flow too.
+    application.add_handler(CommandHandler("about", commands.about))
+    application.add_handler(CommandHandler("cancel", commands.cancel))
+    application.add_handler(CommandHandler("pause", commands.pause))
+    application.add_handler(CommandHandler("resume", commands.resume))
+    application.add_handler(CommandHandler("settings", commands.settings))
     # Session commands: before the unknown-command catch-all; they also work mid-flow.
     application.add_handler(CommandHandler("today", plan.today))
     application.add_handler(CommandHandler("plan", plan.plan))
@@ -54,6 +62,11 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     # Morning check-in answers and /today's Start: anchored, before the catch-all that expires.
     application.add_handler(CallbackQueryHandler(checkin.on_checkin_button, pattern=r"^mc:"))
     application.add_handler(CallbackQueryHandler(session.on_open_button, pattern=r"^ses:open$"))
+
+    # /start's status buttons (home:over|cleared): anchored, before the catch-all that expires.
+    application.add_handler(CallbackQueryHandler(commands.on_home_button, pattern=r"^home:"))
+    # A shared location (time zone step): before the catch-all for other messages.
+    application.add_handler(MessageHandler(filters.LOCATION, onboarding.on_location))
 
     # 3. Free text goes to the current flow (or the red-flag screen); anything else gets a hint.
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, messages.on_text))

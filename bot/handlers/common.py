@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.context import runtime_of
+from bot.handlers import commands, onboarding
 from bot.services import users
+
+log = logging.getLogger(__name__)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Store or refresh the user and greet them."""
+    """Store or refresh the user, then onboard them or show their status."""
     tg_user = update.effective_user
     chat = update.effective_chat
     if tg_user is None or chat is None or update.effective_message is None:
@@ -26,9 +31,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     # /start reactivates a user who had blocked the bot: bring their reminders back.
     await runtime_of(context).reschedule(tg_user.id)
-    await update.effective_message.reply_text(
-        texts.greeting(registration.first_name), parse_mode=ParseMode.HTML
-    )
+    # New users (or a setup in progress) go through onboarding; the others see their status.
+    if not await onboarding.start_or_resume(update, context):
+        await commands.show_status(update, context)
+    log.debug("start for %s (new=%s)", registration.user_id, registration.created)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,0 +1,402 @@
+"""Onboarding and the /settings questions: rendering steps and routing answers to the service."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import flows, texts
+from bot.callbacks import flow_data
+from bot.context import runtime_of
+from bot.flows import FlowSpec, FlowView
+from bot.keyboards import pain_rows
+from bot.services import onboarding as ob
+from bot.services import settings as settings_service
+from bot.services import timezones
+
+BACK = "back"
+
+TEXT_HINTS = {
+    ob.REST_PAIN: texts.OB_PAIN_HINT,
+    ob.MORNING_PAIN: texts.OB_PAIN_HINT,
+    ob.STIFFNESS: texts.OB_STIFFNESS_HINT,
+    ob.HEEL_RAISES: texts.OB_COUNT_HINT,
+    ob.WEIGHT: texts.OB_WEIGHT_HINT,
+    ob.LOAD: texts.OB_LOAD_HINT,
+    ob.ZONE: texts.OB_ZONE_HINT,
+    ob.TIME1: texts.OB_TIME_HINT,
+    ob.TIME2: texts.OB_TIME_HINT,
+    ob.DAYS: texts.OB_DAYS_HINT,
+    ob.WEEKLY_TIME: texts.OB_TIME_HINT,
+    ob.CHECKIN: texts.OB_TIME_HINT,
+}
+
+CHOICES: dict[str, tuple[str, Sequence[tuple[str, str]], int]] = {
+    ob.SIDE: (texts.OB_SIDE, texts.OB_SIDES, 3),
+    ob.SITE: (texts.OB_SITE, texts.OB_SITES, 1),
+    ob.STIFFNESS: (texts.OB_STIFFNESS, texts.OB_STIFFNESS_CHOICES, 2),
+    ob.HEEL_RAISES: (texts.OB_HEEL_RAISES, texts.OB_HEEL_RAISE_CHOICES, 4),
+    ob.HAS_STEP: (texts.OB_HAS_STEP, texts.OB_YES_NO, 2),
+    ob.LOAD: (texts.OB_LOAD, texts.OB_LOAD_CHOICES, 3),
+    ob.GYM: (texts.OB_GYM, texts.OB_YES_NO, 2),
+    ob.ENTRY: (texts.OB_ENTRY, texts.OB_ENTRY_CHOICES, 1),
+    ob.TIME1: (texts.OB_TIME1, [(t, t) for t in ob.TIME1_CHOICES], 4),
+    ob.TIME2: (
+        texts.OB_TIME2,
+        [*((t, t) for t in ob.TIME2_CHOICES), (texts.OB_TIME2_ONCE, ob.ONCE)],
+        4,
+    ),
+    ob.DAYS: (texts.OB_DAYS, texts.OB_DAYS_CHOICES, 2),
+    ob.WEEKLY_TIME: (texts.OB_WEEKLY_TIME, [(t, t) for t in ob.WEEKLY_TIME_CHOICES], 3),
+    ob.CHECKIN: (texts.OB_CHECKIN, [(t, t) for t in ob.CHECKIN_CHOICES], 3),
+}
+
+
+def _keyboard(
+    flow: FlowView, options: Sequence[tuple[str, str]], per_row: int = 2, back: bool = True
+) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(label, callback_data=flow_data(flow.version, payload))
+        for label, payload in options
+    ]
+    rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+    if back and flow.data.get("_hist"):
+        rows.append([InlineKeyboardButton(texts.OB_BACK, callback_data=_back(flow))])
+    return InlineKeyboardMarkup(rows)
+
+
+def _back(flow: FlowView) -> str:
+    return flow_data(flow.version, BACK)
+
+
+async def _send(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, markup: Any = None
+) -> None:
+    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView) -> None:
+    """Show the step `flow` is on (a new message, so old buttons stay visibly behind)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    step = flow.step
+    if step in CHOICES:
+        question, options, per_row = CHOICES[step]
+        await _send(context, chat.id, question, _keyboard(flow, options, per_row))
+    elif step == ob.WELCOME:
+        name = update.effective_user.first_name if update.effective_user else ""
+        text = f"{texts.greeting(name)}\n\n{texts.OB_WELCOME}"
+        await _send(context, chat.id, text, _keyboard(flow, [(texts.OB_BEGIN, "go")], back=False))
+    elif step == ob.FLAGS:
+        questions = "\n".join(f"• {escape(flag.question)}" for flag in ob.red_flags())
+        options = [(texts.OB_FLAGS_NONE, "none"), (texts.OB_FLAGS_SOME, "some")]
+        await _send(
+            context,
+            chat.id,
+            texts.OB_FLAGS.format(questions=questions),
+            _keyboard(flow, options, 1),
+        )
+    elif step == ob.RF:
+        checklist = ob.red_flags()
+        index = int(flow.data.get("rf_i", 0))
+        text = texts.OB_RF_QUESTION.format(
+            n=index + 1, total=len(checklist), question=escape(checklist[index].question)
+        )
+        await _send(context, chat.id, text, _keyboard(flow, texts.OB_YES_NO))
+    elif step == ob.FLAGGED:
+        advice = escape(str((flow.data.get("flag") or {}).get("advice", "")))
+        await _send(
+            context,
+            chat.id,
+            texts.OB_FLAGGED.format(advice=advice),
+            _keyboard(flow, [(texts.OB_FLAGGED_CLEARED, "ok")], 1),
+        )
+    elif step == ob.CLEARED:
+        await _send(
+            context,
+            chat.id,
+            texts.OB_CLEARED_CONFIRM,
+            _keyboard(flow, [(texts.OB_CLEARED_YES, "yes")], 1),
+        )
+    elif step in (ob.REST_PAIN, ob.MORNING_PAIN):
+        question = texts.OB_REST_PAIN if step == ob.REST_PAIN else texts.OB_MORNING_PAIN
+        rows = pain_rows(lambda v: flow_data(flow.version, str(v)))
+        rows.append([InlineKeyboardButton(texts.OB_BACK, callback_data=_back(flow))])
+        await _send(context, chat.id, question, InlineKeyboardMarkup(rows))
+    elif step == ob.WEIGHT:
+        await _send(context, chat.id, texts.OB_WEIGHT, _keyboard(flow, []))
+    elif step == ob.ZONE:
+        await _send(context, chat.id, texts.OB_ZONE_SHARE, _location_keyboard())
+        await _send(context, chat.id, texts.OB_ZONE, _keyboard(flow, timezones.COMMON_ZONES, 2))
+    elif step == ob.ZONE_OK:
+        await _render_zone_ok(context, chat.id, flow)
+    elif step == ob.DONE:
+        await _render_summary(context, chat.id, flow)
+    elif step == ob.MENU:
+        await _render_menu(context, chat.id, flow)
+
+
+def _location_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(texts.OB_ZONE_LOCATION, request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+async def _render_zone_ok(context: ContextTypes.DEFAULT_TYPE, chat_id: int, flow: FlowView) -> None:
+    zone = str((flow.data.get("a") or {}).get(ob.ZONE) or "UTC")
+    local = timezones.local_time(zone, runtime_of(context).now())
+    await _send(
+        context, chat_id, texts.OB_ZONE_FOUND.format(zone=escape(zone)), ReplyKeyboardRemove()
+    )
+    text = texts.OB_ZONE_OK.format(time=local.strftime("%H:%M"), day=local.strftime("%A"))
+    await _send(context, chat_id, text, _keyboard(flow, texts.OB_ZONE_OK_CHOICES, 1))
+
+
+async def _render_summary(context: ContextTypes.DEFAULT_TYPE, chat_id: int, flow: FlowView) -> None:
+    runtime = runtime_of(context)
+    start = await ob.starting_point(runtime, flow.user_id)
+    if start is None:
+        await _send(context, chat_id, texts.OB_NOT_STARTED)
+        return
+    lines = [
+        texts.OB_EXERCISE_LINE.format(name=escape(ex.name), dose=escape(dose_text(ex)))
+        for ex in start.plan.exercises
+    ]
+    assessment = escape(start.assessment.summary)
+    if start.assessment.suggest_assessment:
+        assessment += f"\n{texts.OB_SUMMARY_PHYSIO}"
+    next_text = await settings_service.next_session_text(runtime, flow.user_id)
+    text = texts.OB_SUMMARY.format(
+        assessment=assessment,
+        stage=start.plan.stage,
+        exercises="\n".join(lines),
+        next=escape(next_text or texts.OB_SUMMARY_FALLBACK),
+    )
+    options = [(texts.OB_START_NOW, "start"), (texts.OB_WAIT, "wait")]
+    await _send(context, chat_id, text, _keyboard(flow, options, 1, back=False))
+
+
+def dose_text(ex: Any) -> str:
+    """A one-line dose: sets × reps or hold, with load and tempo."""
+    if ex.hold_s:
+        dose = f"{ex.sets} × {ex.hold_s} s hold"
+    elif ex.contacts:
+        dose = f"{ex.sets} × {ex.contacts} contacts"
+    else:
+        dose = f"{ex.sets} × {ex.reps}"
+    if ex.load_kg:
+        dose += f" + {ex.load_kg:g} kg"
+    if ex.tempo_s:
+        dose += f" ({ex.tempo_s[0]} s up, {ex.tempo_s[1]} s down)"
+    return f"{dose}, rest {ex.rest_s} s"
+
+
+async def _render_menu(context: ContextTypes.DEFAULT_TYPE, chat_id: int, flow: FlowView) -> None:
+    view = await settings_service.describe(runtime_of(context), flow.user_id)
+    if view is None:
+        await _send(context, chat_id, texts.NOT_ONBOARDED)
+        return
+    options = list(texts.SETTINGS_CHOICES)
+    toggle = texts.SETTINGS_SUMMARY_ON if view.weekly_summary else texts.SETTINGS_SUMMARY_OFF
+    options += [(toggle, "summary"), (texts.SETTINGS_CLOSE, "close")]
+    await _send(context, chat_id, view.text, _keyboard(flow, options, 2, back=False))
+
+
+# -- answers -----------------------------------------------------------------------------------
+
+FIXED_BUTTONS: dict[str, dict[str, Any]] = {
+    ob.WELCOME: {"go": True},
+    ob.FLAGS: {"none": True, "some": False},
+    ob.RF: {"yes": True, "no": False},
+    ob.FLAGGED: {"ok": True},
+    ob.CLEARED: {"yes": True},
+}
+
+
+async def on_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, payload: str
+) -> None:
+    """A tap on the current step (the flow dispatcher checked it is current and answered it)."""
+    runtime = runtime_of(context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if payload == BACK:
+        outcome = await ob.go_back(runtime, flow)
+        await _after(update, context, outcome)
+        return
+    if flow.step == ob.DONE:
+        await _on_summary_button(update, context, flow, payload)
+        return
+    if flow.step == ob.MENU:
+        await _on_menu_button(update, context, flow, payload)
+        return
+    fixed = FIXED_BUTTONS.get(flow.step)
+    value = fixed.get(payload) if fixed is not None else ob.value_from_button(flow.step, payload)
+    if value is None:
+        await _send(context, chat.id, texts.OB_USE_BUTTONS)
+        await render(update, context, flow)
+        return
+    await _submit(update, context, flow, value, payload)
+
+
+async def _submit(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, value: Any, payload: str
+) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if flow.step == ob.TIME2 and value == (flow.data.get("a") or {}).get(ob.TIME1):
+        await _send(context, chat.id, texts.OB_TIME_SAME)
+        await render(update, context, flow)
+        return
+    outcome = await ob.answer(runtime_of(context), flow, value, payload=payload)
+    await _after(update, context, outcome)
+
+
+async def _after(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: ob.Outcome) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if outcome.saved is not None:
+        await _send(context, chat.id, texts.SETTINGS_SAVED)
+    elif outcome.flow is None:
+        await flows.expired(update, context)
+    else:
+        await render(update, context, outcome.flow)
+
+
+async def _on_summary_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, payload: str
+) -> None:
+    runtime = runtime_of(context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if payload == "start":
+        await ob.finish(runtime, flow.user_id)
+        from bot.handlers.session import open_session
+
+        await open_session(update, context)
+    elif payload == "wait":
+        await ob.finish(runtime, flow.user_id)
+        next_text = await settings_service.next_session_text(runtime, flow.user_id)
+        await _send(
+            context,
+            chat.id,
+            texts.OB_WAITING.format(next=escape(next_text or texts.OB_SUMMARY_FALLBACK)),
+        )
+    else:
+        await _send(context, chat.id, texts.OB_USE_BUTTONS)
+
+
+async def _on_menu_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, payload: str
+) -> None:
+    runtime = runtime_of(context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if payload == "close":
+        await settings_service.close(runtime, flow.user_id)
+        await _send(context, chat.id, texts.SETTINGS_CLOSED)
+    elif payload == "summary":
+        enabled = await settings_service.toggle_summary(runtime, flow.user_id)
+        state = texts.SETTINGS_ON if enabled else texts.SETTINGS_OFF
+        await _send(context, chat.id, texts.SETTINGS_SUMMARY_SAVED.format(state=state))
+    else:
+        await _after(update, context, await ob.choose_setting(runtime, flow, payload))
+
+
+async def on_text(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, text: str
+) -> bool:
+    """Typed answers (numbers, weight, zone, times, days); anything else gets a hint."""
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    if not ob.takes_text(flow.step):
+        await _send(context, chat.id, texts.OB_USE_BUTTONS)
+        await render(update, context, flow)
+        return True
+    value = ob.value_from_text(flow.step, text)
+    if value is None:
+        await _send(context, chat.id, TEXT_HINTS.get(flow.step, texts.OB_USE_BUTTONS))
+        await render(update, context, flow)
+        return True
+    await _submit(update, context, flow, value, payload=f"text:{text.strip()[:40]}")
+    return True
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location: the time zone step takes it, elsewhere it gets a pointer."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or message.location is None or user is None:
+        return
+    flow = await flows.current(runtime_of(context), user.id)
+    if (
+        flow is None
+        or flow.name not in (ob.ONBOARDING_FLOW, ob.SETTINGS_FLOW)
+        or (flow.step != ob.ZONE)
+    ):
+        await message.reply_text(texts.OB_ZONE_NOT_NOW)
+        return
+    zone = timezones.zone_from_location(message.location.latitude, message.location.longitude)
+    if zone is None:
+        await message.reply_text(texts.OB_ZONE_HINT, parse_mode=ParseMode.HTML)
+        await render(update, context, flow)
+        return
+    await _submit(update, context, flow, zone, payload=f"loc:{zone}")
+
+
+async def parked_render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView) -> None:
+    """An onboarding left with /cancel: point to /start."""
+    if update.effective_chat is not None:
+        await _send(context, update.effective_chat.id, texts.OB_PARKED)
+
+
+async def parked_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, payload: str
+) -> None:
+    """A button of a parked onboarding: nothing happens, the user is pointed to /start."""
+    await parked_render(update, context, flow)
+
+
+async def start_or_resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """/start for someone not onboarded: resume their setup or begin it. False if onboarded."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return True
+    runtime = runtime_of(context)
+    flow = await ob.resume(runtime, user.id)
+    if flow is not None:
+        if flow.step != ob.WELCOME:
+            await _send(context, chat.id, texts.OB_WELCOME_BACK)
+        await render(update, context, flow)
+        return True
+    if await settings_service.is_onboarded(runtime, user.id):
+        return False
+    await render(update, context, await ob.begin(runtime, user.id))
+    return True
+
+
+flows.register_flow(ob.ONBOARDING_FLOW, FlowSpec(on_button, render, on_text))
+flows.register_flow(ob.SETTINGS_FLOW, FlowSpec(on_button, render, on_text))
+flows.register_flow(ob.PARKED_FLOW, FlowSpec(parked_button, parked_render))

@@ -1,0 +1,646 @@
+"""Onboarding (and the /settings questions that reuse its steps) as a DB-backed flow.
+
+The flow's data holds the answers so far (`a`), the steps still to come (`seq`), the steps
+already answered (`_hist`, for Back) and, in /settings, what is being changed (`mode`).
+Every answer is committed before the bot replies; the handler only renders.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import rehab
+from bot import flows
+from bot.flows import FlowView
+from bot.pain import parse_pain
+from bot.runtime import Runtime
+from bot.services import timezones
+from bot.services.programme import load_state, save_state
+from storage.models import Profile, RedFlagAnswer
+from storage.uow import UnitOfWork
+
+ONBOARDING_FLOW = "onboarding"
+PARKED_FLOW = "onboarding_parked"
+SETTINGS_FLOW = "settings"
+
+# Steps, in onboarding order.
+WELCOME = "welcome"
+FLAGS = "flags"
+RF = "rf"  # one red-flag question; its index is data["rf_i"]
+FLAGGED = "flagged"
+CLEARED = "cleared"
+SIDE = "side"
+SITE = "site"
+REST_PAIN = "rest_pain"
+MORNING_PAIN = "morning_pain"
+STIFFNESS = "stiffness"
+HEEL_RAISES = "heel_raises"
+WEIGHT = "weight"
+HAS_STEP = "has_step"
+LOAD = "max_load"
+GYM = "gym"
+ENTRY = "entry"
+ZONE = "zone"
+ZONE_OK = "zone_ok"
+TIME1 = "time1"
+TIME2 = "time2"
+DAYS = "days"
+WEEKLY_TIME = "weekly_time"
+CHECKIN = "checkin"
+DONE = "done"
+MENU = "menu"  # /settings: what to change
+
+ONBOARDING_SEQ: tuple[str, ...] = (
+    WELCOME,
+    FLAGS,
+    SIDE,
+    SITE,
+    REST_PAIN,
+    MORNING_PAIN,
+    STIFFNESS,
+    HEEL_RAISES,
+    WEIGHT,
+    HAS_STEP,
+    LOAD,
+    GYM,
+    ENTRY,
+    ZONE,
+    ZONE_OK,
+    TIME1,
+    TIME2,
+    DAYS,
+    WEEKLY_TIME,
+    CHECKIN,
+    DONE,
+)
+
+# /settings: each choice runs these steps, then saves.
+SETTINGS_SEQS: dict[str, tuple[str, ...]] = {
+    "times": (TIME1, TIME2),
+    "zone": (ZONE, ZONE_OK),
+    "days": (DAYS, WEEKLY_TIME),
+    "checkin": (CHECKIN,),
+    "weight": (WEIGHT,),
+    "equipment": (HAS_STEP, LOAD, GYM),
+}
+
+CLEARANCE_CODE = "clinician_clearance"
+
+# Button payload → stored value, per choice step.
+SIDES = {"left": "left", "right": "right", "both": "both"}
+SITES = {
+    "mid": rehab.Presentation.MID_PORTION.value,
+    "ins": rehab.Presentation.INSERTIONAL.value,
+    "unsure": rehab.Presentation.UNSURE.value,
+}
+STIFFNESS_CHOICES = {"0": 0, "5": 5, "20": 20, "45": 45, "90": 90}
+HEEL_RAISE_CHOICES = {"0": 0, "5": 5, "15": 15, "25": 25}
+LOAD_CHOICES = {"0": 0.0, "5": 5.0, "10": 10.0, "20": 20.0, "40": 40.0}
+YES_NO = {"yes": True, "no": False}
+ENTRY_CHOICES = {"stage2": False, "test": True}
+TIME1_CHOICES = ("06:30", "07:00", "07:30", "08:00", "12:00", "17:00", "18:00", "19:00")
+TIME2_CHOICES = ("12:00", "13:00", "16:00", "17:00", "18:00", "19:00", "20:00", "21:00")
+ONCE = "once"
+DAYS_CHOICES: dict[str, tuple[int, ...]] = {
+    "024": (0, 2, 4),
+    "135": (1, 3, 5),
+    "035": (0, 3, 5),
+    "246": (2, 4, 6),
+}
+DEFAULT_DAYS = (0, 2, 4)
+WEEKLY_TIME_CHOICES = ("07:00", "08:00", "12:00", "17:00", "18:00", "19:00")
+CHECKIN_CHOICES = ("06:30", "07:00", "07:30", "08:00", "08:30", "09:00")
+
+MIN_WEIGHT_KG = 30.0
+MAX_WEIGHT_KG = 250.0
+MAX_LOAD_KG = 300.0
+LB_TO_KG = 0.45359237
+DAYS_PER_WEEK = 7
+WEEKLY_SESSIONS = 3
+
+
+# -- parsing what people type ------------------------------------------------------------------
+
+_MASS = re.compile(
+    r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*(kg|kgs|kilo|kilos|lb|lbs|pound|pounds)?\.?\s*$",
+    re.IGNORECASE,
+)
+_TIME = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
+_MINUTES = re.compile(r"^\s*(\d{1,4})\s*(?:m|min|mins|minutes?)?\s*$", re.IGNORECASE)
+_COUNT = re.compile(r"^\s*(\d{1,3})\s*\+?\s*$")
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_mass_kg(text: str) -> float | None:
+    """A mass typed as `72`, `72 kg`, `72,5kg` or `160 lb`, in kg (None if not one)."""
+    match = _MASS.match(text)
+    if match is None:
+        return None
+    value = float(match.group(1).replace(",", "."))
+    unit = (match.group(2) or "kg").lower()
+    if unit.startswith(("lb", "pound")):
+        value *= LB_TO_KG
+    return round(value, 1)
+
+
+def parse_weight(text: str) -> float | None:
+    """Body weight in kg, accepted from 30 to 250 kg."""
+    kg = parse_mass_kg(text)
+    return kg if kg is not None and MIN_WEIGHT_KG <= kg <= MAX_WEIGHT_KG else None
+
+
+def parse_load(text: str) -> float | None:
+    """The heaviest added weight the user has, in kg (`0`, `12.5`, `25 lb`, `none`)."""
+    if text.strip().lower() in {"none", "no", "nothing", "0"}:
+        return 0.0
+    kg = parse_mass_kg(text)
+    return kg if kg is not None and 0 <= kg <= MAX_LOAD_KG else None
+
+
+def parse_time(text: str) -> str | None:
+    """A clock time typed as `7:30`, `07.30`, `19:00`, `7pm`, as `HH:MM` (None if not one)."""
+    match = _TIME.match(text)
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower()
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    elif match.group(2) is None:
+        return None  # a bare number is too ambiguous
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_minutes(text: str) -> int | None:
+    match = _MINUTES.match(text)
+    return int(match.group(1)) if match and int(match.group(1)) <= 24 * 60 else None
+
+
+def parse_count(text: str) -> int | None:
+    match = _COUNT.match(text)
+    return int(match.group(1)) if match else None
+
+
+def parse_days(text: str) -> tuple[int, ...] | None:
+    """Three training days typed like `mon wed fri` (None unless 3 non-consecutive days)."""
+    found = []
+    for word in re.split(r"[\s,/;&+-]+", text.strip().lower()):
+        if not word or word == "and":
+            continue
+        day = next((i for i, name in enumerate(DAY_NAMES) if word.startswith(name)), None)
+        if day is None:
+            return None
+        found.append(day)
+    days = tuple(sorted(set(found)))
+    return days if valid_days(days) else None
+
+
+def valid_days(days: tuple[int, ...]) -> bool:
+    """Three days a week, none the day after another (Sunday → Monday counts too)."""
+    if len(days) != WEEKLY_SESSIONS:
+        return False
+    return all((b - a) % DAYS_PER_WEEK != 1 for a in days for b in days)
+
+
+# -- the steps ---------------------------------------------------------------------------------
+
+
+def _pain(payload: str) -> int | None:
+    return parse_pain(payload)
+
+
+def _choice(table: dict[str, Any]) -> Any:
+    return lambda payload: table.get(payload)
+
+
+def _time_choice(payload: str) -> str | None:
+    return parse_time(payload)
+
+
+def _time2_choice(payload: str) -> str | None:
+    return ONCE if payload == ONCE else parse_time(payload)
+
+
+def _zone_choice(payload: str) -> str | None:
+    return payload if timezones.is_zone(payload) else None
+
+
+def _days_choice(payload: str) -> tuple[int, ...] | None:
+    return DAYS_CHOICES.get(payload)
+
+
+BUTTON_VALUE: dict[str, Any] = {
+    SIDE: _choice(SIDES),
+    SITE: _choice(SITES),
+    REST_PAIN: _pain,
+    MORNING_PAIN: _pain,
+    STIFFNESS: _choice(STIFFNESS_CHOICES),
+    HEEL_RAISES: _choice(HEEL_RAISE_CHOICES),
+    HAS_STEP: _choice(YES_NO),
+    LOAD: _choice(LOAD_CHOICES),
+    GYM: _choice(YES_NO),
+    ENTRY: _choice(ENTRY_CHOICES),
+    ZONE: _zone_choice,
+    ZONE_OK: _choice(YES_NO),
+    TIME1: _time_choice,
+    TIME2: _time2_choice,
+    DAYS: _days_choice,
+    WEEKLY_TIME: _time_choice,
+    CHECKIN: _time_choice,
+}
+
+TEXT_VALUE: dict[str, Any] = {
+    REST_PAIN: parse_pain,
+    MORNING_PAIN: parse_pain,
+    STIFFNESS: parse_minutes,
+    HEEL_RAISES: parse_count,
+    WEIGHT: parse_weight,
+    LOAD: parse_load,
+    ZONE: timezones.zone_from_text,
+    TIME1: parse_time,
+    TIME2: parse_time,
+    DAYS: parse_days,
+    WEEKLY_TIME: parse_time,
+    CHECKIN: parse_time,
+}
+
+
+def value_from_button(step: str, payload: str) -> Any:
+    parse = BUTTON_VALUE.get(step)
+    return None if parse is None else parse(payload)
+
+
+def value_from_text(step: str, text: str) -> Any:
+    parse = TEXT_VALUE.get(step)
+    return None if parse is None else parse(text)
+
+
+def takes_text(step: str) -> bool:
+    return step in TEXT_VALUE
+
+
+def build_profile(answers: dict[str, Any]) -> rehab.Profile:
+    """The engine's Profile from the onboarding answers."""
+    return rehab.Profile(
+        presentation=rehab.Presentation(answers[SITE]),
+        side=rehab.Side(answers[SIDE]),
+        bodyweight_kg=float(answers[WEIGHT]),
+        max_added_load_kg=float(answers.get(LOAD, 0.0)),
+        gym=bool(answers.get(GYM, False)),
+        has_step=bool(answers.get(HAS_STEP, False)),
+        rest_pain=int(answers[REST_PAIN]),
+        morning_pain=int(answers[MORNING_PAIN]),
+        stiffness_minutes=int(answers[STIFFNESS]),
+        single_leg_heel_raises=int(answers[HEEL_RAISES]),
+        once_daily=answers.get(TIME2) == ONCE,
+        stage3_entry_test=bool(answers.get(ENTRY, False)),
+    )
+
+
+def entry_choice_applies(answers: dict[str, Any]) -> bool:
+    """Low irritability with 25+ heel raises: Stage 2's top rung or the Stage 3 entry test."""
+    try:
+        profile = build_profile({**answers, ENTRY: False})
+    except (KeyError, ValueError):
+        return False
+    assessment = rehab.assess(profile)
+    return (
+        assessment.irritability is rehab.Irritability.LOW
+        and profile.heel_raise_band is rehab.HeelRaiseBand.MANY
+    )
+
+
+def red_flags() -> list[rehab.RedFlag]:
+    return list(rehab.RED_FLAG_CHECKLIST)
+
+
+# -- outcomes ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to an answer. `flow` is the step to render next (None: flow is over)."""
+
+    flow: FlowView | None
+    accepted: bool = True
+    saved: str | None = None  # /settings: what was changed
+
+
+def _next_in_seq(data: dict[str, Any], step: str) -> str | None:
+    seq: list[str] = list(data.get("seq") or ONBOARDING_SEQ)
+    if step in (RF, CLEARED):
+        step = FLAGS
+    try:
+        index = seq.index(step)
+    except ValueError:
+        return None
+    for candidate in seq[index + 1 :]:
+        if candidate == ENTRY and not entry_choice_applies(data.get("a", {})):
+            continue
+        return candidate
+    return None
+
+
+def _with_history(data: dict[str, Any], step: str) -> dict[str, Any]:
+    new = dict(data)
+    hist = list(new.get("_hist") or [])
+    entry = f"{RF}:{new.get('rf_i', 0)}" if step == RF else step
+    hist.append(entry)
+    new["_hist"] = hist
+    return new
+
+
+async def _load_checked(uow: UnitOfWork, flow: FlowView) -> FlowView | None:
+    """The flow as stored, if it is still the step the user answered."""
+    stored = await flows.load(uow, flow.user_id)
+    if stored is None or stored.version != flow.version or stored.name != flow.name:
+        return None
+    return stored
+
+
+# -- the service -------------------------------------------------------------------------------
+
+
+async def begin(runtime: Runtime, user_id: int, *, after_clearance: bool = False) -> FlowView:
+    """Start onboarding from the welcome (or, once cleared by a clinician, from the side)."""
+    async with runtime.uow() as uow:
+        step = SIDE if after_clearance else WELCOME
+        data: dict[str, Any] = {"a": {}, "seq": list(ONBOARDING_SEQ), "_hist": []}
+        flow = await flows.begin(uow, user_id, ONBOARDING_FLOW, step, data, runtime.now())
+        await uow.commit()
+        return flow
+
+
+async def resume(runtime: Runtime, user_id: int) -> FlowView | None:
+    """Bring back an onboarding left with /cancel, at the same step with the same answers."""
+    async with runtime.uow() as uow:
+        flow = await flows.load(uow, user_id)
+        if flow is None or flow.name != PARKED_FLOW:
+            return flow if flow is not None and flow.name == ONBOARDING_FLOW else None
+        resumed = await flows.begin(
+            uow, user_id, ONBOARDING_FLOW, flow.step, flow.data, runtime.now()
+        )
+        await uow.commit()
+        return resumed
+
+
+async def park(runtime: Runtime, user_id: int) -> bool:
+    """/cancel during onboarding: stop listening, keep the answers for the next /start."""
+    async with runtime.uow() as uow:
+        flow = await flows.load(uow, user_id)
+        if flow is None or flow.name != ONBOARDING_FLOW:
+            return False
+        await flows.begin(uow, user_id, PARKED_FLOW, flow.step, flow.data, runtime.now())
+        await uow.commit()
+        return True
+
+
+async def begin_settings(runtime: Runtime, user_id: int) -> FlowView:
+    async with runtime.uow() as uow:
+        data: dict[str, Any] = {"a": {}, "seq": [MENU], "_hist": []}
+        flow = await flows.begin(uow, user_id, SETTINGS_FLOW, MENU, data, runtime.now())
+        await uow.commit()
+        return flow
+
+
+async def choose_setting(runtime: Runtime, flow: FlowView, what: str) -> Outcome:
+    """/settings menu: start the steps for `what`, prefilled with the current values."""
+    seq = SETTINGS_SEQS.get(what)
+    if seq is None:
+        return Outcome(flow, accepted=False)
+    async with runtime.uow() as uow:
+        stored = await _load_checked(uow, flow)
+        if stored is None:
+            return Outcome(None, accepted=False)
+        data = {"a": {}, "seq": [MENU, *seq], "_hist": [MENU], "mode": what}
+        moved = await flows.advance(uow, stored, seq[0], data, now=runtime.now())
+        await uow.commit()
+        return Outcome(moved)
+
+
+async def go_back(runtime: Runtime, flow: FlowView) -> Outcome:
+    """Back: the previous step, answers kept (they are overwritten when answered again)."""
+    async with runtime.uow() as uow:
+        stored = await _load_checked(uow, flow)
+        if stored is None:
+            return Outcome(None, accepted=False)
+        data = dict(stored.data)
+        hist = list(data.get("_hist") or [])
+        if not hist:
+            return Outcome(stored, accepted=False)
+        previous = hist.pop()
+        data["_hist"] = hist
+        if previous.startswith(f"{RF}:"):
+            data["rf_i"] = int(previous.split(":", 1)[1])
+            previous = RF
+        if previous == MENU:
+            data = {"a": {}, "seq": [MENU], "_hist": []}
+        moved = await flows.advance(uow, stored, previous, data, now=runtime.now())
+        await uow.commit()
+        return Outcome(moved)
+
+
+async def answer(runtime: Runtime, flow: FlowView, value: Any, *, payload: str) -> Outcome:
+    """Store the answer to the current step and move on; the caller has validated `value`."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        stored = await _load_checked(uow, flow)
+        if stored is None:
+            return Outcome(None, accepted=False)
+        step = stored.step
+        data = _with_history(stored.data, step)
+        answers = dict(data.get("a") or {})
+        saved: str | None = None
+        if step == FLAGS:
+            if value is True:  # "none of these apply"
+                for flag in red_flags():
+                    _store_flag(uow, stored.user_id, flag.code, False, None, now)
+                next_step: str | None = _next_in_seq(data, FLAGS)
+            else:
+                data["rf_i"], next_step = 0, RF
+        elif step == RF:
+            next_step = _answer_red_flag(uow, stored.user_id, data, bool(value), now)
+        elif step == FLAGGED:
+            next_step = CLEARED
+        elif step == CLEARED:
+            _store_flag(uow, stored.user_id, CLEARANCE_CODE, True, None, now, source="clearance")
+            data["_hist"] = []
+            next_step = SIDE
+        elif step == ZONE_OK and value is False:
+            data["_hist"] = list(data["_hist"])[:-2]  # choosing again: Back skips the zone pair
+            next_step = ZONE
+        else:
+            if step not in (WELCOME, ZONE_OK):
+                answers[step] = list(value) if isinstance(value, tuple) else value
+            data["a"] = answers
+            next_step = _next_in_seq(data, step)
+        if next_step == DONE or (next_step is None and data.get("mode")):
+            if data.get("mode"):
+                saved = await _save_settings(runtime, uow, stored.user_id, data)
+                await flows.finish(uow, stored.user_id)
+                await uow.commit()
+                await runtime.reschedule(stored.user_id)
+                return Outcome(None, saved=saved)
+            await _complete(uow, stored.user_id, answers, now)
+            data["a"] = answers
+        if next_step is None:
+            raise LookupError(f"no step after {step!r}")
+        moved = await flows.advance(uow, stored, next_step, data, now=now, accepted_payload=payload)
+        await uow.commit()
+    if next_step == DONE:
+        await runtime.reschedule(flow.user_id)
+    return Outcome(moved)
+
+
+def _store_flag(
+    uow: UnitOfWork,
+    user_id: int,
+    code: str,
+    answer_: bool,
+    outcome: str | None,
+    now: datetime,
+    *,
+    source: str = "checklist",
+) -> None:
+    uow.red_flags.add(
+        RedFlagAnswer(
+            user_id=user_id,
+            code=code,
+            answer=answer_,
+            source=source,
+            outcome=outcome,
+            answered_at=now,
+        )
+    )
+
+
+def _answer_red_flag(
+    uow: UnitOfWork, user_id: int, data: dict[str, Any], yes: bool, now: datetime
+) -> str:
+    checklist = red_flags()
+    index = int(data.get("rf_i", 0))
+    flag = checklist[index]
+    _store_flag(uow, user_id, flag.code, yes, flag.outcome.value if yes else None, now)
+    answers: dict[str, bool] = dict(data.get("rf") or {})
+    answers[flag.code] = yes
+    data["rf"] = answers
+    if yes:
+        result = rehab.evaluate_red_flags(answers)
+        if result is not None:
+            data["flag"] = {"outcome": result.outcome.value, "advice": result.advice}
+            return FLAGGED
+    if index + 1 < len(checklist):
+        data["rf_i"] = index + 1
+        return RF
+    return _next_in_seq(data, FLAGS) or SIDE
+
+
+async def _complete(uow: UnitOfWork, user_id: int, answers: dict[str, Any], now: datetime) -> None:
+    """The last answer: store the zone, the profile and the programme in one transaction."""
+    user = await uow.users.get(user_id)
+    if user is None:
+        raise LookupError(f"user {user_id} is not registered")
+    zone = str(answers.get(ZONE) or "UTC")
+    user.timezone = zone
+    today = now.astimezone(ZoneInfo(zone)).date()
+    profile = build_profile(answers)
+    state = rehab.start_programme(profile, today)
+    await save_state(uow, user_id, state, now)
+    row = await uow.profiles.get(user_id)
+    if row is None:
+        row = Profile(user_id=user_id, answers={}, updated_at=now)
+        uow.profiles.add(row)
+    row.answers = profile.model_dump(mode="json")
+    row.session_times = _session_times(answers)
+    row.weekly_days = list(answers.get(DAYS) or DEFAULT_DAYS)
+    row.weekly_time = str(answers.get(WEEKLY_TIME) or "18:00")
+    row.checkin_time = str(answers.get(CHECKIN) or "07:30")
+    row.paused = False
+    row.paused_until = None
+    row.updated_at = now
+    await uow.session.flush()
+
+
+def _session_times(answers: dict[str, Any]) -> list[str]:
+    first = str(answers.get(TIME1) or "07:30")
+    second = answers.get(TIME2)
+    return [first] if second in (None, ONCE) else [first, str(second)]
+
+
+async def _save_settings(
+    runtime: Runtime, uow: UnitOfWork, user_id: int, data: dict[str, Any]
+) -> str:
+    """Apply a /settings change to the profile (and the engine's copy of it)."""
+    answers: dict[str, Any] = data.get("a") or {}
+    what = str(data.get("mode"))
+    now = runtime.now()
+    row = await uow.profiles.get(user_id)
+    user = await uow.users.get(user_id)
+    if row is None or user is None:
+        return what
+    state = await load_state(uow, user_id)
+    engine_changes: dict[str, Any] = {}
+    if what == "times":
+        row.session_times = _session_times(answers)
+        engine_changes["once_daily"] = answers.get(TIME2) == ONCE
+    elif what == "zone":
+        user.timezone = str(answers[ZONE])
+    elif what == "days":
+        row.weekly_days = list(answers[DAYS])
+        row.weekly_time = str(answers[WEEKLY_TIME])
+    elif what == "checkin":
+        row.checkin_time = str(answers[CHECKIN])
+    elif what == "weight":
+        engine_changes["bodyweight_kg"] = float(answers[WEIGHT])
+    elif what == "equipment":
+        engine_changes["has_step"] = bool(answers[HAS_STEP])
+        engine_changes["max_added_load_kg"] = float(answers[LOAD])
+        engine_changes["gym"] = bool(answers[GYM])
+    if engine_changes:
+        row.answers = {**(row.answers or {}), **engine_changes}
+        if state is not None:
+            new_state = state.clone()
+            new_state.profile = state.profile.model_copy(update=engine_changes)
+            await save_state(uow, user_id, new_state, now)
+    row.updated_at = now
+    await uow.session.flush()
+    return what
+
+
+# -- what the summary shows --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start:
+    """The starting point computed from the stored programme."""
+
+    assessment: rehab.Assessment
+    plan: rehab.SessionPlan
+    today: date
+
+
+async def starting_point(runtime: Runtime, user_id: int) -> Start | None:
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        user = await uow.users.get(user_id)
+        if state is None or user is None:
+            return None
+        today = runtime.now().astimezone(ZoneInfo(user.timezone or "UTC")).date()
+        return Start(rehab.assess(state.profile), rehab.prescribe(state, today), today)
+
+
+async def finish(runtime: Runtime, user_id: int) -> None:
+    """Close the onboarding flow after the summary's buttons."""
+    async with runtime.uow() as uow:
+        flow = await flows.load(uow, user_id)
+        if flow is not None and flow.name == ONBOARDING_FLOW:
+            await flows.finish(uow, user_id)
+            await uow.commit()

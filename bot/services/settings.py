@@ -1,0 +1,281 @@
+"""Everyday account services: status for /start, /pause and /resume, the /settings view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+import rehab
+from bot import flows, texts
+from bot.runtime import Runtime
+from bot.services.programme import load_state, save_state
+from scheduler import planner
+from storage.models import Profile, RedFlagAnswer
+
+PAUSE_FLOW = "pause"
+RESTART_FLOW = "restart"
+CLEARANCE_CODE = "clinician_clearance"
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    return planner.zone_of(name)
+
+
+def next_session(
+    *,
+    now: datetime,
+    zone: str | None,
+    cadence: rehab.Cadence,
+    session_times: list[str],
+    weekly_days: list[int],
+    weekly_time: str | None,
+    paused: bool,
+    paused_until: date | None,
+) -> datetime | None:
+    """The next reminder instant (local time of the user's zone), or None when paused."""
+    plan = planner.build_plan(
+        zone=zone,
+        cadence=planner.to_cadence(cadence),
+        session_times=session_times,
+        weekly_days=weekly_days,
+        weekly_time=weekly_time,
+        paused=paused,
+        paused_until=paused_until,
+    )
+    dues = [planner.next_due(plan, slot, now) for slot in plan.session_slots]
+    found = [d.due_utc for d in dues if d is not None]
+    return min(found).astimezone(plan.zone) if found else None
+
+
+def when_text(local: datetime, now_local: datetime) -> str:
+    """`today at 18:00`, `tomorrow at 07:30` or `Wed 3 Dec at 18:00`."""
+    clock = local.strftime("%H:%M")
+    days = (local.date() - now_local.date()).days
+    if days == 0:
+        return f"today at {clock}"
+    if days == 1:
+        return f"tomorrow at {clock}"
+    return f"{local.strftime('%a')} {local.day} {local.strftime('%b')} at {clock}"
+
+
+async def is_onboarded(runtime: Runtime, user_id: int) -> bool:
+    async with runtime.uow() as uow:
+        return await uow.programmes.get(user_id) is not None
+
+
+async def next_session_text(runtime: Runtime, user_id: int) -> str | None:
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        profile = await uow.profiles.get(user_id)
+        user = await uow.users.get(user_id)
+        if state is None or profile is None or user is None:
+            return None
+        if state.status == rehab.ProgrammeStatus.STOPPED:
+            return None
+        local = next_session(
+            now=now,
+            zone=user.timezone,
+            cadence=rehab.cadence(state),
+            session_times=list(profile.session_times or []),
+            weekly_days=list(profile.weekly_days or []),
+            weekly_time=profile.weekly_time,
+            paused=profile.paused,
+            paused_until=profile.paused_until,
+        )
+        return None if local is None else when_text(local, now.astimezone(_zone(user.timezone)))
+
+
+@dataclass(frozen=True)
+class Status:
+    name: str
+    stage: int
+    stopped: bool
+    text: str
+
+
+async def status_of(runtime: Runtime, user_id: int) -> Status | None:
+    """What /start shows an onboarded user (None if they are not)."""
+    next_text = await next_session_text(runtime, user_id)
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        user = await uow.users.get(user_id)
+        profile = await uow.profiles.get(user_id)
+        if state is None or user is None:
+            return None
+        if state.status == rehab.ProgrammeStatus.STOPPED:
+            return Status(user.first_name, state.stage, True, texts.STATUS_STOPPED)
+        if profile is not None and profile.paused:
+            label = (
+                texts.STATUS_PAUSED_UNTIL.format(day=profile.paused_until.strftime("%a %d %b"))
+                if profile.paused_until
+                else texts.STATUS_PAUSED
+            )
+        elif state.status == rehab.ProgrammeStatus.MAINTENANCE:
+            label = texts.STATUS_MAINTENANCE
+        else:
+            label = texts.STATUS_ACTIVE
+        text = texts.STATUS.format(
+            name=escape(user.first_name),
+            stage=state.stage,
+            status=label,
+            next=escape(next_text or texts.STATUS_NEXT_NONE),
+        )
+        return Status(user.first_name, state.stage, False, text)
+
+
+# -- /pause and /resume ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PauseResult:
+    ok: bool
+    until: date | None = None
+
+
+async def begin_flow(runtime: Runtime, user_id: int, name: str, step: str) -> flows.FlowView:
+    async with runtime.uow() as uow:
+        flow = await flows.begin(uow, user_id, name, step, {}, runtime.now())
+        await uow.commit()
+        return flow
+
+
+async def close(runtime: Runtime, user_id: int) -> None:
+    async with runtime.uow() as uow:
+        await flows.finish(uow, user_id)
+        await uow.commit()
+
+
+async def paused_until(runtime: Runtime, user_id: int) -> tuple[bool, date | None]:
+    async with runtime.uow() as uow:
+        profile = await uow.profiles.get(user_id)
+        if profile is None:
+            return False, None
+        return profile.paused, profile.paused_until
+
+
+async def pause(runtime: Runtime, user_id: int, days: int) -> PauseResult:
+    """Pause reminders for `days` (0: until /resume); stored, then rescheduled."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        profile = await uow.profiles.get(user_id)
+        user = await uow.users.get(user_id)
+        state = await load_state(uow, user_id)
+        if profile is None or user is None or state is None:
+            return PauseResult(False)
+        today = now.astimezone(_zone(user.timezone)).date()
+        until = today + timedelta(days=days) if days > 0 else None
+        profile.paused, profile.paused_until, profile.updated_at = True, until, now
+        await save_state(uow, user_id, rehab.pause(state, today), now)
+        await flows.finish(uow, user_id)
+        await uow.commit()
+    await runtime.reschedule(user_id)
+    return PauseResult(True, until)
+
+
+async def resume(runtime: Runtime, user_id: int) -> bool:
+    """Turn reminders back on. False if they were not paused."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        profile = await uow.profiles.get(user_id)
+        user = await uow.users.get(user_id)
+        state = await load_state(uow, user_id)
+        if profile is None or user is None or state is None or not profile.paused:
+            return False
+        today = now.astimezone(_zone(user.timezone)).date()
+        profile.paused, profile.paused_until, profile.updated_at = False, None, now
+        await save_state(uow, user_id, rehab.resume(state, today), now)
+        await uow.commit()
+    await runtime.reschedule(user_id)
+    return True
+
+
+# -- start over / cleared ----------------------------------------------------------------------
+
+
+async def restart_after_clearance(runtime: Runtime, user_id: int) -> rehab.Assessment | None:
+    """A stopped user confirmed a clinician cleared them: start afresh, keep the history."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        user = await uow.users.get(user_id)
+        if state is None or user is None or state.status != rehab.ProgrammeStatus.STOPPED:
+            return None
+        today = now.astimezone(_zone(user.timezone)).date()
+        fresh = rehab.restart_after_clearance(state, today)
+        await save_state(uow, user_id, fresh, now)
+        uow.red_flags.add(
+            RedFlagAnswer(
+                user_id=user_id,
+                code=CLEARANCE_CODE,
+                answer=True,
+                source="clearance",
+                outcome=None,
+                answered_at=now,
+            )
+        )
+        await flows.finish(uow, user_id)
+        await uow.commit()
+    await runtime.reschedule(user_id)
+    return rehab.assess(fresh.profile)
+
+
+# -- /settings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SettingsView:
+    text: str
+    weekly_summary: bool
+
+
+def _times_text(profile: Profile, once: bool) -> str:
+    times = list(profile.session_times or [])
+    first = times[0] if times else planner.DEFAULT_SESSION_TIMES[0]
+    if once or len(times) < 2:
+        return texts.SETTINGS_ONCE_DAILY.format(first=first)
+    return texts.SETTINGS_TWICE_DAILY.format(first=first, second=times[1])
+
+
+async def describe(runtime: Runtime, user_id: int) -> SettingsView | None:
+    async with runtime.uow() as uow:
+        profile = await uow.profiles.get(user_id)
+        user = await uow.users.get(user_id)
+        state = await load_state(uow, user_id)
+        if profile is None or user is None or state is None:
+            return None
+        p = state.profile
+        kit = [texts.SETTINGS_STEP] if p.has_step else []
+        if p.max_added_load_kg:
+            kit.append(texts.SETTINGS_WEIGHTS.format(kg=f"{p.max_added_load_kg:g}"))
+        if p.gym:
+            kit.append(texts.SETTINGS_GYM)
+        days = planner.effective_weekly_days(profile.weekly_days)
+        text = texts.SETTINGS_MENU.format(
+            times=_times_text(profile, p.once_daily),
+            days=texts.weekday_list(days),
+            weekly_time=profile.weekly_time or planner.DEFAULT_WEEKLY_TIME,
+            checkin=profile.checkin_time or planner.DEFAULT_CHECKIN_TIME,
+            zone=escape(user.timezone or "UTC"),
+            weight=f"{p.bodyweight_kg:g}",
+            equipment=", ".join(kit) or texts.SETTINGS_NO_EQUIPMENT,
+            summary=texts.SETTINGS_ON if profile.weekly_summary else texts.SETTINGS_OFF,
+        )
+        return SettingsView(text, profile.weekly_summary)
+
+
+async def toggle_summary(runtime: Runtime, user_id: int) -> bool:
+    """Flip the weekly summary; returns the new setting."""
+    async with runtime.uow() as uow:
+        profile = await uow.profiles.get(user_id)
+        if profile is None:
+            return False
+        profile.weekly_summary = not profile.weekly_summary
+        profile.updated_at = runtime.now()
+        enabled = profile.weekly_summary
+        await flows.finish(uow, user_id)
+        await uow.commit()
+    await runtime.reschedule(user_id)
+    return enabled

@@ -1,0 +1,225 @@
+"""Onboarding end to end: the real bot polls the Bot API stand-in over HTTP, the user taps and
+types on the phone, and what is stored matches the engine's own assessment of the answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import rehab
+from bot import texts
+from bot.app import BotRunner
+from bot.handlers.onboarding import dose_text
+from bot.services import onboarding as ob
+from bot.services.programme import load_state
+from tests.fakes import FakeClock
+from tests.standin.driver import UserDriver
+from tests.standin.models import SentMessage
+from tests.standin.server import FakeBotApi
+
+pytestmark = pytest.mark.e2e
+
+
+async def tap_and_wait(user: UserDriver, label: str, contains: str) -> SentMessage:
+    await user.tap(text=label)
+    return await user.wait_for(contains=contains)
+
+
+async def send_and_wait(user: UserDriver, text: str, contains: str) -> SentMessage:
+    await user.send(text)
+    return await user.wait_for(contains=contains)
+
+
+async def answer_until_weight(user: UserDriver) -> None:
+    """/start → … → the weight question, mixing buttons and a typed pain."""
+    await send_and_wait(user, "/start", "can't diagnose")
+    await tap_and_wait(user, texts.OB_BEGIN, "safety check")
+    await tap_and_wait(user, texts.OB_FLAGS_NONE, "Which Achilles")
+    await tap_and_wait(user, "Left", "Where exactly")
+    await tap_and_wait(user, "Mid-portion", "at rest")
+    await send_and_wait(user, "3/10", "first steps")
+    await tap_and_wait(user, "2", "stiff")
+    await tap_and_wait(user, "Under 10 min", "heel raises")
+    await tap_and_wait(user, "10–24", "weigh")
+
+
+async def answer_rest(user: UserDriver) -> SentMessage:
+    """From the weight question to the summary, with typed weight, load, zone and time."""
+    hint = await send_and_wait(user, "seventy", "between 30 and 250")
+    assert "72" in hint.content
+    await user.wait_for(contains="What do you weigh")  # the question again, with its Back
+    await send_and_wait(user, "160 lb", "stair")
+    await tap_and_wait(user, "Yes", "weights")
+    await send_and_wait(user, "12.5", "gym")
+    await user.tap(text="No")
+    await user.wait_for(contains="Which time zone")
+    confirm = await send_and_wait(user, "berlin", "where you are")
+    # The FakeClock says 08:00 UTC on a Tuesday: 09:00 in Berlin.
+    assert "09:00" in confirm.content
+    assert "Tuesday" in confirm.content
+    await tap_and_wait(user, "Yes, that's right", "first session")
+    await tap_and_wait(user, "07:00", "second session")
+    await send_and_wait(user, "19:30", "three times a week")
+    await tap_and_wait(user, "Mon · Wed · Fri", "what time on those days")
+    await tap_and_wait(user, "18:00", "When should I ask")
+    await user.tap(text="07:30")
+    return await user.wait_for(contains="You're all set")
+
+
+async def test_new_user_completes_onboarding_by_buttons_and_typing(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    ana = standin.user(4101, first_name="Ana")
+    await answer_until_weight(ana)
+    summary = await answer_rest(ana)
+
+    expected_profile = rehab.Profile(
+        presentation=rehab.Presentation.MID_PORTION,
+        side=rehab.Side.LEFT,
+        bodyweight_kg=72.6,  # 160 lb
+        max_added_load_kg=12.5,
+        gym=False,
+        has_step=True,
+        rest_pain=3,
+        morning_pain=2,
+        stiffness_minutes=5,
+        single_leg_heel_raises=15,
+        once_daily=False,
+    )
+    today = date(2026, 12, 1)
+    assessment = rehab.assess(expected_profile)
+    plan = rehab.prescribe(rehab.start_programme(expected_profile, today), today)
+    assert assessment.stage == 1  # rest pain 3: moderately irritable
+    assert f"Stage {plan.stage}" in summary.content
+    for exercise in plan.exercises:
+        assert exercise.name in summary.content
+        assert dose_text(exercise) in summary.content
+    assert "today at 19:30" in summary.content
+
+    runtime = bot.runtime
+    async with runtime.uow() as uow:
+        user = await uow.users.get(4101)
+        profile = await uow.profiles.get(4101)
+        state = await load_state(uow, 4101)
+        flags = await uow.red_flags.all_for(4101)
+    assert user is not None and user.timezone == "Europe/Berlin"
+    assert profile is not None and state is not None
+    assert rehab.Profile.model_validate(profile.answers) == expected_profile
+    assert state.profile == expected_profile
+    assert (state.stage, state.rung) == (assessment.stage, assessment.rung)
+    assert profile.session_times == ["07:00", "19:30"]
+    assert (profile.weekly_days, profile.weekly_time, profile.checkin_time) == (
+        [0, 2, 4],
+        "18:00",
+        "07:30",
+    )
+    assert {f.code for f in flags} == {f.code for f in rehab.RED_FLAG_CHECKLIST}
+    assert not any(f.answer for f in flags)
+
+    await ana.tap(text=texts.OB_WAIT)
+    assert "today at 19:30" in (await ana.wait_for(contains="remind you")).content
+
+    # Now an existing user: /start shows the status instead of starting again.
+    status = await send_and_wait(ana, "/start", "welcome back")
+    assert "Stage 1" in status.content
+    assert (texts.STATUS_START_OVER, "home:over") in status.buttons
+
+
+async def test_low_irritability_user_chooses_the_stage3_entry_test(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    lee = standin.user(4102, first_name="Lee")
+    await send_and_wait(lee, "/start", "can't diagnose")
+    await tap_and_wait(lee, texts.OB_BEGIN, "safety check")
+    await tap_and_wait(lee, texts.OB_FLAGS_NONE, "Which Achilles")
+    await tap_and_wait(lee, "Right", "Where exactly")
+    await tap_and_wait(lee, "Insertional", "at rest")
+    await tap_and_wait(lee, "0", "first steps")
+    await send_and_wait(lee, " 1 ", "stiff")
+    await send_and_wait(lee, "0", "heel raises")
+    await tap_and_wait(lee, "25+", "weigh")
+    await send_and_wait(lee, "80 kg", "stair")
+    await tap_and_wait(lee, "No", "weights")
+    await tap_and_wait(lee, "20 kg", "gym")
+    await tap_and_wait(lee, "Yes", "calm and strong")
+    await tap_and_wait(lee, "Test for Stage 3", "Which time zone")
+    await tap_and_wait(lee, "Tokyo", "where you are")
+    await tap_and_wait(lee, "Yes, that's right", "first session")
+    await tap_and_wait(lee, "07:30", "second session")
+    await tap_and_wait(lee, texts.OB_TIME2_ONCE, "three times a week")
+    await send_and_wait(lee, "tue thu sat", "what time on those days")
+    await send_and_wait(lee, "7pm", "When should I ask")
+    await lee.tap(text="08:00")
+    summary = await lee.wait_for(contains="You're all set")
+
+    async with bot.runtime.uow() as uow:
+        state = await load_state(uow, 4102)
+        profile = await uow.profiles.get(4102)
+    assert state is not None and profile is not None
+    assert state.profile.stage3_entry_test and state.profile.once_daily
+    assert state.profile.presentation is rehab.Presentation.INSERTIONAL
+    assessment = rehab.assess(state.profile)
+    assert (state.stage, state.rung) == (assessment.stage, assessment.rung)
+    assert assessment.summary.split(".")[0] in summary.content
+    assert profile.session_times == ["07:30"]
+    assert (profile.weekly_days, profile.weekly_time) == ([1, 3, 5], "19:00")
+
+
+async def test_red_flag_stops_onboarding_with_advice_and_no_programme(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    max_ = standin.user(4103, first_name="Max")
+    await send_and_wait(max_, "/start", "can't diagnose")
+    await tap_and_wait(max_, texts.OB_BEGIN, "safety check")
+    await tap_and_wait(max_, texts.OB_FLAGS_SOME, "Safety check 1 of")
+    await tap_and_wait(max_, "No", "Safety check 2 of")
+    await max_.tap(text="Yes")  # one calf swollen, warm, red or tender
+    flagged = await max_.wait_for(contains="Let's stop here")
+    clot = next(f for f in rehab.RED_FLAG_CHECKLIST if f.code == "calf_clot")
+    assert clot.advice.split(".")[0] in flagged.content
+
+    async with bot.runtime.uow() as uow:
+        assert await uow.programmes.get(4103) is None
+        assert await uow.profiles.get(4103) is None
+        answers = [(a.code, a.answer) for a in await uow.red_flags.all_for(4103)]
+    assert answers == [("rupture", False), ("calf_clot", True)]
+
+    # /start later shows the advice again; nothing was set up behind their back.
+    await send_and_wait(max_, "/start", "Let's stop here")
+    # Once a clinician has cleared them, they may carry on (after confirming it).
+    await tap_and_wait(max_, texts.OB_FLAGGED_CLEARED, "examined you")
+    await tap_and_wait(max_, texts.OB_CLEARED_YES, "Which Achilles")
+    async with bot.runtime.uow() as uow:
+        codes = [a.code for a in await uow.red_flags.all_for(4103)]
+    assert codes[-1] == ob.CLEARANCE_CODE
+
+
+async def test_back_and_stale_buttons(standin: FakeBotApi, bot: BotRunner) -> None:
+    kim = standin.user(4104, first_name="Kim")
+    await send_and_wait(kim, "/start", "can't diagnose")
+    await tap_and_wait(kim, texts.OB_BEGIN, "safety check")
+    side = await tap_and_wait(kim, texts.OB_FLAGS_NONE, "Which Achilles")
+    await tap_and_wait(kim, "Both", "Where exactly")
+    # Back returns to the side question, which can be answered again.
+    again = await tap_and_wait(kim, texts.OB_BACK, "Which Achilles")
+    await tap_and_wait(kim, "Right", "Where exactly")
+
+    # The first side question's buttons are stale now: expiry, then the current step again.
+    await kim.tap(text="Left", message=side)
+    await kim.wait_for(contains="That button has expired")
+    await kim.wait_for(contains="Where exactly")
+    await kim.tap(text="Left", message=again)
+    await kim.wait_for(contains="That button has expired")
+    async with bot.runtime.uow() as uow:
+        flow = await uow.flows.get(4104)
+    assert flow is not None
+    assert (flow.step, flow.data["a"]["side"]) == (ob.SITE, "right")
+
+    # A word where a number belongs gets a hint and the buttons again; nothing is lost.
+    await tap_and_wait(kim, "Not sure", "at rest")
+    await send_and_wait(kim, "quite a lot", "0 to 10")
+    await send_and_wait(kim, "11", "0 to 10")
+    again_pain = await kim.wait_for(contains="at rest")
+    assert [label for label, _ in again_pain.buttons][:11] == [str(v) for v in range(11)]
+    await send_and_wait(kim, "4", "first steps")
