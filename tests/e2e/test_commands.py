@@ -1,0 +1,129 @@
+"""The everyday commands end to end: for someone who has not onboarded, mid-onboarding (/cancel
+then /start), and for an onboarded user (/start status, start over, /pause, /resume, /settings)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import rehab
+from bot import texts
+from bot.app import BotRunner
+from bot.services import onboarding as ob
+from bot.services.programme import load_state
+from tests.e2e.test_onboarding import answer_rest, answer_until_weight, send_and_wait, tap_and_wait
+from tests.fakes import FakeClock
+from tests.standin.server import FakeBotApi
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_commands_answer_sensibly_before_onboarding(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    nia = standin.user(4201, first_name="Nia")
+    for command in ("/pause", "/resume", "/settings"):
+        reply = await send_and_wait(nia, command, "/start")
+        assert reply.content == texts.NOT_ONBOARDED
+    about = await send_and_wait(nia, "/about", "not a doctor")
+    for source in ("Silbernagel", "Alfredson", "Beyer", "Jonsson"):
+        assert source in about.content
+    await send_and_wait(nia, "/cancel", "Nothing to cancel")
+    await send_and_wait(nia, "/help", "What I can do")
+    await send_and_wait(nia, "/start", "can't diagnose")
+    async with bot.runtime.uow() as uow:
+        assert await uow.profiles.get(4201) is None
+        assert await uow.programmes.get(4201) is None
+
+
+async def test_cancel_leaves_onboarding_and_start_resumes_it(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    ola = standin.user(4202, first_name="Ola")
+    await answer_until_weight(ola)
+    await send_and_wait(ola, "/cancel", "Setup paused")
+    # The flow no longer listens: a number is not taken as the weight.
+    await send_and_wait(ola, "72", "didn't catch that")
+    # Its old buttons point back to /start instead of acting.
+    await ola.tap(text="Left")
+    await ola.wait_for(contains="/start to carry on")
+    async with bot.runtime.uow() as uow:
+        flow = await uow.flows.get(4202)
+    assert flow is not None and ob.WEIGHT not in flow.data["a"]
+
+    await send_and_wait(ola, "/start", "carry on where you left off")
+    await ola.wait_for(contains="What do you weigh")
+    await send_and_wait(ola, "72", "stair")
+    async with bot.runtime.uow() as uow:
+        flow = await uow.flows.get(4202)
+    assert flow is not None
+    assert flow.data["a"]["rest_pain"] == 3  # the earlier answers were kept
+    assert flow.data["a"][ob.WEIGHT] == 72.0
+
+
+async def test_onboarded_user_status_pause_resume_settings_start_over(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    uma = standin.user(4203, first_name="Uma")
+    await answer_until_weight(uma)
+    await answer_rest(uma)
+    await tap_and_wait(uma, texts.OB_WAIT, "remind you")
+    runtime = bot.runtime
+
+    status = await send_and_wait(uma, "/start", "welcome back")
+    assert "Stage 1" in status.content and "today at 19:30" in status.content
+
+    # /pause for a week: stored, and the status says so.
+    await send_and_wait(uma, "/pause", "how long")
+    done = await tap_and_wait(uma, "1 week", "paused until")
+    assert "Tue 08 Dec" in done.content
+    async with runtime.uow() as uow:
+        profile = await uow.profiles.get(4203)
+        state = await load_state(uow, 4203)
+    assert profile is not None and state is not None
+    assert (profile.paused, profile.paused_until) == (True, date(2026, 12, 8))
+    assert state.paused
+    await send_and_wait(uma, "/pause", "already paused")
+    await send_and_wait(uma, "/resume", "reminders are on again")
+    async with runtime.uow() as uow:
+        profile = await uow.profiles.get(4203)
+    assert profile is not None and (profile.paused, profile.paused_until) == (False, None)
+    await send_and_wait(uma, "/resume", "aren't paused")
+
+    # /settings: body weight typed, zone typed, weekly summary off; each stored at once.
+    menu = await send_and_wait(uma, "/settings", "Your settings")
+    assert "72.6 kg" in menu.content and "Europe/Berlin" in menu.content
+    await tap_and_wait(uma, "Body weight", "What do you weigh")
+    await send_and_wait(uma, "300", "between 30 and 250")
+    await send_and_wait(uma, "80", "Saved")
+    await send_and_wait(uma, "/settings", "80 kg")
+    await tap_and_wait(uma, "Time zone", "Which time zone")
+    confirm = await send_and_wait(uma, "New York", "where you are")
+    assert "03:00" in confirm.content  # 08:00 UTC
+    await tap_and_wait(uma, "Yes, that's right", "Saved")
+    await send_and_wait(uma, "/settings", "America/New_York")
+    await tap_and_wait(uma, texts.SETTINGS_SUMMARY_ON, "now off")
+    await send_and_wait(uma, "/settings", "Your settings")
+    await tap_and_wait(uma, "Session times", "first session")
+    await tap_and_wait(uma, "06:30", "second session")
+    await tap_and_wait(uma, texts.OB_TIME2_ONCE, "Saved")
+    async with runtime.uow() as uow:
+        user = await uow.users.get(4203)
+        profile = await uow.profiles.get(4203)
+        state = await load_state(uow, 4203)
+    assert user is not None and profile is not None and state is not None
+    assert user.timezone == "America/New_York"
+    assert state.profile.bodyweight_kg == 80.0 and state.profile.once_daily
+    assert rehab.cadence(state) is rehab.Cadence.ONCE_DAILY
+    assert profile.session_times == ["06:30"] and profile.weekly_summary is False
+
+    # Start over asks first; "no" keeps the programme, "yes" runs the questions again.
+    await send_and_wait(uma, "/start", "welcome back")
+    await tap_and_wait(uma, texts.STATUS_START_OVER, "Start over?")
+    await tap_and_wait(uma, texts.START_OVER_NO, "nothing changed")
+    await send_and_wait(uma, "/start", "welcome back")
+    await tap_and_wait(uma, texts.STATUS_START_OVER, "Start over?")
+    await tap_and_wait(uma, texts.START_OVER_YES, "can't diagnose")
+    async with runtime.uow() as uow:
+        assert await uow.programmes.get(4203) is not None  # kept until the new setup is done
