@@ -50,7 +50,8 @@ async def test_cancel_leaves_onboarding_and_start_resumes_it(
     await ola.wait_for(contains="/start to carry on")
     async with bot.runtime.uow() as uow:
         flow = await uow.flows.get(4202)
-    assert flow is not None and ob.WEIGHT not in flow.data["a"]
+    assert flow is not None
+    assert ob.WEIGHT not in flow.data["a"]
 
     await send_and_wait(ola, "/start", "carry on where you left off")
     await ola.wait_for(contains="What do you weigh")
@@ -72,7 +73,8 @@ async def test_onboarded_user_status_pause_resume_settings_start_over(
     runtime = bot.runtime
 
     status = await send_and_wait(uma, "/start", "welcome back")
-    assert "Stage 1" in status.content and "today at 19:30" in status.content
+    assert "Stage 1" in status.content
+    assert "today at 19:30" in status.content
 
     # /pause for a week: stored, and the status says so.
     await send_and_wait(uma, "/pause", "how long")
@@ -81,19 +83,22 @@ async def test_onboarded_user_status_pause_resume_settings_start_over(
     async with runtime.uow() as uow:
         profile = await uow.profiles.get(4203)
         state = await load_state(uow, 4203)
-    assert profile is not None and state is not None
+    assert profile is not None
+    assert state is not None
     assert (profile.paused, profile.paused_until) == (True, date(2026, 12, 8))
     assert state.paused
     await send_and_wait(uma, "/pause", "already paused")
     await send_and_wait(uma, "/resume", "reminders are on again")
     async with runtime.uow() as uow:
         profile = await uow.profiles.get(4203)
-    assert profile is not None and (profile.paused, profile.paused_until) == (False, None)
+    assert profile is not None
+    assert (profile.paused, profile.paused_until) == (False, None)
     await send_and_wait(uma, "/resume", "aren't paused")
 
     # /settings: body weight typed, zone typed, weekly summary off; each stored at once.
     menu = await send_and_wait(uma, "/settings", "Your settings")
-    assert "72.6 kg" in menu.content and "Europe/Berlin" in menu.content
+    assert "72.6 kg" in menu.content
+    assert "Europe/Berlin" in menu.content
     await tap_and_wait(uma, "Body weight", "What do you weigh")
     await send_and_wait(uma, "300", "between 30 and 250")
     await send_and_wait(uma, "80", "Saved")
@@ -112,11 +117,15 @@ async def test_onboarded_user_status_pause_resume_settings_start_over(
         user = await uow.users.get(4203)
         profile = await uow.profiles.get(4203)
         state = await load_state(uow, 4203)
-    assert user is not None and profile is not None and state is not None
+    assert user is not None
+    assert profile is not None
+    assert state is not None
     assert user.timezone == "America/New_York"
-    assert state.profile.bodyweight_kg == 80.0 and state.profile.once_daily
+    assert state.profile.bodyweight_kg == 80.0
+    assert state.profile.once_daily
     assert rehab.cadence(state) is rehab.Cadence.ONCE_DAILY
-    assert profile.session_times == ["06:30"] and profile.weekly_summary is False
+    assert profile.session_times == ["06:30"]
+    assert profile.weekly_summary is False
 
     # Start over asks first; "no" keeps the programme, "yes" runs the questions again.
     await send_and_wait(uma, "/start", "welcome back")

@@ -103,8 +103,10 @@ async def test_new_user_completes_onboarding_by_buttons_and_typing(
         profile = await uow.profiles.get(4101)
         state = await load_state(uow, 4101)
         flags = await uow.red_flags.all_for(4101)
-    assert user is not None and user.timezone == "Europe/Berlin"
-    assert profile is not None and state is not None
+    assert user is not None
+    assert user.timezone == "Europe/Berlin"
+    assert profile is not None
+    assert state is not None
     assert rehab.Profile.model_validate(profile.answers) == expected_profile
     assert state.profile == expected_profile
     assert (state.stage, state.rung) == (assessment.stage, assessment.rung)
@@ -156,8 +158,10 @@ async def test_low_irritability_user_chooses_the_stage3_entry_test(
     async with bot.runtime.uow() as uow:
         state = await load_state(uow, 4102)
         profile = await uow.profiles.get(4102)
-    assert state is not None and profile is not None
-    assert state.profile.stage3_entry_test and state.profile.once_daily
+    assert state is not None
+    assert profile is not None
+    assert state.profile.stage3_entry_test
+    assert state.profile.once_daily
     assert state.profile.presentation is rehab.Presentation.INSERTIONAL
     assessment = rehab.assess(state.profile)
     assert (state.stage, state.rung) == (assessment.stage, assessment.rung)
