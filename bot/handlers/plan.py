@@ -119,6 +119,6 @@ async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines.append(texts.STAGE_TOP)
     if gate is not None and gate.note:
         lines.append(escape(gate.note))
-    if gate is not None and gate.due and str(gate.test) in gates.STEPS:
+    if gate is not None and gate.due and (gate.test in gates.STEPS or gate.test in gates.REVIEWS):
         lines += ["", texts.STAGE_GATE_DUE]
     await _reply(update, "\n".join(lines))

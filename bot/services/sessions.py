@@ -522,6 +522,7 @@ async def _record(
         pain_after=pain_after,
         efforts={k: rehab.Effort(v) for k, v in dict(row.efforts or {}).items()},
         ended_early=ended_early,
+        session_type=loaded.plan.session_type,
     )
     state = rehab.record_session(state, result)
     await save_state(uow, row.user_id, state, now)

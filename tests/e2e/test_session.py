@@ -54,6 +54,7 @@ async def seed_user(
     *,
     profile: rehab.Profile | None = None,
     started: date | None = None,
+    update: dict[str, object] | None = None,
 ) -> rehab.ProgrammeState:
     """A user who has finished onboarding (user, profile and programme rows)."""
     now = runtime.now()
@@ -75,6 +76,8 @@ async def seed_user(
             )
         )
         state = rehab.start_programme(profile, started or local_today(now))
+        if update:
+            state = state.model_copy(update=update)
         await save_state(uow, user_id, state, now)
         await uow.commit()
     return state
@@ -386,3 +389,75 @@ async def test_today_on_the_next_day_after_a_paused_session_starts_fresh(
         rows = list(await uow.sessions.all_for(UID))
     assert [r.status for r in rows] == ["abandoned", "in_progress"]
     assert rows[1].local_date == rows[0].local_date + timedelta(days=1)
+
+
+async def test_stage3_asks_easy_right_hard_after_each_exercise(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=ZoneInfo("UTC")))  # a Wednesday: a training day
+    state = await seed_user(bot.runtime, update={"stage": 3, "rung": 0})
+    plan = rehab.prescribe(state, local_today(clock()))
+    assert plan.stage == 3
+    user = standin.user(UID)
+    await user.send("/today")
+    today = await user.wait_for(contains="Stage 3")
+    assert "3 × 15 reps" in today.content
+    await user.tap(text=texts.SESSION_START_BUTTON)
+    card = await user.wait_for(contains="Set 1 of")
+    assert "up 3 s · down 3 s" in card.content  # the tempo on the card
+
+    efforts = ["easy", "right", "hard"]
+    labels = dict(texts.SESSION_EFFORTS)
+    for index, ex in enumerate(plan.exercises):
+        for set_no in range(1, ex.sets + 1):
+            await user.tap(text=texts.SESSION_GO)
+            cue = await user.wait_for(lambda m: texts.SESSION_DONE in [b for b, _ in m.buttons])
+            if ex.tempo_s:
+                assert "up for 3 s · down for 3 s" in cue.content
+            await user.tap(text=texts.SESSION_DONE)
+            await user.wait_for(contains="Pain during that set?")
+            await user.tap(text="1")
+            reply = (await user.wait_for(contains="1/10")).content
+            if set_no < ex.sets:
+                await user.tap(text=texts.SESSION_SKIP_REST)
+                await user.wait_for(contains=f"Set {set_no + 1} of")
+        assert texts.SESSION_EFFORT_QUESTION in reply
+        await user.tap(text=labels[efforts[index % 3]])
+        await user.wait_for(contains="Set 1 of" if index + 1 < len(plan.exercises) else "Pain")
+    await user.tap(text="0")
+    await user.wait_for(contains="Session done")
+    async with bot.runtime.uow() as uow:
+        rows = list(await uow.sessions.all_for(UID))
+    assert rows[0].efforts == {
+        ex.exercise_id: efforts[i % 3] for i, ex in enumerate(plan.exercises)
+    }
+
+
+async def test_test_runs_a_due_recheck_step_by_step(standin: FakeBotApi, bot: BotRunner) -> None:
+    await seed_user(bot.runtime, update={"needs_recheck": True})
+    user = standin.user(UID)
+    await user.send("/stage")
+    stage = await user.wait_for(contains="Stage 1")
+    assert "/test" in stage.content
+    await user.send("/test")
+    await user.wait_for(contains="Stage test")
+    await user.wait_for(contains="first steps")
+    await user.tap(text="2")
+    await user.wait_for(contains="How many did you do?")
+    await user.send("lots")
+    await user.wait_for(contains=texts.TEST_COUNT_HINT)
+    await user.send("12")
+    result = await user.wait_for(contains="Re-check")
+    async with bot.runtime.uow() as uow:
+        tests = [
+            (t.test, t.result["heel_raise_reps"], t.result["morning_pain"], t.passed)
+            for t in await uow.gate_tests.all_for(UID)
+        ]
+        decisions = list(await uow.decisions.all_for(UID))
+        state = await load_state(uow, UID)
+    assert tests == [("recheck", 12, 2, True)]
+    assert decisions[-1].reason in result.content
+    assert state is not None
+    assert not state.needs_recheck
+    await user.send("/test")
+    await user.wait_for(contains="No test is due")

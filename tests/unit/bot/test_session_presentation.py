@@ -1,0 +1,125 @@
+"""The session's presentation helpers: dose lines, cards, cues, timers, callbacks, summaries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import rehab
+from bot import texts
+from bot.callbacks import MAX_CALLBACK_BYTES, flow_data
+from bot.handlers import checkin, session
+from bot.services.sessions import ExerciseDone, Summary
+
+pytestmark = pytest.mark.unit
+
+
+def hold(**changes: object) -> rehab.ExercisePrescription:
+    base = rehab.ExercisePrescription(
+        exercise_id="calf_hold",
+        name="Calf-raise hold <straight knee>",
+        how_to="Rise halfway & hold.",
+        kind=rehab.ExerciseKind.HOLD,
+        knee=rehab.Knee.STRAIGHT,
+        stance=rehab.Stance.TWO_LEGS,
+        surface=rehab.Surface.FLOOR,
+        sets=4,
+        hold_s=20,
+        rest_s=45,
+        rung=1,
+    )
+    return base.model_copy(update=changes)
+
+
+def slow_reps(**changes: object) -> rehab.ExercisePrescription:
+    return hold(
+        kind=rehab.ExerciseKind.REPS,
+        hold_s=None,
+        reps=15,
+        tempo_s=(3, 3),
+        load_kg=7.5,
+        stance=rehab.Stance.SINGLE_LEG,
+        surface=rehab.Surface.STEP,
+        **changes,
+    )
+
+
+def test_dose_of_a_hold() -> None:
+    assert session.describe_dose(hold()) == "4 × 20 s hold, both legs, rest 45 s"
+
+
+def test_dose_of_loaded_slow_reps() -> None:
+    assert session.describe_dose(slow_reps()) == "4 × 15 reps, one leg, +7.5 kg, rest 45 s"
+
+
+def test_dose_of_hops_counts_contacts() -> None:
+    hops = hold(kind=rehab.ExerciseKind.PLYO, hold_s=None, contacts=20, sets=3)
+    assert session.describe_dose(hops).startswith("3 × 20 contacts")
+
+
+def test_card_escapes_the_catalogue_text_and_shows_the_tempo() -> None:
+    card = session.exercise_card(slow_reps(pause_top_s=2))
+    assert "&lt;straight knee&gt;" in card
+    assert "&amp;" in card
+    assert "up 3 s · down 3 s · 2 s pause at the top" in card
+    assert "edge of a step" in card
+
+
+def test_card_without_tempo_has_no_tempo_line() -> None:
+    assert "Tempo" not in session.exercise_card(hold())
+
+
+def test_set_length_for_holds_and_slow_reps_and_none_for_hops() -> None:
+    assert session.set_seconds(hold()) == 20
+    assert session.set_seconds(slow_reps(pause_top_s=2)) == 15 * 8
+    hops = hold(kind=rehab.ExerciseKind.PLYO, hold_s=None, contacts=20)
+    assert session.set_seconds(hops) is None
+
+
+def test_tempo_cue_is_one_message_with_both_phases() -> None:
+    cue = session.set_cue(slow_reps())
+    assert "up for 3 s · down for 3 s" in cue
+    assert session.set_cue(hold()).startswith("Hold for 20 s")
+
+
+def test_payload_parsing_refuses_malformed_data() -> None:
+    assert session._parse("12:p:7") == (12, "p", "7")
+    assert session._parse("12:go") == (12, "go", "")
+    for bad in ("go", "x:go", "1:2:3:4", ""):
+        assert session._parse(bad) is None
+
+
+@given(
+    version=st.integers(min_value=1, max_value=10**9),
+    session_id=st.integers(min_value=1, max_value=10**12),
+)
+def test_session_buttons_fit_telegrams_limit(version: int, session_id: int) -> None:
+    for action in ("go", "done", "skip", "pause", "abandon", "p:10", "a:10", "e:right"):
+        data = flow_data(version, f"{session_id}:{action}")
+        assert len(data.encode()) <= MAX_CALLBACK_BYTES
+
+
+def test_summary_names_what_was_done_and_when_the_checkin_comes() -> None:
+    summary = Summary(
+        exercises=(ExerciseDone("Hold <1>", 4, 3), ExerciseDone("Wall sit", 1, None)),
+        pain_after=2,
+        checkin_time="07:30",
+        ended_early=False,
+    )
+    text = session.summary_text(summary)
+    assert "Hold &lt;1&gt;: 4 sets, top pain 3/10" in text
+    assert "Wall sit: 1 set, top pain –" in text
+    assert "Pain now: 2/10" in text
+    assert "07:30" in text
+    ended = Summary((), None, None, ended_early=True)
+    assert session.summary_text(ended).startswith(texts.SESSION_SUMMARY_ENDED_TITLE)
+    assert texts.SESSION_SUMMARY_CHECKIN_DEFAULT in session.summary_text(ended)
+
+
+def test_checkin_data_parses_only_real_dates_and_pains() -> None:
+    assert checkin.parse("mc:20261201:7") == (date(2026, 12, 1), 7)
+    for bad in ("mc:20261301:7", "mc:20261201:11", "mc:20261201:x", "rem:20261201:7", None):
+        assert checkin.parse(bad) is None
