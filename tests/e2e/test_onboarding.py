@@ -227,3 +227,56 @@ async def test_back_and_stale_buttons(standin: FakeBotApi, bot: BotRunner) -> No
     again_pain = await kim.wait_for(contains="at rest")
     assert [label for label, _ in again_pain.buttons][:11] == [str(v) for v in range(11)]
     await send_and_wait(kim, "4", "first steps")
+
+
+async def test_zone_by_shared_location_then_start_now(standin: FakeBotApi, bot: BotRunner) -> None:
+    zoe = standin.user(4105, first_name="Zoe")
+    await answer_until_weight(zoe)
+    await send_and_wait(zoe, "65", "stair")
+    await tap_and_wait(zoe, "No", "weights")
+    await tap_and_wait(zoe, "None", "gym")
+    await zoe.tap(text="No")
+    share = await zoe.wait_for(contains="📍")
+    assert share.keyboard is not None  # the reply keyboard with the location button
+    await zoe.wait_for(contains="Which time zone")
+    await send_and_wait(zoe, "Atlantis", "couldn't find that place")
+    await zoe.share_location(-33.87, 151.21)
+    confirm = await zoe.wait_for(contains="where you are")
+    assert "19:00" in confirm.content  # 08:00 UTC is 19:00 in Sydney in December
+    # A location sent when no zone is asked for gets a pointer, and changes nothing.
+    await zoe.share_location(52.52, 13.40)
+    await zoe.wait_for(contains="only need a location")
+    await tap_and_wait(zoe, "Yes, that's right", "first session")
+    await tap_and_wait(zoe, "07:00", "second session")
+    await tap_and_wait(zoe, "19:00", "three times a week")
+    await tap_and_wait(zoe, "Mon · Wed · Fri", "what time on those days")
+    await tap_and_wait(zoe, "18:00", "When should I ask")
+    await zoe.tap(text="07:30")
+    summary = await zoe.wait_for(contains="You're all set")
+    await zoe.tap(text=texts.OB_START_NOW, message=summary)
+    await zoe.wait_for(contains="Set 1 of")
+    async with bot.runtime.uow() as uow:
+        user = await uow.users.get(4105)
+        flow = await uow.flows.get(4105)
+        open_session = await uow.sessions.open_for(4105)
+    assert user is not None
+    assert user.timezone == "Australia/Sydney"
+    assert flow is not None
+    assert flow.name != ob.ONBOARDING_FLOW
+    assert open_session is not None
+
+
+async def test_double_tap_on_the_checklist_stores_answers_once(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    dan = standin.user(4106, first_name="Dan")
+    await send_and_wait(dan, "/start", "can't diagnose")
+    flags = await tap_and_wait(dan, texts.OB_BEGIN, "safety check")
+    await dan.tap(text=texts.OB_FLAGS_NONE, message=flags)
+    await dan.wait_for(contains="Which Achilles")
+    await dan.tap(text=texts.OB_FLAGS_NONE, message=flags)
+    await dan.wait_idle()
+    assert dan.callback_answers[-1].text == texts.ALREADY_NOTED
+    async with bot.runtime.uow() as uow:
+        rows = await uow.red_flags.all_for(4106)
+    assert len(rows) == len(rehab.RED_FLAG_CHECKLIST)
