@@ -11,7 +11,7 @@ import rehab
 from bot import texts
 from bot.app import BotRunner
 from bot.services import onboarding as ob
-from bot.services.programme import load_state
+from bot.services.programme import load_state, save_state
 from tests.e2e.test_onboarding import answer_rest, answer_until_weight, send_and_wait, tap_and_wait
 from tests.fakes import FakeClock
 from tests.standin.server import FakeBotApi
@@ -136,3 +136,39 @@ async def test_onboarded_user_status_pause_resume_settings_start_over(
     await tap_and_wait(uma, texts.START_OVER_YES, "can't diagnose")
     async with runtime.uow() as uow:
         assert await uow.programmes.get(4203) is not None  # kept until the new setup is done
+
+
+async def test_stopped_user_restarts_only_after_confirming_clearance(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    ivy = standin.user(4204, first_name="Ivy")
+    await answer_until_weight(ivy)
+    await answer_rest(ivy)
+    await tap_and_wait(ivy, texts.OB_WAIT, "remind you")
+    runtime = bot.runtime
+    async with runtime.uow() as uow:  # a red flag confirmed later stopped the programme
+        state = await load_state(uow, 4204)
+        assert state is not None
+        stopped, _ = rehab.stop_programme(state, "rupture", date(2026, 12, 1))
+        await save_state(uow, 4204, stopped, runtime.now())
+        await uow.commit()
+
+    status = await send_and_wait(ivy, "/start", "programme is stopped")
+    assert [label for label, _ in status.buttons] == [texts.OB_FLAGGED_CLEARED]
+    await tap_and_wait(ivy, texts.OB_FLAGGED_CLEARED, "examined you")
+    await tap_and_wait(ivy, texts.START_OVER_NO, "nothing changed")
+    async with runtime.uow() as uow:
+        state = await load_state(uow, 4204)
+    assert state is not None
+    assert state.status is rehab.ProgrammeStatus.STOPPED
+
+    await send_and_wait(ivy, "/start", "programme is stopped")
+    await tap_and_wait(ivy, texts.OB_FLAGGED_CLEARED, "examined you")
+    await tap_and_wait(ivy, texts.OB_CLEARED_YES, "starts again")
+    async with runtime.uow() as uow:
+        state = await load_state(uow, 4204)
+        codes = [a.code for a in await uow.red_flags.all_for(4204)]
+    assert state is not None
+    assert state.status is rehab.ProgrammeStatus.ACTIVE
+    assert [r.code for r in state.red_flag_history] == ["rupture"]
+    assert codes[-1] == "clinician_clearance"
