@@ -461,3 +461,23 @@ async def test_test_runs_a_due_recheck_step_by_step(standin: FakeBotApi, bot: Bo
     assert not state.needs_recheck
     await user.send("/test")
     await user.wait_for(contains="No test is due")
+
+
+async def test_two_red_sets_stop_that_exercise_and_move_on(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    state = await seed_user(bot.runtime)
+    plan = rehab.prescribe(state, local_today(clock()))
+    assert len(plan.exercises) > 1
+    user = standin.user(UID)
+    await start_session(user)
+    await do_set(user, 5)
+    await user.tap(text=texts.SESSION_SKIP_REST)
+    await user.wait_for(contains="Set 2 of")
+    told = await do_set(user, 5)
+    assert "stop this exercise" in told
+    assert "Set 1 of" in told
+    assert plan.exercises[1].name in told
+    async with bot.runtime.uow() as uow:
+        row = (await uow.sessions.all_for(UID))[0]
+    assert (row.exercise_index, row.set_no, row.step) == (1, 1, "ready")
