@@ -451,8 +451,7 @@ OB_SITE = (
 OB_SITES = (("Mid-portion", "mid"), ("Insertional", "ins"), ("Not sure", "unsure"))
 OB_REST_PAIN = "How much does it hurt <b>at rest</b>, sitting still? (0 = none, 10 = worst)"
 OB_MORNING_PAIN = (
-    "And your <b>first steps in the morning</b>: how bad are they usually? "
-    "(0 = none, 10 = worst)"
+    "And your <b>first steps in the morning</b>: how bad are they usually? (0 = none, 10 = worst)"
 )
 OB_PAIN_HINT = "Please tap a number, or type one from 0 to 10 (like 3 or 3/10)."
 OB_STIFFNESS = "How long does the tendon feel stiff in the morning?"
