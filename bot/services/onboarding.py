@@ -468,6 +468,8 @@ async def answer(runtime: Runtime, flow: FlowView, value: Any, *, payload: str) 
                 data["rf_i"], next_step = 0, RF
         elif step == RF:
             next_step = _answer_red_flag(uow, stored.user_id, data, bool(value), now)
+            if next_step == FLAGGED:
+                data["_hist"] = []  # a flag ends onboarding: no way Back past the advice
         elif step == FLAGGED:
             next_step = CLEARED
         elif step == CLEARED:
