@@ -3,7 +3,8 @@ then /start), and for an onboarded user (/start status, start over, /pause, /res
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -172,3 +173,62 @@ async def test_stopped_user_restarts_only_after_confirming_clearance(
     assert state.status is rehab.ProgrammeStatus.ACTIVE
     assert [r.code for r in state.red_flag_history] == ["rupture"]
     assert codes[-1] == "clinician_clearance"
+
+
+def session_jobs(bot: BotRunner, user_id: int) -> dict[str, datetime]:
+    """The reminder jobs the running scheduler holds for the user: slot → due instant."""
+    assert bot.scheduler is not None
+    jobs = {}
+    for job in bot.scheduler.jobs_of(user_id):
+        _, kind, slot, due = job.args
+        if kind == "reminder":
+            jobs[slot] = datetime.fromisoformat(due)
+    return jobs
+
+
+async def test_settings_pause_and_resume_reach_the_schedule_at_once(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    rio = standin.user(4205, first_name="Rio")
+    await answer_until_weight(rio)
+    await answer_rest(rio)
+    berlin = ZoneInfo("Europe/Berlin")
+    assert session_jobs(bot, 4205) == {
+        "s1": datetime(2026, 12, 2, 7, 0, tzinfo=berlin),
+        "s2": datetime(2026, 12, 1, 19, 30, tzinfo=berlin),
+    }
+
+    # Back from a settings question returns to the menu; then new times, once a day.
+    await send_and_wait(rio, "/settings", "Your settings")
+    await tap_and_wait(rio, "Session times", "first session")
+    await tap_and_wait(rio, texts.OB_BACK, "Your settings")
+    await tap_and_wait(rio, "Session times", "first session")
+    await send_and_wait(rio, "6:15 pm", "second session")
+    await tap_and_wait(rio, texts.OB_TIME2_ONCE, "Saved")
+    assert session_jobs(bot, 4205) == {"s1": datetime(2026, 12, 1, 18, 15, tzinfo=berlin)}
+
+    # Days for the three-weekly stages: typed, back-to-back days refused with a hint.
+    await send_and_wait(rio, "/settings", "Your settings")
+    await tap_and_wait(rio, "Days", "three times a week")
+    await send_and_wait(rio, "mon tue wed", "rest day between")
+    await send_and_wait(rio, "tue thu sat", "what time on those days")
+    await send_and_wait(rio, "07:00", "Saved")
+    async with bot.runtime.uow() as uow:
+        profile = await uow.profiles.get(4205)
+    assert profile is not None
+    assert (profile.weekly_days, profile.weekly_time) == ([1, 3, 5], "07:00")
+
+    # Paused until /resume: no reminders at all; /resume brings them back.
+    await send_and_wait(rio, "/pause", "how long")
+    await tap_and_wait(rio, "Until I /resume", "Send /resume")
+    assert session_jobs(bot, 4205) == {}
+    await send_and_wait(rio, "/resume", "a week or more")
+    assert session_jobs(bot, 4205) == {"s1": datetime(2026, 12, 1, 18, 15, tzinfo=berlin)}
+
+    # Moving to Tokyo moves the reminder with it: 18:15 there is 09:15 UTC today.
+    await send_and_wait(rio, "/settings", "Your settings")
+    await tap_and_wait(rio, "Time zone", "Which time zone")
+    await tap_and_wait(rio, "Tokyo", "where you are")
+    await tap_and_wait(rio, "Yes, that's right", "Saved")
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert session_jobs(bot, 4205) == {"s1": datetime(2026, 12, 1, 18, 15, tzinfo=tokyo)}
