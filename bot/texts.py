@@ -546,7 +546,7 @@ OB_WAITING = "Great. I'll remind you {next}. /today shows your session any time.
 OB_EXERCISE_LINE = "• {name}: {dose}"
 OB_WELCOME_BACK = "Welcome back! Let's carry on where you left off."
 OB_PARKED = "Your setup is on hold. Send /start to carry on where you left off."
-OB_USE_BUTTONS = "Please use the buttons above (or ⬅️ Back)."
+OB_USE_BUTTONS = "Please use the buttons below to answer."
 OB_NOT_STARTED = "Send /start to set up your programme first."
 
 STATUS = "<b>Hi {name}, welcome back.</b>\nStage {stage} · {status}\nNext session: {next}"

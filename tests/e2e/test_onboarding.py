@@ -183,7 +183,7 @@ async def test_red_flag_stops_onboarding_with_advice_and_no_programme(
     clot = next(f for f in rehab.RED_FLAG_CHECKLIST if f.code == "calf_clot")
     assert clot.advice.split(".")[0] in flagged.content
     assert [label for label, _ in flagged.buttons] == [texts.OB_FLAGGED_CLEARED]  # no Back
-    await send_and_wait(max_, "no, I'm fine", "use the buttons")  # typing doesn't get past it
+    await send_and_wait(max_, "no, I'm fine", "use the buttons below")  # typing doesn't get past it
 
     async with bot.runtime.uow() as uow:
         assert await uow.programmes.get(4103) is None
