@@ -10,7 +10,7 @@ from bot import flows
 from bot.flows import FlowView
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
-from bot.services.sessions import decision_row, local_today, stop_open_session
+from bot.services.sessions import CLOSED_STEP, decision_row, local_today, stop_open_session
 from storage.models import RedFlagAnswer
 
 REDFLAG_FLOW = "redflag"
@@ -50,7 +50,7 @@ async def suspect(runtime: Runtime, user_id: int, text: str) -> Suspicion | None
         if current is not None and current.name == REDFLAG_FLOW:
             return None  # already asking; the flow's own text handler answers
         previous: dict[str, Any] | None = None
-        if current is not None:
+        if current is not None and current.step != CLOSED_STEP:
             previous = {"name": current.name, "step": current.step, "data": current.data}
         data = {"code": found.code, "question": found.question, "previous": previous}
         flow = await flows.begin(uow, user_id, REDFLAG_FLOW, "confirm", data, runtime.now())

@@ -26,6 +26,9 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 SESSION_FLOW = "session"
+# The flow's step once the session is over: the row stays so that a double tap of the last
+# button is acknowledged quietly ("already noted") instead of being called expired.
+CLOSED_STEP = "closed"
 EFFORTS = ("easy", "right", "hard")
 EFFORT_STAGE = 3
 
@@ -384,7 +387,9 @@ async def log_pain(
         summary: Summary | None = None
         if action == "end_session":
             outcome = Outcome.ENDED
-            summary = await _close(uow, loaded, now, pain_after=None, ended_early=True)
+            summary = await _close(
+                uow, loaded, now, pain_after=None, ended_early=True, payload=payload
+            )
         else:
             if action == "drop_rung" and advice.next is not None:
                 exercises[row.exercise_index] = advice.next
@@ -467,13 +472,30 @@ async def finish(
         loaded = await _load(uow, user_id, session_id, Step.AFTER)
         if loaded is None:
             return None
-        summary = await _close(uow, loaded, runtime.now(), pain_after=pain_after, ended_early=False)
+        summary = await _close(
+            uow, loaded, runtime.now(), pain_after=pain_after, ended_early=False, payload=payload
+        )
         await uow.commit()
         return summary
 
 
+async def _park(
+    uow: UnitOfWork, flow: FlowView, session_id: int, now: datetime, payload: str | None
+) -> None:
+    """End the session's flow, remembering the last tap (see CLOSED_STEP)."""
+    await flows.advance(
+        uow, flow, CLOSED_STEP, {"session_id": session_id}, now=now, accepted_payload=payload
+    )
+
+
 async def _close(
-    uow: UnitOfWork, loaded: _Loaded, now: datetime, *, pain_after: int | None, ended_early: bool
+    uow: UnitOfWork,
+    loaded: _Loaded,
+    now: datetime,
+    *,
+    pain_after: int | None,
+    ended_early: bool,
+    payload: str | None,
 ) -> Summary:
     """Mark the session finished, tell the engine (record_session) and build the summary."""
     row = loaded.row
@@ -481,8 +503,8 @@ async def _close(
     row.pain_after = pain_after
     row.status = Status.ENDED_EARLY if ended_early else Status.DONE
     row.ended_at = now
-    await flows.finish(uow, row.user_id)
-    await _record(uow, loaded, sets, pain_after, ended_early=ended_early, now=now)
+    await _park(uow, loaded.flow, row.id, now, payload)
+    await _record(uow, row, loaded.plan, sets, pain_after, ended_early=ended_early, now=now)
     profile = await uow.profiles.get(row.user_id)
     done = []
     for index, ex in enumerate(loaded.plan.exercises):
@@ -501,7 +523,8 @@ async def _close(
 
 async def _record(
     uow: UnitOfWork,
-    loaded: _Loaded,
+    row: TrainingSession,
+    plan: rehab.SessionPlan,
     sets: list[SetLog],
     pain_after: int | None,
     *,
@@ -509,11 +532,10 @@ async def _record(
     now: datetime,
 ) -> None:
     """Hand the session's result to the engine and store its new state."""
-    row = loaded.row
     state = await load_state(uow, row.user_id)
     if state is None:
         return
-    planned = sum(ex.sets for ex in loaded.plan.exercises)
+    planned = sum(ex.sets for ex in plan.exercises)
     result = rehab.SessionResult(
         on=row.local_date,
         stage=row.stage,
@@ -522,7 +544,7 @@ async def _record(
         pain_after=pain_after,
         efforts={k: rehab.Effort(v) for k, v in dict(row.efforts or {}).items()},
         ended_early=ended_early,
-        session_type=loaded.plan.session_type,
+        session_type=plan.session_type,
     )
     state = rehab.record_session(state, result)
     await save_state(uow, row.user_id, state, now)
@@ -542,7 +564,7 @@ async def pause(
         row.status = Status.PAUSED
         if row.step == Step.ACTIVE:
             row.step = Step.READY
-        await flows.finish(uow, user_id)
+        await _park(uow, flow, session_id, runtime.now(), payload)
         await uow.commit()
         return True
 
@@ -558,13 +580,12 @@ async def abandon(
             return False
         flow = await flows.load(uow, user_id)
         if flow is not None and flow.name == SESSION_FLOW:
-            await flows.finish(uow, user_id)
+            await _park(uow, flow, session_id, now, payload)
         row.status = Status.ABANDONED
         row.ended_at = now
         sets = list(await uow.sessions.sets_of(row.id))
-        if sets and flow is not None:
-            loaded = _Loaded(row, flow, _load_plan(row.plan), 0)
-            await _record(uow, loaded, sets, None, ended_early=True, now=now)
+        if sets:
+            await _record(uow, row, _load_plan(row.plan), sets, None, ended_early=True, now=now)
         await uow.commit()
         log.info("user %s abandoned session %s after %d sets", user_id, session_id, len(sets))
         return True

@@ -481,3 +481,26 @@ async def test_two_red_sets_stop_that_exercise_and_move_on(
     async with bot.runtime.uow() as uow:
         row = (await uow.sessions.all_for(UID))[0]
     assert (row.exercise_index, row.set_no, row.step) == (1, 1, "ready")
+
+
+async def test_a_double_tap_on_the_last_answer_is_acknowledged_once(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await start_session(user)
+    await user.tap(text=texts.SESSION_GO)
+    question = await user.wait_for(contains="Time's up")
+    data = next(d for label, d in question.buttons if label == "8")
+    assert data is not None
+    await user.tap_data(data, question.message_id)  # pain 8 ends the session
+    await user.tap_data(data, question.message_id)
+    await user.wait_idle()
+    contents = [m.content for m in user.messages]
+    assert sum("Session ended early" in c for c in contents) == 1
+    assert not [c for c in contents if texts.BUTTON_EXPIRED in c]
+    assert texts.ALREADY_NOTED in [a.text for a in user.callback_answers]
+    assert await set_logs(bot.runtime) == [(0, 1, 8)]
+    # Typing afterwards gets the ordinary hint, not a session step.
+    await user.send("hello")
+    await user.wait_for(contains=texts.UNEXPECTED_TEXT)
