@@ -129,6 +129,7 @@ PROGRAMME_STOPPED = (
     "clinician first; once you're cleared, /start lets you begin again."
 )
 SESSION_NOTHING_TODAY = "No session today: rest days are part of the plan. /plan shows the week."
+SESSION_PROGRAMME_PAUSED = "Your programme is paused, so no session for now. /resume picks it up."
 SESSION_DONE_TODAY = "You've done today's sessions. Well done! /plan shows what's next."
 SESSION_STARTED = "Let's go: {count} exercise{s} today. Tap Go when you're ready for each set."
 SESSION_CONTINUED = "Welcome back! Picking up where you left off."

@@ -49,6 +49,8 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines.append(texts.TODAY_OPEN)
         label = texts.SESSION_CONTINUE_BUTTON
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=OPEN_DATA)]])
+    elif view.kind == TodayKind.PAUSED:
+        lines.append(texts.SESSION_PROGRAMME_PAUSED)
     elif view.kind == TodayKind.REST:
         when = view.next_day.strftime("%a %d %b") if view.next_day else "–"
         lines.append(texts.TODAY_REST.format(when=when))

@@ -243,6 +243,7 @@ async def open_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     simple = {
         OpenKind.NOT_ONBOARDED: texts.NOT_ONBOARDED,
         OpenKind.STOPPED: texts.PROGRAMME_STOPPED,
+        OpenKind.PAUSED: texts.SESSION_PROGRAMME_PAUSED,
         OpenKind.NOTHING_TODAY: texts.SESSION_NOTHING_TODAY,
         OpenKind.DONE_TODAY: texts.SESSION_DONE_TODAY,
     }

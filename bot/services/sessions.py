@@ -80,6 +80,7 @@ class Position:
 class OpenKind(StrEnum):
     NOT_ONBOARDED = "not_onboarded"
     STOPPED = "stopped"
+    PAUSED = "paused"
     NOTHING_TODAY = "nothing_today"
     DONE_TODAY = "done_today"
     STARTED = "started"
@@ -248,6 +249,8 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
             return Opened(OpenKind.NOT_ONBOARDED)
         if state.status == rehab.ProgrammeStatus.STOPPED:
             return Opened(OpenKind.STOPPED)
+        if state.paused:
+            return Opened(OpenKind.PAUSED)
         today = await local_today(uow, user_id, now)
         row = await uow.sessions.open_for(user_id)
         if row is not None and row.local_date != today:
@@ -618,6 +621,7 @@ def decision_row(user_id: int, on: date, decision: rehab.Decision, now: datetime
 class TodayKind(StrEnum):
     NOT_ONBOARDED = "not_onboarded"
     STOPPED = "stopped"
+    PAUSED = "paused"
     OPEN = "open"
     REST = "rest"
     DONE = "done"
@@ -679,7 +683,9 @@ async def overview(runtime: Runtime, user_id: int) -> Overview:
         plan = rehab.prescribe(state, today)
         open_row = await uow.sessions.open_for(user_id)
         this_day = week[today.weekday()]
-        if open_row is not None and open_row.local_date == today:
+        if state.paused:
+            kind = TodayKind.PAUSED
+        elif open_row is not None and open_row.local_date == today:
             kind = TodayKind.OPEN
         elif this_day.planned == 0 or not plan.exercises:
             kind = TodayKind.REST

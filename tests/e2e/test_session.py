@@ -504,3 +504,16 @@ async def test_a_double_tap_on_the_last_answer_is_acknowledged_once(
     # Typing afterwards gets the ordinary hint, not a session step.
     await user.send("hello")
     await user.wait_for(contains=texts.UNEXPECTED_TEXT)
+
+
+async def test_a_paused_programme_has_no_session_until_resumed(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    await seed_user(bot.runtime, update={"paused": True, "paused_on": local_today(clock())})
+    user = standin.user(UID)
+    await user.send("/today")
+    today = await user.wait_for(contains="Stage 1")
+    assert texts.SESSION_PROGRAMME_PAUSED in today.content
+    assert today.buttons == []
+    async with bot.runtime.uow() as uow:
+        assert list(await uow.sessions.all_for(UID)) == []
