@@ -77,7 +77,9 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     lines = [texts.PLAN_TITLE.format(stage=view.stage)]
     for day in view.week:
-        if day.planned == 0:
+        if view.started is not None and day.day < view.started:
+            mark, what = "▫️", "–"
+        elif day.planned == 0:
             mark, what = "▫️", texts.PLAN_REST
         else:
             done = day.done >= day.planned

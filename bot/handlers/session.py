@@ -54,6 +54,19 @@ def describe_dose(ex: rehab.ExercisePrescription) -> str:
     return ", ".join(parts)
 
 
+def per_set(ex: rehab.ExercisePrescription) -> str:
+    """What one set is: "20 s hold", "15 reps, +5 kg", "20 contacts"."""
+    if ex.contacts:
+        work = f"{ex.contacts} contacts"
+    elif ex.hold_s:
+        work = f"{ex.hold_s} s hold"
+    else:
+        work = f"{ex.reps or 0} reps"
+    if ex.stance == rehab.Stance.SINGLE_LEG:
+        work += ", one leg"
+    return work + (f", +{_g(ex.load_kg)} kg" if ex.load_kg else "")
+
+
 def exercise_card(ex: rehab.ExercisePrescription) -> str:
     """Name, a short how-to, the dose, where and the tempo."""
     tempo = ""
@@ -138,7 +151,7 @@ async def render(
     chat = position.chat_id
     if position.step == Step.READY:
         header = texts.SESSION_SET_HEADER.format(
-            set_no=position.set_no, sets=ex.sets, dose=escape(describe_dose(ex))
+            set_no=position.set_no, sets=ex.sets, dose=escape(per_set(ex))
         )
         body = f"{exercise_card(ex)}\n\n{header}" if position.set_no == 1 else header
         await _send(context, chat, lead + body, _ready_keyboard(position))

@@ -647,6 +647,7 @@ class Overview:
     today: date | None = None
     next_day: date | None = None
     cadence: str = ""
+    started: date | None = None
 
 
 FINISHED = (Status.DONE, Status.ENDED_EARLY)
@@ -701,4 +702,5 @@ async def overview(runtime: Runtime, user_id: int) -> Overview:
             today=today,
             next_day=next_day,
             cadence=str(rehab.cadence(state)),
+            started=state.programme_start,
         )
