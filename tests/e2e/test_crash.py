@@ -67,3 +67,35 @@ async def test_kill_9_mid_session_then_the_next_tap_continues(
     finally:
         await process.stop()
     assert "Traceback" not in process.stderr, process.stderr
+
+
+async def test_kill_9_during_a_hold_then_done_asks_the_pain_of_that_set(
+    standin: FakeBotApi, runtime: Runtime, tmp_path: Path
+) -> None:
+    await seed_user(runtime)
+    user = standin.user(UID)
+    # Real-length timers: the 20 s hold is still running when the process dies.
+    process = BotProcess(
+        standin, runtime.settings.database_url, {"TIMER_SCALE": "1"}, log_dir=tmp_path
+    )
+    await process.start()
+    try:
+        await user.send("/today")
+        await user.wait_for(contains="Stage 1", timeout=15)
+        await user.tap(text=texts.SESSION_START_BUTTON)
+        await user.wait_for(contains="Set 1 of")
+        await user.tap(text=texts.SESSION_GO)
+        cue = await user.wait_for(contains="Hold for")
+        await user.wait_idle()
+
+        process.kill9()
+        await process.wait()
+        await process.start()
+        await user.tap(text=texts.SESSION_DONE, message=cue)
+        question = await user.wait_for(contains="Pain during that set?", timeout=15)
+        await user.tap(text="1", message=question)
+        reply = await user.wait_for(contains="1/10")
+        assert "Rest" in reply.content
+        assert await set_logs(runtime) == [(0, 1, 1)]
+    finally:
+        await process.stop()
