@@ -519,3 +519,37 @@ async def test_a_paused_programme_has_no_session_until_resumed(
     assert today.buttons == []
     async with bot.runtime.uow() as uow:
         assert list(await uow.sessions.all_for(UID)) == []
+
+
+async def test_test_runs_the_stage4_checkpoint_step_by_step(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    today = local_today(clock())
+    profile = moderate_profile().model_copy(update={"gym": True})
+    await seed_user(
+        bot.runtime,
+        profile=profile,
+        started=today - timedelta(days=50),
+        update={"stage": 3, "rung": 0, "stage_start": today - timedelta(days=35)},
+    )
+    user = standin.user(UID)
+    await user.send("/test")
+    await user.wait_for(contains="How many did you do?")
+    await user.send("30")
+    other = await user.wait_for(contains="other leg")
+    await user.tap(text=texts.TEST_SKIP, message=other)
+    hold = await user.wait_for(contains="Hold a single-leg heel raise for 30 s with 35 kg extra")
+    assert [label for label, _ in hold.buttons] == [str(v) for v in range(11)]
+    await user.tap(text="1", message=hold)
+    result = await user.wait_for(contains="Checkpoint passed")
+    assert "Test passed" in result.content
+    async with bot.runtime.uow() as uow:
+        rows = [
+            (t.stage, t.test, t.result["heel_raise_reps"], t.result["loaded_hold_pain"], t.passed)
+            for t in await uow.gate_tests.all_for(UID)
+        ]
+        state = await load_state(uow, UID)
+    assert rows == [(3, "loaded_hold", 30, 1, True)]
+    assert state is not None
+    assert state.pending_gate is not None  # Stage 4 follows a calm morning
+    assert state.stage == 3
