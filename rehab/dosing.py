@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from rehab.enums import (
     Cadence,
@@ -290,7 +291,7 @@ def sessions_on(state: ProgrammeState, on: date) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def _base(ex: Exercise, rung: int, sets: int, rest_s: int) -> ExercisePrescription:
+def _base(ex: Exercise, rung: int, sets: int, rest_s: int, **dose: Any) -> ExercisePrescription:
     return ExercisePrescription(
         exercise_id=ex.id,
         name=ex.name,
@@ -302,6 +303,7 @@ def _base(ex: Exercise, rung: int, sets: int, rest_s: int) -> ExercisePrescripti
         sets=sets,
         rest_s=rest_s,
         rung=rung,
+        **dose,
     )
 
 
@@ -334,14 +336,25 @@ def _hsr(state: ProgrammeState, on: date) -> list[ExercisePrescription]:
         ex = EXERCISES[ex_id]
         ls = loads.get(ex_id) or start_loads(state, on)[ex_id]
         if ex.kind is ExerciseKind.HOLD:
-            p = _base(ex, idx, LOADS.stage3_hold_sets, LOADS.stage3_hold_rest_s)
-            p.hold_s = ls.hold_s or LOADS.stage3_hold_start_s
+            p = _base(
+                ex,
+                idx,
+                LOADS.stage3_hold_sets,
+                LOADS.stage3_hold_rest_s,
+                hold_s=ls.hold_s or LOADS.stage3_hold_start_s,
+                load_kg=ls.load_kg,
+            )
         else:
-            p = _base(ex, idx, phase.sets, phase.rest_s)
-            p.reps = phase.reps
-            p.tempo_s = LOADS.slow_tempo_s if ls.tempo_level == 0 else LOADS.capped_tempo_s
-            p.pause_top_s = LOADS.capped_pause_top_s if ls.tempo_level >= 2 else 0
-        p.load_kg = ls.load_kg
+            p = _base(
+                ex,
+                idx,
+                phase.sets,
+                phase.rest_s,
+                reps=phase.reps,
+                tempo_s=LOADS.slow_tempo_s if ls.tempo_level == 0 else LOADS.capped_tempo_s,
+                pause_top_s=LOADS.capped_pause_top_s if ls.tempo_level >= 2 else 0,
+                load_kg=ls.load_kg,
+            )
         out.append(p)
     return out
 
@@ -359,9 +372,9 @@ def prescribe(state: ProgrammeState, on: date) -> SessionPlan:
         hold = ladder[min(state.rung, len(ladder) - 1)]
         exercises = []
         for ex_id in STAGE1_EXERCISES:
-            p = _base(EXERCISES[ex_id], state.rung, hold.sets, hold.rest_s)
-            p.hold_s = hold.hold_s
-            exercises.append(p)
+            exercises.append(
+                _base(EXERCISES[ex_id], state.rung, hold.sets, hold.rest_s, hold_s=hold.hold_s)
+            )
     elif state.stage == 2:
         ladder2 = stage2_ladder(state.profile)
         dose = ladder2[min(state.rung, len(ladder2) - 1)]
@@ -373,22 +386,34 @@ def prescribe(state: ProgrammeState, on: date) -> SessionPlan:
         exercises = []
         for ex_id in ids:
             ex = EXERCISES[ex_id]
-            p = _base(ex, state.rung, dose.sets, dose.rest_s)
-            p.reps = dose.reps
-            p.tempo_s = dose.tempo_s
-            p.pause_top_s = dose.pause_top_s
             cap = load_cap(state.profile, ex)
-            p.load_kg = dose.load_kg if cap is None else min(dose.load_kg, cap)
-            exercises.append(p)
+            exercises.append(
+                _base(
+                    ex,
+                    state.rung,
+                    dose.sets,
+                    dose.rest_s,
+                    reps=dose.reps,
+                    tempo_s=dose.tempo_s,
+                    pause_top_s=dose.pause_top_s,
+                    load_kg=dose.load_kg if cap is None else min(dose.load_kg, cap),
+                )
+            )
     elif state.stage == 3:
         exercises = _hsr(state, on)
     else:
         rung = STAGE4_LADDER[min(state.rung, len(STAGE4_LADDER) - 1)]
         exercises = []
         for ex_id, plyo in rung.items():
-            p = _base(EXERCISES[ex_id], state.rung, plyo.sets, STAGE4_REST_S)
-            p.contacts = plyo.contacts_per_set
-            exercises.append(p)
+            exercises.append(
+                _base(
+                    EXERCISES[ex_id],
+                    state.rung,
+                    plyo.sets,
+                    STAGE4_REST_S,
+                    contacts=plyo.contacts_per_set,
+                )
+            )
     exercises = [p for p in exercises if _allowed(EXERCISES[p.exercise_id], state)]
     return SessionPlan(stage=state.stage, exercises=exercises, session_type=kind)
 

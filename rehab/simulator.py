@@ -34,6 +34,7 @@ from rehab.engine import (
 from rehab.enums import DecisionKind, Effort, GateTest, PainZone, ProgrammeStatus
 from rehab.gates import record_gate_test
 from rehab.models import Decision, ExercisePrescription, GateTestResult, Profile, SessionResult
+from rehab.protocol import THRESHOLDS
 from rehab.safety import RED_FLAGS, scan_free_text, stop_programme
 
 DEFAULT_START = date(2026, 1, 5)  # a Monday; the simulator never reads the clock
@@ -97,14 +98,33 @@ class Persona(BaseModel):
 
     def answers_for(self, day: int) -> DayAnswers:
         """Default answers, overridden by every matching key in file order (later wins)."""
-        merged = self.answers.default.model_dump(exclude_unset=False)
+        merged = self.answers.default.model_dump()
+        for first, last, over in self._ranges():
+            if first <= day <= last:
+                merged.update(over)
+        return DayAnswers.model_validate(merged)
+
+    def _ranges(self) -> list[tuple[int, int, dict[str, Any]]]:
+        out: list[tuple[int, int, dict[str, Any]]] = []
         for key, over in self.answers.days.items():
             m = _DAY_KEY.match(key.strip())
             assert m is not None
             first, last = int(m.group(1)), int(m.group(2) or m.group(1))
-            if first <= day <= last:
-                merged.update(over.model_dump(exclude_unset=True))
-        return DayAnswers.model_validate(merged)
+            out.append((first, last, over.model_dump(exclude_unset=True)))
+        return out
+
+    def script(self, days: int) -> list[DayAnswers]:
+        """The answers of days 1..``days``, resolved once."""
+        default = self.answers.default.model_dump()
+        ranges = self._ranges()
+        out: list[DayAnswers] = []
+        for day in range(1, days + 1):
+            merged = dict(default)
+            for first, last, over in ranges:
+                if first <= day <= last:
+                    merged.update(over)
+            out.append(DayAnswers.model_validate(merged))
+        return out
 
 
 class SimExercise(BaseModel):
@@ -180,6 +200,8 @@ def _run_session(
         ex_pains: list[int] = []
         for _ in range(ex.sets):
             ex_pains.append(a.pain_during)
+            if a.pain_during <= THRESHOLDS.set_green_max and len(ex_pains) < ex.sets:
+                continue  # a green set never changes the dose: skip the call (speed)
             advice = adjust_after_set(current, ex_pains, plate_kg=plate)
             if advice.action == "end_session":
                 ended = True
@@ -200,9 +222,10 @@ def simulate(
     state = start_programme(persona.profile, start)
     records: list[DayRecord] = []
     plate = persona.profile.smallest_plate_kg
+    script = persona.script(days)
     for i in range(1, days + 1):
         on = start + timedelta(days=i - 1)
-        a = persona.answers_for(i)
+        a = script[i - 1]
         shown = a.model_dump(mode="json", exclude_defaults=True)
         events: list[str] = []
         gate: dict[str, Any] | None = None
