@@ -336,7 +336,7 @@ def _gap_rules(s: ProgrammeState, before: ProgrammeState, today: date) -> Decisi
         return decision(
             before,
             s,
-            DecisionKind.REGRESS,
+            DecisionKind.DELOAD,
             f"It has been {gap} days since your last session, so you restart one step lower "
             f"({describe_dose(s)}) and build back up.",
         )

@@ -252,7 +252,7 @@ def test_gap_7_to_13_days_resumes_one_rung_lower() -> None:
         s, _ = decide_next(next_day(s, d(i + 1)), d(i + 1))
     assert s.rung == 3
     s, dec = decide_next(next_day(s, d(3 + 9)), d(3 + 9))  # last session d(2): 10 days
-    assert dec.kind is DecisionKind.REGRESS
+    assert dec.kind is DecisionKind.DELOAD
     assert s.rung == 2
     s, dec = decide_next(s, d(3 + 10))  # the same gap is not punished twice
     assert s.rung == 2
@@ -305,7 +305,7 @@ def test_pause_holds_and_resume_applies_gap_rules() -> None:
     assert "paused" in dec.reason
     s = resume(s, d(10))
     s, dec = decide_next(s, d(10))
-    assert dec.kind is DecisionKind.REGRESS  # 9 days since the last session
+    assert dec.kind is DecisionKind.DELOAD  # 9 days since the last session
 
 
 # ---- week-to-week trend --------------------------------------------------------------------

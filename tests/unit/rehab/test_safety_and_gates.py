@@ -208,11 +208,15 @@ def test_stage3_gate_loaded_hold_needs_a_calm_morning() -> None:
     s, d = record_gate_test(s, GateTestResult(heel_raise_reps=20, loaded_hold_pain=1), on)
     assert s.pending_gate is None  # 20 reps: endurance not met
     s2, d = record_gate_test(
-        run_green(s, 0),
-        GateTestResult(heel_raise_reps=19, other_side_reps=20, loaded_hold_pain=1),
-        on,
+        s, GateTestResult(heel_raise_reps=19, other_side_reps=20, loaded_hold_pain=1), on
     )
     assert s2.pending_gate is None  # a failed attempt blocks a retest for 7 days
+    assert "not due" in d.reason
+    fresh = run_green(stage3_state(max_added=40), 42)
+    s3, _ = record_gate_test(
+        fresh, GateTestResult(heel_raise_reps=19, other_side_reps=20, loaded_hold_pain=1), on
+    )
+    assert s3.pending_gate is not None  # 19 >= 90 % of the other side's 20
     s = run_green(stage3_state(max_added=40), 42)
     s, d = record_gate_test(s, GateTestResult(heel_raise_reps=30, loaded_hold_pain=2), on)
     assert s.pending_gate is not None
