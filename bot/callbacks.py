@@ -4,6 +4,10 @@ Prefixes in use (each matched by an anchored pattern in bot/handlers/__init__.py
   f:<version>:<payload>        a step of the user's current flow (onboarding, session, test, …)
   mc:<yyyymmdd>:<pain>         morning check-in answer
   rem:<yyyymmdd>:<slot>:<act>  reminder buttons (start, snooze, skip)
+  del:<issued>:<yes|no>        /delete confirmation
+  ses:open                     /today's Start or Continue
+  home:<over|cleared>          /start's status buttons (start over, cleared by a clinician)
+Anything else (a forged or stale button) gets "that button has expired".
 """
 
 from __future__ import annotations
