@@ -120,10 +120,12 @@ def _stage_of(state: Any) -> int | None:
 
 
 def _sessions_cover(slot: str, sessions: list[TrainingSession]) -> bool:
-    """A session done or started today makes this reminder unnecessary."""
+    """A session done or started today makes this reminder unnecessary.
+
+    A session's own `slot` is its ordinal in the day ("1", "2"), whichever reminder (or none)
+    led to it; so the second reminder is covered by two sessions, the others by one.
+    """
     if any(s.status in OPEN_SESSION_STATUSES for s in sessions):
-        return True
-    if any(s.slot == slot for s in sessions):
         return True
     return len(sessions) >= planner.slot_ordinal(slot)
 

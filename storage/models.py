@@ -107,7 +107,7 @@ class TrainingSession(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(BigInteger, _user_fk(), index=True)
     local_date: Mapped[date] = mapped_column(Date)
-    slot: Mapped[str] = mapped_column(String(16), default="")
+    slot: Mapped[str] = mapped_column(String(16), default="")  # ordinal in the day: "1", "2"
     stage: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="in_progress")
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
