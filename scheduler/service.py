@@ -11,7 +11,6 @@ date is the day they are about.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,6 +20,7 @@ from typing import Any
 import rehab
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
+from bot.services.records import build_weekly_summary
 from scheduler import planner
 from scheduler.planner import Kind, UserPlan
 from scheduler.ports import CadenceNotice, Notifier, RecipientBlocked, ReminderMessage, Variant
@@ -57,7 +57,6 @@ class SentStatus(StrEnum):
     SUPPRESSED = "suppressed"
     PENDING = "pending"
     FAILED = "failed"
-    UNAVAILABLE = "unavailable"
     INITIAL = "initial"
 
 
@@ -399,24 +398,12 @@ async def _fire_checkin(
     )
 
 
-SummaryBuilder = Any
-
-
-def _summary_builder() -> SummaryBuilder | None:
-    """bot.services.records.build_weekly_summary, when the records feature is installed."""
-    try:
-        module = importlib.import_module("bot.services.records")
-    except ImportError:
-        return None
-    return getattr(module, "build_weekly_summary", None)
-
-
 async def _fire_summary(
     runtime: Runtime, notifier: Notifier, user_id: int, slot: str, due_utc: datetime
 ) -> Outcome:
+    """Sunday evening: the week's summary with the chart, once; too late is logged missed."""
     now = runtime.now()
     grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
-    builder = _summary_builder()
     async with runtime.uow() as uow:
         ctx = await load_context(uow, user_id)
         if ctx is None or not ctx.active or ctx.plan.slot(slot) is None:
@@ -424,22 +411,14 @@ async def _fire_summary(
         local_date = planner.local_date_of(due_utc, ctx.plan.zone)
         if planner.is_paused(ctx.plan, local_date):
             return Outcome.NOT_DUE
-        if builder is None:
-            status = SentStatus.UNAVAILABLE
-        elif now - due_utc > grace:
-            status = SentStatus.MISSED
-        else:
-            status = SentStatus.SENT
+        status = SentStatus.MISSED if now - due_utc > grace else SentStatus.SENT
         if not await _claim(uow, user_id, Kind.SUMMARY, local_date, slot, status, due_utc, now):
             return Outcome.DUPLICATE
         await uow.commit()
-    if builder is None:
-        log.warning("weekly summary for user %s skipped: bot.services.records missing", user_id)
-        return Outcome.NOT_DUE
     if status == SentStatus.MISSED:
         return Outcome.MISSED
     try:
-        summary = await builder(runtime, user_id, now)
+        summary = await build_weekly_summary(runtime, user_id, now)
     except Exception:
         log.exception("could not build the weekly summary of user %s", user_id)
         await _set_status(runtime, user_id, (Kind.SUMMARY, local_date, slot), SentStatus.FAILED)
