@@ -8,15 +8,17 @@ import json
 import re
 import struct
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
 from bot import texts
 from bot.app import BotRunner
 from bot.export_schema import CSV_COLUMNS, CSV_FILENAME, JSON_FILENAME, AchillesCoachExport
+from scheduler import planner
 from tests.e2e.test_session import do_set, seed_user, start_session
 from tests.fakes import FakeClock
-from tests.integration.test_records import SUNDAY_EVENING, seed_three_weeks
+from tests.integration.test_records import SUNDAY_EVENING, TODAY, seed_three_weeks
 from tests.integration.test_records_delete import _rows_per_table
 from tests.standin.models import SentMessage
 from tests.standin.server import FakeBotApi
@@ -203,3 +205,41 @@ async def test_real_session_is_exported_then_deleted_mid_session(
     await ana.wait_for(contains="That button has expired")
     await ana.wait_idle()
     assert set((await _rows_per_table(bot.runtime, 7006)).values()) == {0}
+
+
+async def test_weekly_summary_comes_on_sunday_evening_and_can_be_turned_off(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """The scheduler's Sunday 19:00 job sends the week with the chart; /settings turns it off."""
+    clock.set(SUNDAY_EVENING - timedelta(hours=2))
+    await seed_three_weeks(bot.runtime, 7007, "Mo")
+    mo = standin.user(7007, first_name="Mo")
+    assert bot.scheduler is not None
+    clock.set(SUNDAY_EVENING - timedelta(seconds=1))
+    await bot.runtime.reschedule(7007)
+    assert f"rem:7007:{planner.SLOT_SUMMARY}" in {j.id for j in bot.scheduler.jobs_of(7007)}
+    clock.set(SUNDAY_EVENING)
+
+    summary = await mo.wait_for(lambda m: m.photo is not None, timeout=15)
+    assert summary.photo is not None
+    assert png_size(summary.photo)[0] >= 800
+    assert "Your week" in summary.content
+    assert "Sessions: 6 of 7 done (86%)" in summary.content
+    assert "Morning pain: 1.6, down" in summary.content
+    assert "/settings" in summary.content
+    async with bot.runtime.uow() as uow:
+        row = await uow.sent_log.get(7007, "summary", TODAY, planner.SLOT_SUMMARY)
+    assert row is not None
+    assert row.status == "sent"
+
+    # Turned off in /settings: the job is gone at once, and the setting is stored.
+    await mo.send("/settings")
+    menu = await mo.wait_for(contains="Your settings")
+    await mo.tap(text=texts.SETTINGS_SUMMARY_ON, message=menu)
+    await mo.wait_for(contains="now off")
+    assert f"rem:7007:{planner.SLOT_SUMMARY}" not in {j.id for j in bot.scheduler.jobs_of(7007)}
+    async with bot.runtime.uow() as uow:
+        profile = await uow.profiles.get(7007)
+    assert profile is not None
+    assert profile.weekly_summary is False
+    assert [m for m in mo.messages if m.photo is not None] == [summary]
