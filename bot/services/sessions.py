@@ -338,13 +338,27 @@ async def end_set(
     None when the user has moved on (another set, a pause, another flow): the timer then does
     nothing.
     """
+    return await _timer_step(
+        runtime, user_id, session_id, (exercise_index, set_no), Step.ACTIVE, Step.PAIN, payload
+    )
+
+
+async def _timer_step(
+    runtime: Runtime,
+    user_id: int,
+    session_id: int,
+    at: tuple[int, int],
+    from_step: Step,
+    to_step: Step,
+    payload: str | None,
+) -> Position | None:
+    """Move from `from_step` to `to_step` if the session is still at set `at` (exercise index,
+    set number) and at `from_step`; None otherwise (a late timer or an old button)."""
     async with runtime.uow() as uow:
-        loaded = await _load(uow, user_id, session_id, Step.ACTIVE)
-        if loaded is None:
+        loaded = await _load(uow, user_id, session_id, from_step)
+        if loaded is None or (loaded.row.exercise_index, loaded.row.set_no) != at:
             return None
-        if (loaded.row.exercise_index, loaded.row.set_no) != (exercise_index, set_no):
-            return None
-        await _move(uow, loaded, Step.PAIN, runtime.now(), payload)
+        await _move(uow, loaded, to_step, runtime.now(), payload)
         position = _position(loaded)
         await uow.commit()
         return position
@@ -435,16 +449,9 @@ async def end_rest(
     payload: str | None = None,
 ) -> Position | None:
     """The rest is over (timer or "skip rest"): the next set is ready (REST → READY)."""
-    async with runtime.uow() as uow:
-        loaded = await _load(uow, user_id, session_id, Step.REST)
-        if loaded is None:
-            return None
-        if (loaded.row.exercise_index, loaded.row.set_no) != (exercise_index, set_no):
-            return None
-        await _move(uow, loaded, Step.READY, runtime.now(), payload)
-        position = _position(loaded)
-        await uow.commit()
-        return position
+    return await _timer_step(
+        runtime, user_id, session_id, (exercise_index, set_no), Step.REST, Step.READY, payload
+    )
 
 
 async def log_effort(
