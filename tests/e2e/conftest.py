@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from bot.app import BotRunner
 from storage.migrate import upgrade_to_head
 from tests.conftest import make_settings
-from tests.databases import sqlite_url
+from tests.databases import postgres_url, sqlite_url, temporary_postgres_database
 from tests.fakes import FakeClock
 from tests.standin.fixtures import standin  # noqa: F401  (fixture)
 from tests.standin.server import FakeBotApi
@@ -31,6 +32,18 @@ async def e2e_database_url(tmp_path: Path) -> str:
     return url
 
 
+@asynccontextmanager
+async def running_bot(url: str, api: FakeBotApi, clock: FakeClock) -> AsyncIterator[BotRunner]:
+    """The bot running in-process (same event loop) on database `url`, polling the stand-in."""
+    settings = make_settings(url, api.base_url).model_copy(update={"timer_scale": 0.01})
+    runner = BotRunner(settings, clock=clock)
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+
+
 @pytest.fixture
 async def bot(
     standin: FakeBotApi,  # noqa: F811
@@ -38,12 +51,17 @@ async def bot(
     clock: FakeClock,
 ) -> AsyncIterator[BotRunner]:
     """The bot running in-process (same event loop), polling the stand-in."""
-    settings = make_settings(e2e_database_url, standin.base_url).model_copy(
-        update={"timer_scale": 0.01}
-    )
-    runner = BotRunner(settings, clock=clock)
-    await runner.start()
-    try:
+    async with running_bot(e2e_database_url, standin, clock) as runner:
         yield runner
-    finally:
-        await runner.stop()
+
+
+@pytest.fixture
+async def pg_bot(standin: FakeBotApi, clock: FakeClock) -> AsyncIterator[BotRunner]:  # noqa: F811
+    """The bot in-process, on a fresh PostgreSQL database (skipped without TEST_POSTGRES_URL)."""
+    server = postgres_url()
+    if server is None:
+        pytest.skip("TEST_POSTGRES_URL not set")
+    async with temporary_postgres_database(server) as url:
+        await asyncio.to_thread(upgrade_to_head, url)
+        async with running_bot(url, standin, clock) as runner:
+            yield runner

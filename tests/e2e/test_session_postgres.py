@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.app import BotRunner
-from storage.migrate import upgrade_to_head
-from tests.conftest import make_settings
-from tests.databases import postgres_url, temporary_postgres_database
+from tests.databases import postgres_url
 from tests.e2e import test_checkin, test_safety, test_session
 from tests.fakes import FakeClock
 from tests.standin.server import FakeBotApi
@@ -19,22 +14,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(postgres_url() is None, reason="TEST_POSTGRES_URL not set"),
 ]
-
-
-@pytest.fixture
-async def pg_bot(standin: FakeBotApi, clock: FakeClock) -> AsyncIterator[BotRunner]:
-    """The bot in-process, on a fresh PostgreSQL database."""
-    server = postgres_url()
-    assert server is not None
-    async with temporary_postgres_database(server) as url:
-        await asyncio.to_thread(upgrade_to_head, url)
-        settings = make_settings(url, standin.base_url).model_copy(update={"timer_scale": 0.01})
-        runner = BotRunner(settings, clock=clock)
-        await runner.start()
-        try:
-            yield runner
-        finally:
-            await runner.stop()
 
 
 async def test_full_session_on_postgres(
