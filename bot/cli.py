@@ -41,11 +41,30 @@ def _load_settings() -> Settings | None:
         return None
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    # httpx logs every request URL, and those URLs contain the bot token.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+REDACTED = "<redacted>"
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats a record, traceback included, with every secret replaced by `<redacted>`."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__(LOG_FORMAT)
+        self.secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+
+def _configure_logging(level: str, secrets: list[str] | None = None) -> None:
+    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
+    # Request URLs contain the bot token (httpx logs them at INFO, PTB at DEBUG): never log it.
+    formatter = RedactingFormatter(secrets or [])
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(formatter)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
@@ -74,7 +93,7 @@ def cmd_run() -> int:
         print("TELEGRAM_BOT_TOKEN is not set.\n", file=sys.stderr)
         print(texts.BOTFATHER_GUIDANCE, file=sys.stderr)
         return EXIT_CONFIG
-    _configure_logging(settings.log_level)
+    _configure_logging(settings.log_level, [settings.telegram_bot_token.get_secret_value()])
     _migrate(settings)
 
     from bot.app import BotRunner

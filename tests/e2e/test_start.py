@@ -52,7 +52,10 @@ async def _installed_command() -> list[str]:
 async def test_console_script_answers_start(standin: FakeBotApi, tmp_path: Path) -> None:
     """`achilles-coach run` as a real process: migrates, polls the stand-in, answers /start."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'proc.db'}"
-    process = BotProcess(standin, url, command=await _installed_command(), log_dir=tmp_path)
+    # At DEBUG, PTB logs the request URL, which holds the token: the log must still not show it.
+    process = BotProcess(
+        standin, url, {"LOG_LEVEL": "DEBUG"}, command=await _installed_command(), log_dir=tmp_path
+    )
     await process.start()
     try:
         kim = standin.user(1003, first_name="Kim")
@@ -62,6 +65,7 @@ async def test_console_script_answers_start(standin: FakeBotApi, tmp_path: Path)
         await process.stop()
     assert process.returncode == 0, process.stderr
     assert standin.token not in process.stderr + process.stdout
+    assert "bot<redacted>" in process.stderr
     engine = make_engine(url)
     try:
         async with UnitOfWork(make_session_factory(engine)) as uow:

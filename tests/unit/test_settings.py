@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import pytest
 from pydantic import ValidationError
 
+from bot.cli import RedactingFormatter
 from bot.settings import DEFAULT_DATABASE_URL, Settings
 from tests.conftest import TEST_TOKEN
 
@@ -54,3 +58,23 @@ def test_dotenv_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(_env_file=env)
     assert settings.telegram_bot_token is not None
     assert settings.log_level == "WARNING"
+
+
+def test_log_lines_and_tracebacks_never_show_the_token() -> None:
+    formatter = RedactingFormatter([TEST_TOKEN])
+    try:
+        raise RuntimeError(f"POST https://api.telegram.org/bot{TEST_TOKEN}/getMe failed")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "telegram",
+            logging.ERROR,
+            __file__,
+            1,
+            "calling %s",
+            (f"bot{TEST_TOKEN}",),
+            sys.exc_info(),
+        )
+    text = formatter.format(record)
+    assert TEST_TOKEN not in text
+    assert "calling bot<redacted>" in text
+    assert "https://api.telegram.org/bot<redacted>/getMe failed" in text
