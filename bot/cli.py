@@ -59,6 +59,16 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+def _secrets(settings: Settings) -> list[str]:
+    """What must never appear in a log: the bot token and the database password."""
+    from sqlalchemy.engine import make_url
+
+    found = [make_url(settings.database_url).password or ""]
+    if settings.telegram_bot_token is not None:
+        found.append(settings.telegram_bot_token.get_secret_value())
+    return [s for s in found if s]
+
+
 def _configure_logging(level: str, secrets: list[str] | None = None) -> None:
     logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
     # Request URLs contain the bot token (httpx logs them at INFO, PTB at DEBUG): never log it.
@@ -79,7 +89,7 @@ def cmd_migrate() -> int:
     settings = _load_settings()
     if settings is None:
         return EXIT_CONFIG
-    _configure_logging(settings.log_level)
+    _configure_logging(settings.log_level, _secrets(settings))
     _migrate(settings)
     log.info("database is up to date")
     return 0
@@ -93,7 +103,7 @@ def cmd_run() -> int:
         print("TELEGRAM_BOT_TOKEN is not set.\n", file=sys.stderr)
         print(texts.BOTFATHER_GUIDANCE, file=sys.stderr)
         return EXIT_CONFIG
-    _configure_logging(settings.log_level, [settings.telegram_bot_token.get_secret_value()])
+    _configure_logging(settings.log_level, _secrets(settings))
     _migrate(settings)
 
     from bot.app import BotRunner

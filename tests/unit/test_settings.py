@@ -8,7 +8,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from bot.cli import RedactingFormatter
+from bot.cli import RedactingFormatter, _secrets
 from bot.settings import DEFAULT_DATABASE_URL, Settings
 from tests.conftest import TEST_TOKEN
 
@@ -78,3 +78,14 @@ def test_log_lines_and_tracebacks_never_show_the_token() -> None:
     assert TEST_TOKEN not in text
     assert "calling bot<redacted>" in text
     assert "https://api.telegram.org/bot<redacted>/getMe failed" in text
+
+
+def test_the_token_and_the_database_password_are_the_secrets_to_redact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TEST_TOKEN)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://coach:s3cret@db:5432/coach")
+    assert sorted(_secrets(Settings(_env_file=None))) == sorted([TEST_TOKEN, "s3cret"])
+    monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///./data/x.db")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
+    assert _secrets(Settings(_env_file=None)) == []
