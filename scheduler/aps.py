@@ -10,11 +10,18 @@ start-up `rebuild_all` catches up and recreates every job from it.
 Due instants are on the runtime's clock (`runtime.now()`); APScheduler runs on the wall clock. A
 job runs `due - runtime.now()` from the wall clock's now, so a test's fake clock never makes
 APScheduler fire early.
+
+Rebuilding a user's jobs is atomic: everything is read from the database first, then the jobs
+are replaced without yielding to the event loop, and one user's rebuilds and removals run one at a
+time (a per-user lock). So nobody ever sees a slot re-armed without its follow-ups, and a rebuild
+that read the database before a change can never undo a later one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from datetime import UTC, datetime
 
 from apscheduler.job import Job
@@ -65,6 +72,8 @@ class ApsReminderScheduler:
                 "misfire_grace_time": max(grace_s, 1),
             },
         )
+        # One lock per user while anyone holds it (a weak mapping: no growth with users).
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -101,8 +110,8 @@ class ApsReminderScheduler:
             log.exception("could not schedule user %s", user_id)
 
     async def unschedule_user(self, user_id: int) -> None:
-        for job in self.jobs_of(user_id):
-            job.remove()
+        async with self._lock(user_id):
+            self._remove_jobs(user_id)
 
     # -- follow-ups ------------------------------------------------------------------------------
 
@@ -116,16 +125,41 @@ class ApsReminderScheduler:
         """The wall-clock time at which something due at `instant` (runtime clock) runs."""
         return self._wall_clock() + (instant - self.runtime.now())
 
+    def _lock(self, user_id: int) -> asyncio.Lock:
+        lock = self._locks.get(user_id)
+        if lock is None:
+            lock = self._locks[user_id] = asyncio.Lock()
+        return lock
+
+    def _remove_jobs(self, user_id: int) -> None:
+        for job in self.jobs_of(user_id):
+            job.remove()
+
     async def _schedule(
         self, user_id: int, after: datetime | None = None, only_slot: str | None = None
     ) -> None:
-        """Arm one job per slot at its next due instant (after `after`). With `only_slot`, the
-        other slots keep the jobs they have (a slot due at the same instant must still fire)."""
-        async with self.runtime.uow() as uow:
-            ctx = await service.load_context(uow, user_id)
-        if ctx is None or not ctx.active or not ctx.programme_active:
-            await self.unschedule_user(user_id)
-            return
+        """Arm one job per slot at its next due instant (after `after`), and the pending
+        snoozes and nudges. With `only_slot`, the other slots keep the jobs they have (a slot due
+        at the same instant must still fire)."""
+        async with self._lock(user_id):
+            # Read everything first: no await may come between the job changes below.
+            async with self.runtime.uow() as uow:
+                ctx = await service.load_context(uow, user_id)
+            if ctx is None or not ctx.active or not ctx.programme_active:
+                self._remove_jobs(user_id)
+                return
+            follow_ups = await service.pending_follow_ups(self.runtime, user_id)
+            self._apply(user_id, ctx, follow_ups, after, only_slot)
+
+    def _apply(
+        self,
+        user_id: int,
+        ctx: service.UserContext,
+        follow_ups: list[FollowUp],
+        after: datetime | None,
+        only_slot: str | None,
+    ) -> None:
+        """Replace the user's jobs (synchronous, so atomic in the event loop)."""
         now = self.runtime.now()
         after = max(now, after) if after is not None else now
         wanted: set[str] = set()
@@ -150,7 +184,7 @@ class ApsReminderScheduler:
             if not is_follow_up and job.id not in wanted:
                 job.remove()
         # Snoozes and nudges still to come are in the sent-log too.
-        for follow_up in await service.pending_follow_ups(self.runtime, user_id):
+        for follow_up in follow_ups:
             self._add_follow_up(user_id, follow_up)
 
     def _add_follow_up(self, user_id: int, follow_up: FollowUp) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -134,3 +135,69 @@ async def test_fake_clock_never_makes_jobs_run_early(rt, clock, notifier):
             assert run_at > wall_now
     finally:
         aps.shutdown(wait=False)
+
+
+class GatedFollowUps:
+    """Stands in for service.pending_follow_ups: the first call waits at a gate, so a test can
+    look at the jobs (or change the database) while a rebuild is half way through."""
+
+    def __init__(self) -> None:
+        self.real = service.pending_follow_ups
+        self.reached = asyncio.Event()
+        self.release = asyncio.Event()
+        self.calls = 0
+
+    async def __call__(self, runtime: Runtime, user_id: int) -> list[service.FollowUp]:
+        self.calls += 1
+        found = await self.real(runtime, user_id)
+        if self.calls == 1:
+            self.reached.set()
+            await self.release.wait()
+        return found
+
+
+async def test_a_fired_reminder_re_arms_its_slot_and_its_nudge_together(
+    rt, clock, aps_scheduler, notifier, monkeypatch
+):
+    """Nobody sees the slot re-armed for tomorrow without today's nudge (no await between)."""
+    await seed_user(rt, UID)
+    due = planner.local_instant(date(2026, 6, 10), time(7, 30), ZoneInfo("Europe/Berlin"))
+    clock.set(due - timedelta(seconds=1))
+    await rt.reschedule(UID)
+    before = runs(aps_scheduler, UID)
+    clock.set(due)
+    gate = GatedFollowUps()
+    monkeypatch.setattr(service, "pending_follow_ups", gate)
+
+    fired = asyncio.create_task(aps_scheduler._run(UID, "reminder", "s1", due.isoformat()))
+    await asyncio.wait_for(gate.reached.wait(), 5)
+    assert notifier.kinds() == ["reminder"]
+    assert runs(aps_scheduler, UID) == before  # nothing changed half way
+    gate.release.set()
+    await asyncio.wait_for(fired, 5)
+
+    jobs = runs(aps_scheduler, UID)
+    assert jobs[f"rem:{UID}:s1"] == due + timedelta(days=1)
+    assert jobs[f"rem:{UID}:s1:nudge"] == due + timedelta(hours=2)
+
+
+async def test_a_rebuild_that_read_the_database_first_cannot_undo_a_later_pause(
+    rt, clock, aps_scheduler, monkeypatch
+):
+    """Rebuilds of one user run one at a time: the last change to the database wins."""
+    await seed_user(rt, UID)
+    gate = GatedFollowUps()
+    monkeypatch.setattr(service, "pending_follow_ups", gate)
+    stale = asyncio.create_task(rt.reschedule(UID))  # reads "not paused", then waits
+    await asyncio.wait_for(gate.reached.wait(), 5)
+    async with rt.uow() as uow:
+        profile = await uow.profiles.get(UID)
+        profile.paused = True
+        await uow.commit()
+    fresh = asyncio.create_task(rt.reschedule(UID))  # the pause's own reschedule
+    # It waits for the stale rebuild (unserialised, it would finish here and be undone after).
+    await asyncio.wait({fresh}, timeout=1)
+    assert not fresh.done()
+    gate.release.set()
+    await asyncio.wait_for(asyncio.gather(stale, fresh), 5)
+    assert runs(aps_scheduler, UID) == {}
