@@ -34,10 +34,13 @@ def classify_session_pain(p: int, thresholds: Thresholds = THRESHOLDS) -> PainZo
 def session_zone(
     set_pains: list[int], pain_after: int | None, thresholds: Thresholds = THRESHOLDS
 ) -> PainZone | None:
-    """The zone of a whole session: its worst answer. ``None`` when an answer is missing."""
+    """The zone of a whole session: its worst answer. ``None`` when an answer is missing,
+    unless a set was already red (a session ended early at high pain has no "pain now")."""
+    zones = [classify_set_pain(p, thresholds) for p in set_pains]
+    if PainZone.RED in zones:
+        return PainZone.RED
     if not set_pains or pain_after is None:
         return None
-    zones = [classify_set_pain(p, thresholds) for p in set_pains]
     zones.append(classify_session_pain(pain_after, thresholds))
     return worst(zones)
 

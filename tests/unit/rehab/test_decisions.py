@@ -134,6 +134,30 @@ def test_rule2_never_below_stage_1() -> None:
     assert dec.kind is DecisionKind.HOLD
 
 
+def test_rule2_session_ended_early_at_high_pain_is_red_not_missing() -> None:
+    """Pain 7 ends the session before "pain now" is asked: still a red session, one rung down."""
+    s = base()
+    s, _ = decide_next(next_day(two_green(s, d(0)), d(1)), d(1))
+    assert s.rung == 1
+    plan = prescribe(s, d(1))
+    s = record_session(
+        s,
+        SessionResult(
+            on=d(1),
+            stage=plan.stage,
+            completed=False,
+            ended_early=True,
+            set_pains=[2, 7],
+            pain_after=None,
+            session_type=plan.session_type,
+        ),
+    )
+    s, dec = decide_next(next_day(s, d(2)), d(2))
+    assert dec.kind is DecisionKind.REGRESS
+    assert "missing" not in dec.reason
+    assert s.rung == 0
+
+
 # ---- rule 3: amber or missing --------------------------------------------------------------
 
 
