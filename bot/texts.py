@@ -158,10 +158,8 @@ SESSION_AFTER_QUESTION = "All sets done! 🎉 Pain right now? (0 = none, 10 = wo
 SESSION_NOTED = "Noted: {pain}/10 ✓"
 SESSION_LIGHTER = "{reason}"
 SESSION_STOP_EXERCISE = "{reason}\nLet's leave this exercise for today."
-SESSION_ENDED = (
-    "{reason}\nWe stop here for today. Rest, keep moving gently, and if the pain doesn't "
-    "settle over the next days, please see a physio or doctor."
-)
+# The engine's reason already says to stop, rest and when to see a clinician.
+SESSION_ENDED = "{reason}"
 SESSION_SUMMARY_TITLE = "<b>Session done ✓</b>"
 SESSION_SUMMARY_ENDED_TITLE = "<b>Session ended early</b>"
 SESSION_SUMMARY_LINE = "• {name}: {sets} set{s}, top pain {pain}"

@@ -14,6 +14,8 @@ import pytest
 import rehab
 from bot import texts
 from bot.app import BotRunner
+from bot.callbacks import pack
+from bot.keyboards import pain_keyboard
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
 from storage.models import Profile
@@ -324,17 +326,30 @@ async def test_abandon_is_logged(standin: FakeBotApi, bot: BotRunner) -> None:
 
 
 async def test_pain_seven_ends_the_session_with_rest_advice(
-    standin: FakeBotApi, bot: BotRunner
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
 ) -> None:
     await seed_user(bot.runtime)
     user = standin.user(UID)
     await start_session(user)
     told = await do_set(user, 7)
-    assert "We stop here for today" in told
+    assert "too high to carry on" in told
+    assert told.count("clinician") + told.count("physio or doctor") == 1  # advice given once
     await user.wait_for(contains="Session ended early")
     async with bot.runtime.uow() as uow:
         rows = list(await uow.sessions.all_for(UID))
     assert [r.status for r in rows] == ["ended_early"]
+
+    # The next morning's answer: a red session (not "missing answers"), so no dose is kept.
+    clock.advance(days=1)
+    day = local_today(clock()).strftime("%Y%m%d")
+    await bot.application.bot.send_message(
+        UID, texts.CHECKIN_QUESTION, reply_markup=pain_keyboard(lambda v: pack("mc", day, v))
+    )
+    question = await user.wait_for(contains="first steps")
+    await user.tap(text="2", message=question)
+    decided = await user.wait_for(contains="Morning pain 2/10 noted")
+    assert "hurt more than 4/10" in decided.content
+    assert "missing" not in decided.content
 
 
 @pytest.mark.parametrize("command", ["/today", "/plan", "/stage", "/test"])
