@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck format migrate clean
+.PHONY: run test lint typecheck format migrate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,6 +26,10 @@ typecheck: $(STAMP)
 
 test: lint typecheck
 	$(VENV)/bin/pytest
+
+# Speed and memory targets (benchmarks/run.py); not part of `make test`.
+bench: $(STAMP)
+	$(PY) -m benchmarks.run
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,380 @@
+"""Speed and memory benchmarks of real code paths, each checked against a named target.
+
+Run with `make bench` (or `.venv/bin/python -m benchmarks.run [--only TEXT]`). Every benchmark is
+timed a few times after one warm-up run and the median is reported; peak memory is the highest
+Python heap seen by `tracemalloc` during one extra run (not timed, as tracing slows code down).
+Memory allocated outside Python's allocators, such as matplotlib's Agg pixel buffer, is not
+counted. Exit status 1 when any target is exceeded.
+
+Targets are set at about 2.5-3x the median measured on a quiet 2-core development box, so they
+catch real regressions rather than noise (a busy machine alone can add 1.5x). Run on a quiet
+machine, and change a target only together with the reason for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.charts import (
+    ChartData,
+    GateMark,
+    MorningPoint,
+    SessionPoint,
+    StageBand,
+    render_progress_chart,
+)
+from rehab import (
+    DecisionKind,
+    Effort,
+    ProgrammeState,
+    SessionResult,
+    decide_next,
+    prescribe,
+    record_gate_test,
+    record_morning,
+    record_session,
+    sessions_on,
+    start_programme,
+)
+from rehab.simulator import load_persona, simulate
+from scheduler import planner
+from scheduler.planner import Cadence
+
+
+@dataclass(frozen=True)
+class Target:
+    limit: float  # the measured value must not be above this
+    unit: str
+    why: str  # what the user would notice if it were exceeded
+
+
+# The one table of targets. Names are `<area>.<what>`; `.peak` is peak Python heap.
+TARGETS: dict[str, Target] = {
+    "engine.simulate_84d_6_personas": Target(
+        180,
+        "ms",
+        "The what-if simulator answers a clinician at the command line: 12 weeks for all six"
+        " shipped personas should come back at once.",
+    ),
+    "engine.decision_per_day": Target(
+        0.6,
+        "ms",
+        "One engine step (load the stored state, decide, prescribe, dump the state) runs inside"
+        " a button handler and the morning check-in: it must be negligible next to a Telegram"
+        " round trip.",
+    ),
+    "planner.next_due_10k_users": Target(
+        1500,
+        "ms",
+        "Start-up and every reschedule plan each slot's next occurrence: 10,000 users across"
+        " time zones must be planned in a second or two, well inside a minute's reminders.",
+    ),
+    "planner.next_due_10k_users.peak": Target(
+        0.3,
+        "MiB",
+        "Planning is streamed user by user; it must not hold a growing table in memory.",
+    ),
+    "chart.render_12_weeks": Target(
+        450,
+        "ms",
+        "A /progress chart must render in well under ~1.5 s on a 2-core box so the user isn't"
+        " left waiting; the Sunday summary renders one per user.",
+    ),
+    "chart.render_12_weeks.peak": Target(
+        4.0,
+        "MiB",
+        "Charts render in a worker thread next to the bot; one must not cost tens of MiB.",
+    ),
+    "chart.png_12_weeks": Target(
+        250,
+        "KiB",
+        "The chart is sent as a photo on mobile data; it should stay a small download.",
+    ),
+}
+
+ROOT = Path(__file__).resolve().parents[1]
+PERSONAS = ROOT / "examples" / "personas"
+STEADY_PERSONA = PERSONAS / "steady_mid_portion.json"
+START = date(2026, 1, 5)  # a Monday, as in the simulator
+DAYS = 84  # 12 weeks
+USERS = 10_000
+# Whole and part-hour offsets, both hemispheres' DST rules, and a zone changing clocks by 30 min.
+ZONES = (
+    "UTC",
+    "Europe/Berlin",
+    "Europe/London",
+    "America/New_York",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "America/St_Johns",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Asia/Tehran",
+    "Africa/Cairo",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Pacific/Auckland",
+    "Pacific/Chatham",
+)
+# The night European clocks spring forward: next_due crosses a DST change for many users.
+PLAN_AFTER = datetime(2026, 3, 28, 23, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    value: float
+
+    @property
+    def target(self) -> Target:
+        return TARGETS[self.name]
+
+    @property
+    def ok(self) -> bool:
+        return self.value <= self.target.limit
+
+
+def median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    """The median wall time of `repeats` calls of `fn`, after one warm-up call."""
+    fn()
+    times: list[float] = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def peak_mib(fn: Callable[[], object]) -> float:
+    """The peak Python heap allocated while `fn` runs, in MiB (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+# -- the rehab engine ---------------------------------------------------------------------------
+
+
+def bench_engine(repeats: int) -> Iterator[Result]:
+    personas = [load_persona(p) for p in sorted(PERSONAS.glob("*.json"))]
+    assert len(personas) == 6, f"expected the six shipped personas, found {len(personas)}"
+
+    def simulate_all() -> None:
+        for persona in personas:
+            assert len(simulate(persona, days=DAYS, start=START)) == DAYS
+
+    yield Result("engine.simulate_84d_6_personas", median_seconds(simulate_all, repeats) * 1e3)
+
+    mornings = _stored_states()
+
+    def one_step_per_day() -> None:
+        for on, stored in mornings:
+            _handler_step(stored, on)
+
+    per_day = median_seconds(one_step_per_day, repeats) / len(mornings)
+    yield Result("engine.decision_per_day", per_day * 1e3)
+
+
+def _handler_step(stored: dict[str, Any], on: date) -> dict[str, Any]:
+    """What a handler does with the engine: load the state, decide, prescribe, store it."""
+    state = ProgrammeState.model_validate(stored)
+    state, _ = decide_next(state, on)
+    prescribe(state, on)
+    return state.model_dump(mode="json")
+
+
+def _stored_states() -> list[tuple[date, dict[str, Any]]]:
+    """The stored engine state on each morning of 12 green weeks of the steady persona (after
+    the check-in, before the day's decision), so late days carry a full history."""
+    persona = load_persona(STEADY_PERSONA)
+    assert persona.tests is not None
+    state = start_programme(persona.profile, START)
+    out: list[tuple[date, dict[str, Any]]] = []
+    for i in range(DAYS):
+        on = START + timedelta(days=i)
+        state = record_morning(state, on, 2)
+        out.append((on, state.model_dump(mode="json")))
+        state, decision = decide_next(state, on)
+        if decision.gate is not None and decision.kind in (
+            DecisionKind.GATE_TEST,
+            DecisionKind.REASSESS,
+        ):
+            state, _ = record_gate_test(state, persona.tests, on)
+        for _ in range(sessions_on(state, on)):
+            plan = prescribe(state, on)
+            result = SessionResult(
+                on=on,
+                stage=plan.stage,
+                completed=True,
+                set_pains=[2 for ex in plan.exercises for _ in range(ex.sets)],
+                pain_after=2,
+                efforts={ex.exercise_id: Effort.RIGHT for ex in plan.exercises},
+                ended_early=False,
+                session_type=plan.session_type,
+            )
+            state = record_session(state, result)
+    assert state.stage >= 3, f"the steady persona should pass Stage 2 in 12 weeks: {state.stage}"
+    return out
+
+
+# -- the scheduler's planner --------------------------------------------------------------------
+
+
+def bench_planner(repeats: int) -> Iterator[Result]:
+    cadences = list(Cadence)
+
+    def plan_everyone() -> None:
+        found = 0
+        for i in range(USERS):
+            plan = planner.build_plan(
+                zone=ZONES[i % len(ZONES)],
+                cadence=cadences[i % len(cadences)],
+                session_times=("07:30", "18:15"),
+                weekly_days=(i % 7, (i + 3) % 7),
+                weekly_time="18:00",
+                checkin_time="07:00",
+                weekly_summary=i % 3 != 0,
+                paused=i % 50 == 0,
+                paused_until=date(2026, 4, 10) if i % 100 == 0 else None,
+            )
+            for slot in plan.slots:
+                found += planner.next_due(plan, slot, PLAN_AFTER) is not None
+        assert found > 3 * USERS, found
+
+    yield Result("planner.next_due_10k_users", median_seconds(plan_everyone, repeats) * 1e3)
+    yield Result("planner.next_due_10k_users.peak", peak_mib(plan_everyone))
+
+
+# -- the progress chart -------------------------------------------------------------------------
+
+
+def twelve_weeks() -> ChartData:
+    """Chart data for 12 weeks: twice-daily sessions in Stages 1-2, three a week in Stages 3-4,
+    a morning answer every day, a few missed days, and four gate tests (one failed)."""
+    # (stage, first day, day after the last) in days from START
+    stages = ((1, 0, 21), (2, 21, 49), (3, 49, 77), (4, 77, DAYS))
+    sessions: list[SessionPoint] = []
+    mornings: list[MorningPoint] = []
+    for i in range(DAYS):
+        day = START + timedelta(days=i)
+        mornings.append(MorningPoint(day, max(0, 5 - i // 14)))
+        if i in (9, 30, 31, 58):
+            continue  # missed
+        stage = next(s for s, first, end in stages if first <= i < end)
+        if stage >= 3 and day.weekday() not in (0, 2, 4):
+            continue
+        for _ in range(2 if stage <= 2 else 1):
+            sessions.append(
+                SessionPoint(
+                    day,
+                    pain_during_max=max(1, 4 - i // 21),
+                    pain_after=max(0, 3 - i // 21),
+                    load_kg=0.0 if stage == 1 else 2.5 * (1 + (i - 21) // 7),
+                    hold_s=30 + i if stage == 1 else None,
+                )
+            )
+    return ChartData(
+        sessions=sessions,
+        mornings=mornings,
+        stages=[
+            StageBand(s, START + timedelta(first), START + timedelta(end))
+            for s, first, end in stages
+        ],
+        gates=[
+            GateMark(START + timedelta(days=20), 1, passed=True),
+            GateMark(START + timedelta(days=46), 2, passed=False),
+            GateMark(START + timedelta(days=48), 2, passed=True),
+            GateMark(START + timedelta(days=76), 3, passed=True),
+        ],
+    )
+
+
+def bench_chart(repeats: int) -> Iterator[Result]:
+    data = twelve_weeks()
+
+    def render() -> bytes:
+        return render_progress_chart(data)
+
+    yield Result("chart.render_12_weeks", median_seconds(render, repeats) * 1e3)
+    yield Result("chart.render_12_weeks.peak", peak_mib(render))
+    png = render()
+    assert png.startswith(b"\x89PNG"), "not a PNG"
+    yield Result("chart.png_12_weeks", len(png) / 1024)
+
+
+# -- the runner ---------------------------------------------------------------------------------
+
+# Each group runs its code `repeats` times after a warm-up.
+GROUPS: dict[str, tuple[Callable[[int], Iterator[Result]], int]] = {
+    "engine": (bench_engine, 9),
+    "planner": (bench_planner, 5),
+    "chart": (bench_chart, 9),
+}
+
+
+def render_table(results: list[Result]) -> str:
+    rows = [("benchmark", "measured", "target", "")]
+    for r in results:
+        unit = r.target.unit
+        rows.append(
+            (
+                r.name,
+                f"{r.value:.3g} {unit}",
+                f"<= {r.target.limit:g} {unit}",
+                "OK" if r.ok else "OVER",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for n, row in enumerate(rows):
+        name, measured, target, status = row
+        line = f"{name:<{widths[0]}}  {measured:>{widths[1]}}  {target:>{widths[2]}}  {status}"
+        lines.append(line.rstrip())
+        if n == 0:
+            lines.append("-" * (sum(widths) + 6))
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--only", default="", help="run only benchmarks whose name contains this")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    results: list[Result] = []
+    for group, (bench, repeats) in GROUPS.items():
+        if not any(args.only in name for name in TARGETS if name.startswith(group + ".")):
+            continue
+        for result in bench(repeats):
+            if result.name not in TARGETS:
+                raise KeyError(f"{result.name}: add its target to TARGETS")
+            if args.only in result.name:
+                results.append(result)
+    print(render_table(results))
+    over = [r for r in results if not r.ok]
+    for r in over:
+        print(
+            f"\nOVER {r.name}: {r.value:.3g} {r.target.unit} > {r.target.limit:g}. {r.target.why}"
+        )
+    print(f"\n{len(results)} benchmarks in {time.perf_counter() - started:.1f} s", end="")
+    print(f", {len(over)} over target." if over else ", all within target.")
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
