@@ -535,9 +535,9 @@ OB_CHECKIN = (
 )
 OB_SUMMARY = (
     "<b>You're all set ✓</b>\n{assessment}\n\n<b>Your first session (Stage {stage}):</b>\n"
-    "{exercises}\n\nStart now, or wait for the reminder at {next}?"
+    "{exercises}\n\nStart now, or wait for the reminder {next}?"
 )
-OB_SUMMARY_FALLBACK = "your next session time"
+OB_SUMMARY_FALLBACK = "at your next session time"
 OB_SUMMARY_PHYSIO = "A physiotherapist can confirm which kind of tendon pain this is."
 OB_START_NOW = "▶️ Start now"
 OB_WAIT = "⏰ Wait for the reminder"

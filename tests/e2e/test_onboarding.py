@@ -95,7 +95,7 @@ async def test_new_user_completes_onboarding_by_buttons_and_typing(
     for exercise in plan.exercises:
         assert exercise.name in summary.content
         assert dose_text(exercise) in summary.content
-    assert "today at 19:30" in summary.content
+    assert "Start now, or wait for the reminder today at 19:30?" in summary.content
 
     runtime = bot.runtime
     async with runtime.uow() as uow:
