@@ -304,7 +304,7 @@ HISTORY_OUTCOMES = {
     "stopped": "✖️ stopped",
     "missed": "❌ missed",
     "skipped": "⏭ skipped",
-    "rest": "· rest",
+    "rest": "💤 rest",
 }
 DECISION_LABELS = {
     "progress": "⬆️ step up",
