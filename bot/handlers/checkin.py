@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from bot import flows, texts
 from bot.callbacks import CallbackDataError, unpack
 from bot.context import runtime_of
+from bot.pain import parse_pain
 from bot.services import checkins
 from bot.services.checkins import CheckinKind
 
@@ -47,13 +48,44 @@ async def on_checkin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             await context.bot.send_message(chat.id, texts.CHECKIN_ALREADY.format(pain=outcome.pain))
         return
     await query.answer()
+    await _tell(context, chat.id, user.id, pain, outcome)
+
+
+async def on_typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
+    """A typed score (`3`, `3/10`) while today's morning question is unanswered; True if taken."""
+    user = update.effective_user
+    chat = update.effective_chat
+    pain = parse_pain(text)
+    if user is None or chat is None or pain is None:
+        return False
+    runtime = runtime_of(context)
+    on = await checkins.awaiting_answer(runtime, user.id)
+    if on is None:
+        return False
+    outcome = await checkins.answer(runtime, user.id, on, pain)
+    if outcome.kind == CheckinKind.ALREADY:
+        await context.bot.send_message(chat.id, texts.CHECKIN_ALREADY.format(pain=outcome.pain))
+        return True
+    await _tell(context, chat.id, user.id, pain, outcome)
+    return True
+
+
+async def _tell(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    user_id: int,
+    pain: int,
+    outcome: checkins.CheckinOutcome,
+) -> None:
+    """The decision and the answer behind it (or why the answer was not taken)."""
+    runtime = runtime_of(context)
     if outcome.kind == CheckinKind.NOT_ONBOARDED:
         text = texts.CHECKIN_NOT_ONBOARDED
     elif outcome.kind == CheckinKind.TOO_OLD:
         text = texts.CHECKIN_TOO_OLD
     else:
         text = texts.CHECKIN_DECISION.format(pain=pain, reason=escape(outcome.reason))
-    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
     if outcome.kind == CheckinKind.DECIDED:
         # A stage change changes the cadence: the reminders follow at once.
-        await runtime.reschedule(user.id)
+        await runtime.reschedule(user_id)

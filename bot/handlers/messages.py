@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import flows, texts
+from bot.handlers import checkin
 
 # Set by the safety feature: called with text no flow took; returns True if it reacted.
 RedFlagScreen = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[bool]]
@@ -28,6 +29,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if await screen(update, context, text):
             return
     if await flows.on_flow_text(update, context, text):
+        return
+    if await checkin.on_typed_answer(update, context, text):
         return
     await message.reply_text(texts.UNEXPECTED_TEXT)
 

@@ -10,6 +10,8 @@ import rehab
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
 from bot.services.sessions import decision_row, local_today
+from scheduler.planner import Kind
+from scheduler.service import SentStatus
 from storage.models import MorningCheckin
 
 # An answer to a question older than this many days is refused (the engine has moved on).
@@ -63,3 +65,17 @@ async def answer(runtime: Runtime, user_id: int, on: date, pain: int) -> Checkin
             str(decision.kind),
             stage_changed=state.stage != stage_before,
         )
+
+
+async def awaiting_answer(runtime: Runtime, user_id: int) -> date | None:
+    """The local date of today's morning question if it was sent and is not answered yet
+    (so a typed `3` or `3/10` can answer it); None otherwise."""
+    async with runtime.uow() as uow:
+        sent = await uow.sent_log.latest(user_id, Kind.CHECKIN)
+        if sent is None or sent.status != SentStatus.SENT:
+            return None
+        if sent.local_date != await local_today(uow, user_id, runtime.now()):
+            return None
+        if await uow.checkins.on_date(user_id, sent.local_date) is not None:
+            return None
+        return sent.local_date

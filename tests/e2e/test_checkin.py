@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from bot import texts
 from bot.app import BotRunner
 from bot.callbacks import pack
 from bot.keyboards import pain_keyboard
-from tests.e2e.test_session import UID, local_today, seed_user
+from bot.notifier import TelegramNotifier
+from scheduler.planner import SLOT_CHECKIN, Kind
+from scheduler.service import Outcome, fire
+from tests.e2e.test_session import UID, ZONE, do_set, local_today, seed_user, start_session
 from tests.fakes import FakeClock
 from tests.standin.server import FakeBotApi
 
@@ -77,3 +83,41 @@ async def test_forged_checkin_data_gets_the_expiry_reply(
     await user.wait_for(contains=texts.BUTTON_EXPIRED)
     async with bot.runtime.uow() as uow:
         assert list(await uow.checkins.all_for(UID)) == []
+
+
+async def test_a_typed_score_answers_the_morning_question(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """The scheduler asks; the user types "3/10" instead of tapping: stored and decided."""
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    # Before any question, a lone number is not taken as a morning score.
+    await user.send("3")
+    assert (await user.wait_for()).content == texts.UNEXPECTED_TEXT
+
+    await start_session(user)  # a session yesterday: the morning question is due
+    await do_set(user, 1)
+    await user.wait_for(contains=texts.SESSION_REST_OVER)
+    await user.tap(text=texts.SESSION_ABANDON)
+    await user.wait_for(contains="Session ended")
+    clock.advance(days=1)
+    local = clock().astimezone(ZoneInfo(ZONE))
+    due = local.replace(hour=7, minute=30).astimezone(UTC)
+    clock.set(due)
+    notifier = TelegramNotifier(bot.application.bot)
+    assert await fire(bot.runtime, notifier, UID, Kind.CHECKIN, SLOT_CHECKIN, due) == Outcome.SENT
+    await user.wait_for(contains="first steps")
+
+    await user.send("3/10")
+    told = await user.wait_for(contains="Morning pain 3/10 noted")
+    async with bot.runtime.uow() as uow:
+        checkins = [(c.local_date, c.pain) for c in await uow.checkins.all_for(UID)]
+        decisions = list(await uow.decisions.all_for(UID))
+    assert checkins == [(local.date(), 3)]
+    assert decisions[-1].reason in told.content
+
+    # A second typed number is not a second answer.
+    await user.send("5")
+    await user.wait_for(contains=texts.UNEXPECTED_TEXT)
+    async with bot.runtime.uow() as uow:
+        assert [c.pain for c in await uow.checkins.all_for(UID)] == [3]
