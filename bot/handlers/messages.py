@@ -8,7 +8,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import flows, texts
+from bot.context import runtime_of
 from bot.handlers import checkin
+from bot.services import settings as settings_service
 
 # Set by the safety feature: called with text no flow took; returns True if it reacted.
 RedFlagScreen = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[bool]]
@@ -32,13 +34,28 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if await checkin.on_typed_answer(update, context, text):
         return
-    await message.reply_text(texts.UNEXPECTED_TEXT)
+    await _pointer(update, context)
 
 
 async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice…: a friendly pointer instead of silence."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.UNEXPECTED_TEXT)
+    if update.effective_message is None:
+        return
+    # In a flow, a message without text is answered like unreadable text: a hint and the
+    # current step again (its buttons), so the user is never left without a way on.
+    if await flows.on_flow_text(update, context, ""):
+        return
+    await _pointer(update, context)
+
+
+async def _pointer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Nothing took the message: point a newcomer to /start, anyone else to /today and /help."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    onboarded = await settings_service.is_onboarded(runtime_of(context), user.id)
+    await message.reply_text(texts.UNEXPECTED_TEXT if onboarded else texts.NOT_ONBOARDED)
 
 
 async def on_unknown_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -43,6 +43,38 @@ async def test_help_and_unknown_input_always_answer(standin: FakeBotApi, bot: Bo
     assert "/help" in (await sam.wait_for()).content
 
 
+STICKER = {
+    "sticker": {
+        "file_id": "s1",
+        "file_unique_id": "u1",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
+}
+
+
+async def test_stray_messages_point_a_newcomer_to_start_and_keep_a_flow_going(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    """Text or a sticker before /start points to /start (not to /today, which can't help yet);
+    a sticker in the middle of setup shows the step again with its buttons."""
+    max_ = standin.user(1004, first_name="Max")
+    await max_.send("hello")
+    assert (await max_.wait_for()).content == texts.NOT_ONBOARDED
+    standin.push_user_message(1004, STICKER)
+    assert (await max_.wait_for()).content == texts.NOT_ONBOARDED
+
+    await max_.send("/start")
+    welcome = await max_.wait_for(contains="can't diagnose")
+    standin.push_user_message(1004, STICKER)
+    await max_.wait_for(contains=texts.OB_USE_BUTTONS)
+    again = await max_.wait_for(contains="can't diagnose")
+    assert again.buttons == welcome.buttons
+
+
 async def _installed_command() -> list[str]:
     exe = Path(sys.executable).parent / "achilles-coach"
     assert exe.exists(), "the achilles-coach console script is not installed"
