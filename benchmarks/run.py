@@ -6,9 +6,9 @@ Python heap seen by `tracemalloc` during one extra run (not timed, as tracing sl
 Memory allocated outside Python's allocators, such as matplotlib's Agg pixel buffer, is not
 counted. Exit status 1 when any target is exceeded.
 
-Targets are set at about 2.5-3x the median measured on a quiet 2-core development box, so they
-catch real regressions rather than noise (a busy machine alone can add 1.5x). Run on a quiet
-machine, and change a target only together with the reason for it.
+Targets are set at about 2.5-3x the typical median on a 2-core development box, so they catch
+real regressions rather than noise: other work on that box alone moved medians by up to ~1.7x.
+Run on a quiet machine, and change a target only together with the reason for it.
 """
 
 from __future__ import annotations
