@@ -164,14 +164,22 @@ async def on_flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def expired(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Tell the user the button is stale and show where they are."""
+    """Tell the user the button is stale and show where they are (in one message when
+    nothing is waiting for an answer)."""
     query = update.callback_query
+    user = update.effective_user
     if query is not None:
         await query.answer(texts.BUTTON_EXPIRED)
     chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, texts.BUTTON_EXPIRED)
-    await show_current_step(update, context)
+    if chat is None or user is None:
+        return
+    flow = await current(runtime_of(context), user.id)
+    spec = spec_for(flow.name) if flow else None
+    if flow is None or spec is None:
+        await context.bot.send_message(chat.id, texts.BUTTON_EXPIRED_NOTHING_PENDING)
+        return
+    await context.bot.send_message(chat.id, texts.BUTTON_EXPIRED)
+    await spec.render(update, context, flow)
 
 
 async def on_flow_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:

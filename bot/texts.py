@@ -57,6 +57,10 @@ ERROR_GENERIC = (
 )
 
 BUTTON_EXPIRED = "That button has expired. Here is where you are now:"
+BUTTON_EXPIRED_NOTHING_PENDING = (
+    "That button has expired, and nothing is waiting for an answer right now. "
+    "/today shows your next session."
+)
 ALREADY_NOTED = "Already noted ✓"
 NOTHING_PENDING = "Nothing is waiting for an answer right now. /today shows your next session."
 UNEXPECTED_TEXT = (

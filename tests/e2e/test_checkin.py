@@ -80,7 +80,11 @@ async def test_forged_checkin_data_gets_the_expiry_reply(
     await ask(bot, local_today(clock()).strftime("%Y%m%d"))
     question = await user.wait_for(contains="first steps")
     await user.tap_data("mc:2026-13-45:3", question.message_id)
-    await user.wait_for(contains=texts.BUTTON_EXPIRED)
+    # Nothing else is waiting: one message says so (not "here is where you are" + "nothing").
+    await user.wait_for(contains=texts.BUTTON_EXPIRED_NOTHING_PENDING)
+    await user.wait_idle()
+    assert user.last_message.content == texts.BUTTON_EXPIRED_NOTHING_PENDING
+    assert not [m for m in user.messages if texts.NOTHING_PENDING in m.content]
     async with bot.runtime.uow() as uow:
         assert list(await uow.checkins.all_for(UID)) == []
 
