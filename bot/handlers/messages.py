@@ -54,8 +54,16 @@ async def _pointer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if message is None or user is None:
         return
-    onboarded = await settings_service.is_onboarded(runtime_of(context), user.id)
-    await message.reply_text(texts.UNEXPECTED_TEXT if onboarded else texts.NOT_ONBOARDED)
+    runtime = runtime_of(context)
+    if await settings_service.is_onboarded(runtime, user.id):
+        await message.reply_text(texts.UNEXPECTED_TEXT)
+        return
+    flow = await flows.current(runtime, user.id)
+    spec = flows.spec_for(flow.name) if flow is not None else None
+    if flow is not None and spec is not None:
+        await spec.render(update, context, flow)  # a setup left with /cancel: "send /start"
+        return
+    await message.reply_text(texts.NOT_ONBOARDED)
 
 
 async def on_unknown_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

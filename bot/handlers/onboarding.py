@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -206,15 +207,27 @@ def dose_text(ex: Any) -> str:
     return f"{dose}, rest {ex.rest_s} s"
 
 
-async def _render_menu(context: ContextTypes.DEFAULT_TYPE, chat_id: int, flow: FlowView) -> None:
+async def _render_menu(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    flow: FlowView,
+    edit: CallbackQuery | None = None,
+) -> bool:
+    """The /settings menu: a new message, or the tapped one edited in place (`edit`).
+    Returns whether the weekly summary is on."""
     view = await settings_service.describe(runtime_of(context), flow.user_id)
     if view is None:
         await _send(context, chat_id, texts.NOT_ONBOARDED)
-        return
+        return False
     options = list(texts.SETTINGS_CHOICES)
     toggle = texts.SETTINGS_SUMMARY_ON if view.weekly_summary else texts.SETTINGS_SUMMARY_OFF
     options += [(toggle, "summary"), (texts.SETTINGS_CLOSE, "close")]
-    await _send(context, chat_id, view.text, _keyboard(flow, options, 2, back=False))
+    markup = _keyboard(flow, options, 2, back=False)
+    if edit is not None:
+        await edit.edit_message_text(view.text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    else:
+        await _send(context, chat_id, view.text, markup)
+    return view.weekly_summary
 
 
 # -- answers -----------------------------------------------------------------------------------
@@ -316,7 +329,13 @@ async def _on_menu_button(
         await settings_service.close(runtime, flow.user_id)
         await _send(context, chat.id, texts.SETTINGS_CLOSED)
     elif payload == "summary":
-        enabled = await settings_service.toggle_summary(runtime, flow.user_id)
+        moved = await settings_service.toggle_summary(runtime, flow)
+        if moved is None:
+            await _send(context, chat.id, texts.NOT_ONBOARDED)
+            return
+        # The menu is edited in place: its summary line and button show the new setting, and
+        # its buttons (Done included) keep working.
+        enabled = await _render_menu(context, chat.id, moved, update.callback_query)
         state = texts.SETTINGS_ON if enabled else texts.SETTINGS_OFF
         await _send(context, chat.id, texts.SETTINGS_SUMMARY_SAVED.format(state=state))
     else:

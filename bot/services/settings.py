@@ -266,16 +266,18 @@ async def describe(runtime: Runtime, user_id: int) -> SettingsView | None:
         return SettingsView(text, profile.weekly_summary)
 
 
-async def toggle_summary(runtime: Runtime, user_id: int) -> bool:
-    """Flip the weekly summary; returns the new setting."""
+async def toggle_summary(runtime: Runtime, flow: flows.FlowView) -> flows.FlowView | None:
+    """Flip the weekly summary from the /settings menu. The menu stays open (a new version of
+    it, so a double tap is not a second flip); None if the user has no profile."""
     async with runtime.uow() as uow:
-        profile = await uow.profiles.get(user_id)
+        profile = await uow.profiles.get(flow.user_id)
         if profile is None:
-            return False
+            return None
         profile.weekly_summary = not profile.weekly_summary
         profile.updated_at = runtime.now()
-        enabled = profile.weekly_summary
-        await flows.finish(uow, user_id)
+        moved = await flows.advance(
+            uow, flow, flow.step, now=runtime.now(), accepted_payload="summary"
+        )
         await uow.commit()
-    await runtime.reschedule(user_id)
-    return enabled
+    await runtime.reschedule(flow.user_id)
+    return moved

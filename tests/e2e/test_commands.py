@@ -45,7 +45,7 @@ async def test_cancel_leaves_onboarding_and_start_resumes_it(
     await answer_until_weight(ola)
     await send_and_wait(ola, "/cancel", "Setup paused")
     # The flow no longer listens: a number is not taken as the weight.
-    await send_and_wait(ola, "72", "didn't catch that")
+    assert (await send_and_wait(ola, "72", "/start")).content == texts.OB_PARKED
     # Its old buttons point back to /start instead of acting.
     await ola.tap(text="Left")
     await ola.wait_for(contains="/start to carry on")
@@ -109,7 +109,12 @@ async def test_onboarded_user_status_pause_resume_settings_start_over(
     assert "03:00" in confirm.content  # 08:00 UTC
     await tap_and_wait(uma, "Yes, that's right", "Saved")
     await send_and_wait(uma, "/settings", "America/New_York")
-    await tap_and_wait(uma, texts.SETTINGS_SUMMARY_ON, "now off")
+    await uma.tap(text=texts.SETTINGS_SUMMARY_ON)
+    edited = await uma.wait_for(lambda m: m.edited)  # the menu itself shows the new setting
+    assert "Weekly summary: off" in edited.content
+    assert texts.SETTINGS_SUMMARY_OFF in [label for label, _ in edited.buttons]
+    await uma.wait_for(contains="now off")
+    await tap_and_wait(uma, texts.SETTINGS_CLOSE, texts.SETTINGS_CLOSED)  # Done still works
     await send_and_wait(uma, "/settings", "Your settings")
     await tap_and_wait(uma, "Session times", "first session")
     await tap_and_wait(uma, "06:30", "second session")
