@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 from typing import Any
@@ -350,6 +351,10 @@ async def on_text(
     if chat is None:
         return False
     if not ob.takes_text(flow.step):
+        payload = typed_choice(flow.step, text)
+        if payload is not None:  # "left", "Yes", "not sure": as if the button was tapped
+            await on_button(update, context, flow, payload)
+            return True
         await _send(context, chat.id, texts.OB_USE_BUTTONS)
         await render(update, context, flow)
         return True
@@ -360,6 +365,33 @@ async def on_text(
         return True
     await _submit(update, context, flow, value, payload=f"text:{text.strip()[:40]}")
     return True
+
+
+# Button steps whose answer may also be typed (the label, or its first word: "mid", "yes").
+TYPED_CHOICES: dict[str, Sequence[tuple[str, str]]] = {
+    ob.SIDE: texts.OB_SIDES,
+    ob.SITE: texts.OB_SITES,
+    ob.HAS_STEP: texts.OB_YES_NO,
+    ob.GYM: texts.OB_YES_NO,
+    ob.RF: texts.OB_YES_NO,
+    ob.ZONE_OK: texts.OB_ZONE_OK_CHOICES,
+}
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def typed_choice(step: str, text: str) -> str | None:
+    """The payload of the button on `step` that typed `text` names, or None."""
+    typed = _words(text)
+    if not typed:
+        return None
+    for label, payload in TYPED_CHOICES.get(step, ()):
+        words = _words(label)
+        if typed in (words, words.split()[0]):
+            return payload
+    return None
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -282,3 +282,33 @@ async def test_double_tap_on_the_checklist_stores_answers_once(
     async with bot.runtime.uow() as uow:
         rows = await uow.red_flags.all_for(4106)
     assert len(rows) == len(rehab.RED_FLAG_CHECKLIST)
+
+
+async def test_button_answers_can_be_typed(standin: FakeBotApi, bot: BotRunner) -> None:
+    """Typing a button's label (or its first word) answers like a tap; anything else does not."""
+    ida = standin.user(4106, first_name="Ida")
+    await send_and_wait(ida, "/start", "can't diagnose")
+    await tap_and_wait(ida, texts.OB_BEGIN, "safety check")
+    await tap_and_wait(ida, texts.OB_FLAGS_NONE, "Which Achilles")
+    await send_and_wait(ida, "left", "Where exactly")
+    await send_and_wait(ida, "somewhere", texts.OB_USE_BUTTONS)
+    await ida.wait_for(contains="Where exactly")
+    await send_and_wait(ida, "Mid-portion", "at rest")
+    await send_and_wait(ida, "2", "first steps")
+    await send_and_wait(ida, "3", "stiff")
+    await send_and_wait(ida, "5", "heel raises")
+    await send_and_wait(ida, "12", "weigh")
+    await send_and_wait(ida, "70", "stair")
+    await send_and_wait(ida, "Yes!", "weights")
+    await send_and_wait(ida, "0", "gym")
+    await send_and_wait(ida, "no", "Which time zone")
+    async with bot.runtime.uow() as uow:
+        flow = await uow.flows.get(4106)
+    assert flow is not None
+    answers = flow.data["a"]
+    assert (answers["side"], answers["site"], answers["has_step"], answers["gym"]) == (
+        "left",
+        "mid-portion",
+        True,
+        False,
+    )
