@@ -211,8 +211,25 @@ TODAY_REST = "Rest day today. Next session: {when}."
 TODAY_DONE = "Today's sessions are done ✓"
 PLAN_TITLE = "<b>This week · Stage {stage}</b>"
 PLAN_DAY = "{mark} {day}: {what}"
-PLAN_SESSIONS = "{count}× session"
+PLAN_TODAY = "{day} (today)"
+PLAN_BEFORE_START = "–"
 PLAN_REST = "rest"
+PLAN_MARK_DONE = "✅"
+PLAN_MARK_PAST = "➖"
+PLAN_MARK_AHEAD = "🔹"
+PLAN_MARK_REST = "▫️"
+
+
+def plan_sessions(planned: int, done: int, past: bool) -> str:
+    """What a /plan day holds: "2 sessions", "1 of 2 done", "2 sessions, not done"."""
+    sessions = f"{planned} session" + ("" if planned == 1 else "s")
+    if done >= planned:
+        return sessions + " ✓" if planned == 1 else f"{sessions}, all done"
+    if done > 0:
+        return f"{done} of {planned} done"
+    return f"{sessions}, not done" if past else sessions
+
+
 PLAN_DOSE_TITLE = "<b>Each session:</b>"
 STAGE_TITLE = "<b>Stage {stage}: {name}</b>"
 STAGE_NAMES = {

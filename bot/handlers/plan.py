@@ -78,18 +78,22 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = [texts.PLAN_TITLE.format(stage=view.stage)]
     for day in view.week:
         if view.started is not None and day.day < view.started:
-            mark, what = "▫️", "–"
+            mark, what = texts.PLAN_MARK_REST, texts.PLAN_BEFORE_START
         elif day.planned == 0:
-            mark, what = "▫️", texts.PLAN_REST
+            mark, what = texts.PLAN_MARK_REST, texts.PLAN_REST
         else:
             done = day.done >= day.planned
             past = view.today is not None and day.day < view.today
-            mark = "✅" if done else ("➖" if past else "🔹")
-            what = texts.PLAN_SESSIONS.format(count=day.planned)
-        today_mark = " (today)" if day.day == view.today else ""
-        lines.append(
-            texts.PLAN_DAY.format(mark=mark, day=day.day.strftime("%a %d") + today_mark, what=what)
-        )
+            mark = (
+                texts.PLAN_MARK_DONE
+                if done
+                else (texts.PLAN_MARK_PAST if past else texts.PLAN_MARK_AHEAD)
+            )
+            what = texts.plan_sessions(day.planned, day.done, past)
+        label = day.day.strftime("%a %d")
+        if day.day == view.today:
+            label = texts.PLAN_TODAY.format(day=label)
+        lines.append(texts.PLAN_DAY.format(mark=mark, day=label, what=what))
     lines += ["", texts.PLAN_DOSE_TITLE, *_dose_lines(view.plan)]
     await _reply(update, "\n".join(lines))
 

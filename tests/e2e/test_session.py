@@ -371,9 +371,9 @@ async def test_plan_and_stage_describe_the_week_and_the_gate(
     plan = await user.wait_for(contains="This week")
     assert "Stage 1" in plan.content
     # Twice daily, every day from the start (a Tuesday); Monday came before the programme.
-    assert plan.content.count("2× session") == 6
+    assert plan.content.count(": 2 sessions") == 6
     assert "Mon 30: –" in plan.content
-    assert "(today)" in plan.content
+    assert "🔹 Tue 01 (today): 2 sessions\n" in plan.content
     first = rehab.prescribe(state, local_today(clock())).exercises[0]
     assert first.name in plan.content
 

@@ -20,3 +20,21 @@ def test_history_lines_have_one_separator_between_parts(outcome: str) -> None:
 def test_a_rest_day_reads_plainly() -> None:
     line = texts.history_line("Wed 2 Dec", "rest", 0, None, 1, None)
     assert line == "<b>Wed 2 Dec</b> · 💤 rest · AM 1"
+
+
+@pytest.mark.parametrize(
+    ("planned", "done", "past", "expected"),
+    [
+        (2, 0, False, "2 sessions"),
+        (1, 0, False, "1 session"),
+        (2, 1, False, "1 of 2 done"),
+        (2, 1, True, "1 of 2 done"),
+        (2, 2, True, "2 sessions, all done"),
+        (1, 1, False, "1 session ✓"),
+        (2, 0, True, "2 sessions, not done"),
+    ],
+)
+def test_plan_days_say_how_many_sessions_and_how_many_are_done(
+    planned: int, done: int, past: bool, expected: str
+) -> None:
+    assert texts.plan_sessions(planned, done, past) == expected
