@@ -11,6 +11,7 @@ import rehab
 from bot import flows, texts
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
+from bot.services.sessions import OPEN_STATUSES
 from scheduler import planner
 from storage.models import Profile, RedFlagAnswer
 
@@ -33,8 +34,14 @@ def next_session(
     weekly_time: str | None,
     paused: bool,
     paused_until: date | None,
+    sessions_today: int = 0,
+    open_today: bool = False,
 ) -> datetime | None:
-    """The next reminder instant (local time of the user's zone), or None when paused."""
+    """The next reminder instant (local time of the user's zone), or None when paused.
+
+    Today's reminders already covered by today's sessions are not sent (the scheduler's rule:
+    an open session covers them all, else the n-th reminder needs n sessions), so they are
+    not the next session either."""
     plan = planner.build_plan(
         zone=zone,
         cadence=planner.to_cadence(cadence),
@@ -44,8 +51,15 @@ def next_session(
         paused=paused,
         paused_until=paused_until,
     )
-    dues = [planner.next_due(plan, slot, now) for slot in plan.session_slots]
-    found = [d.due_utc for d in dues if d is not None]
+    today = planner.local_date_of(now, plan.zone)
+    found: list[datetime] = []
+    for slot in plan.session_slots:
+        due = planner.next_due(plan, slot, now)
+        covered = open_today or sessions_today >= planner.slot_ordinal(slot.name)
+        if due is not None and due.local_date == today and covered:
+            due = planner.next_due(plan, slot, due.due_utc)
+        if due is not None:
+            found.append(due.due_utc)
     return min(found).astimezone(plan.zone) if found else None
 
 
@@ -75,6 +89,8 @@ async def next_session_text(runtime: Runtime, user_id: int) -> str | None:
             return None
         if state.status == rehab.ProgrammeStatus.STOPPED:
             return None
+        today = now.astimezone(_zone(user.timezone)).date()
+        sessions = list(await uow.sessions.on_date(user_id, today))
         local = next_session(
             now=now,
             zone=user.timezone,
@@ -84,6 +100,8 @@ async def next_session_text(runtime: Runtime, user_id: int) -> str | None:
             weekly_time=profile.weekly_time,
             paused=profile.paused,
             paused_until=profile.paused_until,
+            sessions_today=len(sessions),
+            open_today=any(s.status in OPEN_STATUSES for s in sessions),
         )
         return None if local is None else when_text(local, now.astimezone(_zone(user.timezone)))
 

@@ -568,3 +568,21 @@ async def test_test_runs_the_stage4_checkpoint_step_by_step(
     assert state is not None
     assert state.pending_gate is not None  # Stage 4 follows a calm morning
     assert state.stage == 3
+
+
+async def test_start_status_names_the_reminder_that_will_really_come(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    """Sessions at 18:00 and 21:00; one done at 09:00 covers the 18:00 reminder (it is not
+    sent), so /start's "next session" is 21:00, not 18:00."""
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await user.send("/start")
+    assert "Next session: today at 18:00" in (await user.wait_for(contains="welcome back")).content
+    await start_session(user)
+    await do_set(user, 1)
+    await user.wait_for(contains=texts.SESSION_REST_OVER)
+    await user.tap(text=texts.SESSION_ABANDON)
+    await user.wait_for(contains="Session ended")
+    await user.send("/start")
+    assert "Next session: today at 21:00" in (await user.wait_for(contains="welcome back")).content

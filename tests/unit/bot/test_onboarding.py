@@ -195,3 +195,26 @@ def test_next_session_in_the_users_zone() -> None:
     assert when_text(twice, local_now) == "today at 19:30"
     assert when_text(weekly, local_now) == "tomorrow at 18:00"
     assert when_text(paused, local_now) == "Tue 8 Dec at 07:00"
+
+
+def test_next_session_skips_todays_reminders_that_sessions_already_cover() -> None:
+    """Like the scheduler: one session today covers the first reminder, two the second, an
+    open one both; the next session is then the first reminder that will really come."""
+    now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
+    berlin = ZoneInfo("Europe/Berlin")
+    kwargs: dict[str, Any] = {
+        "now": now,
+        "zone": "Europe/Berlin",
+        "cadence": rehab.Cadence.TWICE_DAILY,
+        "session_times": ["18:00", "21:00"],
+        "weekly_days": [0, 2, 4],
+        "weekly_time": "18:00",
+        "paused": False,
+        "paused_until": None,
+    }
+    assert next_session(**kwargs) == datetime(2026, 12, 1, 18, 0, tzinfo=berlin)
+    assert next_session(**kwargs, sessions_today=1) == datetime(2026, 12, 1, 21, 0, tzinfo=berlin)
+    assert next_session(**kwargs, sessions_today=2) == datetime(2026, 12, 2, 18, 0, tzinfo=berlin)
+    assert next_session(**kwargs, sessions_today=1, open_today=True) == datetime(
+        2026, 12, 2, 18, 0, tzinfo=berlin
+    )
