@@ -22,6 +22,7 @@ from bot.flows import FlowSpec, FlowView
 from bot.keyboards import pain_keyboard
 from bot.pain import parse_pain
 from bot.services import sessions
+from bot.services import settings as settings_service
 from bot.services.sessions import OpenKind, Outcome, Position, Step, Summary
 
 log = logging.getLogger(__name__)
@@ -182,8 +183,9 @@ async def render(
         await _send(context, chat, lead + texts.SESSION_AFTER_QUESTION, _pain_markup(position, "a"))
 
 
-def summary_text(summary: Summary) -> str:
-    """What was done, the pain now, and when the morning check-in comes."""
+def summary_text(summary: Summary, next_session: str | None = None) -> str:
+    """What was done, the pain now, when the morning check-in comes, and (after a full
+    session) when the next one is."""
     title = (
         texts.SESSION_SUMMARY_ENDED_TITLE if summary.ended_early else texts.SESSION_SUMMARY_TITLE
     )
@@ -195,6 +197,8 @@ def summary_text(summary: Summary) -> str:
         lines.append(texts.SESSION_SUMMARY_CHECKIN.format(time=summary.checkin_time))
     else:
         lines.append(texts.SESSION_SUMMARY_CHECKIN_DEFAULT)
+    if next_session and not summary.ended_early:
+        lines.append(texts.SESSION_SUMMARY_NEXT.format(when=escape(next_session)))
     return "\n".join(lines)
 
 
@@ -380,7 +384,8 @@ async def _pain(
         summary = await sessions.finish(runtime, user.id, session_id, pain, payload)
         if summary is None:
             return False
-        await _send(context, _chat_of(update, user.id), summary_text(summary))
+        next_session = await settings_service.next_session_text(runtime, user.id)
+        await _send(context, _chat_of(update, user.id), summary_text(summary, next_session))
         return True
     result = await sessions.log_pain(runtime, user.id, session_id, pain, payload)
     if result is None:

@@ -164,6 +164,8 @@ async def test_full_stage1_session_set_by_set(
         assert f"{ex.name}: {ex.sets} sets, top pain 3/10" in summary.content
     assert "Pain now: 1/10" in summary.content
     assert CHECKIN_TIME in summary.content
+    # Done at about 09:00: the 18:00 reminder is covered, the next one comes at 21:00.
+    assert summary.content.endswith("Next session: today at 21:00.")
 
     async with bot.runtime.uow() as uow:
         rows = list(await uow.sessions.sets_for_user(UID))

@@ -114,9 +114,14 @@ def test_summary_names_what_was_done_and_when_the_checkin_comes() -> None:
     assert "Wall sit: 1 set, top pain –" in text
     assert "Pain now: 2/10" in text
     assert "07:30" in text
+    assert session.summary_text(summary, "today at 21:00").endswith(
+        "\nNext session: today at 21:00."
+    )
     ended = Summary((), None, None, ended_early=True)
     assert session.summary_text(ended).startswith(texts.SESSION_SUMMARY_ENDED_TITLE)
     assert texts.SESSION_SUMMARY_CHECKIN_DEFAULT in session.summary_text(ended)
+    # A session stopped for pain does not point to another one later today.
+    assert "Next session" not in session.summary_text(ended, "today at 21:00")
 
 
 def test_checkin_data_parses_only_real_dates_and_pains() -> None:
