@@ -648,6 +648,15 @@ SETTINGS_SUMMARY_OFF = "Weekly summary: turn on"
 SETTINGS_CLOSE = "Done"
 SETTINGS_CLOSED = "Settings closed."
 SETTINGS_SAVED = "Saved ✓ Your reminders follow the new settings from now on."
+SETTINGS_SAVED_DOSE = "Saved ✓ Your next sessions are worked out with it."
+# Settings that change what is prescribed, not when the reminders come.
+SETTINGS_DOSE_KEYS = ("weight", "equipment")
+
+
+def settings_saved(what: str) -> str:
+    return SETTINGS_SAVED_DOSE if what in SETTINGS_DOSE_KEYS else SETTINGS_SAVED
+
+
 SETTINGS_SUMMARY_SAVED = "Saved ✓ Weekly summary is now {state}."
 SETTINGS_ON = "on"
 SETTINGS_OFF = "off"

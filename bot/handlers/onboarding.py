@@ -288,7 +288,7 @@ async def _after(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: ob
     if chat is None:
         return
     if outcome.saved is not None:
-        await _send(context, chat.id, texts.SETTINGS_SAVED)
+        await _send(context, chat.id, texts.settings_saved(outcome.saved))
     elif outcome.flow is None:
         await flows.expired(update, context)
     else:

@@ -102,12 +102,14 @@ async def test_onboarded_user_status_pause_resume_settings_start_over(
     assert "Europe/Berlin" in menu.content
     await tap_and_wait(uma, "Body weight", "What do you weigh")
     await send_and_wait(uma, "300", "between 30 and 250")
-    await send_and_wait(uma, "80", "Saved")
+    saved = await send_and_wait(uma, "80", "Saved")
+    assert saved.content == texts.SETTINGS_SAVED_DOSE  # a weight moves doses, not reminders
     await send_and_wait(uma, "/settings", "80 kg")
     await tap_and_wait(uma, "Time zone", "Which time zone")
     confirm = await send_and_wait(uma, "New York", "where you are")
     assert "03:00" in confirm.content  # 08:00 UTC
-    await tap_and_wait(uma, "Yes, that's right", "Saved")
+    saved = await tap_and_wait(uma, "Yes, that's right", "Saved")
+    assert saved.content == texts.SETTINGS_SAVED
     await send_and_wait(uma, "/settings", "America/New_York")
     await uma.tap(text=texts.SETTINGS_SUMMARY_ON)
     edited = await uma.wait_for(lambda m: m.edited)  # the menu itself shows the new setting
