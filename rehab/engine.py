@@ -27,6 +27,7 @@ from rehab.models import (
     SessionLog,
     SessionResult,
     SetAdvice,
+    day_label,
 )
 from rehab.pain import classify_morning, classify_set_pain, session_zone, trend_rising
 from rehab.protocol import (
@@ -361,9 +362,9 @@ def _missing_answers(s: ProgrammeState, pending: list[SessionLog]) -> list[str]:
     answered = {m.on for m in s.mornings}
     for log in pending:
         if log.zone is None:
-            issues.append(f"the pain questions of {log.on.isoformat()}'s session")
+            issues.append(f"the pain answers of your session on {day_label(log.on)}")
         elif log.on + timedelta(days=1) not in answered:
-            issues.append(f"the morning after {log.on.isoformat()}'s session")
+            issues.append(f"your morning answer after the session on {day_label(log.on)}")
     return sorted(set(issues))
 
 
@@ -471,7 +472,7 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
         return done(
             DecisionKind.HOLD,
             "Your mornings were on average a point or more worse last week than the week "
-            f"before, so we hold everything steady until {s.trend_hold_until.isoformat()}.",
+            f"before, so we hold everything steady until {day_label(s.trend_hold_until)}.",
         )
     if cooldown:
         return done(

@@ -14,6 +14,7 @@ from rehab.models import (
     GateTestResult,
     PendingGate,
     ProgrammeState,
+    day_label,
 )
 from rehab.pain import classify_morning
 from rehab.protocol import GATES, STAGE4_FULL_RUNG
@@ -37,7 +38,7 @@ def _days(a: date, b: date) -> int:
 
 def _no_flare(state: ProgrammeState, today: date, days: int) -> GateRequirement:
     flares = recent_flares(state, today, days)
-    detail = "none" if not flares else f"last one on {max(flares).isoformat()}"
+    detail = "none" if not flares else f"last one on {day_label(max(flares))}"
     return _req(f"No morning flare in the last {days} days", not flares, detail)
 
 
@@ -47,7 +48,7 @@ def _retest(state: ProgrammeState, today: date) -> GateRequirement | None:
     return _req(
         "Time since the last attempt",
         False,
-        f"the test can be repeated from {state.gate_retest_after.isoformat()}",
+        f"the test can be repeated from {day_label(state.gate_retest_after)}",
     )
 
 

@@ -293,3 +293,8 @@ class ProgrammeState(BaseModel):
         c.gate_results = list(self.gate_results)
         c.red_flag_history = list(self.red_flag_history)
         return c
+
+
+def day_label(day: date) -> str:
+    """A date as people read it in a sentence: `Tue 1 Dec` (reasons, gate details)."""
+    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"

@@ -193,6 +193,9 @@ def test_rule3_missing_pain_answer_never_progresses() -> None:
     s, dec = decide_next(next_day(s, d(1)), d(1))
     assert dec.kind is DecisionKind.HOLD
     assert "missing" in dec.reason
+    # The day as people write it, not an ISO date.
+    assert f"session on Mon {MONDAY.day} {MONDAY:%b}" in dec.reason
+    assert MONDAY.isoformat() not in dec.reason
 
 
 # ---- rule 4: progress ----------------------------------------------------------------------
