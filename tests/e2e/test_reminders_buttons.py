@@ -80,9 +80,8 @@ async def test_snooze_once_then_skip(bot, standin, clock):
     await user.wait_for(contains="remind you once more in 30 minutes")
     assert f"rem:{UID}:s1:snooze" in {j.id for j in bot.scheduler.jobs_of(UID)}
 
-    await user.tap(text=texts.REMINDER_SNOOZE, message=reminder)
-    await user.wait_idle()
-    assert user.callback_answers[-1].text == texts.REMINDER_ALREADY_SNOOZED
+    again = await user.tap(text=texts.REMINDER_SNOOZE, message=reminder)
+    assert (await user.wait_answered(again)).text == texts.REMINDER_ALREADY_SNOOZED
 
     await user.tap(text=texts.REMINDER_SKIP, message=reminder)
     await user.wait_for(contains=texts.REMINDER_SKIP_OK)

@@ -245,8 +245,8 @@ async def test_a_double_tap_logs_once(standin: FakeBotApi, bot: BotRunner) -> No
     data = next(d for label, d in question.buttons if label == "3")
     assert data is not None
     await user.tap_data(data, question.message_id)
-    await user.tap_data(data, question.message_id)
-    await user.wait_idle()
+    second = await user.tap_data(data, question.message_id)
+    await user.wait_answered(second)  # so the first tap was handled in full too
     assert await set_logs(bot.runtime) == [(0, 1, 3)]
     assert texts.ALREADY_NOTED in [a.text for a in user.callback_answers]
     assert not [m for m in user.messages if texts.BUTTON_EXPIRED in m.content]
@@ -513,8 +513,8 @@ async def test_a_double_tap_on_the_last_answer_is_acknowledged_once(
     data = next(d for label, d in question.buttons if label == "8")
     assert data is not None
     await user.tap_data(data, question.message_id)  # pain 8 ends the session
-    await user.tap_data(data, question.message_id)
-    await user.wait_idle()
+    second = await user.tap_data(data, question.message_id)
+    await user.wait_answered(second)  # so the first tap was handled in full too
     contents = [m.content for m in user.messages]
     assert sum("Session ended early" in c for c in contents) == 1
     assert not [c for c in contents if texts.BUTTON_EXPIRED in c]

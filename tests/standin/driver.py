@@ -111,6 +111,26 @@ class UserDriver:
         except TimeoutError:
             raise AssertionError(self._explain(contains, timeout)) from None
 
+    async def wait_answered(
+        self,
+        query_id: str,
+        timeout: float = 10.0,  # noqa: ASYNC109
+    ) -> CallbackAnswer:
+        """The bot's answer to the tap that returned `query_id` (from `tap` or `tap_data`),
+        once it has answered it. The bot handles updates one at a time, so every earlier tap or
+        message of this user has been handled by then too."""
+
+        def probe() -> CallbackAnswer | None:
+            found = (a for a in self.api.callback_answers if a.callback_query_id == query_id)
+            return next(found, None)
+
+        try:
+            return await self.api.wait_until(probe, timeout, f"the answer to {query_id}")
+        except TimeoutError:
+            raise AssertionError(
+                f"the bot did not answer callback query {query_id} within {timeout}s"
+            ) from None
+
     async def wait_idle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has fetched every update and gone quiet for `quiet` seconds."""
         await self.api.wait_idle(quiet, timeout)

@@ -70,6 +70,31 @@ async def test_failed_requests_are_explained_on_timeout(standin: FakeBotApi, bot
         await alex.wait_for(contains="x", timeout=0.2)
 
 
+async def test_wait_answered_waits_for_the_answer_to_that_tap(
+    standin: FakeBotApi, bot: Bot
+) -> None:
+    alex = standin.user(ALEX)
+    sent = await bot.send_message(
+        ALEX,
+        "Ready?",
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]]),
+    )
+    first = await alex.tap("Go", message=sent.message_id)
+    second = await alex.tap("Go", message=sent.message_id)
+    with pytest.raises(AssertionError, match=f"did not answer callback query {second}"):
+        await alex.wait_answered(second, timeout=0.2)
+
+    async def answer_later() -> None:
+        await asyncio.sleep(0.2)
+        await bot.answer_callback_query(second, "Noted already")
+        await bot.answer_callback_query(first, "Go!")
+
+    task = asyncio.create_task(answer_later())
+    assert (await alex.wait_answered(first, timeout=5)).text == "Go!"
+    assert (await alex.wait_answered(second)).text == "Noted already"
+    await task
+
+
 # ---- a real PTB Application polling the stand-in in the test's event loop ---------------------
 
 
