@@ -326,6 +326,7 @@ HISTORY_OUTCOMES = {
     "stopped": "✖️ stopped",
     "missed": "❌ missed",
     "skipped": "⏭ skipped",
+    "today": "⏳ nothing yet today",
     "rest": "💤 rest",
 }
 DECISION_LABELS = {

@@ -282,7 +282,7 @@ async def progress(runtime: Runtime, user_id: int) -> Progress:
 @dataclass(frozen=True)
 class HistoryDay:
     day: date
-    outcome: str  # done | stopped | open | missed | skipped | rest
+    outcome: str  # done | stopped | open | missed | skipped | today | rest
     sessions_done: int
     pain_during_max: int | None
     morning_pain: int | None
@@ -301,7 +301,7 @@ async def history_days(runtime: Runtime, user_id: int) -> list[HistoryDay] | Non
         day = first
         while day <= today:
             ledger = await uow.sent_log.for_date(user_id, day)
-            days.append(_history_day(records, day, ledger_kinds(ledger)))
+            days.append(_history_day(records, day, ledger_kinds(ledger), today=day == today))
             day += timedelta(days=1)
     return days
 
@@ -313,7 +313,9 @@ def ledger_kinds(rows: Sequence[Any]) -> set[str]:
     return kinds
 
 
-def _history_day(records: Records, day: date, ledger: set[str]) -> HistoryDay:
+def _history_day(
+    records: Records, day: date, ledger: set[str], *, today: bool = False
+) -> HistoryDay:
     sessions = [s for s in records.sessions if s.local_date == day]
     done = sum(1 for s in sessions if s.status in DONE_STATUSES)
     if done:
@@ -326,6 +328,8 @@ def _history_day(records: Records, day: date, ledger: set[str]) -> HistoryDay:
         outcome = "missed"
     elif SKIPPED_STATUS in ledger:
         outcome = "skipped"
+    elif today:
+        outcome = "today"  # the day isn't over: not a rest day (yet)
     else:
         outcome = "rest"
     pains = [

@@ -588,3 +588,14 @@ async def test_start_status_names_the_reminder_that_will_really_come(
     await user.wait_for(contains="Session ended")
     await user.send("/start")
     assert "Next session: today at 21:00" in (await user.wait_for(contains="welcome back")).content
+
+
+async def test_history_does_not_call_today_a_rest_day_before_it_is_over(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await user.send("/history")
+    history = await user.wait_for(contains="Your last 14 days")
+    assert "Tue 1 Dec · ⏳ nothing yet today" in history.content
+    assert "rest" not in history.content
