@@ -193,12 +193,12 @@ def summary_text(summary: Summary, next_session: str | None = None) -> str:
     lines += [texts.summary_line(e.name, e.sets, e.top_pain) for e in summary.exercises]
     if summary.pain_after is not None:
         lines.append(texts.SESSION_SUMMARY_PAIN_AFTER.format(pain=summary.pain_after))
+    if next_session and not summary.ended_early:  # in time order: it may be later today
+        lines.append(texts.SESSION_SUMMARY_NEXT.format(when=escape(next_session)))
     if summary.checkin_time:
         lines.append(texts.SESSION_SUMMARY_CHECKIN.format(time=summary.checkin_time))
     else:
         lines.append(texts.SESSION_SUMMARY_CHECKIN_DEFAULT)
-    if next_session and not summary.ended_early:
-        lines.append(texts.SESSION_SUMMARY_NEXT.format(when=escape(next_session)))
     return "\n".join(lines)
 
 

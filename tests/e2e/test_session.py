@@ -165,7 +165,7 @@ async def test_full_stage1_session_set_by_set(
     assert "Pain now: 1/10" in summary.content
     assert CHECKIN_TIME in summary.content
     # Done at about 09:00: the 18:00 reminder is covered, the next one comes at 21:00.
-    assert summary.content.endswith("Next session: today at 21:00.")
+    assert "Next session: today at 21:00.\nI'll ask about your first steps" in summary.content
 
     async with bot.runtime.uow() as uow:
         rows = list(await uow.sessions.sets_for_user(UID))

@@ -115,7 +115,7 @@ def test_summary_names_what_was_done_and_when_the_checkin_comes() -> None:
     assert "Pain now: 2/10" in text
     assert "07:30" in text
     assert session.summary_text(summary, "today at 21:00").endswith(
-        "\nNext session: today at 21:00."
+        "\nNext session: today at 21:00.\nI'll ask about your first steps tomorrow at 07:30."
     )
     ended = Summary((), None, None, ended_early=True)
     assert session.summary_text(ended).startswith(texts.SESSION_SUMMARY_ENDED_TITLE)
