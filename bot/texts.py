@@ -135,6 +135,10 @@ PROGRAMME_STOPPED = (
 SESSION_NOTHING_TODAY = "No session today: rest days are part of the plan. /plan shows the week."
 SESSION_PROGRAMME_PAUSED = "Your programme is paused, so no session for now. /resume picks it up."
 SESSION_DONE_TODAY = "You've done today's sessions. Well done! /plan shows what's next."
+SESSION_PAIN_STOPPED_TODAY = (
+    "Today's session stopped because it hurt too much, so no more training today: rest. "
+    "I'll ask about your morning pain tomorrow."
+)
 SESSION_STARTED = "Let's go: {count} exercise{s} today. Tap Go when you're ready for each set."
 SESSION_CONTINUED = "Welcome back! Picking up where you left off."
 SESSION_GO = "▶️ Go"
@@ -210,6 +214,7 @@ TODAY_TITLE = "<b>Today · Stage {stage}</b>"
 TODAY_OPEN = "You have a session in progress. Tap Continue to pick it up."
 TODAY_REST = "Rest day today. Next session: {when}."
 TODAY_DONE = "Today's sessions are done ✓"
+TODAY_PAIN_STOPPED = "Rest for the rest of today: your session stopped at high pain."
 PLAN_TITLE = "<b>This week · Stage {stage}</b>"
 PLAN_DAY = "{mark} {day}: {what}"
 PLAN_TODAY = "{day} (today)"

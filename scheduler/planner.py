@@ -238,9 +238,25 @@ def dues_between(plan: UserPlan, slot: Slot, start: datetime, end: datetime) -> 
     return [d for d in occurrences(plan, slot, first, last) if start < d.due_utc <= end]
 
 
+# Session statuses (storage's sessions.status) that matter to the reminders of their day.
+OPEN_SESSION_STATUSES = frozenset({"in_progress", "paused"})
+# A session ended for pain >= 7 ends the day: "stop for today and rest" (protocol section 5).
+DAY_ENDING_STATUSES = frozenset({"ended_early"})
+
+
 def slot_ordinal(slot_name: str) -> int:
     """How many sessions must exist on a day for this reminder slot to be "done already"."""
     return 2 if slot_name == SLOT_SECOND else 1
+
+
+def reminder_covered(slot_name: str, session_statuses: Sequence[str]) -> bool:
+    """True when the day's sessions (their statuses) make this reminder unnecessary: one is open,
+    one ended the day for pain, or there are as many as the slot's ordinal (the second reminder
+    needs two)."""
+    statuses = set(session_statuses)
+    if statuses & (OPEN_SESSION_STATUSES | DAY_ENDING_STATUSES):
+        return True
+    return len(session_statuses) >= slot_ordinal(slot_name)
 
 
 def cadence_changed_notice_needed(previous: str | None, current: Cadence) -> bool:

@@ -29,7 +29,6 @@ from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-OPEN_SESSION_STATUSES = ("in_progress", "paused")
 # Days the start-up catch-up looks back for scheduled days that ended without a session.
 DAY_END_LOOKBACK_DAYS = 7
 NOTICE_DAYS_SLOT = "days"
@@ -119,14 +118,12 @@ def _stage_of(state: Any) -> int | None:
 
 
 def _sessions_cover(slot: str, sessions: list[TrainingSession]) -> bool:
-    """A session done or started today makes this reminder unnecessary.
+    """A session done, started or stopped for pain today makes this reminder unnecessary.
 
     A session's own `slot` is its ordinal in the day ("1", "2"), whichever reminder (or none)
-    led to it; so the second reminder is covered by two sessions, the others by one.
+    led to it; the rule itself is planner.reminder_covered.
     """
-    if any(s.status in OPEN_SESSION_STATUSES for s in sessions):
-        return True
-    return len(sessions) >= planner.slot_ordinal(slot)
+    return planner.reminder_covered(slot, [s.status for s in sessions])
 
 
 async def _claim(

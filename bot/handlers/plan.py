@@ -56,6 +56,8 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines.append(texts.TODAY_REST.format(when=when))
     elif view.kind == TodayKind.DONE:
         lines.append(texts.TODAY_DONE)
+    elif view.kind == TodayKind.PAIN_STOPPED:
+        lines.append(texts.TODAY_PAIN_STOPPED)
     else:
         lines += _dose_lines(view.plan)
         label = texts.SESSION_START_BUTTON

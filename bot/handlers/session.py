@@ -263,6 +263,7 @@ async def open_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         OpenKind.PAUSED: texts.SESSION_PROGRAMME_PAUSED,
         OpenKind.NOTHING_TODAY: texts.SESSION_NOTHING_TODAY,
         OpenKind.DONE_TODAY: texts.SESSION_DONE_TODAY,
+        OpenKind.PAIN_STOPPED_TODAY: texts.SESSION_PAIN_STOPPED_TODAY,
     }
     if opened.kind in simple or opened.position is None:
         await _send(context, chat.id, simple.get(opened.kind, texts.NOTHING_PENDING))

@@ -5,11 +5,20 @@ a rehab.SessionPlan as JSON). The user's flow "session" mirrors the step and ver
 so a stale or forged tap is refused. Every function here is one transaction: it re-reads the
 session, checks that the user is still where the caller thinks, stores the answer, commits, and
 returns a detached `Position` (or None when the tap no longer applies) for the handler to show.
+
+A timer (the end of a hold or a rest) and a tap (Done, Skip rest, Pause, End session) can come
+at the same moment. The steps of one user's session therefore run one at a time in this process
+(`_stepping`): otherwise both could pass the "still where the caller thinks" check and move the
+session twice (the second move bumps the flow version, and the buttons just shown stop working).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -163,6 +172,20 @@ async def _chat_id(uow: UnitOfWork, user_id: int) -> int:
     return user.chat_id if user is not None else user_id
 
 
+# One lock per user while anyone holds it (a weak mapping: no growth with users).
+_step_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+@asynccontextmanager
+async def _stepping(runtime: Runtime, user_id: int) -> AsyncIterator[UnitOfWork]:
+    """A unit of work for a step of the user's session, taken after the step before it ended."""
+    lock = _step_locks.get(user_id)
+    if lock is None:
+        lock = _step_locks[user_id] = asyncio.Lock()
+    async with lock, runtime.uow() as uow:
+        yield uow
+
+
 def _position(loaded: _Loaded) -> Position:
     row = loaded.row
     return Position(
@@ -243,7 +266,7 @@ async def planned_sessions(
 async def open_today(runtime: Runtime, user_id: int) -> Opened:
     """Continue the user's open session, or start today's from the engine's prescription."""
     now = runtime.now()
-    async with runtime.uow() as uow:
+    async with _stepping(runtime, user_id) as uow:
         state = await load_state(uow, user_id)
         if state is None:
             return Opened(OpenKind.NOT_ONBOARDED)
@@ -315,7 +338,7 @@ async def start_set(
     runtime: Runtime, user_id: int, session_id: int, payload: str | None
 ) -> Position | None:
     """Go: the set starts (READY → ACTIVE)."""
-    async with runtime.uow() as uow:
+    async with _stepping(runtime, user_id) as uow:
         loaded = await _load(uow, user_id, session_id, Step.READY)
         if loaded is None:
             return None
@@ -354,7 +377,7 @@ async def _timer_step(
 ) -> Position | None:
     """Move from `from_step` to `to_step` if the session is still at set `at` (exercise index,
     set number) and at `from_step`; None otherwise (a late timer or an old button)."""
-    async with runtime.uow() as uow:
+    async with _stepping(runtime, user_id) as uow:
         loaded = await _load(uow, user_id, session_id, from_step)
         if loaded is None or (loaded.row.exercise_index, loaded.row.set_no) != at:
             return None
@@ -369,7 +392,7 @@ async def log_pain(
 ) -> PainResult | None:
     """Store the pain of the set just done (with its time), then apply the engine's advice."""
     now = runtime.now()
-    async with runtime.uow() as uow:
+    async with _stepping(runtime, user_id) as uow:
         loaded = await _load(uow, user_id, session_id, Step.PAIN)
         if loaded is None:
             return None
@@ -461,7 +484,7 @@ async def log_effort(
     if effort not in EFFORTS:
         return None
     now = runtime.now()
-    async with runtime.uow() as uow:
+    async with _stepping(runtime, user_id) as uow:
         loaded = await _load(uow, user_id, session_id, Step.EFFORT)
         if loaded is None:
             return None
@@ -478,7 +501,7 @@ async def finish(
     runtime: Runtime, user_id: int, session_id: int, pain_after: int, payload: str | None
 ) -> Summary | None:
     """ "Pain right now?" answered: the session is done and the engine learns of it."""
-    async with runtime.uow() as uow:
+    async with _stepping(runtime, user_id) as uow:
         loaded = await _load(uow, user_id, session_id, Step.AFTER)
         if loaded is None:
             return None
@@ -564,7 +587,7 @@ async def pause(
     runtime: Runtime, user_id: int, session_id: int, payload: str | None = None
 ) -> bool:
     """Pause the session: it stays open (status paused) and /today offers Continue."""
-    async with runtime.uow() as uow:
+    async with _stepping(runtime, user_id) as uow:
         row = await uow.sessions.get(session_id)
         flow = await flows.load(uow, user_id)
         if row is None or row.user_id != user_id or row.status != Status.IN_PROGRESS:
@@ -584,7 +607,7 @@ async def abandon(
 ) -> bool:
     """Give up on the session: logged as abandoned; sets already done reach the engine."""
     now = runtime.now()
-    async with runtime.uow() as uow:
+    async with _stepping(runtime, user_id) as uow:
         row = await uow.sessions.get(session_id)
         if row is None or row.user_id != user_id or row.status not in OPEN_STATUSES:
             return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
@@ -11,7 +12,6 @@ import rehab
 from bot import flows, texts
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
-from bot.services.sessions import OPEN_STATUSES
 from scheduler import planner
 from storage.models import Profile, RedFlagAnswer
 
@@ -34,14 +34,12 @@ def next_session(
     weekly_time: str | None,
     paused: bool,
     paused_until: date | None,
-    sessions_today: int = 0,
-    open_today: bool = False,
+    session_statuses: Sequence[str] = (),
 ) -> datetime | None:
     """The next reminder instant (local time of the user's zone), or None when paused.
 
-    Today's reminders already covered by today's sessions are not sent (the scheduler's rule:
-    an open session covers them all, else the n-th reminder needs n sessions), so they are
-    not the next session either."""
+    Today's reminders already covered by today's sessions (`session_statuses`) are not sent
+    (the scheduler's rule, planner.reminder_covered), so they are not the next session either."""
     plan = planner.build_plan(
         zone=zone,
         cadence=planner.to_cadence(cadence),
@@ -55,7 +53,7 @@ def next_session(
     found: list[datetime] = []
     for slot in plan.session_slots:
         due = planner.next_due(plan, slot, now)
-        covered = open_today or sessions_today >= planner.slot_ordinal(slot.name)
+        covered = planner.reminder_covered(slot.name, session_statuses)
         if due is not None and due.local_date == today and covered:
             due = planner.next_due(plan, slot, due.due_utc)
         if due is not None:
@@ -100,8 +98,7 @@ async def next_session_text(runtime: Runtime, user_id: int) -> str | None:
             weekly_time=profile.weekly_time,
             paused=profile.paused,
             paused_until=profile.paused_until,
-            sessions_today=len(sessions),
-            open_today=any(s.status in OPEN_STATUSES for s in sessions),
+            session_statuses=[s.status for s in sessions],
         )
         return None if local is None else when_text(local, now.astimezone(_zone(user.timezone)))
 

@@ -341,6 +341,15 @@ async def test_pain_seven_ends_the_session_with_rest_advice(
         rows = list(await uow.sessions.all_for(UID))
     assert [r.status for r in rows] == ["ended_early"]
 
+    # "Stop for today" holds: /today offers no second session, and Start opens none.
+    await user.send("/today")
+    today = await user.wait_for(contains=texts.TODAY_PAIN_STOPPED)
+    assert today.buttons == []
+    await user.tap_data("ses:open", today.message_id)
+    await user.wait_for(contains=texts.SESSION_PAIN_STOPPED_TODAY)
+    async with bot.runtime.uow() as uow:
+        assert len(list(await uow.sessions.all_for(UID))) == 1
+
     # The next morning's answer: a red session (not "missing answers"), so no dose is kept.
     clock.advance(days=1)
     day = local_today(clock()).strftime("%Y%m%d")

@@ -274,6 +274,23 @@ async def test_session_done_today_suppresses_the_reminder(rt, notifier, clock):
     assert notifier.kinds() == ["reminder"]
 
 
+async def test_a_session_stopped_for_pain_ends_the_day_no_evening_reminder(rt, notifier, clock):
+    """Pain >= 7 ends the session with "stop for today and rest": the evening reminder and its
+    nudge stay silent (protocol section 5)."""
+    await seed_user(rt, UID)
+    day = date(2026, 6, 10)
+    due = local(day, 7, 30)
+    clock.set(due)
+    assert await fire(rt, notifier, UID, "reminder", "s1", due) is Outcome.SENT
+    await add_session(rt, UID, day, slot="1", status="ended_early")
+    evening = local(day, 18, 0)
+    clock.set(evening)
+    assert await fire(rt, notifier, UID, "reminder", "s2", evening) is Outcome.SUPPRESSED
+    clock.set(due + timedelta(hours=2))
+    assert await fire(rt, notifier, UID, "nudge", "s1", due) is Outcome.SUPPRESSED
+    assert notifier.kinds() == ["reminder"]
+
+
 async def test_paused_user_gets_nothing(rt, notifier, clock):
     await seed_user(rt, UID, paused=True)
     start = local(date(2026, 6, 10), 0, 0)

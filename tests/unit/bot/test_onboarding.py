@@ -199,7 +199,8 @@ def test_next_session_in_the_users_zone() -> None:
 
 def test_next_session_skips_todays_reminders_that_sessions_already_cover() -> None:
     """Like the scheduler: one session today covers the first reminder, two the second, an
-    open one both; the next session is then the first reminder that will really come."""
+    open one or one stopped for pain both; the next session is then the first reminder that
+    will really come."""
     now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
     berlin = ZoneInfo("Europe/Berlin")
     kwargs: dict[str, Any] = {
@@ -213,8 +214,10 @@ def test_next_session_skips_todays_reminders_that_sessions_already_cover() -> No
         "paused_until": None,
     }
     assert next_session(**kwargs) == datetime(2026, 12, 1, 18, 0, tzinfo=berlin)
-    assert next_session(**kwargs, sessions_today=1) == datetime(2026, 12, 1, 21, 0, tzinfo=berlin)
-    assert next_session(**kwargs, sessions_today=2) == datetime(2026, 12, 2, 18, 0, tzinfo=berlin)
-    assert next_session(**kwargs, sessions_today=1, open_today=True) == datetime(
-        2026, 12, 2, 18, 0, tzinfo=berlin
-    )
+    tonight = datetime(2026, 12, 1, 21, 0, tzinfo=berlin)
+    tomorrow = datetime(2026, 12, 2, 18, 0, tzinfo=berlin)
+    assert next_session(**kwargs, session_statuses=["done"]) == tonight
+    assert next_session(**kwargs, session_statuses=["done", "done"]) == tomorrow
+    assert next_session(**kwargs, session_statuses=["in_progress"]) == tomorrow
+    # A session stopped for pain (>= 7/10) ends the day: rest, no second session tonight.
+    assert next_session(**kwargs, session_statuses=["ended_early"]) == tomorrow
