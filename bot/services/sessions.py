@@ -92,6 +92,7 @@ class OpenKind(StrEnum):
     PAUSED = "paused"
     NOTHING_TODAY = "nothing_today"
     DONE_TODAY = "done_today"
+    PAIN_STOPPED_TODAY = "pain_stopped_today"  # a session ended at pain >= 7: rest today
     STARTED = "started"
     CONTINUED = "continued"
 
@@ -289,6 +290,8 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
                 for s in await uow.sessions.on_date(user_id, today)
                 if s.status in (Status.DONE, Status.ENDED_EARLY)
             ]
+            if any(s.status == Status.ENDED_EARLY for s in earlier):
+                return Opened(OpenKind.PAIN_STOPPED_TODAY)
             planned = await planned_sessions(uow, user_id, state, today)
             if planned == 0:
                 return Opened(OpenKind.NOTHING_TODAY)
@@ -655,6 +658,7 @@ class TodayKind(StrEnum):
     OPEN = "open"
     REST = "rest"
     DONE = "done"
+    PAIN_STOPPED = "pain_stopped"  # a session ended at pain >= 7 today: rest
     DUE = "due"
 
 
@@ -718,6 +722,8 @@ async def overview(runtime: Runtime, user_id: int) -> Overview:
             kind = TodayKind.PAUSED
         elif open_row is not None and open_row.local_date == today:
             kind = TodayKind.OPEN
+        elif any(r.local_date == today and r.status == Status.ENDED_EARLY for r in rows):
+            kind = TodayKind.PAIN_STOPPED
         elif this_day.planned == 0 or not plan.exercises:
             kind = TodayKind.REST
         elif this_day.done >= this_day.planned:
