@@ -6,13 +6,15 @@ Prefixes in use (each matched by an anchored pattern in bot/handlers/__init__.py
   rem:<yyyymmdd>:<slot>:<act>  reminder buttons (start, snooze, skip)
   del:<issued>:<yes|no>        /delete confirmation
   ses:open                     /today's Start or Continue
-  home:<over|cleared>          /start's status buttons (start over, cleared by a clinician)
+  home:<over|cleared|days>     /start's status buttons (start over, cleared by a clinician) and
+                               "Choose my days" on the notice that Stage 3 needs training days
 Anything else (a forged or stale button) gets "that button has expired".
 """
 
 from __future__ import annotations
 
 MAX_CALLBACK_BYTES = 64
+CHOOSE_DAYS_DATA = "home:days"
 SEPARATOR = ":"
 
 

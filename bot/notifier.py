@@ -16,7 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden
 
 from bot import texts
-from bot.callbacks import pack
+from bot.callbacks import CHOOSE_DAYS_DATA, pack
 from bot.keyboards import pain_keyboard
 from scheduler.ports import CadenceNotice, RecipientBlocked, ReminderMessage, Variant
 
@@ -154,7 +154,10 @@ class TelegramNotifier:
                 notice.cadence, notice.session_times, notice.weekly_days, notice.weekly_time
             )
             lines.append(texts.CADENCE_CHANGED.format(rhythm=rhythm))
+        markup = None
         if notice.days_defaulted and notice.weekly_days:
             lines.append(texts.DAYS_DEFAULTED.format(days=texts.weekday_list(notice.weekly_days)))
+            choose = InlineKeyboardButton(texts.DAYS_CHOOSE, callback_data=CHOOSE_DAYS_DATA)
+            markup = InlineKeyboardMarkup([[choose]])
         if lines:
-            await self._send(notice.chat_id, "\n\n".join(lines), None)
+            await self._send(notice.chat_id, "\n\n".join(lines), markup)

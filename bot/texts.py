@@ -100,9 +100,10 @@ CADENCE_ONCE_DAILY = "once a day, at {first}"
 CADENCE_THREE_WEEKLY = "three times a week, on {days} at {time}"
 CADENCE_WEEKLY = "once a week, on {days} at {time}"
 DAYS_DEFAULTED = (
-    "You haven't picked training days yet, so I'll train you on {days}. "
+    "Which three days suit you for training? Until you choose, I'll use {days}. "
     "You can change them any time in /settings."
 )
+DAYS_CHOOSE = "Choose my days"
 
 
 def weekday_list(days: tuple[int, ...]) -> str:

@@ -63,8 +63,11 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CallbackQueryHandler(checkin.on_checkin_button, pattern=r"^mc:"))
     application.add_handler(CallbackQueryHandler(session.on_open_button, pattern=r"^ses:open$"))
 
-    # /start's status buttons (home:over|cleared): anchored, before the catch-all that expires.
-    application.add_handler(CallbackQueryHandler(commands.on_home_button, pattern=r"^home:"))
+    # /start's status buttons and the Stage 3 notice's "Choose my days" (home:over|cleared|days):
+    # anchored, before the catch-all that expires anything else.
+    application.add_handler(
+        CallbackQueryHandler(commands.on_home_button, pattern=r"^home:(over|cleared|days)$")
+    )
     # A shared location (time zone step): before the catch-all for other messages.
     application.add_handler(MessageHandler(filters.LOCATION, onboarding.on_location))
 

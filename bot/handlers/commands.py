@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import flows, texts
-from bot.callbacks import flow_data
+from bot.callbacks import CHOOSE_DAYS_DATA, flow_data
 from bot.context import runtime_of
 from bot.flows import FlowSpec, FlowView
 from bot.handlers import onboarding as onboarding_handlers
@@ -58,7 +58,8 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def on_home_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Start over / I've been cleared (from the status): ask to confirm, as a flow step."""
+    """Start over / I've been cleared (from the status): ask to confirm, as a flow step; Choose
+    my days (from the Stage 3 notice): the days step of /settings."""
     query = update.callback_query
     user = update.effective_user
     if query is None or user is None:
@@ -67,6 +68,12 @@ async def on_home_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     runtime = runtime_of(context)
     if not await settings_service.is_onboarded(runtime, user.id):
         await _reply(update, texts.NOT_ONBOARDED)
+        return
+    if query.data == CHOOSE_DAYS_DATA:
+        # From the notice that Stage 3 needs training days: the /settings days step.
+        flow = await ob.begin_settings(runtime, user.id)
+        chosen = await ob.choose_setting(runtime, flow, "days")
+        await onboarding_handlers.render(update, context, chosen.flow or flow)
         return
     step = STEP_CLEARED if query.data == HOME_CLEARED else STEP_OVER
     flow = await settings_service.begin_flow(runtime, user.id, settings_service.RESTART_FLOW, step)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +12,7 @@ from bot import texts
 from bot.app import BotRunner
 from scheduler import planner
 from tests.fakes import FakeClock
-from tests.integration.scheduler.seed import add_session, seed_user
+from tests.integration.scheduler.seed import add_session, seed_user, set_stage
 from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
@@ -155,3 +155,38 @@ async def test_morning_checkin_after_a_session_day_with_the_pain_buttons(bot, st
     assert question.buttons[3][1] == "mc:20261203:3"
     await user.tap(text="3", message=question)
     await user.wait_for(timeout=5)  # the check-in feature answers with its decision
+
+
+async def test_stage3_without_days_asks_for_them_and_the_schedule_follows(bot, standin, clock):
+    """Entering Stage 3 changes the rhythm: the user is told, asked for days with a button, and
+    the days they choose reach the schedule at once."""
+    user = standin.user(UID, "Sam")
+    clock.set(DUE - timedelta(days=1))
+    await seed_user(bot.runtime, UID, stage=2, weekly_days=(), weekly_summary=False)
+    await bot.runtime.reschedule(UID)  # the first plan is recorded silently
+    await set_stage(bot.runtime, UID, 3)
+    await bot.runtime.reschedule(UID)
+
+    notice = await user.wait_for(contains="three times a week")
+    assert "Until you choose, I'll use Mon, Wed and Fri" in notice.content
+    assert [label for label, _ in notice.buttons] == [texts.DAYS_CHOOSE]
+    await user.tap(text=texts.DAYS_CHOOSE, message=notice)
+    await user.wait_for(contains="Which days suit you")
+    await user.tap(text="Tue · Thu · Sat")
+    await user.wait_for(contains="At what time on those days")
+    await user.send("06:45")
+    await user.wait_for(contains="Saved")
+
+    async with bot.runtime.uow() as uow:
+        profile = await uow.profiles.get(UID)
+    assert profile is not None
+    assert (profile.weekly_days, profile.weekly_time) == ([1, 3, 5], "06:45")
+    job = bot.scheduler.aps.get_job(f"rem:{UID}:w")
+    assert job is not None
+    due = datetime.fromisoformat(job.args[3]).astimezone(ZONE)
+    assert (due.weekday(), due.time()) == (3, time(6, 45))  # Thu 3 Dec, the next chosen day
+    assert f"rem:{UID}:s1" not in {j.id for j in bot.scheduler.jobs_of(UID)}
+
+    # A forged variant of the button is refused like any stale one.
+    await user.tap_data("home:nope", notice.message_id)
+    await user.wait_for(contains="That button has expired")
