@@ -7,11 +7,16 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
+from tests.standin.process import stop_processes
 from tests.standin.server import FakeBotApi
 
 
 @pytest_asyncio.fixture
 async def standin() -> AsyncIterator[FakeBotApi]:
-    """A running FakeBotApi on a random port of 127.0.0.1, stopped after the test."""
+    """A running FakeBotApi on a random port of 127.0.0.1, stopped after the test, and with it
+    every bot process the test started against it (also when the test failed)."""
     async with FakeBotApi() as api:
-        yield api
+        try:
+            yield api
+        finally:
+            await stop_processes(api)

@@ -1,12 +1,21 @@
-"""Running the bot as a subprocess (`python -m bot run`) against the stand-in."""
+"""Running the bot as a subprocess (`python -m bot run`) against the stand-in.
+
+A bot process never outlives its test: `start()` kills it if it does not come up, the `standin`
+fixture stops every process still running against it when the test ends (passed or failed, see
+`stop_processes`), and on Linux the kernel kills it if the test run itself dies (SIGKILL on the
+death of its parent, so a killed or crashed pytest leaves no bot polling behind).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import os
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
@@ -15,6 +24,29 @@ if TYPE_CHECKING:
     from tests.standin.server import FakeBotApi
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+# Every BotProcess started and not yet seen to end.
+_started: set[BotProcess] = set()
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A preexec_fn that asks Linux to SIGKILL the child when its parent dies (None elsewhere).
+    libc is loaded here, before the fork; the child only makes the one system call."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+
+    return preexec
 
 
 class BotProcess:
@@ -73,10 +105,20 @@ class BotProcess:
         since = len(self.api.requests)
         with self.stdout_path.open("ab") as out, self.stderr_path.open("ab") as err:
             self.process = await asyncio.create_subprocess_exec(
-                *self.command, stdout=out, stderr=err, env=self.env, cwd=self.log_dir
+                *self.command,
+                stdout=out,
+                stderr=err,
+                env=self.env,
+                cwd=self.log_dir,
+                preexec_fn=_die_with_parent(),
             )
+        _started.add(self)
         if wait_ready:
-            await self._wait_polling(since, timeout)
+            try:
+                await self._wait_polling(since, timeout)
+            except BaseException:
+                self.kill9()  # not ready (or the test gave up): it must not poll on
+                raise
 
     async def _wait_polling(self, since: int, timeout: float) -> None:  # noqa: ASYNC109
         loop = asyncio.get_running_loop()
@@ -102,7 +144,9 @@ class BotProcess:
         """Wait for the process to end; its exit code (negative: killed by that signal)."""
         if self.process is None:
             raise RuntimeError("the bot process was never started")
-        return await asyncio.wait_for(self.process.wait(), timeout)
+        code = await asyncio.wait_for(self.process.wait(), timeout)
+        _started.discard(self)
+        return code
 
     async def stop(self, timeout: float = 10.0) -> int | None:  # noqa: ASYNC109
         """SIGTERM and wait (SIGKILL after `timeout`); the exit code."""
@@ -135,6 +179,20 @@ class BotProcess:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+async def stop_processes(api: FakeBotApi) -> list[BotProcess]:
+    """Stop (SIGTERM, then SIGKILL) every BotProcess started against `api` that has not been
+    waited for; the ones that were still running. The `standin` fixture calls this when a test
+    ends, so a test that fails half way leaves no bot process behind."""
+    left = [p for p in _started if p.api is api]
+    running = [p for p in left if p.running]
+    for process in left:
+        with contextlib.suppress(TimeoutError):
+            await process.stop()
+        process.kill9()
+        _started.discard(process)
+    return running
 
 
 def _read(path: Path) -> str:
