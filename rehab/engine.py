@@ -79,6 +79,14 @@ def classify_irritability(profile: Profile) -> Irritability:
     return Irritability.MODERATE
 
 
+# How the assessment names the irritability class to the user (plain words, no jargon).
+ASSESSMENT_OPENERS: dict[Irritability, str] = {
+    Irritability.LOW: "Your tendon seems fairly settled",
+    Irritability.MODERATE: "Your tendon seems moderately irritable (it reacts to load)",
+    Irritability.HIGH: "Your tendon seems very irritable at the moment",
+}
+
+
 def assess(profile: Profile) -> Assessment:
     """Presentation handling, irritability, starting stage and entry rung."""
     irritability = classify_irritability(profile)
@@ -89,10 +97,7 @@ def assess(profile: Profile) -> Assessment:
         rung = STAGE2_ENTRY_RUNG["low_25_plus" if many else "low"]
     else:
         stage, rung = 1, 0
-    parts = [f"Your tendon looks {irritability.value}ly irritable"]
-    if irritability is Irritability.MODERATE:
-        parts = ["Your tendon looks moderately irritable"]
-    parts[0] += f", so you start in Stage {stage}"
+    parts = [ASSESSMENT_OPENERS[irritability] + f", so you start in Stage {stage}"]
     parts[0] += " with gentle holds." if stage == 1 else " with slow calf raises and heel drops."
     if profile.presentation is Presentation.INSERTIONAL:
         parts.append("Because the pain is at the heel bone, all work stays on flat floor.")
@@ -511,8 +516,8 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
             rung_up(s, today)
             return done(
                 DecisionKind.PROGRESS,
-                f"Your last two sessions were green and complete, so you step up to "
-                f"{describe_dose(s)}.",
+                f"Your last two sessions were complete with pain at "
+                f"{THRESHOLDS.set_green_max}/10 or less, so you step up to {describe_dose(s)}.",
             )
 
     # Section 10: a dose must not sit unchanged while everything is green.
@@ -527,9 +532,9 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
             if nudged:
                 return done(
                     DecisionKind.PROGRESS,
-                    f"Everything has been green for {TIMINGS.stale_dose_days} days at the same "
-                    f"dose, so we add a little: {', '.join(nudged)}. A tendon needs a rising "
-                    "load to keep remodelling.",
+                    f"Pain has stayed low for {TIMINGS.stale_dose_days} days at the same dose, "
+                    f"so we add a little: {', '.join(nudged)}. A tendon needs a rising load to "
+                    "keep getting stronger.",
                 )
 
     if phase_changed:
@@ -543,8 +548,8 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
     if uses_loads(s) or s.stage == 4:
         return done(
             DecisionKind.HOLD,
-            "Your last session was green and the effort felt right, so the dose stays; it "
-            "rises when a lift feels easy twice running or after a steady stretch.",
+            "Your last session stayed in the low-pain zone and the effort felt right, so the dose "
+            "stays; it rises when a lift feels easy twice running or after a steady stretch.",
         )
     if s.stage in (1, 2) and s.rung >= top_rung(s):
         unmet = [r for r in status.requirements if not r.met]
@@ -552,8 +557,8 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
         return done(DecisionKind.HOLD, f"You are at the top of this stage's ladder.{detail}")
     return done(
         DecisionKind.HOLD,
-        "Your last session was green; one more green, complete session at this dose and you "
-        "step up.",
+        f"Your last session went well; one more complete session at this dose with pain at "
+        f"{THRESHOLDS.set_green_max}/10 or less and you step up.",
     )
 
 

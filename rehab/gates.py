@@ -65,7 +65,7 @@ def _stage1(state: ProgrammeState, today: date) -> list[GateRequirement]:
         _req(
             f"Reach {t.sets} holds of {t.hold_s} s",
             state.rung >= top,
-            f"rung {state.rung + 1} of {top + 1}",
+            f"step {state.rung + 1} of {top + 1}",
         )
     ]
     n = GATES.stage1_days_at_top
@@ -180,10 +180,10 @@ def _stage4(state: ProgrammeState, today: date) -> list[GateRequirement]:
         _req(
             "Reach the full jumping ladder",
             state.rung >= STAGE4_FULL_RUNG,
-            f"rung {state.rung + 1} of {STAGE4_FULL_RUNG + 1}",
+            f"step {state.rung + 1} of {STAGE4_FULL_RUNG + 1}",
         ),
         _req(
-            f"{GATES.graduation_green_days} green days on the full ladder",
+            f"{GATES.graduation_green_days} low-pain days on the full ladder",
             green_days >= GATES.graduation_green_days,
             f"{green_days} days so far",
         ),
@@ -314,8 +314,8 @@ def record_gate_test(
         s.status = ProgrammeStatus.MAINTENANCE
         s.last_hsr_on = s.last_session_on
         reason = (
-            "Two green weeks on the full jumping ladder: you graduate to maintenance, one heavy "
-            "calf session a week. Keep it up for a strong tendon."
+            "Two weeks on the full jumping ladder with pain in check: you graduate to maintenance, "
+            "one heavy calf session a week. Keep it up for a strong tendon."
         )
         s.dose_changed_on = on
         return finish(s, decision(before, s, DecisionKind.STAGE_UP, reason, test), on)

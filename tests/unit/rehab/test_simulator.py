@@ -190,3 +190,24 @@ def test_default_start_is_a_fixed_monday() -> None:
     recs = simulate(load_persona(SHIPPED[0]), days=1)
     assert recs[0].date == date(2026, 1, 5)
     assert recs[0].date.weekday() == 0
+
+
+JARGON = ("green", "amber", "rung", "lowly", "highly", "irritability")
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_what_users_read_has_no_internal_jargon(path: Path) -> None:
+    """Decision reasons, the assessment and the gate details reach users word for word: they
+    must not use the engine's own terms (pain zones by colour, ladder rungs) or Python values."""
+    from rehab import assess, gate_status, start_programme
+
+    persona = load_persona(path)
+    texts = [assess(persona.profile).summary]
+    for day in simulate(persona):
+        if day.decision is not None:
+            texts.append(day.decision.reason)
+    state = start_programme(persona.profile, date(2026, 1, 5))
+    texts += [f"{r.label} {r.detail}" for r in gate_status(state, date(2026, 1, 5)).requirements]
+    for text in texts:
+        assert not [w for w in JARGON if w in text.lower()], text
+        assert "None" not in text, text
