@@ -37,8 +37,8 @@ async def running_bot(url: str, api: FakeBotApi, clock: FakeClock) -> AsyncItera
     """The bot running in-process (same event loop) on database `url`, polling the stand-in."""
     settings = make_settings(url, api.base_url).model_copy(update={"timer_scale": 0.01})
     runner = BotRunner(settings, clock=clock)
-    await runner.start()
     try:
+        await runner.start()  # inside: a start that fails half way is stopped too
         yield runner
     finally:
         await runner.stop()

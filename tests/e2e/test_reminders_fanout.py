@@ -38,8 +38,8 @@ async def flood_standin() -> AsyncIterator[FakeBotApi]:
 async def runner(flood_standin: FakeBotApi, e2e_database_url: str) -> AsyncIterator[BotRunner]:
     clock = FakeClock(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
     bot = BotRunner(make_settings(e2e_database_url, flood_standin.base_url), clock=clock)
-    await bot.start()
     try:
+        await bot.start()  # inside: a start that fails half way is stopped too
         yield bot
     finally:
         await bot.stop()

@@ -1,0 +1,41 @@
+"""The e2e harness itself: a bot that fails to start leaves nothing running for the next test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import BotRunner
+from tests.databases import sqlite_url
+from tests.e2e.conftest import running_bot
+from tests.fakes import FakeClock
+from tests.standin.server import FakeBotApi
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_a_bot_that_fails_half_way_through_its_start_is_stopped(
+    standin: FakeBotApi, tmp_path: Path
+) -> None:
+    started: list[BotRunner] = []
+    original = BotRunner.start
+
+    async def start_and_keep(runner: BotRunner) -> None:
+        started.append(runner)
+        await original(runner)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BotRunner, "start", start_and_keep)
+        # No migrations: polling has begun when the scheduler's rebuild finds no tables.
+        with pytest.raises(Exception, match="no such table"):
+            async with running_bot(sqlite_url(tmp_path), standin, FakeClock()):
+                pytest.fail("the bot started on an empty database")
+    (runner,) = started
+    assert standin.calls("getUpdates"), "the start failed before polling: nothing tested"
+    updater = runner.application.updater
+    assert updater is not None
+    assert not updater.running
+    assert not runner.application.running
+    assert runner.scheduler is not None
+    assert not runner.scheduler.aps.running
