@@ -414,6 +414,8 @@ async def on_text(
     if user is None:
         return False
     runtime = runtime_of(context)
+    if await sessions.close_if_left_from_an_earlier_day(runtime, user.id):
+        return False  # yesterday's session is over: the text is for today (the morning question)
     position = await sessions.position_of(runtime, user.id)
     if position is None:
         return False

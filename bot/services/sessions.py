@@ -264,8 +264,20 @@ async def planned_sessions(
     return rehab.sessions_on(state, on)
 
 
+async def close_if_left_from_an_earlier_day(runtime: Runtime, user_id: int) -> bool:
+    """A session still open from an earlier day (left past midnight) is abandoned, as if the
+    user had ended it: its sets reach the engine. True if there was one."""
+    async with runtime.uow() as uow:
+        row = await uow.sessions.open_for(user_id)
+        if row is None or row.local_date >= await local_today(uow, user_id, runtime.now()):
+            return False
+        session_id = row.id
+    return await abandon(runtime, user_id, session_id)
+
+
 async def open_today(runtime: Runtime, user_id: int) -> Opened:
     """Continue the user's open session, or start today's from the engine's prescription."""
+    await close_if_left_from_an_earlier_day(runtime, user_id)
     now = runtime.now()
     async with _stepping(runtime, user_id) as uow:
         state = await load_state(uow, user_id)
@@ -278,10 +290,7 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
         today = await local_today(uow, user_id, now)
         row = await uow.sessions.open_for(user_id)
         if row is not None and row.local_date != today:
-            # A session paused on an earlier day is closed; today gets a fresh one.
-            row.status = Status.ABANDONED
-            row.ended_at = now
-            row = None
+            row = None  # closed just above; today gets a fresh one
         kind = OpenKind.CONTINUED
         note = ""
         if row is None:

@@ -125,3 +125,34 @@ async def test_a_typed_score_answers_the_morning_question(
     await user.wait_for(contains=texts.UNEXPECTED_TEXT)
     async with bot.runtime.uow() as uow:
         assert [c.pain for c in await uow.checkins.all_for(UID)] == [3]
+
+
+async def test_a_session_left_open_overnight_does_not_take_the_morning_answer(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """Yesterday's session waits at "pain during that set?"; next morning "2" answers the
+    morning question, not yesterday's set, and yesterday's session is closed as abandoned."""
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await start_session(user)
+    await do_set(user, 2)
+    await user.tap(text=texts.SESSION_SKIP_REST)
+    await user.wait_for(contains="Set 2 of")
+    await user.tap(text=texts.SESSION_GO)
+    await user.wait_for(contains="Time's up")  # set 2 now waits for its pain score
+
+    clock.advance(days=1)
+    due = clock().astimezone(ZoneInfo(ZONE)).replace(hour=7, minute=30).astimezone(UTC)
+    clock.set(due)
+    notifier = TelegramNotifier(bot.application.bot)
+    assert await fire(bot.runtime, notifier, UID, Kind.CHECKIN, SLOT_CHECKIN, due) == Outcome.SENT
+    await user.wait_for(contains="first steps")
+    await user.send("2")
+    await user.wait_for(contains="Morning pain 2/10 noted")
+    async with bot.runtime.uow() as uow:
+        (session,) = list(await uow.sessions.all_for(UID))
+        sets = list(await uow.sessions.sets_of(session.id))
+        checkins = [(c.local_date, c.pain) for c in await uow.checkins.all_for(UID)]
+    assert session.status == "abandoned"
+    assert [(s.set_no, s.pain_during) for s in sets] == [(1, 2)]
+    assert checkins == [(local_today(clock()), 2)]
