@@ -23,12 +23,17 @@ DAY = date(2026, 12, 2)  # a Wednesday
 DUE = planner.local_instant(DAY, time(7, 30), ZONE)
 
 
+async def onboard(bot: BotRunner, clock: FakeClock, standin: FakeBotApi) -> None:
+    """An onboarded user, a day before their 07:30 reminder, with no jobs armed yet."""
+    standin.user(UID, "Sam")
+    clock.set(DUE - timedelta(days=1))
+    await seed_user(bot.runtime, UID, session_times=("07:30", "18:00"), weekly_summary=False)
+
+
 async def arm_reminder(bot: BotRunner, clock: FakeClock, standin: FakeBotApi) -> None:
     """An onboarded user whose 07:30 reminder is one second away on the bot's clock."""
-    standin.user(UID, "Sam")
+    await onboard(bot, clock, standin)
     runtime = bot.runtime
-    clock.set(DUE - timedelta(days=1))
-    await seed_user(runtime, UID, session_times=("07:30", "18:00"), weekly_summary=False)
     clock.set(DUE - timedelta(seconds=1))
     await runtime.reschedule(UID)
     assert bot.scheduler is not None
@@ -93,7 +98,8 @@ async def test_snooze_once_then_skip(bot, standin, clock):
 
 async def test_forged_reminder_button_is_refused(bot, standin, clock):
     user = standin.user(UID, "Sam")
-    await arm_reminder(bot, clock, standin)
+    # No reminder armed: one due a second later could be sent before the tap is handled.
+    await onboard(bot, clock, standin)
     await user.tap_data("rem:20261202:s1:skip", message_id=1)  # never sent to this user
     await user.wait_for(contains=texts.REMINDER_STALE)
     await user.tap_data("rem:notadate:s1:snooze", message_id=1)
