@@ -132,7 +132,11 @@ class UserDriver:
             ) from None
 
     async def wait_idle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Wait until the bot has fetched every update and gone quiet for `quiet` seconds."""
+        """Wait until the bot has fetched every update and gone quiet for `quiet` seconds.
+
+        A heuristic: a slow bot can still be handling an update after `quiet` seconds without a
+        request. Use it only before checking that nothing more happens; to see something
+        happen, wait for it (`wait_for`, `wait_answered`, or polling the database)."""
         await self.api.wait_idle(quiet, timeout)
 
     # ---- reading ------------------------------------------------------------------------------
