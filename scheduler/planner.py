@@ -126,6 +126,13 @@ def effective_weekly_days(days: Sequence[int] | None) -> tuple[int, ...]:
     return tuple(valid) if valid else DEFAULT_WEEKLY_DAYS
 
 
+def session_weekdays(cadence: Cadence, days: Sequence[int] | None) -> tuple[int, ...]:
+    """The weekdays of a three-weekly or weekly schedule: the user's days, and for weekly
+    (maintenance) the first of them only."""
+    chosen = effective_weekly_days(days)
+    return chosen[:1] if cadence is Cadence.WEEKLY else chosen
+
+
 def build_plan(
     *,
     zone: str | None,
@@ -153,9 +160,7 @@ def build_plan(
             Slot(SLOT_FIRST, Kind.REMINDER, parse_hhmm(times[0], DEFAULT_SESSION_TIMES[0]))
         )
     else:
-        days = effective_weekly_days(weekly_days)
-        if cadence is Cadence.WEEKLY:
-            days = days[:1]
+        days = session_weekdays(cadence, weekly_days)
         at = parse_hhmm(weekly_time, DEFAULT_WEEKLY_TIME)
         slots.append(Slot(SLOT_WEEKLY, Kind.REMINDER, at, frozenset(days)))
     session_days = frozenset().union(*(s.weekdays for s in slots))

@@ -29,6 +29,7 @@ from bot import flows
 from bot.flows import FlowView
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state, user_zone
+from scheduler import planner
 from storage.models import Decision, SetLog, TrainingSession
 from storage.uow import UnitOfWork
 
@@ -254,13 +255,16 @@ async def position_of(runtime: Runtime, user_id: int) -> Position | None:
 async def planned_sessions(
     uow: UnitOfWork, user_id: int, state: rehab.ProgrammeState, on: date
 ) -> int:
-    """How many sessions the user's schedule has on `on` (their own days in Stages 3-4)."""
-    if rehab.cadence(state) in (rehab.Cadence.THREE_WEEKLY, rehab.Cadence.WEEKLY):
+    """How many sessions the user's schedule has on `on`: their own days in Stages 3-4, and the
+    first of them in maintenance (the days the reminders come, scheduler.planner)."""
+    cadence = rehab.cadence(state)
+    if cadence in (rehab.Cadence.THREE_WEEKLY, rehab.Cadence.WEEKLY):
         profile = await uow.profiles.get(user_id)
         if profile is not None and profile.weekly_days and not state.paused:
             if state.status == rehab.ProgrammeStatus.STOPPED:
                 return 0
-            return 1 if on.weekday() in profile.weekly_days else 0
+            days = planner.session_weekdays(planner.to_cadence(cadence), profile.weekly_days)
+            return 1 if on.weekday() in days else 0
     return rehab.sessions_on(state, on)
 
 
