@@ -43,6 +43,12 @@ EFFORTS = ("easy", "right", "hard")
 EFFORT_STAGE = 3
 
 
+def asks_effort(stage: int, ex: rehab.ExercisePrescription) -> bool:
+    """Easy / right / hard is asked after a heavy exercise (Stage 3 on), whose load it steers;
+    not after hops and runs, where "reps left" means nothing and nothing depends on it."""
+    return stage >= EFFORT_STAGE and ex.kind != rehab.ExerciseKind.PLYO
+
+
 class Step(StrEnum):
     READY = "ready"  # about to start set N of exercise i (the card is shown before set 1)
     ACTIVE = "active"  # the set is running: hold timer or tempo reps
@@ -456,7 +462,7 @@ async def log_pain(
                 row.set_no += 1
                 outcome = Outcome.NEXT_SET
                 await _move(uow, loaded, Step.REST, now, payload)
-            elif row.stage >= EFFORT_STAGE and action != "stop_exercise":
+            elif asks_effort(row.stage, ex) and action != "stop_exercise":
                 outcome = Outcome.EFFORT
                 await _move(uow, loaded, Step.EFFORT, now, payload)
             else:
