@@ -256,6 +256,19 @@ STAGE_NEXT_GATE = "<b>To move on:</b>"
 STAGE_REQ_MET = "✅"
 STAGE_REQ_OPEN = "⬜"
 STAGE_GATE_DUE = "A test for the next stage is due: send /test when you're fresh."
+STAGE_RECHECK_DUE = "A re-check is due: send /test when you're fresh."
+# Decisions that ask for a test: the user is told how to take it.
+TEST_DECISION_KINDS = ("gate_test", "reassess")
+TEST_HOW = "Send /test when you're rested and I'll walk you through it."
+
+
+def with_test_hint(reason: str, decision_kind: str | None) -> str:
+    """A decision's reason (HTML-escaped), and how to take the test it asks for, if any."""
+    if decision_kind in TEST_DECISION_KINDS:
+        return f"{escape(reason)}\n{TEST_HOW}"
+    return escape(reason)
+
+
 STAGE_TOP = "This is the last stage of the programme."
 
 # /test

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from html import escape
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -84,7 +83,8 @@ async def _tell(
     elif outcome.kind == CheckinKind.TOO_OLD:
         text = texts.CHECKIN_TOO_OLD
     else:
-        text = texts.CHECKIN_DECISION.format(pain=pain, reason=escape(outcome.reason))
+        reason = texts.with_test_hint(outcome.reason, outcome.decision_kind)
+        text = texts.CHECKIN_DECISION.format(pain=pain, reason=reason)
     await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
     if outcome.kind == CheckinKind.DECIDED:
         # A stage change changes the cadence: the reminders follow at once.

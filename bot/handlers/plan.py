@@ -62,6 +62,9 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines += _dose_lines(view.plan)
         label = texts.SESSION_START_BUTTON
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=OPEN_DATA)]])
+    if view.test_due and view.kind != TodayKind.PAUSED:
+        due = texts.STAGE_RECHECK_DUE if view.test_due == "recheck" else texts.STAGE_GATE_DUE
+        lines += ["", due]
     await _reply(update, "\n".join(lines), markup)
 
 
@@ -130,5 +133,6 @@ async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if gate is not None and gate.note:
         lines.append(escape(gate.note))
     if gate is not None and gate.due and (gate.test in gates.STEPS or gate.test in gates.REVIEWS):
-        lines += ["", texts.STAGE_GATE_DUE]
+        recheck = gate.test == rehab.GateTest.RECHECK
+        lines += ["", texts.STAGE_RECHECK_DUE if recheck else texts.STAGE_GATE_DUE]
     await _reply(update, "\n".join(lines))

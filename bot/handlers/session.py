@@ -275,7 +275,7 @@ async def open_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         else texts.SESSION_CONTINUED
     )
     if opened.note:
-        intro = f"{escape(opened.note)}\n\n{intro}"
+        intro = f"{texts.with_test_hint(opened.note, opened.note_kind)}\n\n{intro}"
     await render(context, position, intro)
 
 

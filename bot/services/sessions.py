@@ -109,6 +109,7 @@ class Opened:
     kind: OpenKind
     position: Position | None = None
     note: str = ""  # the engine's decision, when it changed something
+    note_kind: str = ""  # that decision's kind (rehab.DecisionKind)
 
 
 class Outcome(StrEnum):
@@ -302,7 +303,7 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
         if row is not None and row.local_date != today:
             row = None  # closed just above; today gets a fresh one
         kind = OpenKind.CONTINUED
-        note = ""
+        note = note_kind = ""
         if row is None:
             earlier = [
                 s
@@ -322,7 +323,7 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
                 await save_state(uow, user_id, state, now)
                 uow.decisions.add(decision_row(user_id, today, made, now))
                 if made.kind != rehab.DecisionKind.HOLD:
-                    note = made.reason
+                    note, note_kind = made.reason, str(made.kind)
             plan = rehab.prescribe(state, today)
             if not plan.exercises:
                 return Opened(OpenKind.NOTHING_TODAY)
@@ -350,7 +351,7 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
         loaded = _Loaded(row, flow, _load_plan(row.plan), await _chat_id(uow, user_id))
         position = _position(loaded)
         await uow.commit()
-        return Opened(kind, position, note)
+        return Opened(kind, position, note, note_kind)
 
 
 # -- the steps -----------------------------------------------------------------------------------
@@ -701,6 +702,7 @@ class Overview:
     next_day: date | None = None
     cadence: str = ""
     started: date | None = None
+    test_due: str = ""  # "gate" or "recheck" when /test has a test to run
 
 
 FINISHED = (Status.DONE, Status.ENDED_EARLY)
@@ -735,6 +737,10 @@ async def overview(runtime: Runtime, user_id: int) -> Overview:
         if state.last_decision_on != today:
             state, _ = rehab.decide_next(state, today)  # a preview: stored when a session starts
         plan = rehab.prescribe(state, today)
+        gate = rehab.gate_status(state, today)
+        test_due = ""
+        if gate.due and gate.test is not None:
+            test_due = "recheck" if gate.test == rehab.GateTest.RECHECK else "gate"
         open_row = await uow.sessions.open_for(user_id)
         this_day = week[today.weekday()]
         if state.paused:
@@ -758,4 +764,5 @@ async def overview(runtime: Runtime, user_id: int) -> Overview:
             next_day=next_day,
             cadence=str(rehab.cadence(state)),
             started=state.programme_start,
+            test_due=test_due,
         )

@@ -6,7 +6,7 @@ is checked here is what the bot says and offers.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,9 +14,14 @@ import pytest
 import rehab
 from bot import texts
 from bot.app import BotRunner
-from tests.e2e.test_session import UID, local_today, seed_user
+from bot.callbacks import pack
+from bot.keyboards import pain_keyboard
+from bot.runtime import Runtime
+from bot.services.programme import save_state
+from tests.e2e.test_session import UID, local_today, moderate_profile, seed_user
 from tests.fakes import FakeClock
 from tests.standin.server import FakeBotApi
+from tests.unit.rehab.helpers import green_day
 
 pytestmark = pytest.mark.e2e
 
@@ -73,3 +78,77 @@ async def test_stage4_hops_go_on_without_the_reps_left_question(
     assert texts.SESSION_EFFORT_QUESTION not in reply.content
     assert f"{second.name}" in reply.content
     assert "Set 1 of" in reply.content
+
+
+async def seed_state(runtime: Runtime, state: rehab.ProgrammeState) -> None:
+    """A user onboarded with `state`'s profile, whose programme is `state`."""
+    await seed_user(runtime, profile=state.profile, started=state.programme_start)
+    async with runtime.uow() as uow:
+        await save_state(uow, UID, state, runtime.now())
+        await uow.commit()
+
+
+def due_for_stage3(today: date) -> rehab.ProgrammeState:
+    """Green Stage 2 days (low irritability, 15 raises) until the Stage 3 test is due today."""
+    profile = moderate_profile().model_copy(
+        update={"rest_pain": 1, "morning_pain": 2, "single_leg_heel_raises": 15}
+    )
+    start = today - timedelta(days=60)
+    state = rehab.start_programme(profile, start)
+    day = start
+    while not rehab.gate_status(state, day).due:
+        state = green_day(state, day)
+        day += timedelta(days=1)
+    # The same history, shifted so that the test falls due today.
+    shift = today - day
+    state = rehab.start_programme(profile, start + shift)
+    day = start + shift
+    while day < today:
+        state = green_day(state, day)
+        day += timedelta(days=1)
+    assert state.stage == 2
+    assert rehab.gate_status(state, today).due
+    return state
+
+
+async def test_a_due_test_announced_at_check_in_says_how_to_take_it(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    today = local_today(clock())
+    await seed_state(bot.runtime, due_for_stage3(today))
+    user = standin.user(UID)
+    await bot.application.bot.send_message(
+        UID,
+        texts.CHECKIN_QUESTION,
+        reply_markup=pain_keyboard(lambda v: pack("mc", today.strftime("%Y%m%d"), v)),
+    )
+    question = await user.wait_for(contains="first steps")
+    await user.tap(text="2", message=question)
+    decided = await user.wait_for(contains="Morning pain 2/10 noted")
+    assert "Time for the test" in decided.content
+    assert texts.TEST_HOW in decided.content
+    await user.send("/today")
+    assert texts.STAGE_GATE_DUE in (await user.wait_for(contains="Stage 2")).content
+
+
+async def test_a_long_break_tells_how_to_do_the_recheck(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    today = local_today(clock())
+    await seed_user(
+        bot.runtime,
+        started=today - timedelta(days=40),
+        update={"last_session_on": today - timedelta(days=21)},
+    )
+    user = standin.user(UID)
+    await user.send("/today")
+    shown = await user.wait_for(contains="Stage 1")
+    assert texts.STAGE_RECHECK_DUE in shown.content
+    await user.tap(text=texts.SESSION_START_BUTTON)
+    intro = await user.wait_for(contains="Set 1 of")
+    assert "21 days since your last session" in intro.content
+    assert texts.TEST_HOW in intro.content
+    await user.send("/stage")
+    stage = await user.wait_for(contains="Stage 1")
+    assert texts.STAGE_RECHECK_DUE in stage.content
+    assert texts.STAGE_GATE_DUE not in stage.content
