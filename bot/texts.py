@@ -285,6 +285,9 @@ TEST_LOADED_HOLD = (
     "Hold a single-leg heel raise for 30 s with {load} kg extra. Pain during the hold?"
 )
 TEST_HOPS = "Do 10 small hops on your sore leg. Pain during the hops?"
+TEST_MORNING_PAIN = (
+    "First, how did your Achilles feel in your first steps this morning? (0 = no pain, 10 = worst)"
+)
 TEST_COUNT_HINT = "Please type the number of raises, like 18."
 TEST_SKIP = "Skip"
 TEST_RESULT_PASSED = "<b>Test passed ✓</b>\n{reason}"

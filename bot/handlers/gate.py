@@ -36,7 +36,7 @@ def _question(flow: FlowView) -> tuple[str, InlineKeyboardMarkup | None]:
         return texts.TEST_LOADED_HOLD.format(load=f"{load:g}"), pains
     if step == "hop_pain":
         return texts.TEST_HOPS, pains
-    return texts.CHECKIN_QUESTION, pains
+    return texts.TEST_MORNING_PAIN, pains  # the re-check's morning_pain
 
 
 async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView) -> None:

@@ -152,3 +152,16 @@ async def test_a_long_break_tells_how_to_do_the_recheck(
     stage = await user.wait_for(contains="Stage 1")
     assert texts.STAGE_RECHECK_DUE in stage.content
     assert texts.STAGE_GATE_DUE not in stage.content
+
+
+async def test_the_recheck_asks_about_this_morning_without_saying_good_morning(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 12, 1, 17, 0, tzinfo=UTC))  # 18:00 in Berlin
+    await seed_user(bot.runtime, update={"needs_recheck": True})
+    user = standin.user(UID)
+    await user.send("/test")
+    question = await user.wait_for(contains="first steps")
+    assert question.content == texts.TEST_MORNING_PAIN
+    assert "Good morning" not in question.content
+    assert [label for label, _ in question.buttons] == [str(v) for v in range(11)]
