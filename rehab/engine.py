@@ -21,6 +21,7 @@ from rehab.models import (
     Decision,
     ExercisePrescription,
     GateTestResult,
+    LoadState,
     MorningEntry,
     Profile,
     ProgrammeState,
@@ -580,18 +581,14 @@ def _effort_changes(s: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
     for ex_id, ls in list(s.stage3_loads.items()):
         name = EXERCISES[ex_id].name
         if ls.last_effort is Effort.HARD:
-            adjust_load(
-                s,
-                ex_id,
-                lighter(s.profile, ex_id, ls, today, 1 - LOADS.stage3_step_fraction),
-                today,
-            )
-            downs.append(name)
+            lower = lighter(s.profile, ex_id, ls, today, 1 - LOADS.stage3_step_fraction)
+            adjust_load(s, ex_id, lower, today)
+            downs.append(_load_change(name, ls, lower))
         elif ls.easy_streak >= LOADS.stage3_easy_sessions:
             new = heavier(s.profile, ex_id, ls, today)
             if new is not None:
                 adjust_load(s, ex_id, new, today)
-                ups.append(name)
+                ups.append(_load_change(name, ls, new))
             else:
                 s.stage3_loads[ex_id] = ls.model_copy(update={"easy_streak": 0})
         current = s.stage3_loads[ex_id]
@@ -600,17 +597,29 @@ def _effort_changes(s: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
         return None
     if downs:
         reason = (
-            f"You said the last set failed or your form broke on {', '.join(downs)}, so that "
-            "load drops by about 5 %."
+            "You said the last set failed or your form broke, so that exercise gets lighter: "
+            f"{'; '.join(downs)}."
         )
         if ups:
-            reason += f" {', '.join(ups)} felt easy twice running, so it goes up."
+            reason += f" These felt easy twice running and step up: {'; '.join(ups)}."
         return finish(s, decision(before, s, DecisionKind.REGRESS, reason), today)
-    reason = (
-        f"{', '.join(ups)} felt easy two sessions running, so the load goes up about 5 % "
-        "(or the tempo slows when your weights are maxed out)."
-    )
+    reason = f"These felt easy two sessions running, so they step up: {'; '.join(ups)}."
     return finish(s, decision(before, s, DecisionKind.PROGRESS, reason), today)
+
+
+def _load_change(name: str, old: LoadState, new: LoadState) -> str:
+    """One exercise's change in a sentence: `Seated calf raise 12.5 → 15 kg`."""
+    if new.load_kg != old.load_kg:
+        return f"{name} {old.load_kg:g} → {new.load_kg:g} kg"
+    if new.hold_s != old.hold_s and new.hold_s is not None and old.hold_s is not None:
+        return f"{name} held {old.hold_s} → {new.hold_s} s"
+    if new.tempo_level != old.tempo_level:
+        up, down = LOADS.capped_tempo_s if new.tempo_level >= 1 else LOADS.slow_tempo_s
+        pause = ""
+        if new.tempo_level >= 2:
+            pause = f", with a {LOADS.capped_pause_top_s} s pause at the top"
+        return f"{name} at {up} s up and {down} s down{pause}"
+    return name
 
 
 def _gate_offer(test: GateTest, note: str) -> str:
@@ -624,8 +633,8 @@ def _gate_offer(test: GateTest, note: str) -> str:
             "stopping at fatigue or pain above 3/10."
         ),
         GateTest.LOADED_HOLD: (
-            "You are ready for the Stage 4 checkpoint: a 30 s single-leg heel-raise hold at one "
-            "and a half times your body weight, then a single-leg heel-raise count."
+            "You are ready for the Stage 4 checkpoint: a single-leg heel-raise count, then a "
+            "30 s single-leg heel-raise hold at one and a half times your body weight."
         ),
         GateTest.ENDURANCE_HOPS: (
             "You are ready for the Stage 4 test: a single-leg heel-raise count, then 10 "

@@ -180,7 +180,7 @@ def _stage4(state: ProgrammeState, today: date) -> list[GateRequirement]:
         _req(
             "Reach the full jumping ladder",
             state.rung >= STAGE4_FULL_RUNG,
-            f"step {state.rung + 1} of {STAGE4_FULL_RUNG + 1}",
+            f"step {min(state.rung, STAGE4_FULL_RUNG) + 1} of {STAGE4_FULL_RUNG + 1}",
         ),
         _req(
             f"{GATES.graduation_green_days} low-pain days on the full ladder",
@@ -246,8 +246,28 @@ def _record(state: ProgrammeState, test: GateTest, on: date, passed: bool, detai
         mark_not_green(state, on)
 
 
+_ANSWER_NAMES = {
+    "heel_raise_reps": "the heel-raise count",
+    "loaded_hold_pain": "the pain during the hold",
+    "hop_pain": "the pain during the hops",
+}
+_MORNING_WORDS = {
+    PainZone.GREEN: "a calm morning",
+    PainZone.AMBER: "morning pain a little up",
+    PainZone.RED: "a morning flare",
+}
+
+
 def _missing(result: GateTestResult, *fields: str) -> list[str]:
-    return [f for f in fields if getattr(result, f) is None]
+    """The answers a test result lacks, in words."""
+    return [_ANSWER_NAMES.get(f, f) for f in fields if getattr(result, f) is None]
+
+
+def _short_of_endurance(reps: int) -> str:
+    return (
+        f"You did {reps} heel raises; the test needs {GATES.endurance_reps} "
+        f"(or {GATES.endurance_other_side_fraction:.0%} of your other side)"
+    )
 
 
 def record_gate_test(
@@ -280,7 +300,11 @@ def record_gate_test(
             else next((m.zone for m in s.mornings if m.on == on), PainZone.GREEN)
         )
         ok = reps >= need and morning_zone is not PainZone.RED
-        detail = f"{reps} heel raises (need {need}), morning {morning_zone.value}"
+        detail = f"{reps} heel raises (need {need}), {_MORNING_WORDS[morning_zone]}"
+        short = [f"{reps} heel raises where {need} are needed"] if reps < need else []
+        if morning_zone is PainZone.RED:
+            short.append("a morning flare")
+        why = " and ".join(short)
         _record(s, test, on, ok, detail)
         s.needs_recheck = False
         s.gate_retest_after = None
@@ -291,11 +315,11 @@ def record_gate_test(
             )
             return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
         if s.stage == 1:
-            reason = f"The re-check was not passed ({detail}); you restart Stage 1 at its start."
+            reason = f"The re-check was not passed ({why}), so you restart Stage 1 at its start."
             return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
         enter_stage(s, s.stage - 1, on)
         reason = (
-            f"The re-check was not passed ({detail}), so you restart one stage lower, at the "
+            f"The re-check was not passed ({why}), so you restart one stage lower, at the "
             f"entry of Stage {s.stage}."
         )
         return finish(s, decision(before, s, DecisionKind.STAGE_DOWN, reason, test), on)
@@ -372,12 +396,12 @@ def record_gate_test(
         if not ok:
             _record(s, test, on, False, detail)
             why = (
-                f"the hold hurt {pain}/10 (limit {GATES.hold_max_pain})"
+                f"The hold hurt {pain}/10; the limit is {GATES.hold_max_pain}"
                 if pain > GATES.hold_max_pain
-                else f"{reps} heel raises (need {GATES.endurance_reps} or 90 % of the other side)"
+                else _short_of_endurance(reps)
             )
             return hold(
-                f"Not yet: {why}. Stage 3 continues; the checkpoint can be repeated in "
+                f"{why}. Stage 3 continues; the checkpoint can be repeated in "
                 f"{GATES.retest_after_days} days."
             )
         s.pending_gate = PendingGate(test=test, on=on)
@@ -396,17 +420,15 @@ def record_gate_test(
     _record(s, test, on, ok, detail)
     if not ok:
         why = (
-            f"the hops hurt {hop}/10 (limit {GATES.hop_max_pain})"
+            f"The hops hurt {hop}/10; the limit is {GATES.hop_max_pain}"
             if hop > GATES.hop_max_pain
-            else f"{reps} heel raises (need {GATES.endurance_reps} or 90 % of the other side)"
+            else _short_of_endurance(reps)
         )
-        return hold(
-            f"Not yet: {why}. Stage 3 continues; try again in {GATES.retest_after_days} days."
-        )
+        return hold(f"{why}. Stage 3 continues; try again in {GATES.retest_after_days} days.")
     enter_stage(s, 4, on)
     reason = (
-        f"Test passed ({detail}), so you move to Stage 4: hops and springy work, "
-        "plus one heavy session a week."
+        f"{reps} heel raises and {GATES.hop_count} hops at {hop}/10: you move to Stage 4, hops "
+        "and springy work, plus one heavy session a week."
     )
     return finish(s, decision(before, s, DecisionKind.STAGE_UP, reason, test), on)
 
