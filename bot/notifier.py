@@ -15,6 +15,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
 
+import rehab
 from bot import texts
 from bot.callbacks import CHOOSE_DAYS_DATA, pack
 from bot.keyboards import pain_keyboard
@@ -76,7 +77,9 @@ def exercise_dose(ex: Any) -> str:
         dose = f"{sets} × {reps or 1}"
     load = getattr(ex, "load_kg", None) or 0
     if load:
-        dose += f" +{_number(float(load))} kg"
+        spec = rehab.EXERCISES.get(str(getattr(ex, "exercise_id", "")))
+        template = texts.LOAD_MACHINE if spec is not None and spec.machine else texts.LOAD_ADDED
+        dose += " " + template.format(kg=_number(float(load)))
     return f"{getattr(ex, 'name', 'Exercise')} {dose}"
 
 

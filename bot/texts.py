@@ -187,6 +187,9 @@ CARD_TEMPLATE = "<b>{name}</b>\n{how_to}\n\n<b>Dose:</b> {dose}\n<b>Where:</b> {
 CARD_TEMPO = "\n<b>Tempo:</b> up {up} s · down {down} s{pause}"
 CARD_TEMPO_PAUSE = " · {seconds} s pause at the top"
 SURFACE_NAMES = {"floor": "flat floor", "step": "edge of a step"}
+SURFACE_MACHINE = "the machine, at the gym"
+LOAD_ADDED = "+{kg} kg"  # held or worn, on top of body weight
+LOAD_MACHINE = "{kg} kg on the machine"
 STANCE_NAMES = {"two-legs": "both legs", "single-leg": "one leg"}
 
 

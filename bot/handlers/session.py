@@ -38,8 +38,28 @@ def _g(value: float) -> str:
     return f"{value:g}"
 
 
+def is_machine(ex: rehab.ExercisePrescription) -> bool:
+    """A gym machine's exercise: its load is the machine's weight, not weight added to yours."""
+    spec = rehab.EXERCISES.get(ex.exercise_id)
+    return spec is not None and spec.machine
+
+
+def load_text(ex: rehab.ExercisePrescription) -> str:
+    """ "+7.5 kg" (added to body weight), or "70 kg on the machine"."""
+    template = texts.LOAD_MACHINE if is_machine(ex) else texts.LOAD_ADDED
+    return template.format(kg=_g(ex.load_kg))
+
+
+def _stance(ex: rehab.ExercisePrescription) -> str | None:
+    """Both legs or one; None for hops and runs (the exercise's name says it, and a run uses
+    both legs whatever its stance in the catalogue)."""
+    if ex.kind == rehab.ExerciseKind.PLYO:
+        return None
+    return texts.STANCE_NAMES.get(str(ex.stance), str(ex.stance))
+
+
 def describe_dose(ex: rehab.ExercisePrescription) -> str:
-    """One line: sets × reps or hold, stance, added load and rest."""
+    """One line: sets × reps or hold, stance, load and rest."""
     if ex.contacts:
         work = f"{ex.sets} × {ex.contacts} contacts"
     elif ex.hold_s:
@@ -47,9 +67,12 @@ def describe_dose(ex: rehab.ExercisePrescription) -> str:
         work = f"{ex.sets} × {reps}{ex.hold_s} s hold"
     else:
         work = f"{ex.sets} × {ex.reps or 0} reps"
-    parts = [work, texts.STANCE_NAMES.get(str(ex.stance), str(ex.stance))]
+    parts = [work]
+    stance = _stance(ex)
+    if stance is not None:
+        parts.append(stance)
     if ex.load_kg:
-        parts.append(f"+{_g(ex.load_kg)} kg")
+        parts.append(load_text(ex))
     if ex.rest_s:
         parts.append(f"rest {ex.rest_s} s")
     return ", ".join(parts)
@@ -63,9 +86,9 @@ def per_set(ex: rehab.ExercisePrescription) -> str:
         work = f"{ex.hold_s} s hold"
     else:
         work = f"{ex.reps or 0} reps"
-    if ex.stance == rehab.Stance.SINGLE_LEG:
+    if ex.stance == rehab.Stance.SINGLE_LEG and ex.kind != rehab.ExerciseKind.PLYO:
         work += ", one leg"
-    return work + (f", +{_g(ex.load_kg)} kg" if ex.load_kg else "")
+    return work + (f", {load_text(ex)}" if ex.load_kg else "")
 
 
 def exercise_card(ex: rehab.ExercisePrescription) -> str:
@@ -79,7 +102,9 @@ def exercise_card(ex: rehab.ExercisePrescription) -> str:
         name=escape(ex.name),
         how_to=escape(ex.how_to),
         dose=escape(describe_dose(ex)),
-        surface=texts.SURFACE_NAMES.get(str(ex.surface), str(ex.surface)),
+        surface=texts.SURFACE_MACHINE
+        if is_machine(ex)
+        else texts.SURFACE_NAMES.get(str(ex.surface), str(ex.surface)),
         tempo=tempo,
     )
 

@@ -128,3 +128,33 @@ def test_checkin_data_parses_only_real_dates_and_pains() -> None:
     assert checkin.parse("mc:20261201:7") == (date(2026, 12, 1), 7)
     for bad in ("mc:20261301:7", "mc:20261201:11", "mc:20261201:x", "rem:20261201:7", None):
         assert checkin.parse(bad) is None
+
+
+def test_a_machine_load_is_the_machine_weight_not_added_weight() -> None:
+    press = slow_reps().model_copy(
+        update={
+            "exercise_id": "leg_press_calf_raise",
+            "load_kg": 62.5,
+            "stance": rehab.Stance.TWO_LEGS,
+        }
+    )
+    assert (
+        session.describe_dose(press) == "4 × 15 reps, both legs, 62.5 kg on the machine, rest 45 s"
+    )
+    assert session.per_set(press) == "15 reps, 62.5 kg on the machine"
+    assert "<b>Where:</b> the machine, at the gym" in session.exercise_card(press)
+    assert "+62.5" not in session.exercise_card(press)
+
+
+def test_runs_and_hops_name_no_stance() -> None:
+    runs = hold(
+        exercise_id="acceleration_runs",
+        kind=rehab.ExerciseKind.PLYO,
+        hold_s=None,
+        contacts=12,
+        sets=4,
+        rest_s=60,
+        stance=rehab.Stance.SINGLE_LEG,
+    )
+    assert session.describe_dose(runs) == "4 × 12 contacts, rest 60 s"
+    assert session.per_set(runs) == "12 contacts"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+import rehab
 from bot import texts
 
 pytestmark = pytest.mark.unit
@@ -38,3 +41,30 @@ def test_plan_days_say_how_many_sessions_and_how_many_are_done(
     planned: int, done: int, past: bool, expected: str
 ) -> None:
     assert texts.plan_sessions(planned, done, past) == expected
+
+
+def test_a_reminder_gives_a_machine_weight_as_such() -> None:
+    from bot.notifier import exercise_dose
+
+    plan = rehab.prescribe(
+        rehab.start_programme(
+            rehab.Profile(
+                presentation=rehab.Presentation.MID_PORTION,
+                side=rehab.Side.LEFT,
+                bodyweight_kg=80,
+                max_added_load_kg=10,
+                gym=True,
+                rest_pain=0,
+                morning_pain=1,
+                single_leg_heel_raises=30,
+                stiffness_minutes=0,
+            ),
+            date(2026, 1, 5),
+        ).model_copy(update={"stage": 3}),
+        date(2026, 1, 5),
+    )
+    press = next(e for e in plan.exercises if e.exercise_id == "leg_press_calf_raise")
+    assert (
+        exercise_dose(press)
+        == f"Leg-press calf raise (gym) 3 × 15 {press.load_kg:g} kg on the machine"
+    )
