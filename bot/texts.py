@@ -214,12 +214,12 @@ CHECKIN_TOO_OLD = "That question is from an earlier day. Tomorrow's will come as
 CHECKIN_DECISION = "Morning pain {pain}/10 noted ✓\n{reason}"
 
 # /today, /plan, /stage
-TODAY_TITLE = "<b>Today · Stage {stage}</b>"
+TODAY_TITLE = "<b>Today · {stage}</b>"
 TODAY_OPEN = "You have a session in progress. Tap Continue to pick it up."
 TODAY_REST = "Rest day today. Next session: {when}."
 TODAY_DONE = "Today's sessions are done ✓"
 TODAY_PAIN_STOPPED = "Rest for the rest of today: your session stopped at high pain."
-PLAN_TITLE = "<b>This week · Stage {stage}</b>"
+PLAN_TITLE = "<b>This week · {stage}</b>"
 PLAN_DAY = "{mark} {day}: {what}"
 PLAN_TODAY = "{day} (today)"
 PLAN_BEFORE_START = "–"
@@ -228,6 +228,11 @@ PLAN_MARK_DONE = "✅"
 PLAN_MARK_PAST = "➖"
 PLAN_MARK_AHEAD = "🔹"
 PLAN_MARK_REST = "▫️"
+
+
+def stage_label(stage: int, maintenance: bool) -> str:
+    """The title's "Stage 3", or "Maintenance" once the programme has graduated."""
+    return MAINTENANCE_LABEL if maintenance else STAGE_LABEL.format(stage=stage)
 
 
 def plan_sessions(planned: int, done: int, past: bool) -> str:
@@ -255,6 +260,8 @@ STAGE_PURPOSES = {
     4: "Hops and bounds teach the tendon to store and release energy again.",
 }
 STAGE_MAINTENANCE = "You're in maintenance: one or two heavy sessions a week keep the gains."
+MAINTENANCE_TITLE = "<b>Maintenance</b>"
+MAINTENANCE_LABEL = "Maintenance"  # in place of "Stage 4" in /today and /plan titles
 STAGE_NEXT_GATE = "<b>To move on:</b>"
 STAGE_REQ_MET = "✅"
 STAGE_REQ_OPEN = "⬜"

@@ -43,7 +43,7 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if view.kind == TodayKind.STOPPED:
         await _reply(update, texts.PROGRAMME_STOPPED)
         return
-    lines = [texts.TODAY_TITLE.format(stage=view.stage)]
+    lines = [texts.TODAY_TITLE.format(stage=texts.stage_label(view.stage, view.maintenance))]
     markup = None
     if view.kind == TodayKind.OPEN:
         lines.append(texts.TODAY_OPEN)
@@ -80,7 +80,7 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if view.kind == TodayKind.STOPPED:
         await _reply(update, texts.PROGRAMME_STOPPED)
         return
-    lines = [texts.PLAN_TITLE.format(stage=view.stage)]
+    lines = [texts.PLAN_TITLE.format(stage=texts.stage_label(view.stage, view.maintenance))]
     for day in view.week:
         if view.started is not None and day.day < view.started:
             mark, what = texts.PLAN_MARK_REST, texts.PLAN_BEFORE_START
@@ -115,12 +115,13 @@ async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if view.stopped:
         await _reply(update, texts.PROGRAMME_STOPPED)
         return
-    lines = [
-        texts.STAGE_TITLE.format(stage=view.stage, name=texts.STAGE_NAMES.get(view.stage, "")),
-        texts.STAGE_PURPOSES.get(view.stage, ""),
-    ]
     if view.maintenance:
-        lines.append(texts.STAGE_MAINTENANCE)
+        lines = [texts.MAINTENANCE_TITLE, texts.STAGE_MAINTENANCE]
+    else:
+        lines = [
+            texts.STAGE_TITLE.format(stage=view.stage, name=texts.STAGE_NAMES.get(view.stage, "")),
+            texts.STAGE_PURPOSES.get(view.stage, ""),
+        ]
     gate = view.gate
     if gate is not None and gate.requirements:
         lines += ["", texts.STAGE_NEXT_GATE]

@@ -703,6 +703,7 @@ class Overview:
     cadence: str = ""
     started: date | None = None
     test_due: str = ""  # "gate" or "recheck" when /test has a test to run
+    maintenance: bool = False
 
 
 FINISHED = (Status.DONE, Status.ENDED_EARLY)
@@ -765,4 +766,5 @@ async def overview(runtime: Runtime, user_id: int) -> Overview:
             cadence=str(rehab.cadence(state)),
             started=state.programme_start,
             test_due=test_due,
+            maintenance=state.status == rehab.ProgrammeStatus.MAINTENANCE,
         )

@@ -51,6 +51,26 @@ async def test_maintenance_plans_one_session_a_week_like_its_reminders(
     assert today.buttons == []
 
 
+async def test_maintenance_is_called_maintenance_not_stage_4_hops(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    await seed_user(
+        bot.runtime,
+        started=date(2026, 9, 1),
+        update={"stage": 4, "rung": 8, "status": rehab.ProgrammeStatus.MAINTENANCE},
+    )
+    user = standin.user(UID)
+    await user.send("/stage")
+    stage = await user.wait_for(contains="Maintenance")
+    assert stage.content.startswith(f"Maintenance\n{texts.STAGE_MAINTENANCE}")
+    assert texts.STAGE_NAMES[4] not in stage.content
+    assert texts.STAGE_PURPOSES[4] not in stage.content
+    await user.send("/plan")
+    assert (await user.wait_for(contains="This week")).content.startswith("This week · Maintenance")
+    await user.send("/today")
+    assert (await user.wait_for(contains="Today")).content.startswith("Today · Maintenance")
+
+
 async def test_stage4_hops_go_on_without_the_reps_left_question(
     standin: FakeBotApi, bot: BotRunner, clock: FakeClock
 ) -> None:
