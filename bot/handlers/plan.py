@@ -13,6 +13,7 @@ from bot import texts
 from bot.context import runtime_of
 from bot.handlers.session import describe_dose
 from bot.services import gates, sessions
+from bot.services import settings as settings_service
 from bot.services.sessions import TodayKind
 
 OPEN_DATA = "ses:open"
@@ -52,8 +53,12 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif view.kind == TodayKind.PAUSED:
         lines.append(texts.SESSION_PROGRAMME_PAUSED)
     elif view.kind == TodayKind.REST:
-        when = view.next_day.strftime("%a %d %b") if view.next_day else "–"
-        lines.append(texts.TODAY_REST.format(when=when))
+        # The day and time of the reminder, as the session summary and /start say it.
+        when = await settings_service.next_session_text(runtime_of(context), user.id)
+        if when is None and view.next_day is not None:
+            day = view.next_day
+            when = f"{day:%a} {day.day} {day:%b}"
+        lines.append(texts.TODAY_REST.format(when=escape(when or "–")))
     elif view.kind == TodayKind.DONE:
         lines.append(texts.TODAY_DONE)
     elif view.kind == TodayKind.PAIN_STOPPED:

@@ -47,7 +47,7 @@ async def test_maintenance_plans_one_session_a_week_like_its_reminders(
     assert "Fri 04: rest" in plan.content
     await user.send("/today")
     today = await user.wait_for(contains="Today")
-    assert "Rest day today. Next session: Mon" in today.content
+    assert "Rest day today. Next session: Mon 7 Dec at 18:00." in today.content
     assert today.buttons == []
 
 
