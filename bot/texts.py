@@ -292,8 +292,10 @@ TEST_HEEL_RAISE_OTHER = (
     "If you can, do the same on your other leg and type that count too. Or tap Skip."
 )
 TEST_LOADED_HOLD = (
-    "Hold a single-leg heel raise for 30 s with {load} kg extra. Pain during the hold?"
+    "Hold a single-leg heel raise for {seconds} s with {load} kg extra (a Smith machine, a leg "
+    "press or a loaded backpack). Pain during the hold? If you couldn't hold it that long, say so."
 )
+TEST_HOLD_NOT_DONE = "Couldn't hold {seconds} s"
 TEST_HOPS = "Do 10 small hops on your sore leg. Pain during the hops?"
 TEST_MORNING_PAIN = (
     "First, how did your Achilles feel in your first steps this morning? (0 = no pain, 10 = worst)"

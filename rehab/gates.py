@@ -387,6 +387,13 @@ def record_gate_test(
     endurance = _endurance_ok(result)
     reps = result.heel_raise_reps or 0
     if test is GateTest.LOADED_HOLD:
+        if result.loaded_hold_done is False:
+            _record(s, test, on, False, f"could not hold {GATES.hold_seconds} s")
+            return hold(
+                f"You couldn't hold the {GATES.hold_seconds} s yet, which is common: the heavy "
+                f"work of Stage 3 builds exactly that strength. Try the checkpoint again in "
+                f"{GATES.retest_after_days} days."
+            )
         missing = _missing(result, "heel_raise_reps", "loaded_hold_pain")
         if missing:
             return hold(f"The Stage 4 checkpoint needs: {', '.join(missing)}.")

@@ -120,6 +120,8 @@ class GateTestResult(BaseModel):
     heel_raise_reps: int | None = Field(None, ge=0, le=500)
     other_side_reps: int | None = Field(None, ge=0, le=500)
     loaded_hold_pain: int | None = Field(None, ge=0, le=10)
+    # The 1.5 x body-weight hold: False when the user could not hold it for the full time.
+    loaded_hold_done: bool | None = None
     hop_pain: int | None = Field(None, ge=0, le=10)
     morning_pain: int | None = Field(None, ge=0, le=10)  # for the 14+ day re-check
 

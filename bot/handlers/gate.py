@@ -33,7 +33,13 @@ def _question(flow: FlowView) -> tuple[str, InlineKeyboardMarkup | None]:
     pains = pain_keyboard(lambda v: flow_data(version, f"p:{v}"))
     if step == "loaded_hold_pain":
         load = float(flow.data.get("load_kg", 0.0))
-        return texts.TEST_LOADED_HOLD.format(load=f"{load:g}"), pains
+        seconds = gates.HOLD_SECONDS
+        not_done = InlineKeyboardButton(
+            texts.TEST_HOLD_NOT_DONE.format(seconds=seconds),
+            callback_data=flow_data(version, gates.HOLD_NOT_DONE),
+        )
+        markup = InlineKeyboardMarkup([*pains.inline_keyboard, [not_done]])
+        return texts.TEST_LOADED_HOLD.format(seconds=seconds, load=f"{load:g}"), markup
     if step == "hop_pain":
         return texts.TEST_HOPS, pains
     return texts.TEST_MORNING_PAIN, pains  # the re-check's morning_pain
@@ -114,8 +120,11 @@ async def _tell(
 async def on_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, payload: str
 ) -> None:
-    """Skip (the other side) or a pain button."""
+    """Skip (the other side), "couldn't hold" (the checkpoint hold) or a pain button."""
     if payload == "skip" and flow.step in gates.OPTIONAL_STEPS:
+        await _answer(update, context, flow, None, payload)
+        return
+    if payload == gates.HOLD_NOT_DONE and flow.step == "loaded_hold_pain":
         await _answer(update, context, flow, None, payload)
         return
     head, _, value = payload.partition(":")

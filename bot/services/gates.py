@@ -28,6 +28,9 @@ STEPS: dict[str, tuple[str, ...]] = {
 # Gates read from the logs: nothing to perform, /test records them at once.
 REVIEWS = frozenset({rehab.GateTest.HOLDS_REVIEW, rehab.GateTest.GRADUATION})
 COUNT_STEPS = frozenset({"heel_raise_reps", "other_side_reps"})
+# The checkpoint hold's "couldn't hold it" button, and how long the hold is.
+HOLD_NOT_DONE = "nohold"
+HOLD_SECONDS = rehab.GATES.hold_seconds
 OPTIONAL_STEPS = frozenset({"other_side_reps"})
 
 
@@ -117,6 +120,8 @@ async def answer(
         steps = STEPS[test]
         answers = dict(current.data.get("answers", {}))
         answers[current.step] = value
+        if current.step == "loaded_hold_pain":
+            answers["loaded_hold_done"] = payload != HOLD_NOT_DONE
         index = steps.index(current.step)
         if index + 1 < len(steps):
             data = {**current.data, "answers": answers}

@@ -565,7 +565,9 @@ async def test_test_runs_the_stage4_checkpoint_step_by_step(
     other = await user.wait_for(contains="other leg")
     await user.tap(text=texts.TEST_SKIP, message=other)
     hold = await user.wait_for(contains="Hold a single-leg heel raise for 30 s with 35 kg extra")
-    assert [label for label, _ in hold.buttons] == [str(v) for v in range(11)]
+    assert [label for label, _ in hold.buttons] == [str(v) for v in range(11)] + [
+        "Couldn't hold 30 s"
+    ]
     await user.tap(text="1", message=hold)
     result = await user.wait_for(contains="Checkpoint passed")
     assert "Test passed" in result.content
@@ -579,6 +581,42 @@ async def test_test_runs_the_stage4_checkpoint_step_by_step(
     assert state is not None
     assert state.pending_gate is not None  # Stage 4 follows a calm morning
     assert state.stage == 3
+
+
+async def test_a_checkpoint_hold_that_could_not_be_held_is_a_failed_test(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """The 1.5 x body-weight hold has an honest way out: "Couldn't hold 30 s" fails the test
+    (whatever the pain), Stage 3 goes on, and the retest is 7 days away."""
+    today = local_today(clock())
+    profile = moderate_profile().model_copy(update={"gym": True})
+    await seed_user(
+        bot.runtime,
+        profile=profile,
+        started=today - timedelta(days=50),
+        update={"stage": 3, "rung": 0, "stage_start": today - timedelta(days=35)},
+    )
+    user = standin.user(UID)
+    await user.send("/test")
+    await user.wait_for(contains="How many did you do?")
+    await user.send("28")
+    other = await user.wait_for(contains="other leg")
+    await user.tap(text=texts.TEST_SKIP, message=other)
+    hold = await user.wait_for(contains="Smith machine")
+    await user.tap(text="Couldn't hold 30 s", message=hold)
+    result = await user.wait_for(contains="couldn't hold the 30 s")
+    assert "Try the checkpoint again in 7 days" in result.content
+    async with bot.runtime.uow() as uow:
+        tests = list(await uow.gate_tests.all_for(UID))
+        state = await load_state(uow, UID)
+    assert [(t.test, t.result["loaded_hold_done"], t.passed) for t in tests] == [
+        ("loaded_hold", False, False)
+    ]
+    assert state is not None
+    assert state.stage == 3
+    assert state.pending_gate is None
+    await user.send("/test")
+    await user.wait_for(contains="No test is due")
 
 
 async def test_start_status_names_the_reminder_that_will_really_come(

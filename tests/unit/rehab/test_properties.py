@@ -120,6 +120,7 @@ def personas(draw: st.DrawFn, red_flags: bool = False) -> Persona:
         "heel_raise_reps": draw(st.sampled_from([6, 12, 26, 30])),
         "other_side_reps": draw(st.sampled_from([None, 28])),
         "loaded_hold_pain": draw(st.integers(0, 4)),
+        "loaded_hold_done": draw(st.sampled_from([None, True, False])),
         "hop_pain": draw(st.integers(0, 4)),
     }
     return Persona.model_validate(
@@ -208,7 +209,8 @@ def _gate_passes(persona: Persona, test: str) -> bool:
         and reps >= GATES.endurance_other_side_fraction * t.other_side_reps
     )
     if test == "loaded_hold":
-        return endurance and (t.loaded_hold_pain or 0) <= GATES.hold_max_pain
+        held = t.loaded_hold_done is not False
+        return held and endurance and (t.loaded_hold_pain or 0) <= GATES.hold_max_pain
     return endurance and (t.hop_pain or 0) <= GATES.hop_max_pain
 
 

@@ -196,6 +196,25 @@ def stage3_state(max_added: float, gym: bool = False) -> ProgrammeState:
     return s
 
 
+def test_a_checkpoint_hold_that_could_not_be_held_fails_whatever_the_pain() -> None:
+    s = run_green(stage3_state(max_added=40), 42)
+    on = MONDAY + timedelta(days=42)
+    result = GateTestResult(heel_raise_reps=30, loaded_hold_pain=0, loaded_hold_done=False)
+    failed, d = record_gate_test(s, result, on)
+    assert d.kind is DecisionKind.HOLD
+    assert failed.stage == 3
+    assert failed.pending_gate is None
+    assert failed.gate_results[-1].passed is False
+    assert "couldn't hold the 30 s" in d.reason
+    assert "7 days" in d.reason
+    # Without a pain score it still counts: not "missing answers".
+    failed2, d2 = record_gate_test(
+        s, GateTestResult(heel_raise_reps=30, loaded_hold_done=False), on
+    )
+    assert failed2.gate_results[-1].passed is False
+    assert "needs" not in d2.reason
+
+
 def test_stage3_gate_loaded_hold_needs_a_calm_morning() -> None:
     s = run_green(stage3_state(max_added=40), 42)
     on = MONDAY + timedelta(days=42)
