@@ -505,7 +505,8 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
 
     # Rule 4: progress.
     if uses_loads(s) or s.stage == 4:
-        changes = _effort_changes(s, today)
+        new_week = _new_week_note(s) if phase_changed else ""
+        changes = _effort_changes(s, today, prefix=new_week)
         if changes is not None:
             return changes
     if not uses_loads(s) and s.green_streak >= 2 and s.rung_changed_on != today:
@@ -541,8 +542,7 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
     if phase_changed:
         return done(
             DecisionKind.PROGRESS,
-            f"A new week of the heavy programme: {describe_dose(s)}, with the load adjusted "
-            "so the last reps stay hard.",
+            f"{_new_week_note(s)[:-2]}, with the load adjusted so the last reps stay hard.",
         )
     if not pending:
         return done(DecisionKind.HOLD, "No new session to judge since last time: same dose.")
@@ -570,8 +570,16 @@ def _reset_efforts(s: ProgrammeState) -> None:
     }
 
 
-def _effort_changes(s: ProgrammeState, today: date) -> tuple[ProgrammeState, Decision] | None:
-    """Stage 3 load regulation: easy twice running -> +5 %; hard -> -5 %."""
+def _new_week_note(s: ProgrammeState) -> str:
+    """The start of a reason on the day a new week of the Beyer schedule begins."""
+    return f"A new week of the heavy programme: {describe_dose(s)}. "
+
+
+def _effort_changes(
+    s: ProgrammeState, today: date, prefix: str = ""
+) -> tuple[ProgrammeState, Decision] | None:
+    """Stage 3 load regulation: easy twice running -> +5 %; hard -> -5 %. `prefix` opens the
+    reason (a new week of the schedule starting the same day)."""
     before = s.clone()
     from rehab.dosing import heavier, lighter  # local: avoids a wide import list above
     from rehab.protocol import EXERCISES
@@ -597,13 +605,13 @@ def _effort_changes(s: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
         return None
     if downs:
         reason = (
-            "You said the last set failed or your form broke, so that exercise gets lighter: "
-            f"{'; '.join(downs)}."
+            f"{prefix}You said the last set failed or your form broke, so that exercise gets "
+            f"lighter: {'; '.join(downs)}."
         )
         if ups:
             reason += f" These felt easy twice running and step up: {'; '.join(ups)}."
         return finish(s, decision(before, s, DecisionKind.REGRESS, reason), today)
-    reason = f"These felt easy two sessions running, so they step up: {'; '.join(ups)}."
+    reason = f"{prefix}These felt easy two sessions running, so they step up: {'; '.join(ups)}."
     return finish(s, decision(before, s, DecisionKind.PROGRESS, reason), today)
 
 

@@ -102,3 +102,16 @@ def test_the_stage4_ladder_step_never_passes_its_count() -> None:
     )
     detail = gate_status(s, MONDAY).requirements[0].detail
     assert detail == f"step {STAGE4_FULL_RUNG + 1} of {STAGE4_FULL_RUNG + 1}"
+
+
+def test_a_new_week_is_announced_even_when_loads_change_the_same_day() -> None:
+    """Easy twice running, decided on the first day of week 2 of the Beyer schedule: the user
+    hears about both the new week (3 x 12) and the heavier loads."""
+    s = stage3()
+    s = hsr_session(s, d(4), "easy")
+    s, _ = decide_next(next_day(s, d(5)), d(5))
+    s = hsr_session(s, d(6), "easy")
+    s, both = decide_next(next_day(s, d(7)), d(7))
+    assert both.kind is DecisionKind.PROGRESS
+    assert both.reason.startswith("A new week of the heavy programme: 3 x 12")
+    assert "These felt easy two sessions running" in both.reason
