@@ -547,9 +547,9 @@ async def test_a_paused_programme_has_no_session_until_resumed(
         assert list(await uow.sessions.all_for(UID)) == []
 
 
-async def test_test_runs_the_stage4_checkpoint_step_by_step(
-    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
-) -> None:
+async def checkpoint_due(standin: FakeBotApi, bot: BotRunner, clock: FakeClock) -> UserDriver:
+    """A gym user 5 weeks into Stage 3 (7 in the programme) who sends /test: the Stage 4
+    checkpoint starts with the heel-raise count."""
     today = local_today(clock())
     profile = moderate_profile().model_copy(update={"gym": True})
     await seed_user(
@@ -561,6 +561,13 @@ async def test_test_runs_the_stage4_checkpoint_step_by_step(
     user = standin.user(UID)
     await user.send("/test")
     await user.wait_for(contains="How many did you do?")
+    return user
+
+
+async def test_test_runs_the_stage4_checkpoint_step_by_step(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    user = await checkpoint_due(standin, bot, clock)
     await user.send("30")
     other = await user.wait_for(contains="other leg")
     await user.tap(text=texts.TEST_SKIP, message=other)
@@ -588,17 +595,7 @@ async def test_a_checkpoint_hold_that_could_not_be_held_is_a_failed_test(
 ) -> None:
     """The 1.5 x body-weight hold has an honest way out: "Couldn't hold 30 s" fails the test
     (whatever the pain), Stage 3 goes on, and the retest is 7 days away."""
-    today = local_today(clock())
-    profile = moderate_profile().model_copy(update={"gym": True})
-    await seed_user(
-        bot.runtime,
-        profile=profile,
-        started=today - timedelta(days=50),
-        update={"stage": 3, "rung": 0, "stage_start": today - timedelta(days=35)},
-    )
-    user = standin.user(UID)
-    await user.send("/test")
-    await user.wait_for(contains="How many did you do?")
+    user = await checkpoint_due(standin, bot, clock)
     await user.send("28")
     other = await user.wait_for(contains="other leg")
     await user.tap(text=texts.TEST_SKIP, message=other)
