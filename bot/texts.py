@@ -156,6 +156,7 @@ SESSION_PAIN_QUESTION = "Pain during that set? (0 = none, 10 = worst)"
 SESSION_PAIN_HINT = "Please send a number from 0 to 10, like 3 or 3/10, or tap a button."
 SESSION_USE_BUTTONS = "Use the buttons below to carry on, or ⏸ Pause to stop for now."
 SESSION_REST = "Rest {seconds} s. I'll tell you when the next set is ready."
+SESSION_COUNTDOWN = "⏱ {seconds} s left"
 SESSION_REST_OVER = "Rest over."
 SESSION_EFFORT_QUESTION = "How did the last set feel?"
 SESSION_EFFORTS = (

@@ -10,8 +10,9 @@ import logging
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 import rehab
@@ -28,6 +29,8 @@ from bot.services.sessions import OpenKind, Outcome, Position, Step, Summary
 log = logging.getLogger(__name__)
 
 MIN_TIMER_S = 0.05
+# The hold and rest messages show the time left, edited this often (seconds of session time).
+COUNTDOWN_EVERY_S = 5
 JOB_PREFIX = "session-timer"
 
 
@@ -162,8 +165,8 @@ async def _send(
     chat_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
-) -> None:
-    await context.bot.send_message(
+) -> Message:
+    return await context.bot.send_message(
         chat_id, text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup
     )
 
@@ -183,10 +186,12 @@ async def render(
         await _send(context, chat, lead + body, _ready_keyboard(position))
     elif position.step == Step.ACTIVE:
         markup = InlineKeyboardMarkup([[_button(texts.SESSION_DONE, position, "done")]])
-        await _send(context, chat, lead + set_cue(ex), markup)
+        text = lead + set_cue(ex)
+        sent = await _send(context, chat, text, markup)
         seconds = set_seconds(ex)
         if seconds is not None:
             _arm(context, position, "set", seconds)
+            _arm_countdown(context, position, seconds, sent.message_id, text, markup)
     elif position.step == Step.PAIN:
         await _send(context, chat, lead + texts.SESSION_PAIN_QUESTION, _pain_markup(position, "p"))
     elif position.step == Step.REST:
@@ -197,8 +202,10 @@ async def render(
                 [_button(texts.SESSION_PAUSE, position, "pause")],
             ]
         )
-        await _send(context, chat, lead + texts.SESSION_REST.format(seconds=rest), markup)
+        text = lead + texts.SESSION_REST.format(seconds=rest)
+        sent = await _send(context, chat, text, markup)
         _arm(context, position, "rest", float(rest))
+        _arm_countdown(context, position, float(rest), sent.message_id, text, markup)
     elif position.step == Step.EFFORT:
         markup = InlineKeyboardMarkup(
             [[_button(label, position, f"e:{key}")] for key, label in texts.SESSION_EFFORTS]
@@ -252,6 +259,66 @@ def _arm(context: ContextTypes.DEFAULT_TYPE, position: Position, kind: str, seco
         chat_id=position.chat_id,
         user_id=position.user_id,
     )
+
+
+def _arm_countdown(
+    context: ContextTypes.DEFAULT_TYPE,
+    position: Position,
+    seconds: float,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup,
+) -> None:
+    """Edit the hold or rest message with the time left, every COUNTDOWN_EVERY_S seconds (of
+    session time) and never more often: Telegram throttles frequent edits."""
+    queue = context.job_queue
+    if queue is None:
+        return
+    scale = runtime_of(context).settings.timer_scale
+    ticks = int((seconds - 1) // COUNTDOWN_EVERY_S)
+    for tick in range(1, ticks + 1):
+        elapsed = tick * COUNTDOWN_EVERY_S
+        queue.run_once(
+            _on_countdown,
+            when=max(elapsed * scale, MIN_TIMER_S),
+            data={
+                "user_id": position.user_id,
+                "session_id": position.session_id,
+                "at": (position.step, position.exercise_index, position.set_no),
+                "message_id": message_id,
+                "text": text,
+                "markup": markup,
+                "left": int(seconds - elapsed),
+            },
+            name=f"{JOB_PREFIX}:{position.user_id}",
+            chat_id=position.chat_id,
+            user_id=position.user_id,
+        )
+
+
+async def _on_countdown(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the time left on the hold or rest message, if the user is still on that step."""
+    job = context.job
+    if job is None or not isinstance(job.data, dict) or job.chat_id is None:
+        return
+    data = job.data
+    position = await sessions.position_of(runtime_of(context), data["user_id"])
+    if (
+        position is None
+        or position.session_id != data["session_id"]
+        or (position.step, position.exercise_index, position.set_no) != data["at"]
+    ):
+        return  # Done, skipped, paused or ended: the countdown has nothing to show
+    try:
+        await context.bot.edit_message_text(
+            f"{data['text']}\n{texts.SESSION_COUNTDOWN.format(seconds=data['left'])}",
+            chat_id=job.chat_id,
+            message_id=data["message_id"],
+            parse_mode=ParseMode.HTML,
+            reply_markup=data["markup"],
+        )
+    except BadRequest as exc:  # the message is gone or was changed meanwhile: not worth more
+        log.debug("countdown of user %s not shown: %s", data["user_id"], exc)
 
 
 async def _on_timer(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -33,9 +33,12 @@ async def e2e_database_url(tmp_path: Path) -> str:
 
 
 @asynccontextmanager
-async def running_bot(url: str, api: FakeBotApi, clock: FakeClock) -> AsyncIterator[BotRunner]:
-    """The bot running in-process (same event loop) on database `url`, polling the stand-in."""
-    settings = make_settings(url, api.base_url).model_copy(update={"timer_scale": 0.01})
+async def running_bot(
+    url: str, api: FakeBotApi, clock: FakeClock, timer_scale: float = 0.01
+) -> AsyncIterator[BotRunner]:
+    """The bot running in-process (same event loop) on database `url`, polling the stand-in;
+    session timers run `timer_scale` times real time."""
+    settings = make_settings(url, api.base_url).model_copy(update={"timer_scale": timer_scale})
     runner = BotRunner(settings, clock=clock)
     try:
         await runner.start()  # inside: a start that fails half way is stopped too

@@ -6,6 +6,7 @@ after that is what a user would do on the phone: /today, Start, Go, the pain but
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from bot.keyboards import pain_keyboard
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
 from storage.models import Profile
+from tests.e2e.conftest import running_bot
 from tests.fakes import FakeClock
 from tests.standin.driver import UserDriver
 from tests.standin.server import FakeBotApi
@@ -643,3 +645,39 @@ async def test_history_does_not_call_today_a_rest_day_before_it_is_over(
     history = await user.wait_for(contains="Your last 14 days")
     assert "Tue 1 Dec · ⏳ nothing yet today" in history.content
     assert "rest" not in history.content
+
+
+def _countdowns(user: UserDriver, message_id: int) -> list[tuple[int, list[str]]]:
+    """(seconds left, button labels) of each countdown edit of one message, in order."""
+    found = []
+    for snap in user.history:
+        match = re.search(r"⏱ (\d+) s left$", snap.content)
+        if snap.message_id == message_id and snap.edited and match:
+            found.append((int(match.group(1)), [label for label, _ in snap.buttons]))
+    return found
+
+
+async def test_holds_and_rests_count_down_at_most_every_5_seconds(
+    standin: FakeBotApi, e2e_database_url: str, clock: FakeClock
+) -> None:
+    """Timers at 1/20 of real time: the 20 s hold's message shows 15, 10, 5 s left (never more
+    often than every 5 s of session time), keeping its Done button; the 45 s rest counts too."""
+    async with running_bot(e2e_database_url, standin, clock, timer_scale=0.05) as bot:
+        await seed_user(bot.runtime)
+        user = standin.user(UID)
+        await start_session(user)
+        await user.tap(text=texts.SESSION_GO)
+        cue = await user.wait_for(contains="Hold for 20 s")
+        await user.wait_for(contains="Time's up", timeout=10)
+        hold = _countdowns(user, cue.message_id)
+        assert hold
+        assert [left for left, _ in hold] == [15, 10, 5][: len(hold)]
+        assert all(labels == [texts.SESSION_DONE] for _, labels in hold)
+
+        await user.tap(text="1")
+        rest = await user.wait_for(contains="Rest 45 s")
+        await user.wait_for(contains=texts.SESSION_REST_OVER, timeout=10)
+        rests = _countdowns(user, rest.message_id)
+        assert len(rests) >= 3
+        assert [left for left, _ in rests] == list(range(40, 0, -5))[: len(rests)]
+        assert all(texts.SESSION_SKIP_REST in labels for _, labels in rests)
