@@ -164,6 +164,12 @@ SESSION_EFFORTS = (
     ("right", "💪 1–2 left"),
     ("hard", "😣 Failed / form broke"),
 )
+# The same question after a loaded hold, where "reps left" means nothing.
+SESSION_EFFORTS_HOLD = (
+    ("easy", "😌 Could hold much longer"),
+    ("right", "💪 Just about held it"),
+    ("hard", "😣 Let go early / form broke"),
+)
 SESSION_AFTER_QUESTION = "All sets done! 🎉 Pain right now? (0 = none, 10 = worst)"
 SESSION_NOTED = "Noted: {pain}/10 ✓"
 SESSION_LIGHTER = "{reason}"

@@ -135,6 +135,11 @@ def set_cue(ex: rehab.ExercisePrescription) -> str:
     return texts.SESSION_REPS_CUE.format(what=what)
 
 
+def effort_choices(ex: rehab.ExercisePrescription) -> tuple[tuple[str, str], ...]:
+    """Easy / right / hard, in words that fit the exercise (a hold has no reps left)."""
+    return texts.SESSION_EFFORTS_HOLD if ex.hold_s else texts.SESSION_EFFORTS
+
+
 def _button(label: str, position: Position, action: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         label, callback_data=flow_data(position.version, f"{position.session_id}:{action}")
@@ -208,7 +213,7 @@ async def render(
         _arm_countdown(context, position, float(rest), sent.message_id, text, markup)
     elif position.step == Step.EFFORT:
         markup = InlineKeyboardMarkup(
-            [[_button(label, position, f"e:{key}")] for key, label in texts.SESSION_EFFORTS]
+            [[_button(label, position, f"e:{key}")] for key, label in effort_choices(ex)]
         )
         await _send(context, chat, lead + texts.SESSION_EFFORT_QUESTION, markup)
     elif position.step == Step.AFTER:

@@ -437,8 +437,9 @@ async def test_stage3_asks_easy_right_hard_after_each_exercise(
     assert "up 3 s · down 3 s" in card.content  # the tempo on the card
 
     efforts = ["easy", "right", "hard"]
-    labels = dict(texts.SESSION_EFFORTS)
+    assert any(ex.hold_s for ex in plan.exercises)  # the loaded hold: asked in its own words
     for index, ex in enumerate(plan.exercises):
+        labels = dict(texts.SESSION_EFFORTS_HOLD if ex.hold_s else texts.SESSION_EFFORTS)
         for set_no in range(1, ex.sets + 1):
             await user.tap(text=texts.SESSION_GO)
             cue = await user.wait_for(lambda m: texts.SESSION_DONE in [b for b, _ in m.buttons])
@@ -447,11 +448,13 @@ async def test_stage3_asks_easy_right_hard_after_each_exercise(
             await user.tap(text=texts.SESSION_DONE)
             await user.wait_for(contains="Pain during that set?")
             await user.tap(text="1")
-            reply = (await user.wait_for(contains="1/10")).content
+            answered = await user.wait_for(contains="1/10")
+            reply = answered.content
             if set_no < ex.sets:
                 await user.tap(text=texts.SESSION_SKIP_REST)
                 await user.wait_for(contains=f"Set {set_no + 1} of")
         assert texts.SESSION_EFFORT_QUESTION in reply
+        assert [label for label, _ in answered.buttons] == list(labels.values())
         await user.tap(text=labels[efforts[index % 3]])
         await user.wait_for(contains="Set 1 of" if index + 1 < len(plan.exercises) else "Pain")
     await user.tap(text="0")
