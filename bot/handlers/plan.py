@@ -64,6 +64,11 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif view.kind == TodayKind.PAIN_STOPPED:
         lines.append(texts.TODAY_PAIN_STOPPED)
     else:
+        this_day = next((d for d in view.week if d.day == view.today), None)
+        if this_day is not None and 0 < this_day.done < this_day.planned:
+            lines.append(
+                texts.TODAY_PARTLY_DONE.format(done=this_day.done, planned=this_day.planned)
+            )
         lines += _dose_lines(view.plan)
         label = texts.SESSION_START_BUTTON
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=OPEN_DATA)]])

@@ -168,6 +168,10 @@ async def test_full_stage1_session_set_by_set(
     assert CHECKIN_TIME in summary.content
     # Done at about 09:00: the 18:00 reminder is covered, the next one comes at 21:00.
     assert "Next session: today at 21:00.\nI'll ask about your first steps" in summary.content
+    # /today: one of today's two sessions is done, the second can start.
+    await user.send("/today")
+    today = await user.wait_for(contains="1 of 2 sessions done today")
+    assert [label for label, _ in today.buttons] == [texts.SESSION_START_BUTTON]
 
     async with bot.runtime.uow() as uow:
         rows = list(await uow.sessions.sets_for_user(UID))
