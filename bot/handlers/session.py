@@ -54,11 +54,12 @@ def load_text(ex: rehab.ExercisePrescription) -> str:
 
 
 def _stance(ex: rehab.ExercisePrescription) -> str | None:
-    """Both legs or one; None for hops and runs (the exercise's name says it, and a run uses
-    both legs whatever its stance in the catalogue)."""
+    """Both legs or one; None when the exercise's name says it already, and for hops and runs
+    (the name says it, and a run uses both legs whatever its stance in the catalogue)."""
     if ex.kind == rehab.ExerciseKind.PLYO:
         return None
-    return texts.STANCE_NAMES.get(str(ex.stance), str(ex.stance))
+    stance = texts.STANCE_NAMES.get(str(ex.stance), str(ex.stance))
+    return None if stance in ex.name.lower() else stance  # "Slow calf raise, both legs"
 
 
 def describe_dose(ex: rehab.ExercisePrescription) -> str:

@@ -158,3 +158,12 @@ def test_runs_and_hops_name_no_stance() -> None:
     )
     assert session.describe_dose(runs) == "4 × 12 contacts, rest 60 s"
     assert session.per_set(runs) == "12 contacts"
+
+
+def test_a_stance_the_name_already_gives_is_not_repeated() -> None:
+    both = hold(name="Slow calf raise, both legs", kind=rehab.ExerciseKind.REPS, hold_s=None)
+    both = both.model_copy(update={"reps": 15, "tempo_s": (3, 3)})
+    assert session.describe_dose(both) == "4 × 15 reps, rest 45 s"
+    # A rung that changes the stance still says so.
+    one = both.model_copy(update={"stance": rehab.Stance.SINGLE_LEG})
+    assert session.describe_dose(one) == "4 × 15 reps, one leg, rest 45 s"
