@@ -291,7 +291,7 @@ STAGE_TOP = "This is the last stage of the programme."
 
 # /test
 TEST_NOT_DUE = "No test is due yet. /stage shows what's needed before the next one."
-TEST_INTRO = "<b>Stage test</b>\nDo this when rested, not right after a session."
+TEST_INTRO = "<b>Progress test</b>\nDo this when rested, not right after a session."
 TEST_HEEL_RAISE = (
     "On your sore leg, rise up on your toes and lower slowly, as many times as you can, "
     "until you tire or the pain goes above 3/10. How many did you do? Type the number."

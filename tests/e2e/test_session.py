@@ -477,7 +477,7 @@ async def test_test_runs_a_due_recheck_step_by_step(standin: FakeBotApi, bot: Bo
     stage = await user.wait_for(contains="Stage 1")
     assert "/test" in stage.content
     await user.send("/test")
-    await user.wait_for(contains="Stage test")
+    await user.wait_for(contains="Progress test")
     await user.wait_for(contains="first steps")
     await user.tap(text="2")
     await user.wait_for(contains="How many did you do?")
