@@ -19,15 +19,14 @@ that read the database before a change can never undo a later one.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from datetime import UTC, datetime
 
 from apscheduler.job import Job
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
+from bot.locks import KeyedLocks
 from bot.runtime import Clock, Runtime, system_clock
 from scheduler import planner, service
 from scheduler.planner import Kind
@@ -72,8 +71,7 @@ class ApsReminderScheduler:
                 "misfire_grace_time": max(grace_s, 1),
             },
         )
-        # One lock per user while anyone holds it (a weak mapping: no growth with users).
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._lock = KeyedLocks()  # one user's rebuilds and removals run one at a time
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -124,12 +122,6 @@ class ApsReminderScheduler:
     def _wall(self, instant: datetime) -> datetime:
         """The wall-clock time at which something due at `instant` (runtime clock) runs."""
         return self._wall_clock() + (instant - self.runtime.now())
-
-    def _lock(self, user_id: int) -> asyncio.Lock:
-        lock = self._locks.get(user_id)
-        if lock is None:
-            lock = self._locks[user_id] = asyncio.Lock()
-        return lock
 
     def _remove_jobs(self, user_id: int) -> None:
         for job in self.jobs_of(user_id):

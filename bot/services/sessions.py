@@ -14,9 +14,7 @@ session twice (the second move bumps the flow version, and the buttons just show
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from typing import Any
 import rehab
 from bot import flows
 from bot.flows import FlowView
+from bot.locks import KeyedLocks
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state, user_zone
 from scheduler import planner
@@ -181,17 +180,13 @@ async def _chat_id(uow: UnitOfWork, user_id: int) -> int:
     return user.chat_id if user is not None else user_id
 
 
-# One lock per user while anyone holds it (a weak mapping: no growth with users).
-_step_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+_step_locks = KeyedLocks()
 
 
 @asynccontextmanager
 async def _stepping(runtime: Runtime, user_id: int) -> AsyncIterator[UnitOfWork]:
     """A unit of work for a step of the user's session, taken after the step before it ended."""
-    lock = _step_locks.get(user_id)
-    if lock is None:
-        lock = _step_locks[user_id] = asyncio.Lock()
-    async with lock, runtime.uow() as uow:
+    async with _step_locks(user_id), runtime.uow() as uow:
         yield uow
 
 
