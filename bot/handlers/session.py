@@ -90,8 +90,8 @@ def per_set(ex: rehab.ExercisePrescription) -> str:
         work = f"{ex.hold_s} s hold"
     else:
         work = f"{ex.reps or 0} reps"
-    if ex.stance == rehab.Stance.SINGLE_LEG and ex.kind != rehab.ExerciseKind.PLYO:
-        work += ", one leg"
+    if ex.stance == rehab.Stance.SINGLE_LEG and (stance := _stance(ex)) is not None:
+        work += f", {stance}"  # only one leg is worth a word in the short set header
     return work + (f", {load_text(ex)}" if ex.load_kg else "")
 
 
