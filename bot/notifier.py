@@ -15,9 +15,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
 
-import rehab
 from bot import texts
 from bot.callbacks import CHOOSE_DAYS_DATA, pack
+from bot.dose import load_text
 from bot.keyboards import pain_keyboard
 from scheduler.ports import CadenceNotice, RecipientBlocked, ReminderMessage, Variant
 
@@ -59,10 +59,6 @@ def reminder_keyboard(local_date: date, slot: str, *, snooze: bool) -> InlineKey
     return InlineKeyboardMarkup([row, [skip]])
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
 def exercise_dose(ex: Any) -> str:
     """`Calf-raise hold 4 × 20 s`, `Heel drop 3 × 15 +5 kg`, `Mini hops 3 × 20 contacts`."""
     sets = getattr(ex, "sets", None) or 1
@@ -75,11 +71,8 @@ def exercise_dose(ex: Any) -> str:
         dose = f"{sets} × {contacts} contacts"
     else:
         dose = f"{sets} × {reps or 1}"
-    load = getattr(ex, "load_kg", None) or 0
-    if load:
-        spec = rehab.EXERCISES.get(str(getattr(ex, "exercise_id", "")))
-        template = texts.LOAD_MACHINE if spec is not None and spec.machine else texts.LOAD_ADDED
-        dose += " " + template.format(kg=_number(float(load)))
+    if getattr(ex, "load_kg", None):
+        dose += " " + load_text(ex)
     return f"{getattr(ex, 'name', 'Exercise')} {dose}"
 
 

@@ -19,6 +19,7 @@ import rehab
 from bot import flows, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
+from bot.dose import is_machine, load_text
 from bot.flows import FlowSpec, FlowView
 from bot.keyboards import pain_keyboard
 from bot.pain import parse_pain
@@ -39,18 +40,6 @@ JOB_PREFIX = "session-timer"
 
 def _g(value: float) -> str:
     return f"{value:g}"
-
-
-def is_machine(ex: rehab.ExercisePrescription) -> bool:
-    """A gym machine's exercise: its load is the machine's weight, not weight added to yours."""
-    spec = rehab.EXERCISES.get(ex.exercise_id)
-    return spec is not None and spec.machine
-
-
-def load_text(ex: rehab.ExercisePrescription) -> str:
-    """ "+7.5 kg" (added to body weight), or "70 kg on the machine"."""
-    template = texts.LOAD_MACHINE if is_machine(ex) else texts.LOAD_ADDED
-    return template.format(kg=_g(ex.load_kg))
 
 
 def _stance(ex: rehab.ExercisePrescription) -> str | None:
