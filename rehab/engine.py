@@ -505,7 +505,7 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
 
     # Rule 4: progress.
     if uses_loads(s) or s.stage == 4:
-        new_week = _new_week_note(s) if phase_changed else ""
+        new_week = f"{_new_week(s)}. " if phase_changed else ""
         changes = _effort_changes(s, today, prefix=new_week)
         if changes is not None:
             return changes
@@ -542,7 +542,7 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
     if phase_changed:
         return done(
             DecisionKind.PROGRESS,
-            f"{_new_week_note(s)[:-2]}, with the load adjusted so the last reps stay hard.",
+            f"{_new_week(s)}, with the load adjusted so the last reps stay hard.",
         )
     if not pending:
         return done(DecisionKind.HOLD, "No new session to judge since last time: same dose.")
@@ -570,9 +570,9 @@ def _reset_efforts(s: ProgrammeState) -> None:
     }
 
 
-def _new_week_note(s: ProgrammeState) -> str:
-    """The start of a reason on the day a new week of the Beyer schedule begins."""
-    return f"A new week of the heavy programme: {describe_dose(s)}. "
+def _new_week(s: ProgrammeState) -> str:
+    """How a reason starts on the day a new week of the Beyer schedule begins (no full stop)."""
+    return f"A new week of the heavy programme: {describe_dose(s)}"
 
 
 def _effort_changes(
