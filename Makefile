@@ -3,13 +3,24 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck format migrate bench clean
+.PHONY: run test lint typecheck format migrate bench clean lock lock-upgrade
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements.lock pins (hashes checked), then the project itself
+# without resolving anything again: a new release of a dependency never reaches us unannounced.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# `make lock` adds what pyproject.toml newly asks for and keeps every other pin;
+# `make lock-upgrade` moves every pin to the newest release pyproject.toml allows.
+UV_COMPILE = printf 'setuptools>=77\n' | $(VENV)/bin/uv pip compile --quiet pyproject.toml - \
+	--extra dev --universal --python-version 3.11 --generate-hashes -o requirements.lock
+lock lock-upgrade:
+	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet uv
+	$(UV_COMPILE) $(if $(filter lock-upgrade,$@),--upgrade)
 
 run: $(STAMP)
 	$(VENV)/bin/achilles-coach run
