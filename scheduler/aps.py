@@ -200,7 +200,7 @@ class ApsReminderScheduler:
         try:
             outcome = await service.fire(self.runtime, self.notifier, user_id, kind, slot, due)
         except Exception:
-            log.exception("job %s failed", job_id(user_id, slot))
+            log.exception("%s job of user %s failed (slot %s)", kind, user_id, slot)
             outcome = Outcome.FAILED
         log.info("fired %s for user %s slot %s (due %s): %s", kind, user_id, slot, due_iso, outcome)
         if Kind(kind) in RECURRING_KINDS and outcome is not Outcome.BLOCKED:

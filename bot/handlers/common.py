@@ -34,7 +34,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # New users (or a setup in progress) go through onboarding; the others see their status.
     if not await onboarding.start_or_resume(update, context):
         await commands.show_status(update, context)
-    log.debug("start for %s (new=%s)", registration.user_id, registration.created)
+    log.debug("start for user %s (new=%s)", registration.user_id, registration.created)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -20,9 +20,16 @@ def describe(update: object) -> str:
         kind = "callback" if update.callback_query else "message"
         data = update.callback_query.data if update.callback_query else None
         text = update.effective_message.text if update.effective_message else None
+        # What a person types can be about their health: a command is logged, a text only by
+        # its length.
+        said = (
+            f"command={text.split()[0][:32]!r}"
+            if text and text.startswith("/")
+            else f"text_chars={len(text) if text else 0}"
+        )
         return (
             f"update_id={update.update_id} user={user.id if user else None} kind={kind} "
-            f"data={data!r} text={text[:80] if text else None!r}"
+            f"data={data!r} {said}"
         )
     return repr(update)[:200]
 
