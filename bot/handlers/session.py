@@ -16,11 +16,12 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 import rehab
-from bot import flows, texts
+from bot import flows, media, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.dose import is_machine, load_text
 from bot.flows import FlowSpec, FlowView
+from bot.handlers import learn
 from bot.keyboards import pain_keyboard
 from bot.pain import parse_pain
 from bot.services import sessions
@@ -144,6 +145,7 @@ def _ready_keyboard(position: Position) -> InlineKeyboardMarkup:
                 _button(texts.SESSION_PAUSE, position, "pause"),
                 _button(texts.SESSION_ABANDON, position, "abandon"),
             ],
+            show_me_row(position.exercise),
         ]
     )
 
@@ -178,6 +180,8 @@ async def render(
             set_no=position.set_no, sets=ex.sets, dose=escape(per_set(ex))
         )
         body = f"{exercise_card(ex)}\n\n{header}" if position.set_no == 1 else header
+        if position.set_no == 1:
+            await show_exercise(context, position)
         await _send(context, chat, lead + body, _ready_keyboard(position))
     elif position.step == Step.ACTIVE:
         markup = InlineKeyboardMarkup([[_button(texts.SESSION_DONE, position, "done")]])
@@ -227,6 +231,39 @@ def summary_text(summary: Summary, next_session: str | None = None) -> str:
     else:
         lines.append(texts.SESSION_SUMMARY_CHECKIN_DEFAULT)
     return "\n".join(lines)
+
+
+# -- pictures and tempo guides ---------------------------------------------------------------------
+
+
+def _tempo(ex: rehab.ExercisePrescription) -> tuple[int, int, int] | None:
+    if not ex.tempo_s or not ex.reps:
+        return None
+    up, down = ex.tempo_s
+    return int(up), int(down), int(ex.pause_top_s or 0)
+
+
+def show_me_row(ex: rehab.ExercisePrescription) -> list[InlineKeyboardButton]:
+    """ "Show me" (the picture again) and, for a tempo exercise, "Tempo guide"."""
+    row = [InlineKeyboardButton(texts.SHOW_ME, callback_data=learn.show_data(ex.exercise_id))]
+    tempo = _tempo(ex)
+    if tempo is not None:
+        row.append(InlineKeyboardButton(texts.TEMPO_GUIDE, callback_data=learn.tempo_data(*tempo)))
+    return row
+
+
+async def show_exercise(context: ContextTypes.DEFAULT_TYPE, position: Position) -> None:
+    """Before the first set of an exercise: its picture, and the tempo guide when this is the
+    session's first exercise at that tempo. A picture that cannot be sent is logged and skipped."""
+    ex = position.exercise
+    runtime = runtime_of(context)
+    await media.send_exercise_picture(
+        context.bot, runtime, position.chat_id, ex.exercise_id, ex.name
+    )
+    tempo = _tempo(ex)
+    earlier = {_tempo(e) for e in position.exercises[: position.exercise_index]}
+    if tempo is not None and tempo not in earlier:
+        await media.send_tempo_guide(context.bot, runtime, position.chat_id, tempo)
 
 
 # -- timers --------------------------------------------------------------------------------------
@@ -361,6 +398,8 @@ async def open_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         if opened.kind == OpenKind.STARTED
         else texts.SESSION_CONTINUED
     )
+    if opened.kind == OpenKind.STARTED and (link := learn.stage_link(position.stage)):
+        intro = f"{intro}\n{link}"
     if opened.note:
         intro = f"{texts.with_test_hint(opened.note, opened.note_kind)}\n\n{intro}"
     await render(context, position, intro)

@@ -6,6 +6,8 @@ Regenerate the committed files with `make pictures`.
 from __future__ import annotations
 
 import io
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import numpy as np
@@ -156,3 +158,15 @@ def test_a_frame_of_the_guide_is_not_blank() -> None:
         gif.seek(getattr(gif, "n_frames", 1) - 1)
         last = np.asarray(gif.convert("RGB"))
     assert not np.array_equal(first, last)  # the marker moved
+
+
+def test_the_pictures_ship_as_package_data() -> None:
+    """An installed package, not only a clone, has them: pyproject's package data covers them."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    globs = config["tool"]["setuptools"]["package-data"]["bot"]
+    package = Path(pictures.__file__).resolve().parent
+    shipped = [p for p in package.rglob("*") if p.suffix in (".png", ".gif")]
+    assert len(shipped) == len(EXERCISES) + len(pictures.tempos())
+    for path in shipped:
+        relative = path.relative_to(package.parent).as_posix()  # pictures/exercises/x.png
+        assert any(fnmatch(relative, g) for g in globs), relative
