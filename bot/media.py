@@ -39,13 +39,14 @@ class Kind(StrEnum):
 
 
 @lru_cache(maxsize=64)
-def _key(kind: Kind, path: Path, mtime_ns: int) -> str:
+def _key(kind: Kind, path: Path, mtime_ns: int, size: int) -> str:
     return pictures.media_key(kind, path.name, path)
 
 
 def media_key(kind: Kind, path: Path) -> str:
     """The cache key of a file (its bytes are read once per change of the file)."""
-    return _key(kind, path, path.stat().st_mtime_ns)
+    stat = path.stat()
+    return _key(kind, path, stat.st_mtime_ns, stat.st_size)
 
 
 def _file_id_of(kind: Kind, message: Message) -> str | None:

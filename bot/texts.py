@@ -721,7 +721,7 @@ def pause_until_text(day: str | None) -> str:
 SHOW_ME = "🖼 Show me"
 TEMPO_GUIDE = "⏱ Tempo guide"
 MEDIA_UNAVAILABLE = "Sorry, I can't send that picture right now; the card's words say the same."
-PICTURE_CAPTION = "<b>{name}</b>\nGrey: where you start · blue: where you finish."
+PICTURE_CAPTION = "<b>{name}</b>"
 
 
 def tempo_caption(up: int, down: int, pause: int) -> str:

@@ -169,9 +169,15 @@ async def _send(
 
 
 async def render(
-    context: ContextTypes.DEFAULT_TYPE, position: Position, prefix: str | None = None
+    context: ContextTypes.DEFAULT_TYPE,
+    position: Position,
+    prefix: str | None = None,
+    *,
+    pictures: bool = True,
 ) -> None:
-    """Show the step the session is at, with its buttons; arm the timer a step needs."""
+    """Show the step the session is at, with its buttons; arm the timer a step needs. Before
+    the first set of an exercise the picture comes too, unless the step is only shown again
+    (`pictures=False`: after a stray message or an expired button)."""
     ex = position.exercise
     lead = f"{prefix}\n\n" if prefix else ""
     chat = position.chat_id
@@ -180,7 +186,7 @@ async def render(
             set_no=position.set_no, sets=ex.sets, dose=escape(per_set(ex))
         )
         body = f"{exercise_card(ex)}\n\n{header}" if position.set_no == 1 else header
-        if position.set_no == 1:
+        if position.set_no == 1 and pictures:
             await show_exercise(context, position)
         await _send(context, chat, lead + body, _ready_keyboard(position))
     elif position.step == Step.ACTIVE:
@@ -554,7 +560,7 @@ async def on_text(
             return True
         await render(context, position, texts.SESSION_PAIN_HINT)
         return True
-    await render(context, position, texts.SESSION_USE_BUTTONS)
+    await render(context, position, texts.SESSION_USE_BUTTONS, pictures=False)
     return True
 
 
@@ -567,7 +573,7 @@ async def render_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: 
     if position is None:
         await _send(context, _chat_of(update, user.id), texts.NOTHING_PENDING)
         return
-    await render(context, position)
+    await render(context, position, pictures=False)
 
 
 flows.register_flow(sessions.SESSION_FLOW, FlowSpec(on_button, render_flow, on_text))

@@ -127,6 +127,11 @@ async def test_typed_questions_are_answered_also_mid_session(
     await start_session(user)
     await user.send("is it ok to strech my calves after?")
     await user.wait_for(contains="Should I stretch?")
+    # Other text only shows the step again: the card, not the picture a second time.
+    await user.send("blue")
+    await user.wait_for(contains=texts.SESSION_USE_BUTTONS)
+    await user.wait_idle()
+    assert len(_photos(user.history)) == 1
     # The step is untouched: its Go button still starts the set.
     await user.tap(text=texts.SESSION_GO)
     await user.wait_for(contains="Hold for")
