@@ -735,7 +735,7 @@ LEARN_NO_MATCH = (
     "/help lists everything else I can do."
 )
 LEARN_MORE = "\n\n/learn – more questions and answers"
-LEARN_STAGE_LINK = "💡 {title}: /learn_{key}"
+LEARN_STAGE_LINK = "💡 {title} → /learn_{key}"
 
 # (key, button label): the order /learn shows them in.
 LEARN_TOPICS: tuple[tuple[str, str], ...] = (
