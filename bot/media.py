@@ -20,7 +20,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
@@ -63,7 +63,6 @@ async def _send_value(
     chat_id: int,
     value: str | bytes,
     caption: str,
-    markup: InlineKeyboardMarkup | None,
     filename: str | None,
 ) -> Message:
     if kind is Kind.PICTURE:
@@ -72,7 +71,6 @@ async def _send_value(
             value,
             caption=caption,
             parse_mode=ParseMode.HTML,
-            reply_markup=markup,
             filename=filename,
         )
     return await bot.send_animation(
@@ -80,7 +78,6 @@ async def _send_value(
         value,
         caption=caption,
         parse_mode=ParseMode.HTML,
-        reply_markup=markup,
         filename=filename,
     )
 
@@ -92,16 +89,15 @@ async def send_cached(
     chat_id: int,
     path: Path,
     caption: str,
-    markup: InlineKeyboardMarkup | None = None,
 ) -> bool:
     """Send the file at `path` by its stored file_id, or upload it once and store the id."""
     try:
         key = await asyncio.to_thread(media_key, kind, path)
-        if await _send_by_id(bot, runtime, kind, chat_id, key, caption, markup):
+        if await _send_by_id(bot, runtime, kind, chat_id, key, caption):
             return True
         async with _first_uploads(key):
             # Someone may have uploaded it while this send waited.
-            if await _send_by_id(bot, runtime, kind, chat_id, key, caption, markup):
+            if await _send_by_id(bot, runtime, kind, chat_id, key, caption):
                 return True
             message = await _send_value(
                 bot,
@@ -109,7 +105,6 @@ async def send_cached(
                 chat_id,
                 await asyncio.to_thread(path.read_bytes),
                 caption,
-                markup,
                 path.name,
             )
             file_id = _file_id_of(kind, message)
@@ -133,7 +128,6 @@ async def _send_by_id(
     chat_id: int,
     key: str,
     caption: str,
-    markup: InlineKeyboardMarkup | None,
 ) -> bool:
     """Send by the stored file_id; False when there is none (or Telegram no longer knows it)."""
     async with runtime.uow() as uow:
@@ -141,8 +135,10 @@ async def _send_by_id(
     if file_id is None:
         return False
     try:
-        await _send_value(bot, kind, chat_id, file_id, caption, markup, None)
+        await _send_value(bot, kind, chat_id, file_id, caption, None)
     except BadRequest as exc:
+        if "file" not in exc.message.lower():
+            raise  # not about the file (the chat, say): an upload would fail the same way
         log.warning("stored file_id of %s refused (%s); uploading it again", key, exc)
         async with runtime.uow() as uow:
             await uow.media.forget(key)
