@@ -348,8 +348,8 @@ def _leg(
 def _lifted_leg(c: Canvas, hip: Point, colour: str, z: float) -> None:
     """The other leg, foot off the floor and tucked behind (a single-leg exercise)."""
     knee = (hip[0] + 0.35, hip[1] - THIGH)
-    ankle = (knee[0] - SHIN * 0.93, knee[1] + SHIN * 0.37)
-    rise = 80.0
+    ankle = (knee[0] - SHIN * 0.72, knee[1] + SHIN * 0.45)
+    rise = 145.0
     turned = _rotate(_ANKLE, -rise)
     foot = Foot((ankle[0] - turned[0], ankle[1] - turned[1]), rise, toes_turn=True)
     c.poly(foot.outline(), colour, z)
@@ -448,7 +448,9 @@ def _standing(c: Canvas, scene: Scene, labels: bool = True) -> None:
     solid = Foot((ball_x, surface), end)
     ghost_hip = _hip_above(ghost.ankle, ex.knee, lean)
     hip = _hip_above(solid.ankle, ex.knee, lean)
-    # The start position, in grey, behind everything.
+    # The start position, in grey, behind everything (both feet down at the top of a drop).
+    if ex.kind is ExerciseKind.ECCENTRIC or not scene.single:
+        _leg(c, Foot((ball_x - 0.3, surface), start), _add(ghost_hip, (-0.3, 0.0)), GHOST, 2.9)
     _leg(c, ghost, ghost_hip, GHOST, 3)
     # The other leg: beside the working one (two legs), or lifted behind it (one leg). In an
     # eccentric drop both feet are down at the top and only one lowers.
