@@ -101,7 +101,7 @@ async def on_learn_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def on_show_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ "Show me" (show:<exercise id>): the exercise's picture again."""
+    """The Show me button (show:<exercise id>): the exercise's picture again."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None or chat is None:
@@ -132,7 +132,7 @@ def _parse_tempo(data: str | None) -> tuple[int, int, int] | None:
 
 
 async def on_tempo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ "Tempo guide" (tempo:<up>-<down>-<pause>): the looping animation for that tempo."""
+    """The Tempo guide button (tempo:<up>-<down>-<pause>): the looping animation."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None or chat is None:

@@ -16,7 +16,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 import rehab
-from bot import flows, media, texts
+from bot import flows, media, pictures, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.dose import is_machine, load_text
@@ -145,8 +145,8 @@ def _ready_keyboard(position: Position) -> InlineKeyboardMarkup:
                 _button(texts.SESSION_PAUSE, position, "pause"),
                 _button(texts.SESSION_ABANDON, position, "abandon"),
             ],
-            show_me_row(position.exercise),
         ]
+        + ([row] if (row := show_me_row(position.exercise)) else [])
     )
 
 
@@ -250,10 +250,15 @@ def _tempo(ex: rehab.ExercisePrescription) -> tuple[int, int, int] | None:
 
 
 def show_me_row(ex: rehab.ExercisePrescription) -> list[InlineKeyboardButton]:
-    """ "Show me" (the picture again) and, for a tempo exercise, "Tempo guide"."""
-    row = [InlineKeyboardButton(texts.SHOW_ME, callback_data=learn.show_data(ex.exercise_id))]
+    """Show me (the picture again) and, for a tempo exercise, Tempo guide; only buttons that
+    have a file to send."""
+    row: list[InlineKeyboardButton] = []
+    if pictures.picture_path(ex.exercise_id) is not None:
+        row.append(
+            InlineKeyboardButton(texts.SHOW_ME, callback_data=learn.show_data(ex.exercise_id))
+        )
     tempo = _tempo(ex)
-    if tempo is not None:
+    if tempo is not None and pictures.tempo_path(tempo) is not None:
         row.append(InlineKeyboardButton(texts.TEMPO_GUIDE, callback_data=learn.tempo_data(*tempo)))
     return row
 

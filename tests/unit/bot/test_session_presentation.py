@@ -182,3 +182,4 @@ def test_show_me_and_the_tempo_guide_sit_under_every_set_card() -> None:
     assert (4, 4, 2) in tempos()  # the button names a guide that exists
     for every in (show, tempo):
         assert len(str(every.callback_data).encode()) <= MAX_CALLBACK_BYTES
+    assert session.show_me_row(hold(exercise_id="not_in_the_catalogue")) == []
