@@ -12,6 +12,7 @@ from bot.app import BotRunner
 from tests.e2e.conftest import running_bot
 from tests.e2e.test_session import UID, local_today, seed_user, start_session
 from tests.fakes import FakeClock
+from tests.standin.driver import UserDriver
 from tests.standin.models import SentMessage
 from tests.standin.server import FakeBotApi
 
@@ -185,3 +186,49 @@ async def test_forged_show_tempo_and_topic_buttons_get_the_expiry_reply(
     assert answered.text == texts.BUTTON_EXPIRED
     assert standin.calls("sendPhoto") == []
     assert standin.calls("sendAnimation") == []
+
+
+async def _finish_exercise(user: UserDriver, name: str) -> SentMessage:
+    """Go, Done and a pain score for every set until the card of exercise `name` comes."""
+    while True:
+        await user.tap(text=texts.SESSION_GO)
+        await user.wait_for(contains="tap Done")
+        await user.tap(text=texts.SESSION_DONE)
+        await user.wait_for(contains="Pain during that set?")
+        await user.tap(text="1")
+        step = await user.wait_for(lambda m: "Set 1 of" in m.content or "Rest" in m.content)
+        if "Rest" in step.content:
+            await user.tap(text=texts.SESSION_SKIP_REST)
+            step = await user.wait_for(contains="Set ")
+        if name in step.content and "Set 1 of" in step.content:
+            return step
+
+
+async def test_each_exercise_brings_its_own_picture_and_a_tempo_guide_once_per_tempo(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    state = await seed_user(bot.runtime, update={"stage": 2, "rung": 0})
+    first, second = rehab.prescribe(state, local_today(clock())).exercises[:2]
+    assert first.tempo_s == second.tempo_s == (3, 3)
+    user = standin.user(UID)
+    await user.send("/today")
+    await user.wait_for(contains="Stage 2")
+    await user.tap(text=texts.SESSION_START_BUTTON)
+    await user.wait_for(contains="Set 1 of")
+    await _finish_exercise(user, second.name)
+    photos = _photos(user.history)
+    assert [p.photo for p in photos] == [_picture(first.exercise_id), _picture(second.exercise_id)]
+    assert len([m for m in user.history if m.animation is not None]) == 1  # same tempo: once
+    assert len(standin.uploads("sendPhoto", "photo")) == 2
+
+
+async def test_a_picture_that_cannot_be_sent_does_not_hold_up_the_session(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    standin.fail_next("sendPhoto", "500", chat_id=UID)
+    await start_session(user)  # the card still comes, with its buttons
+    assert _photos(user.history) == []
+    await user.tap(text=texts.SESSION_GO)
+    await user.wait_for(contains="Hold for")
