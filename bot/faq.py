@@ -11,6 +11,7 @@ Red-flag words are not this module's business: the red-flag screen sees every me
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
@@ -228,10 +229,17 @@ class Match:
     cues: tuple[str, ...]  # the cues found, for logs and tests
 
 
+# Said in passing, not asked about: "Good morning, can I run?" is about running.
+GREETINGS = re.compile(r"\b(?:good (?:morning|afternoon|evening|night)|morning all)\b")
+# Words that may stand beside a topic's name in a message that only names it ("and shoes?").
+FILLER = frozenset(["a", "an", "the", "and", "or", "about", "my", "on", "of", "what", "re"])
+
+
 def normalise(text: str) -> str:
-    """Lower case, punctuation to spaces, single spaces ("Anti-inflammatories?" → "anti
-    inflammatories")."""
-    return " ".join(utils.default_process(text).split())
+    """Lower case, punctuation to spaces, single spaces, greetings left out
+    ("Good morning! Anti-inflammatories?" → "anti inflammatories")."""
+    plain = " ".join(utils.default_process(text).split())
+    return " ".join(GREETINGS.sub(" ", plain).split())
 
 
 def is_question(text: str) -> bool:
@@ -260,6 +268,22 @@ def match(text: str) -> Match | None:
         if found and (best is None or len(found) > len(best.cues)):
             best = Match(key, found)
     return best
+
+
+def names_topic(text: str) -> Match | None:
+    """The topic a short message only names ("heel lifts", "ice?"): every word of it belongs to
+    the topic's cues, so "good luck with the shoes" or "morning done" is not taken as asked."""
+    found = match(text)
+    if found is None:
+        return None
+    cue_words = {word for cue in found.cues for word in cue.split()}
+    for word in normalise(text).split():
+        if word in FILLER or word in cue_words:
+            continue
+        if len(word) > SHORT_WORD and any(fuzz.ratio(word, c) >= WORD_SCORE for c in cue_words):
+            continue
+        return None
+    return found
 
 
 def topics() -> tuple[tuple[str, str], ...]:

@@ -25,8 +25,6 @@ LEARN_PREFIX = "learn"
 SHOW_PREFIX = "show"
 TEMPO_PREFIX = "tempo"
 # /learn_<topic>: the links in the session intros.
-# A message this short that names a topic is answered even without a question mark.
-TOPIC_WORDS = 3
 TOPIC_COMMAND = re.compile(r"^/learn_([a-z]{1,16})(?:@\w+)?$")
 
 
@@ -149,14 +147,17 @@ async def on_tempo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def answer_question(
     update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, *, questions_only: bool
 ) -> bool:
-    """Answer `text` from the catalogue if it is about one of the topics and shaped like a
-    question (without `questions_only`, a few words naming a topic do too: "heel lifts");
-    True if it was answered."""
-    if not faq.is_question(text) and (questions_only or len(text.split()) > TOPIC_WORDS):
-        return False
+    """Answer `text` from the catalogue if it is a question about one of the topics (without
+    `questions_only`, a message that only names a topic does too: "heel lifts"); True if it
+    was answered."""
     if rehab.scan_free_text(text) is not None:
         return False  # a warning sign is never answered with general advice
-    found = faq.match(text)
+    if faq.is_question(text):
+        found = faq.match(text)
+    elif questions_only:
+        return False
+    else:
+        found = faq.names_topic(text)
     if found is None:
         return False
     log.info("question answered with topic %s (cues %s)", found.key, ", ".join(found.cues))

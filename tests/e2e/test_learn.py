@@ -149,7 +149,10 @@ async def test_an_unmatched_question_gets_the_topics_and_help(
     assert [label for label, _ in reply.buttons] == [label for _, label in texts.LEARN_TOPICS]
     await user.tap(text="How long it takes")
     await user.wait_for(contains="How long does it take?")
-    # Not a question: the old hint.
+    # No question mark, but only a topic's name: answered.
+    await user.send("heel lifts")
+    await user.wait_for(contains="Shoes and heel lifts?")
+    # Neither: the old hint.
     await user.send("blue")
     hint = await user.wait_for()
     assert hint.content == texts.UNEXPECTED_TEXT

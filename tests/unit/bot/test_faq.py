@@ -36,6 +36,7 @@ QUESTIONS: list[tuple[str, str]] = [
     ("how many weeks will this take", "duration"),
     ("how much should it hurt during the exercises?", "pain"),
     ("is it normal that it hurts while I do the heel drops", "pain"),
+    ("Good morning! Can I go for a run today?", "activity"),
 ]
 
 
@@ -110,3 +111,21 @@ def test_questions_with_a_red_flag_word_are_for_the_red_flag_screen(question: st
     these questions also match a topic, which is why the order matters."""
     assert rehab.scan_free_text(question) is not None
     assert faq.match(question) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [("heel lifts", "shoes"), ("Ice", "ice"), ("stretching", "stretch"), ("and shoes", "shoes")],
+)
+def test_a_message_that_only_names_a_topic_is_taken_as_asked(text: str, topic: str) -> None:
+    found = faq.names_topic(text)
+    assert found is not None
+    assert found.key == topic
+
+
+@pytest.mark.parametrize(
+    "text", ["Good morning", "morning done", "going for a run now, bye", "new shoes arrived"]
+)
+def test_a_remark_in_passing_is_not_taken_as_a_question(text: str) -> None:
+    assert not faq.is_question(text)
+    assert faq.names_topic(text) is None
