@@ -1,4 +1,5 @@
-"""Show and explain: /learn and its topics, typed questions, "Show me" and "Tempo guide".
+"""Show and explain: exercise pictures and tempo guides with the first set, "Show me" and
+"Tempo guide", /learn and its topics, typed questions.
 
 Typed text reaches `answer_question` only after the red-flag screen has let it pass
 (bot/handlers/messages.py); a text with a red-flag word is never answered from here.
@@ -17,6 +18,7 @@ import rehab
 from bot import faq, flows, media, pictures, texts
 from bot.callbacks import CallbackDataError, pack, unpack
 from bot.context import runtime_of
+from bot.services.sessions import Position
 from rehab.protocol import EXERCISES
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,39 @@ def show_data(exercise_id: str) -> str:
 
 def tempo_data(up: int, down: int, pause: int) -> str:
     return pack(TEMPO_PREFIX, f"{up}-{down}-{pause}")
+
+
+def _tempo(ex: rehab.ExercisePrescription) -> tuple[int, int, int] | None:
+    if not ex.tempo_s or not ex.reps:
+        return None
+    up, down = ex.tempo_s
+    return int(up), int(down), int(ex.pause_top_s or 0)
+
+
+def show_me_row(ex: rehab.ExercisePrescription) -> list[InlineKeyboardButton]:
+    """Show me (the picture again) and, for a tempo exercise, Tempo guide; only buttons that
+    have a file to send."""
+    row: list[InlineKeyboardButton] = []
+    if pictures.picture_path(ex.exercise_id) is not None:
+        row.append(InlineKeyboardButton(texts.SHOW_ME, callback_data=show_data(ex.exercise_id)))
+    tempo = _tempo(ex)
+    if tempo is not None and pictures.tempo_path(tempo) is not None:
+        row.append(InlineKeyboardButton(texts.TEMPO_GUIDE, callback_data=tempo_data(*tempo)))
+    return row
+
+
+async def show_exercise(context: ContextTypes.DEFAULT_TYPE, position: Position) -> None:
+    """Before the first set of an exercise: its picture, and the tempo guide when this is the
+    session's first exercise at that tempo. A picture that cannot be sent is logged and skipped."""
+    ex = position.exercise
+    runtime = runtime_of(context)
+    await media.send_exercise_picture(
+        context.bot, runtime, position.chat_id, ex.exercise_id, ex.name
+    )
+    tempo = _tempo(ex)
+    earlier = {_tempo(e) for e in position.exercises[: position.exercise_index]}
+    if tempo is not None and tempo not in earlier:
+        await media.send_tempo_guide(context.bot, runtime, position.chat_id, tempo)
 
 
 def topics_keyboard() -> InlineKeyboardMarkup:

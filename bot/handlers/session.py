@@ -16,7 +16,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 import rehab
-from bot import flows, media, pictures, texts
+from bot import flows, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.dose import is_machine, load_text
@@ -146,7 +146,7 @@ def _ready_keyboard(position: Position) -> InlineKeyboardMarkup:
                 _button(texts.SESSION_ABANDON, position, "abandon"),
             ],
         ]
-        + ([row] if (row := show_me_row(position.exercise)) else [])
+        + ([row] if (row := learn.show_me_row(position.exercise)) else [])
     )
 
 
@@ -173,11 +173,11 @@ async def render(
     position: Position,
     prefix: str | None = None,
     *,
-    pictures: bool = True,
+    with_pictures: bool = True,
 ) -> None:
     """Show the step the session is at, with its buttons; arm the timer a step needs. Before
     the first set of an exercise the picture comes too, unless the step is only shown again
-    (`pictures=False`: after a stray message or an expired button)."""
+    (`with_pictures=False`: after a stray message or an expired button)."""
     ex = position.exercise
     lead = f"{prefix}\n\n" if prefix else ""
     chat = position.chat_id
@@ -186,8 +186,8 @@ async def render(
             set_no=position.set_no, sets=ex.sets, dose=escape(per_set(ex))
         )
         body = f"{exercise_card(ex)}\n\n{header}" if position.set_no == 1 else header
-        if position.set_no == 1 and pictures:
-            await show_exercise(context, position)
+        if position.set_no == 1 and with_pictures:
+            await learn.show_exercise(context, position)
         await _send(context, chat, lead + body, _ready_keyboard(position))
     elif position.step == Step.ACTIVE:
         markup = InlineKeyboardMarkup([[_button(texts.SESSION_DONE, position, "done")]])
@@ -237,44 +237,6 @@ def summary_text(summary: Summary, next_session: str | None = None) -> str:
     else:
         lines.append(texts.SESSION_SUMMARY_CHECKIN_DEFAULT)
     return "\n".join(lines)
-
-
-# -- pictures and tempo guides ---------------------------------------------------------------------
-
-
-def _tempo(ex: rehab.ExercisePrescription) -> tuple[int, int, int] | None:
-    if not ex.tempo_s or not ex.reps:
-        return None
-    up, down = ex.tempo_s
-    return int(up), int(down), int(ex.pause_top_s or 0)
-
-
-def show_me_row(ex: rehab.ExercisePrescription) -> list[InlineKeyboardButton]:
-    """Show me (the picture again) and, for a tempo exercise, Tempo guide; only buttons that
-    have a file to send."""
-    row: list[InlineKeyboardButton] = []
-    if pictures.picture_path(ex.exercise_id) is not None:
-        row.append(
-            InlineKeyboardButton(texts.SHOW_ME, callback_data=learn.show_data(ex.exercise_id))
-        )
-    tempo = _tempo(ex)
-    if tempo is not None and pictures.tempo_path(tempo) is not None:
-        row.append(InlineKeyboardButton(texts.TEMPO_GUIDE, callback_data=learn.tempo_data(*tempo)))
-    return row
-
-
-async def show_exercise(context: ContextTypes.DEFAULT_TYPE, position: Position) -> None:
-    """Before the first set of an exercise: its picture, and the tempo guide when this is the
-    session's first exercise at that tempo. A picture that cannot be sent is logged and skipped."""
-    ex = position.exercise
-    runtime = runtime_of(context)
-    await media.send_exercise_picture(
-        context.bot, runtime, position.chat_id, ex.exercise_id, ex.name
-    )
-    tempo = _tempo(ex)
-    earlier = {_tempo(e) for e in position.exercises[: position.exercise_index]}
-    if tempo is not None and tempo not in earlier:
-        await media.send_tempo_guide(context.bot, runtime, position.chat_id, tempo)
 
 
 # -- timers --------------------------------------------------------------------------------------
@@ -565,7 +527,7 @@ async def on_text(
             return True
         await render(context, position, texts.SESSION_PAIN_HINT)
         return True
-    await render(context, position, texts.SESSION_USE_BUTTONS, pictures=False)
+    await render(context, position, texts.SESSION_USE_BUTTONS, with_pictures=False)
     return True
 
 
@@ -578,7 +540,7 @@ async def render_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: 
     if position is None:
         await _send(context, _chat_of(update, user.id), texts.NOTHING_PENDING)
         return
-    await render(context, position, pictures=False)
+    await render(context, position, with_pictures=False)
 
 
 flows.register_flow(sessions.SESSION_FLOW, FlowSpec(on_button, render_flow, on_text))

@@ -171,15 +171,15 @@ def test_a_stance_the_name_already_gives_is_not_repeated() -> None:
 
 
 def test_show_me_and_the_tempo_guide_sit_under_every_set_card() -> None:
-    [show] = session.show_me_row(hold(exercise_id="iso_calf_hold_straight"))
+    [show] = learn.show_me_row(hold(exercise_id="iso_calf_hold_straight"))
     assert (show.text, show.callback_data) == (texts.SHOW_ME, "show:iso_calf_hold_straight")
     paused = slow_reps(exercise_id="sl_calf_raise_floor").model_copy(
         update={"tempo_s": (4, 4), "pause_top_s": 2}
     )
-    show, tempo = session.show_me_row(paused)
+    show, tempo = learn.show_me_row(paused)
     assert show.callback_data == "show:sl_calf_raise_floor"
     assert (tempo.text, tempo.callback_data) == (texts.TEMPO_GUIDE, learn.tempo_data(4, 4, 2))
     assert (4, 4, 2) in tempos()  # the button names a guide that exists
     for every in (show, tempo):
         assert len(str(every.callback_data).encode()) <= MAX_CALLBACK_BYTES
-    assert session.show_me_row(hold(exercise_id="not_in_the_catalogue")) == []
+    assert learn.show_me_row(hold(exercise_id="not_in_the_catalogue")) == []
