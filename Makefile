@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck format migrate bench clean lock lock-upgrade
+.PHONY: run test lint typecheck format migrate bench pictures clean lock lock-upgrade
 
 # Installs exactly what requirements.lock pins (hashes checked), then the project itself
 # without resolving anything again: a new release of a dependency never reaches us unannounced.
@@ -41,6 +41,11 @@ test: lint typecheck
 # Speed and memory targets (benchmarks/run.py); not part of `make test`.
 bench: $(STAMP)
 	$(PY) -m benchmarks.run
+
+# Exercise pictures and tempo guides, drawn from code (bot/pictures/draw.py) into the package
+# (bot/pictures/) and docs/exercises/. Commit the result; the bot only reads the files.
+pictures: $(STAMP)
+	$(PY) -m bot.pictures.draw --docs docs/exercises
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

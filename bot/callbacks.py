@@ -6,6 +6,9 @@ Prefixes in use (each matched by an anchored pattern in bot/handlers/__init__.py
   rem:<yyyymmdd>:<slot>:<act>  reminder buttons (start, snooze, skip)
   del:<issued>:<yes|no>        /delete confirmation
   ses:open                     /today's Start or Continue
+  learn:<topic>                a topic of /learn
+  show:<exercise id>           "Show me": the exercise's picture again
+  tempo:<up>-<down>-<pause>    "Tempo guide": the looping animation for that tempo
   home:<over|cleared|days>     /start's status buttons (start over, cleared by a clinician) and
                                "Choose my days" on the notice that Stage 3 needs training days
 Anything else (a forged or stale button) gets "that button has expired".

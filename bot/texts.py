@@ -32,6 +32,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("settings", "Times, zone, weight, equipment"),
     ("export", "Download your data"),
     ("delete", "Delete all your data"),
+    ("learn", "Why the programme works"),
     ("about", "What this is based on"),
     ("help", "List the commands"),
     ("cancel", "Leave the current step"),
@@ -713,3 +714,126 @@ SETTINGS_GYM = "a gym"
 
 def pause_until_text(day: str | None) -> str:
     return PAUSE_DONE_UNTIL.format(day=escape(day)) if day else PAUSE_DONE
+
+
+# --- pictures, tempo guides and answers to common questions (/learn) ---
+
+SHOW_ME = "🖼 Show me"
+TEMPO_GUIDE = "⏱ Tempo guide"
+MEDIA_UNAVAILABLE = "Sorry, I can't send that picture right now; the card's words say the same."
+PICTURE_CAPTION = "<b>{name}</b>"
+
+
+def tempo_caption(up: int, down: int, pause: int) -> str:
+    hold = f", hold {pause} s at the top" if pause else ""
+    return f"<b>Tempo:</b> {up} s up{hold}, {down} s down. Move with the dot and the count."
+
+
+LEARN_INTRO = "<b>Questions people often ask</b>\nPick a topic, or just type your question."
+LEARN_NO_MATCH = (
+    "I don't have an answer to that one. These are the topics I can explain; "
+    "/help lists everything else I can do."
+)
+LEARN_MORE = "\n\n/learn – more questions and answers"
+LEARN_STAGE_LINK = "💡 {title} → /learn_{key}"
+
+# (key, button label): the order /learn shows them in.
+LEARN_TOPICS: tuple[tuple[str, str], ...] = (
+    ("load", "Why load it, not rest it?"),
+    ("pain", "How much pain is OK?"),
+    ("stretch", "Should I stretch?"),
+    ("morning", "Morning stiffness"),
+    ("activity", "Running, walking, cycling"),
+    ("ice", "Ice and painkillers"),
+    ("shoes", "Shoes and heel lifts"),
+    ("badday", "Having a bad day"),
+    ("clinician", "When to see a clinician"),
+    ("duration", "How long it takes"),
+)
+
+LEARN_LOAD = (
+    "<b>Why load it, not rest it?</b>\n"
+    "A tendon gets stronger from the load it carries. Rest calms it for a while, but it also "
+    "weakens, so the pain tends to come back as soon as you do more. Slow, steady work that "
+    "rises a little at a time is what rebuilds it, and that is what every session here does. "
+    "Some discomfort while you train is fine, as long as it settles by the next morning."
+)
+LEARN_PAIN = (
+    "<b>How much pain is OK?</b>\n"
+    "During a set, up to 3/10 is fine and 4/10 is the ceiling. Right after a session, 4/10 or "
+    "less that is settling is fine. The next morning tells the most: first steps no worse "
+    "than usual mean the dose was right. Above that I make the next set or session lighter, "
+    "and at 7/10 or more we stop for the day."
+)
+LEARN_STRETCH = (
+    "<b>Should I stretch?</b>\n"
+    "Not if the pain is where the tendon meets the heel bone: stretching the calf squeezes the "
+    "tendon against the bone and irritates it. That is also why your heel drops stay on flat "
+    "floor and never go below a step. With pain higher up the tendon, stretching is not part "
+    "of the programme; if you like it, keep it gentle and never into pain. "
+    "No foam rolling or pressing on the tendon either."
+)
+LEARN_MORNING = (
+    "<b>Is morning stiffness normal?</b>\n"
+    "Yes. A stiff, sore tendon for the first steps is typical and usually eases as you get "
+    "moving. That's why I ask every morning: your score is compared with your own usual. "
+    "Two points or more above it (or 5/10 when you're usually low) counts as a flare, and "
+    "the next session gets lighter. A morning like your usual means the dose suits you."
+)
+LEARN_ACTIVITY = (
+    "<b>Can I run, walk or cycle?</b>\n"
+    "Walking and cycling are usually fine if the pain stays at 3/10 or less and the next "
+    "morning is no worse. Running loads the tendon most: keep it easy, never run through "
+    "pain above 3/10, and ease off if your mornings get worse. If it flares, pause running; "
+    "Stage 4 brings you back with a walk–jog plan. Swimming keeps you fit meanwhile."
+)
+LEARN_ICE = (
+    "<b>Ice and painkillers?</b>\n"
+    "Ice can ease the pain for a while after a session, but it doesn't heal the tendon. "
+    "Anti-inflammatory tablets or gels may take the edge off; tendon pain is mostly not "
+    "inflammation, though, and masking it can make you overdo a session. Ask a pharmacist or "
+    "doctor before taking them. If the pain began around a course of antibiotics such as "
+    "ciprofloxacin, stop exercising and contact the prescriber."
+)
+LEARN_SHOES = (
+    "<b>Shoes and heel lifts?</b>\n"
+    "Comfortable shoes with a slightly raised heel ease the strain on the tendon; flat shoes "
+    "and a lot of barefoot walking add to it while it's sore. A small heel lift or heel cup "
+    "in both shoes can help in the early weeks, especially with pain at the heel bone. Make "
+    "sure no stiff heel counter rubs the back of your heel."
+)
+LEARN_BADDAY = (
+    "<b>Having a bad day?</b>\n"
+    "Flares happen and are part of the process. Answer honestly: a high score makes the next "
+    "set or session lighter, and a second flare within a week takes you back a stage for a "
+    "while. If it hurts too much to train, end the session; gentle walking is fine. Keep "
+    "answering the morning check-in. Pain at 7/10 or more that doesn't settle is a reason "
+    "to see a clinician."
+)
+LEARN_CLINICIAN = (
+    "<b>When to see a clinician?</b>\n"
+    "Urgently, the same day: after a sudden pop or snap, a feeling of being kicked at the "
+    "back of the heel, or if you can't rise onto your toes; or if one calf is swollen, warm "
+    "or red. Soon: severe pain at rest or at night, a hot swollen tendon with fever, or pain "
+    "that began with an antibiotic. And book a physiotherapist if you keep flaring or make no "
+    "progress for three weeks. An assessment is a good idea anyway."
+)
+LEARN_DURATION = (
+    "<b>How long does it take?</b>\n"
+    "Tendons rebuild slowly: plan on about 12 weeks of steady, rising load, and sometimes a "
+    "few months more to be fully back to sport. The pain often eases sooner. When it does, "
+    "keep going: the tendon is still catching up, and stopping early is the usual reason the "
+    "pain comes back. At weeks 6 and 12 I'll show you how far you've come."
+)
+LEARN_ANSWERS: dict[str, str] = {
+    "load": LEARN_LOAD,
+    "pain": LEARN_PAIN,
+    "stretch": LEARN_STRETCH,
+    "morning": LEARN_MORNING,
+    "activity": LEARN_ACTIVITY,
+    "ice": LEARN_ICE,
+    "shoes": LEARN_SHOES,
+    "badday": LEARN_BADDAY,
+    "clinician": LEARN_CLINICIAN,
+    "duration": LEARN_DURATION,
+}

@@ -212,3 +212,15 @@ class SentLog(Base):
     status: Mapped[str] = mapped_column(String(16), default="sent")
     due_at: Mapped[datetime]
     created_at: Mapped[datetime]
+
+
+class MediaFile(Base):
+    """Telegram's file_id for a picture or tempo guide the bot has uploaded once (the key names
+    the file and a digest of its bytes). No data about any person: /delete leaves it alone."""
+
+    __tablename__ = "media_files"
+    __table_args__ = {"info": {"personal": False}}  # noqa: RUF012
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime]

@@ -15,6 +15,7 @@ from storage.models import (
     Decision,
     Flow,
     GateTest,
+    MediaFile,
     MorningCheckin,
     Profile,
     Programme,
@@ -316,3 +317,24 @@ class SentLogRepository(_Repository):
         if kind is not None:
             stmt = stmt.where(SentLog.kind == kind)
         return (await self.session.scalars(stmt.order_by(SentLog.id))).all()
+
+
+class MediaFileRepository(_Repository):
+    async def file_id(self, key: str) -> str | None:
+        row = await self.session.get(MediaFile, key)
+        return None if row is None else row.file_id
+
+    async def remember(self, key: str, file_id: str, now: datetime) -> None:
+        """Store (or replace) the file_id for `key`."""
+        row = await self.session.get(MediaFile, key)
+        if row is not None:
+            row.file_id, row.created_at = file_id, now
+            return
+        if not await self._insert_once(MediaFile(key=key, file_id=file_id, created_at=now)):
+            # Another process stored it meanwhile: theirs is as good, keep one row.
+            await self.session.execute(
+                update(MediaFile).where(MediaFile.key == key).values(file_id=file_id)
+            )
+
+    async def forget(self, key: str) -> None:
+        await self.session.execute(delete(MediaFile).where(MediaFile.key == key))

@@ -12,6 +12,7 @@ from storage.repositories import (
     DecisionRepository,
     FlowRepository,
     GateTestRepository,
+    MediaFileRepository,
     ProfileRepository,
     ProgrammeRepository,
     RedFlagRepository,
@@ -35,6 +36,7 @@ class UnitOfWork:
     red_flags: RedFlagRepository
     gate_tests: GateTestRepository
     sent_log: SentLogRepository
+    media: MediaFileRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -52,6 +54,7 @@ class UnitOfWork:
         self.red_flags = RedFlagRepository(s)
         self.gate_tests = GateTestRepository(s)
         self.sent_log = SentLogRepository(s)
+        self.media = MediaFileRepository(s)
         return self
 
     async def __aexit__(

@@ -19,6 +19,7 @@ from bot.handlers import (
     common,
     errors,
     gate,
+    learn,
     messages,
     onboarding,
     plan,
@@ -50,6 +51,11 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CommandHandler("history", records_handlers.history))
     application.add_handler(CommandHandler("export", records_handlers.export))
     application.add_handler(CommandHandler("delete", records_handlers.delete))
+    # /learn and its topic links (/learn_<topic>, in the session intros).
+    application.add_handler(CommandHandler("learn", learn.learn_command))
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.Regex(learn.TOPIC_COMMAND), learn.topic_command)
+    )
 
     # 2. Buttons, by anchored prefix. Each handler checks the data against the user's own state.
     application.add_handler(CallbackQueryHandler(flows.on_flow_button, pattern=r"^f:"))
@@ -62,6 +68,11 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     # Morning check-in answers and /today's Start: anchored, before the catch-all that expires.
     application.add_handler(CallbackQueryHandler(checkin.on_checkin_button, pattern=r"^mc:"))
     application.add_handler(CallbackQueryHandler(session.on_open_button, pattern=r"^ses:open$"))
+    # /learn's topics, "Show me" and "Tempo guide" (learn:<key>, show:<exercise>,
+    # tempo:<up>-<down>-<pause>): the handlers check the value against the catalogue.
+    application.add_handler(CallbackQueryHandler(learn.on_learn_button, pattern=r"^learn:"))
+    application.add_handler(CallbackQueryHandler(learn.on_show_button, pattern=r"^show:"))
+    application.add_handler(CallbackQueryHandler(learn.on_tempo_button, pattern=r"^tempo:"))
 
     # /start's status buttons and the Stage 3 notice's "Choose my days" (home:over|cleared|days):
     # anchored, before the catch-all that expires anything else.

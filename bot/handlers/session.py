@@ -21,6 +21,7 @@ from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.dose import is_machine, load_text
 from bot.flows import FlowSpec, FlowView
+from bot.handlers import learn
 from bot.keyboards import pain_keyboard
 from bot.pain import parse_pain
 from bot.services import sessions
@@ -145,6 +146,7 @@ def _ready_keyboard(position: Position) -> InlineKeyboardMarkup:
                 _button(texts.SESSION_ABANDON, position, "abandon"),
             ],
         ]
+        + ([row] if (row := learn.show_me_row(position.exercise)) else [])
     )
 
 
@@ -167,9 +169,15 @@ async def _send(
 
 
 async def render(
-    context: ContextTypes.DEFAULT_TYPE, position: Position, prefix: str | None = None
+    context: ContextTypes.DEFAULT_TYPE,
+    position: Position,
+    prefix: str | None = None,
+    *,
+    with_pictures: bool = True,
 ) -> None:
-    """Show the step the session is at, with its buttons; arm the timer a step needs."""
+    """Show the step the session is at, with its buttons; arm the timer a step needs. Before
+    the first set of an exercise the picture comes too, unless the step is only shown again
+    (`with_pictures=False`: after a stray message or an expired button)."""
     ex = position.exercise
     lead = f"{prefix}\n\n" if prefix else ""
     chat = position.chat_id
@@ -178,6 +186,8 @@ async def render(
             set_no=position.set_no, sets=ex.sets, dose=escape(per_set(ex))
         )
         body = f"{exercise_card(ex)}\n\n{header}" if position.set_no == 1 else header
+        if position.set_no == 1 and with_pictures:
+            await learn.show_exercise(context, position)
         await _send(context, chat, lead + body, _ready_keyboard(position))
     elif position.step == Step.ACTIVE:
         markup = InlineKeyboardMarkup([[_button(texts.SESSION_DONE, position, "done")]])
@@ -361,6 +371,8 @@ async def open_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         if opened.kind == OpenKind.STARTED
         else texts.SESSION_CONTINUED
     )
+    if opened.kind == OpenKind.STARTED and (link := learn.stage_link(position.stage)):
+        intro = f"{intro}\n{link}"
     if opened.note:
         intro = f"{texts.with_test_hint(opened.note, opened.note_kind)}\n\n{intro}"
     await render(context, position, intro)
@@ -515,7 +527,7 @@ async def on_text(
             return True
         await render(context, position, texts.SESSION_PAIN_HINT)
         return True
-    await render(context, position, texts.SESSION_USE_BUTTONS)
+    await render(context, position, texts.SESSION_USE_BUTTONS, with_pictures=False)
     return True
 
 
@@ -528,7 +540,7 @@ async def render_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: 
     if position is None:
         await _send(context, _chat_of(update, user.id), texts.NOTHING_PENDING)
         return
-    await render(context, position)
+    await render(context, position, with_pictures=False)
 
 
 flows.register_flow(sessions.SESSION_FLOW, FlowSpec(on_button, render_flow, on_text))

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.integration
 
 EXPECTED_TABLES = {
     "users",
+    "media_files",
     "profiles",
     "programmes",
     "flows",

@@ -41,7 +41,7 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_POLL_TIMEOUT = 50.0
 MAX_UPLOAD = 50 * 1024 * 1024
-FLOOD_LIMITED = {"sendmessage", "sendphoto", "senddocument"}
+FLOOD_LIMITED = {"sendmessage", "sendphoto", "senddocument", "sendanimation"}
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -74,6 +74,7 @@ CHAT_ACTIONS = {
 }
 NOT_DEFAULT_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"RIFF")
+ANIMATION_MAGIC = b"GIF8"  # or an MP4, which has "ftyp" at byte 4
 INJECTABLE = {"429", "403", "500", "502"}
 
 Params = dict[str, Any]
@@ -179,6 +180,7 @@ class FakeBotApi:
             "answercallbackquery": self._answer_callback_query,
             "sendphoto": self._send_photo,
             "senddocument": self._send_document,
+            "sendanimation": self._send_animation,
             "deletemessage": self._delete_message,
             "sendchataction": self._send_chat_action,
             "close": self._true,
@@ -305,6 +307,10 @@ class FakeBotApi:
     def history(self, chat_id: int) -> list[SentMessage]:
         """Everything the bot did in this chat, in order: one snapshot per send, edit, delete."""
         return list(self._chat(chat_id).history)
+
+    def uploads(self, method: str, field: str) -> list[RecordedRequest]:
+        """The calls of `method` that uploaded a file in `field` (not a file_id or URL)."""
+        return [r for r in self.calls(method) if isinstance(r.params.get(field), Upload)]
 
     def calls(self, method: str) -> list[RecordedRequest]:
         """The recorded requests for one method (case-insensitive)."""
@@ -539,11 +545,18 @@ class FakeBotApi:
                 raise bad_request("file must be non-empty")
             if kind == "photo" and not value.data.startswith(IMAGE_MAGIC):
                 raise bad_request("IMAGE_PROCESS_FAILED")
+            if kind == "animation" and not (
+                value.data.startswith(ANIMATION_MAGIC) or value.data[4:8] == b"ftyp"
+            ):
+                raise bad_request("wrong file type for an animation")
             stored = _StoredFile(f"{kind}-{next(self._ids)}", value.data, value.filename, None)
             stored.mime_type = value.content_type
             self.files[stored.file_id] = stored
             return stored
         if isinstance(value, str) and value in self.files:
+            stored_kind = value.split("-", 1)[0]
+            if stored_kind != kind:  # as Telegram: a photo's file_id is no animation
+                raise bad_request(f"can't use file of type {stored_kind} as {kind}")
             return self.files[value]
         if isinstance(value, str) and re.match(r"https?://", value):
             return _StoredFile(value, None, None, None)
@@ -658,6 +671,9 @@ class FakeBotApi:
     async def _send_document(self, params: Params) -> dict[str, Any]:
         return await self._send_file(params, "document")
 
+    async def _send_animation(self, params: Params) -> dict[str, Any]:
+        return await self._send_file(params, "animation")
+
     async def _send_file(self, params: Params, kind: str) -> dict[str, Any]:
         chat = self._target(params)
         source = params.get("caption")
@@ -668,6 +684,10 @@ class FakeBotApi:
         if kind == "photo":
             width, height = _image_size(file.data or b"")
             media: Any = [ids | {"width": width, "height": height}]
+        elif kind == "animation":
+            width, height = _image_size(file.data or b"")
+            media = ids | {"width": width, "height": height, "duration": 1}
+            media |= {"file_name": file.filename} if file.filename else {}
         else:
             media = ids | {"file_name": file.filename, "mime_type": file.mime_type}
             media = {k: v for k, v in media.items() if v is not None}
@@ -684,6 +704,7 @@ class FakeBotApi:
             keyboard=keyboard,
             photo=file.data if kind == "photo" else None,
             document=file.data if kind == "document" else None,
+            animation=file.data if kind == "animation" else None,
             filename=file.filename if kind == "document" else None,
             mime_type=file.mime_type,
             date=time.time(),
@@ -866,8 +887,11 @@ def _inline_button(button: dict[str, Any]) -> Button:
 
 
 def _image_size(data: bytes) -> tuple[int, int]:
-    """Width and height from a PNG header; 800x600 for anything else."""
+    """Width and height from a PNG or GIF header; 800x600 for anything else."""
     if data.startswith(IMAGE_MAGIC[0]) and len(data) >= 24:
         width, height = struct.unpack(">II", data[16:24])
+        return int(width), int(height)
+    if data.startswith(ANIMATION_MAGIC) and len(data) >= 10:
+        width, height = struct.unpack("<HH", data[6:10])
         return int(width), int(height)
     return 800, 600

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 import rehab
 from bot import texts
 from bot.callbacks import MAX_CALLBACK_BYTES, flow_data
-from bot.handlers import checkin, session
+from bot.handlers import checkin, learn, session
+from bot.pictures import tempos
 from bot.services.sessions import ExerciseDone, Summary
 
 pytestmark = pytest.mark.unit
@@ -167,3 +168,18 @@ def test_a_stance_the_name_already_gives_is_not_repeated() -> None:
     # A rung that changes the stance still says so.
     one = both.model_copy(update={"stance": rehab.Stance.SINGLE_LEG})
     assert session.describe_dose(one) == "4 × 15 reps, one leg, rest 45 s"
+
+
+def test_show_me_and_the_tempo_guide_sit_under_every_set_card() -> None:
+    [show] = learn.show_me_row(hold(exercise_id="iso_calf_hold_straight"))
+    assert (show.text, show.callback_data) == (texts.SHOW_ME, "show:iso_calf_hold_straight")
+    paused = slow_reps(exercise_id="sl_calf_raise_floor").model_copy(
+        update={"tempo_s": (4, 4), "pause_top_s": 2}
+    )
+    show, tempo = learn.show_me_row(paused)
+    assert show.callback_data == "show:sl_calf_raise_floor"
+    assert (tempo.text, tempo.callback_data) == (texts.TEMPO_GUIDE, learn.tempo_data(4, 4, 2))
+    assert (4, 4, 2) in tempos()  # the button names a guide that exists
+    for every in (show, tempo):
+        assert len(str(every.callback_data).encode()) <= MAX_CALLBACK_BYTES
+    assert learn.show_me_row(hold(exercise_id="not_in_the_catalogue")) == []
