@@ -56,6 +56,12 @@ ERROR_GENERIC = (
     "Please try again in a moment."
 )
 
+PRIVATE_ONLY = (
+    "I only talk one-to-one. Open a private chat with me to use me; "
+    "nothing about anyone is shown here."
+)
+PRIVATE_ONLY_SHORT = "I only talk one-to-one: open a private chat with me."
+
 BUTTON_EXPIRED = "That button has expired. Here is where you are now:"
 BUTTON_EXPIRED_NOTHING_PENDING = (
     "That button has expired, and nothing is waiting for an answer right now. "

@@ -48,7 +48,12 @@ class UserRepository(_Repository):
     async def upsert(
         self, *, user_id: int, chat_id: int, first_name: str, language: str | None, now: datetime
     ) -> tuple[User, bool]:
-        """Create the user or refresh their details; returns (user, created)."""
+        """Create the user or refresh their details; returns (user, created).
+
+        `chat_id` must be the person's private chat with the bot, whose id is their user id:
+        anything else (a group, a channel) is refused, so nothing personal is ever sent there."""
+        if chat_id != user_id:
+            raise ValueError(f"user {user_id}: chat {chat_id} is not their private chat")
         user = await self.get(user_id)
         if user is None:
             user = User(

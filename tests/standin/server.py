@@ -82,10 +82,13 @@ T = TypeVar("T")
 
 @dataclass
 class _Chat:
-    """A private chat with one user."""
+    """A private chat with one user (`user` is that person), or a group, supergroup or channel
+    (`user` then holds only the chat's id and `kind`/`title` say what it is)."""
 
     user: dict[str, Any]
     started: bool
+    kind: str = "private"
+    title: str | None = None
     blocked: bool = False
     message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     messages: dict[int, SentMessage] = field(default_factory=dict)
@@ -94,6 +97,8 @@ class _Chat:
 
     @property
     def json(self) -> dict[str, Any]:
+        if self.kind != "private":
+            return {"id": self.user["id"], "type": self.kind, "title": self.title or "A group"}
         keys = ("id", "first_name", "last_name", "username")
         return {"type": "private"} | {k: self.user[k] for k in keys if k in self.user}
 
@@ -263,6 +268,65 @@ class FakeBotApi:
         else:
             chat.user = user
         return self._drivers.setdefault(user_id, UserDriver(self, user_id))
+
+    def group(self, chat_id: int, title: str = "Running club", kind: str = "group") -> int:
+        """A group, supergroup or channel the bot is in (ids are negative, as on Telegram)."""
+        if chat_id >= 0 or kind not in ("group", "supergroup", "channel"):
+            raise ValueError(
+                "a group or channel has a negative id and kind group/supergroup/channel"
+            )
+        self._chats.setdefault(chat_id, _Chat(user={"id": chat_id}, started=True, kind=kind))
+        self._chats[chat_id].title = title
+        return chat_id
+
+    def push_group_message(
+        self, user_id: int | None, chat_id: int, content: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A message in a group (from `user_id`) or a post in a channel (user_id None, sent as
+        `channel_post` without a sender, as Telegram does)."""
+        chat = self._chat(chat_id)
+        message: dict[str, Any] = {
+            "message_id": next(chat.message_ids),
+            "chat": chat.json,
+            "date": int(time.time()),
+            **content,
+        }
+        if user_id is not None:
+            message["from"] = self._chat(user_id).user
+        chat.user_messages[message["message_id"]] = message
+        kind = "channel_post" if chat.kind == "channel" else "message"
+        self._enqueue({kind: message})
+        return message
+
+    def push_group_callback_query(
+        self, user_id: int, chat_id: int, message_id: int, data: str
+    ) -> str:
+        """`user_id` taps a button with this data on a message in a group; the query id."""
+        chat = self._chat(chat_id)
+        current = chat.messages.get(message_id)
+        message = (
+            current.raw
+            if current is not None
+            else {
+                "message_id": message_id,
+                "chat": chat.json,
+                "date": 0,
+            }
+        )
+        query_id = str(4_000_000_000 + next(self._ids))
+        self._open_queries[query_id] = user_id
+        self._enqueue(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self._chat(user_id).user,
+                    "message": message,
+                    "chat_instance": f"{chat_id}",
+                    "data": data,
+                }
+            }
+        )
+        return query_id
 
     def block_user(self, chat_id: int) -> None:
         """Every send to this chat answers 403 "bot was blocked by the user" until unblocked."""
