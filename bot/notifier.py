@@ -13,7 +13,7 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 
 from bot import texts
 from bot.callbacks import CHOOSE_DAYS_DATA, pack
@@ -112,6 +112,10 @@ class TelegramNotifier:
             )
         except Forbidden as exc:
             raise RecipientBlocked(str(exc)) from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():  # the account is gone
+                raise RecipientBlocked(str(exc)) from exc
+            raise
 
     async def send_reminder(self, message: ReminderMessage) -> None:
         markup = reminder_keyboard(
@@ -142,6 +146,10 @@ class TelegramNotifier:
                 await self.bot.send_message(chat_id, text[:MAX_MESSAGE], parse_mode=ParseMode.HTML)
         except Forbidden as exc:
             raise RecipientBlocked(str(exc)) from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():  # the account is gone
+                raise RecipientBlocked(str(exc)) from exc
+            raise
 
     async def send_cadence_notice(self, notice: CadenceNotice) -> None:
         lines: list[str] = []

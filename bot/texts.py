@@ -51,9 +51,14 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
-ERROR_GENERIC = (
-    "Sorry, something went wrong on my side. What you confirmed is saved. "
-    "Please try again in a moment."
+# After a failure: nothing was stored (tap or send it again), or it was (here is where you are).
+ERROR_NOT_SAVED = (
+    "Sorry, that didn't go through on my side, so nothing was changed. "
+    "Please tap the button or send it again in a moment."
+)
+ERROR_SAVED = (
+    "Sorry, something went wrong on my side after I saved your answer. It is kept. "
+    "Here is where you are now:"
 )
 
 PRIVATE_ONLY = (

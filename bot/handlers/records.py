@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import flows, texts
 from bot.callbacks import CallbackDataError, pack, unpack
 from bot.context import runtime_of
+from bot.edits import edit_or_send
 from bot.export_schema import CSV_FILENAME, JSON_FILENAME, to_csv, to_json
 from bot.handlers.session import JOB_PREFIX as SESSION_TIMER_PREFIX
 from bot.services import records
@@ -142,12 +142,8 @@ def _forget_in_memory(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:
 async def _replace_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     """Turn the confirmation message into the outcome (or send it when that fails)."""
     query = update.callback_query
-    try:
-        if query is not None and query.message is not None:
-            await query.edit_message_text(text)
-            return
-    except BadRequest:
-        log.info("could not edit the delete question; sending the outcome instead")
     chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, text)
+    if chat is None:
+        return
+    message = query.message if query is not None else None
+    await edit_or_send(context.bot, chat.id, message.message_id if message else None, text)

@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
 import rehab
@@ -312,7 +312,9 @@ async def _on_countdown(context: ContextTypes.DEFAULT_TYPE) -> None:
             parse_mode=ParseMode.HTML,
             reply_markup=data["markup"],
         )
-    except BadRequest as exc:  # the message is gone or was changed meanwhile: not worth more
+    except (BadRequest, RetryAfter) as exc:
+        # Gone (deleted, too old to edit) or flood-limited: the next tick, or "Time's up",
+        # says it anyway; a countdown is not worth a new message or a wait.
         log.debug("countdown of user %s not shown: %s", data["user_id"], exc)
 
 

@@ -14,6 +14,7 @@ from storage.models import Base, SentLog
 pytestmark = pytest.mark.integration
 
 EXPECTED_TABLES = {
+    "inbox",
     "users",
     "profiles",
     "programmes",

@@ -41,12 +41,22 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_POLL_TIMEOUT = 50.0
 MAX_UPLOAD = 50 * 1024 * 1024
-FLOOD_LIMITED = {"sendmessage", "sendphoto", "senddocument"}
+FLOOD_LIMITED = {
+    "sendmessage",
+    "sendphoto",
+    "senddocument",
+    "editmessagetext",
+    "editmessagereplymarkup",
+}
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
+# A tap must be answered within about 15 minutes; a message can be edited for 48 hours.
+CALLBACK_QUERY_LIFETIME_S = 15 * 60
+EDITABLE_FOR_S = 48 * 3600
+MAX_CALLBACK_ANSWER = 200
 BUTTON_ACTIONS = {
     "url",
     "callback_data",
@@ -74,7 +84,7 @@ CHAT_ACTIONS = {
 }
 NOT_DEFAULT_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"RIFF")
-INJECTABLE = {"429", "403", "500", "502"}
+INJECTABLE = {"429", "403", "401", "500", "502", "not_modified"}
 
 Params = dict[str, Any]
 T = TypeVar("T")
@@ -90,6 +100,7 @@ class _Chat:
     kind: str = "private"
     title: str | None = None
     blocked: bool = False
+    gone: bool = False
     message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     messages: dict[int, SentMessage] = field(default_factory=dict)
     history: list[SentMessage] = field(default_factory=list)
@@ -162,7 +173,8 @@ class FakeBotApi:
         self._delivered_up_to = 0
         self._allowed_updates: set[str] | None = None
         self._poll_generation = 0
-        self._open_queries: dict[str, int] = {}
+        self._open_queries: dict[str, tuple[int, float]] = {}
+        self._clock_offset = 0.0
         self._ids = itertools.count(1)
         self._injected: list[_Injected] = []
         self._changed = asyncio.Event()
@@ -288,7 +300,7 @@ class FakeBotApi:
         message: dict[str, Any] = {
             "message_id": next(chat.message_ids),
             "chat": chat.json,
-            "date": int(time.time()),
+            "date": int(self.now()),
             **content,
         }
         if user_id is not None:
@@ -314,7 +326,7 @@ class FakeBotApi:
             }
         )
         query_id = str(4_000_000_000 + next(self._ids))
-        self._open_queries[query_id] = user_id
+        self._open_queries[query_id] = (user_id, self.now())
         self._enqueue(
             {
                 "callback_query": {
@@ -335,6 +347,25 @@ class FakeBotApi:
     def unblock_user(self, chat_id: int) -> None:
         self._chat(chat_id).blocked = False
 
+    def delete_account(self, chat_id: int) -> None:
+        """The person deleted their Telegram account: sends to the chat get 400 chat not found."""
+        self._chat(chat_id).gone = True
+
+    def delete_by_user(self, chat_id: int, message_id: int) -> None:
+        """The person deletes one of the bot's messages from the chat (edits then fail)."""
+        chat = self._chat(chat_id)
+        message = chat.messages[message_id]
+        chat.messages[message_id] = replace(message, deleted=True)
+
+    def advance(self, seconds: float) -> None:
+        """Move the stand-in's clock on: taps not answered by then are too old to answer, and
+        messages sent before (now - 48 h) can no longer be edited, as on Telegram."""
+        self._clock_offset += seconds
+
+    def now(self) -> float:
+        """The stand-in's clock (Unix time, moved on by `advance`)."""
+        return time.time() + self._clock_offset
+
     def fail_next(
         self,
         method: str,
@@ -344,13 +375,18 @@ class FakeBotApi:
         chat_id: int | None = None,
     ) -> None:
         """Answer the next `count` calls of `method` (to `chat_id`, if given) with an error:
-        "429" (retry_after), "403" (blocked by the user), "500" or "502"."""
+        "429" (retry_after), "403" (blocked by the user), "401" (the token was revoked),
+        "500", "502", or "not_modified" (an identical edit went through before)."""
         kind = str(error)
         if kind not in INJECTABLE:
             raise ValueError(f"error must be one of {sorted(INJECTABLE)}, not {error!r}")
         failure = {
             "429": ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after),
             "403": ApiError(403, "Forbidden: bot was blocked by the user"),
+            "401": ApiError(401, "Unauthorized"),
+            # What Telegram answers when an identical edit already went through (a retry after
+            # a lost response): the message already shows it.
+            "not_modified": bad_request(NOT_MODIFIED),
             "500": ApiError(500, "Internal Server Error"),
             "502": ApiError(502, "Bad Gateway"),
         }[kind]
@@ -399,7 +435,7 @@ class FakeBotApi:
             "message_id": next(chat.message_ids),
             "from": chat.user,
             "chat": chat.json,
-            "date": int(time.time()),
+            "date": int(self.now()),
             **content,
         }
         chat.user_messages[message["message_id"]] = message
@@ -415,7 +451,7 @@ class FakeBotApi:
         else:  # Telegram sends an InaccessibleMessage (date 0)
             message = {"message_id": message_id, "chat": chat.json, "date": 0}
         query_id = str(4_000_000_000 + next(self._ids))
-        self._open_queries[query_id] = user_id
+        self._open_queries[query_id] = (user_id, self.now())
         self._enqueue(
             {
                 "callback_query": {
@@ -544,6 +580,8 @@ class FakeBotApi:
         chat = self._chats.get(_maybe_int(raw) or 0)
         if chat is None:
             raise bad_request("chat not found")
+        if chat.gone:
+            raise bad_request("chat not found")
         if sending and chat.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if sending and not chat.started:
@@ -575,7 +613,7 @@ class FakeBotApi:
             "message_id": message_id,
             "from": self.bot_user,
             "chat": chat.json,
-            "date": int(time.time()),
+            "date": int(self.now()),
             **{k: v for k, v in body.items() if v},
         }
         if markup is not None:
@@ -592,6 +630,9 @@ class FakeBotApi:
             if message_id in chat.user_messages:
                 raise bad_request("message can't be edited")
             raise bad_request("message to edit not found")
+        if self.now() - message.date > EDITABLE_FOR_S:
+            raise bad_request("message can't be edited")
+        self._check_flood("editmessagetext", chat.user["id"])
         return chat, message
 
     def _store_file(self, params: Params, kind: str) -> _StoredFile:
@@ -712,7 +753,7 @@ class FakeBotApi:
             entities=entities,
             reply_markup=rows,
             keyboard=keyboard,
-            date=time.time(),
+            date=self.now(),
         )
         return self._publish(chat, message, raw)
 
@@ -750,7 +791,7 @@ class FakeBotApi:
             document=file.data if kind == "document" else None,
             filename=file.filename if kind == "document" else None,
             mime_type=file.mime_type,
-            date=time.time(),
+            date=self.now(),
         )
         return self._publish(chat, message, raw)
 
@@ -764,7 +805,7 @@ class FakeBotApi:
         if (text, entities, markup) == (old.text, old.entities, old.raw.get("reply_markup")):
             raise bad_request(NOT_MODIFIED)
         raw = {k: v for k, v in old.raw.items() if k not in ("entities", "reply_markup")}
-        raw |= {"text": text, "edit_date": int(time.time())}
+        raw |= {"text": text, "edit_date": int(self.now())}
         raw |= {"entities": entities} if entities else {}
         raw |= {"reply_markup": markup} if markup else {}
         message = replace(
@@ -784,7 +825,7 @@ class FakeBotApi:
         if markup == old.raw.get("reply_markup"):
             raise bad_request(NOT_MODIFIED)
         raw = {k: v for k, v in old.raw.items() if k != "reply_markup"}
-        raw |= {"edit_date": int(time.time())}
+        raw |= {"edit_date": int(self.now())}
         raw |= {"reply_markup": markup} if markup else {}
         return self._publish(chat, replace(old, reply_markup=rows, edited=True), raw)
 
@@ -806,10 +847,14 @@ class FakeBotApi:
 
     async def _answer_callback_query(self, params: Params) -> bool:
         query_id = str(params.get("callback_query_id") or "")
-        user_id = self._open_queries.pop(query_id, None)
-        if user_id is None:
+        opened = self._open_queries.pop(query_id, None)
+        if opened is None or self.now() - opened[1] > CALLBACK_QUERY_LIFETIME_S:
             raise bad_request(QUERY_INVALID)
+        user_id = opened[0]
         text = params.get("text")
+        if text is not None and len(str(text)) > MAX_CALLBACK_ANSWER:
+            self._open_queries[query_id] = opened  # not answered: it can be tried again
+            raise bad_request("MESSAGE_TOO_LONG")
         self.callback_answers.append(
             CallbackAnswer(
                 callback_query_id=query_id,
