@@ -442,6 +442,11 @@ class FakeBotApi:
         self._enqueue({"message": message})
         return message
 
+    def push_raw_update(self, body: dict[str, Any]) -> int:
+        """Queue an update exactly as given (plus its update_id), however odd; the update_id."""
+        self._enqueue(dict(body))
+        return int(self._updates[-1]["update_id"])
+
     def push_callback_query(self, user_id: int, message_id: int, data: str) -> str:
         """The user taps an inline button with this data; returns the callback query id."""
         chat = self._chat(user_id)
