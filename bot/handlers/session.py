@@ -21,6 +21,7 @@ from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.dose import is_machine, load_text
 from bot.flows import FlowSpec, FlowView
+from bot.html_fit import fit_html
 from bot.keyboards import pain_keyboard
 from bot.pain import parse_pain
 from bot.services import sessions
@@ -162,7 +163,7 @@ async def _send(
     markup: InlineKeyboardMarkup | None = None,
 ) -> Message:
     return await context.bot.send_message(
-        chat_id, text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup
+        chat_id, fit_html(text), parse_mode=ParseMode.HTML, reply_markup=markup
     )
 
 
