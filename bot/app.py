@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import texts
 from bot.context import attach_runtime
@@ -33,8 +33,12 @@ POLL_TIMEOUT_S = 10
 EXIT_POLLING_STOPPED = 1
 
 
-def build_application(runtime: Runtime) -> AnyApplication:
-    """The Application for `runtime.settings`: base URL, rate limiter, handlers."""
+def build_application(
+    runtime: Runtime, request: BaseRequest | None = None, *, rate_limited: bool = True
+) -> AnyApplication:
+    """The Application for `runtime.settings`: base URL, rate limiter, handlers. `request`
+    replaces the HTTP transport and `rate_limited=False` drops Telegram's pacing (tests that
+    talk to the stand-in in-process, thousands of updates at a time)."""
     settings = runtime.settings
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the bot")
@@ -42,9 +46,9 @@ def build_application(runtime: Runtime) -> AnyApplication:
         settings.telegram_bot_token.get_secret_value(),
         base_url=settings.api_base_url,
         base_file_url=settings.api_file_base_url,
-        request=HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(),
-        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(),
+        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES) if rate_limited else None,
     )
     # No Updater: bot/polling.py polls through the inbox instead.
     application = (
@@ -75,9 +79,10 @@ class BotRunner:
         self.runtime = Runtime.create(settings, clock)
         self.application = build_application(self.runtime)
         self.scheduler: ApsReminderScheduler | None = None
-        bot = self.application.bot
+        bot, app = self.application.bot, self.application
         assert isinstance(bot, CoachBot)
-        self.poller = InboxPoller(self.application, self.runtime, bot, timeout=POLL_TIMEOUT_S)
+        assert isinstance(app, CoachApplication)
+        self.poller = InboxPoller(app, self.runtime, bot, timeout=POLL_TIMEOUT_S)
 
     async def start(self) -> None:
         app = self.application

@@ -22,7 +22,7 @@ from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, Ret
 
 from bot import inbox
 from bot.runtime import Runtime
-from bot.telegram_bot import CoachBot
+from bot.telegram_bot import CoachApplication, CoachBot
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class PollingStopped(Exception):
 
 class InboxPoller:
     def __init__(
-        self, application: Any, runtime: Runtime, bot: CoachBot, *, timeout: float
+        self, application: CoachApplication, runtime: Runtime, bot: CoachBot, *, timeout: float
     ) -> None:
         self.application = application
         self.runtime = runtime
@@ -107,22 +107,28 @@ class InboxPoller:
 
     async def _enqueue(self, raw: dict[str, Any]) -> None:
         """Hand a stored update to the Application; one it cannot read is logged and skipped."""
-        update_id = inbox.update_id_of(raw)
-        try:
-            update = Update.de_json(raw, self.bot)
-        except Exception as exc:
-            update = None
-            log.warning(
-                "update %s (%s) could not be read and is skipped: %s",
-                update_id,
-                inbox.kinds_of(raw),
-                type(exc).__name__,
-            )
+        update = parse_update(raw, self.bot)
         if update is None:
+            update_id = inbox.update_id_of(raw)
             if update_id is not None:
                 await inbox.finish(self.runtime, update_id)
             return
+        self.application.inbox_ids.add(update.update_id)
         await self.application.update_queue.put(update)
+
+
+def parse_update(raw: dict[str, Any], bot: CoachBot) -> Update | None:
+    """The Update in `raw`, or None (logged once, without its content) if it cannot be read."""
+    try:
+        return Update.de_json(raw, bot)
+    except Exception as exc:
+        log.warning(
+            "update %s (%s) could not be read and is skipped: %s",
+            inbox.update_id_of(raw),
+            inbox.kinds_of(raw),
+            type(exc).__name__,
+        )
+        return None
 
 
 def _seconds(value: Any) -> float:

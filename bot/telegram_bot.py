@@ -24,6 +24,7 @@ MAX_CALLBACK_ANSWER = 200
 # Telegram's words for a tap answered too late (about 15 minutes) or twice.
 QUERY_TOO_OLD = ("query is too old", "query id is invalid")
 NOT_MODIFIED = "message is not modified"
+INBOX_IDS_KEY = "inbox_ids"
 
 
 def is_query_too_old(error: BadRequest) -> bool:
@@ -93,12 +94,23 @@ class CoachApplication(Application[Any, Any, Any, Any, Any, Any]):
     """Handles each update in its inbox scope: a commit made while handling it marks it done
     (storage/uow.py); one that committed nothing (or is replay-safe) is marked at the end."""
 
+    @property
+    def inbox_ids(self) -> set[int]:
+        """The ids of updates handed over from the inbox, not yet handled (bot/polling.py)."""
+        ids = self.bot_data.setdefault(INBOX_IDS_KEY, set())
+        assert isinstance(ids, set)
+        return ids
+
     async def process_update(self, update: object) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
-        with handling.handling(update_id) as scope:
+        stored = update_id is not None and update_id in self.inbox_ids
+        with handling.handling(update_id if stored else None) as scope:
             await super().process_update(update)
-        if update_id is None or (scope.commits and not scope.replay_safe):
+        if update_id is None or not stored:
             return
+        self.inbox_ids.discard(update_id)
+        if scope.commits and not scope.replay_safe:
+            return  # marked done with its effects
         runtime = self.bot_data.get(RUNTIME_KEY)
         if isinstance(runtime, Runtime):
             await inbox.finish(runtime, update_id)

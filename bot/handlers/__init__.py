@@ -32,7 +32,8 @@ from bot.handlers import (
 from bot.handlers import records as records_handlers
 
 # Every message handler is limited to a person's private chat with the bot.
-PRIVATE = filters.ChatType.PRIVATE
+# Edited messages are not answers: an edit of an old "80" must not answer today's question.
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

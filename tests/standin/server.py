@@ -421,6 +421,12 @@ class FakeBotApi:
         """Updates not yet confirmed by the bot."""
         return list(self._updates)
 
+    def take_updates(self) -> list[dict[str, Any]]:
+        """Hand over every queued update and forget them (for tests that feed the bot
+        in-process instead of letting it poll)."""
+        taken, self._updates = self._updates, []
+        return taken
+
     @property
     def unanswered_callback_queries(self) -> list[str]:
         return list(self._open_queries)
@@ -523,8 +529,14 @@ class FakeBotApi:
     # ---- HTTP ---------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        params = await _read_params(request)
+        status, body = await self.serve(
+            request.match_info["method"], await _read_params(request), request.match_info["token"]
+        )
+        return web.json_response(body, status=status)
+
+    async def serve(self, method: str, params: Params, token: str) -> tuple[int, dict[str, Any]]:
+        """Answer one Bot API call (HTTP status, JSON body): what every request goes through,
+        over HTTP or in-process (tests/standin/inprocess.py)."""
         record = RecordedRequest(method, params, time.time())
         self.requests.append(record)
         self.stats.requests[method] += 1
@@ -532,17 +544,17 @@ class FakeBotApi:
         self._in_flight += not polling
         self._bump()
         try:
-            result = await self._dispatch(method, params, request.match_info["token"])
+            result = await self._dispatch(method, params, token)
         except ApiError as error:
             record.error_code = error.code
             self.stats.errors[error.code] += 1
-            return web.json_response(error.payload(), status=error.code)
+            return error.code, error.payload()
         finally:
             self._in_flight -= not polling
             if not polling:
                 self._last_activity = time.monotonic()
             self._bump()
-        return web.json_response({"ok": True, "result": result})
+        return 200, {"ok": True, "result": result}
 
     async def _dispatch(self, method: str, params: Params, token: str) -> Any:
         if token != self.token:
