@@ -235,3 +235,27 @@ async def test_the_apology_says_not_saved_when_the_change_was_rolled_back(
     await eve.tap(text=texts.OB_BEGIN, message=welcome)
     await eve.wait_for(contains="safety check")
     assert await _flow(bot, 4304) == ("onboarding", "flags", 2)
+
+
+@pytest.mark.parametrize(("error", "reachable"), [("500", True), ("502", True), ("403", False)])
+async def test_a_server_error_on_a_reminder_is_not_taken_for_a_block(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock, error: str, reachable: bool
+) -> None:
+    """Telegram's own trouble (5xx) fails one reminder and nothing more: the person stays
+    active and keeps their reminders; only a 403 means they blocked the bot."""
+    standin.user(UID, "Sam")
+    await arm_reminder(bot, clock, standin)
+    standin.fail_next("sendMessage", error, chat_id=UID)
+    clock.set(DUE)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while not [r for r in standin.calls("sendMessage") if r.error_code]:
+        assert loop.time() < deadline, "the reminder was not sent"
+        await asyncio.sleep(0.05)
+    await standin.wait_idle()
+    async with bot.runtime.uow() as uow:
+        row = await uow.users.get(UID)
+        assert row is not None
+        assert row.active is reachable
+    assert bot.scheduler is not None
+    assert bool(bot.scheduler.jobs_of(UID)) is reachable
