@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 # Only what the bot handles (channel posts get the one "I only talk one-to-one" answer).
 ALLOWED_UPDATES = ["message", "callback_query", "channel_post"]
 MAX_BACKOFF_S = 30.0
+PURGE_EVERY_S = 3600.0
 
 
 class PollingStopped(Exception):
@@ -44,6 +45,7 @@ class InboxPoller:
         self.bot = bot
         self.timeout = timeout
         self.task: asyncio.Task[None] | None = None
+        self._purged_at = 0.0
 
     @property
     def running(self) -> bool:
@@ -52,6 +54,7 @@ class InboxPoller:
     async def start(self) -> None:
         """Queue what a crash left unfinished, then poll in a task."""
         purged = await inbox.purge(self.runtime)
+        self._purged_at = asyncio.get_running_loop().time()
         left = await inbox.unfinished(self.runtime)
         if left:
             log.info("handling %d update(s) left unfinished by the last run first", len(left))
@@ -104,6 +107,18 @@ class InboxPoller:
                 offset = max(ids) + 1
             for raw in new:
                 await self._enqueue(raw)
+            await self._purge_now_and_then()
+
+    async def _purge_now_and_then(self) -> None:
+        """Forget long-handled updates about once an hour (their ids only are kept)."""
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._purged_at < PURGE_EVERY_S:
+            return
+        self._purged_at = loop.time()
+        try:
+            await inbox.purge(self.runtime)
+        except Exception:
+            log.exception("could not purge the inbox; trying again later")
 
     async def _enqueue(self, raw: dict[str, Any]) -> None:
         """Hand a stored update to the Application; one it cannot read is logged and skipped."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
@@ -40,8 +41,13 @@ class UnitOfWork:
     sent_log: SentLogRepository
     inbox: InboxRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._factory = session_factory
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     async def __aenter__(self) -> Self:
         self.session = self._factory()
@@ -78,7 +84,7 @@ class UnitOfWork:
         transaction (see storage/handling.py), so it is never applied twice."""
         scope = handling.current()
         if scope is not None and scope.update_id is not None and not scope.replay_safe:
-            await self.inbox.mark_done(scope.update_id, datetime.now(UTC))
+            await self.inbox.mark_done(scope.update_id, self._clock())
         await self.session.commit()
         if scope is not None:
             scope.commits += 1
