@@ -30,10 +30,14 @@ def is_private(update: Update) -> bool:
     )
 
 
-def _is_command(update: Update) -> bool:
+def _is_command_for_us(update: Update, bot_username: str | None) -> bool:
+    """A /command, not addressed to another bot (`/start@other_bot` in a group is not ours)."""
     message = update.effective_message
     text = message.text if message is not None else None
-    return bool(text) and str(text).startswith("/")
+    if not text or not text.startswith("/"):
+        return False
+    _, _, addressee = text.split(maxsplit=1)[0].partition("@")
+    return not addressee or addressee.lower() == (bot_username or "").lower()
 
 
 async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -46,7 +50,7 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         if query is not None:
             await query.answer(texts.PRIVATE_ONLY_SHORT)
-        elif chat is not None and _is_command(update):
+        elif chat is not None and _is_command_for_us(update, context.bot.username):
             await context.bot.send_message(chat.id, texts.PRIVATE_ONLY)
     except TelegramError as exc:
         log.info("could not answer in chat %s: %s", chat.id if chat else None, exc)

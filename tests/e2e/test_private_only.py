@@ -43,6 +43,7 @@ async def test_group_and_channel_reveal_nothing_and_reminders_stay_private(
 
     for command in ("/start", "/today", "/history", "/export", "/progress", "/delete"):
         await user.send_in(GROUP, command)
+    await user.send_in(GROUP, "/start@some_other_bot")  # not ours: not answered at all
     forged = await user.tap_data_in(GROUP, "del:1:yes", message_id=1)
     menu = await user.tap_data_in(GROUP, "home:over", message_id=1)
     standin.push_group_message(None, CHANNEL, {"text": "/start"})
