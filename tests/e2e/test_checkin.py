@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot import texts
 from bot.app import BotRunner
-from bot.callbacks import pack
-from bot.keyboards import pain_keyboard
 from bot.notifier import TelegramNotifier
 from scheduler.planner import SLOT_CHECKIN, Kind
 from scheduler.service import Outcome, fire
-from storage.models import SentLog
-from tests.e2e.test_session import UID, ZONE, do_set, local_today, seed_user, start_session
+from tests.e2e.test_session import (
+    UID,
+    ZONE,
+    ask_checkin,
+    do_set,
+    local_today,
+    seed_user,
+    start_session,
+)
 from tests.fakes import FakeClock
 from tests.standin.server import FakeBotApi
 
@@ -23,29 +28,8 @@ pytestmark = pytest.mark.e2e
 
 
 async def ask(bot: BotRunner, day: str) -> None:
-    """Send the morning question exactly as the scheduler does (its buttons: mc:<day>:<pain>),
-    and record it in the ledger as sent, as the scheduler does."""
-    now = bot.runtime.now()
-    local_date = datetime.strptime(day, "%Y%m%d").date()
-    async with bot.runtime.uow() as uow:
-        if await uow.users.get(UID) is not None:
-            await uow.sent_log.claim(
-                SentLog(
-                    user_id=UID,
-                    kind=Kind.CHECKIN,
-                    local_date=local_date,
-                    slot=SLOT_CHECKIN,
-                    status="sent",
-                    due_at=now,
-                    created_at=now,
-                )
-            )
-            await uow.commit()
-    await bot.application.bot.send_message(
-        UID,
-        texts.CHECKIN_QUESTION,
-        reply_markup=pain_keyboard(lambda v: pack("mc", day, v)),
-    )
+    """The morning question for `day`, sent and recorded as the scheduler does."""
+    await ask_checkin(bot, day)
 
 
 async def test_the_answer_is_stored_once_and_the_decision_told(

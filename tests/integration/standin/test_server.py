@@ -326,7 +326,7 @@ async def test_telegram_time_limits_on_taps_and_edits(standin: FakeBotApi, bot: 
     alex = standin.user(ALEX)
     sent = await bot.send_message(ALEX, "Pain?", reply_markup=keyboard(("1", "p:1")))
     fresh = await alex.tap("1")
-    with pytest.raises(BadRequest, match="(?i)message_too_long"):
+    with pytest.raises(BadRequest, match=r"(?i)message_too_long"):
         await bot.answer_callback_query(fresh, text="x" * 201)
     assert await bot.answer_callback_query(fresh, text="x" * 200)
     late = await alex.tap("1")
@@ -334,11 +334,11 @@ async def test_telegram_time_limits_on_taps_and_edits(standin: FakeBotApi, bot: 
     with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await bot.answer_callback_query(late)
     standin.advance(48 * 3600)
-    with pytest.raises(BadRequest, match="(?i)message can't be edited"):
+    with pytest.raises(BadRequest, match=r"(?i)message can't be edited"):
         await bot.edit_message_text("Pain now?", chat_id=ALEX, message_id=sent.message_id)
     newer = await bot.send_message(ALEX, "Later")
     standin.delete_by_user(ALEX, newer.message_id)
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("Edited", chat_id=ALEX, message_id=newer.message_id)
 
 
@@ -371,5 +371,5 @@ async def test_groups_channels_and_gone_accounts(standin: FakeBotApi, bot: Bot) 
     await bot.send_message(group, "Hello, club")
     assert [m.content for m in standin.messages(group)] == ["Hello, club"]
     standin.delete_account(ALEX)
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(ALEX, "Are you there?")
