@@ -3,11 +3,13 @@ restart every update has had its effect exactly once (none lost, none applied tw
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+import rehab
 from bot.runtime import Runtime
 from storage.models import Flow, InboxUpdate, User
 from tests.conftest import make_settings
@@ -83,6 +85,89 @@ async def test_kill_9_mid_batch_loses_nothing_and_repeats_nothing(
     # again after it (its reply was sent, its "done" not yet stored); none more.
     repeated = [uid for uid in PEOPLE if _welcomes(standin, uid) > 1]
     assert len(repeated) <= 1, repeated
+    assert "Traceback" not in process.stderr, process.stderr
+
+
+STEPPERS = range(9201, 9217)  # 16 people, six updates each: taps and a typed answer
+STARTERS = range(9301, 9305)  # 4 people, one /start each: 100 updates in all
+# (data or text, what the flow's version is after it): each tap names the step it answers.
+STEPS = (
+    ("/start", 1),
+    ("f:1:go", 2),
+    ("f:2:none", 3),
+    ("f:3:left", 4),
+    ("f:4:mid", 5),
+    ("3/10", 6),  # typed: taken again after a crash, it would answer the next question too
+)
+
+
+async def _onboarding(url: str, user_id: int) -> tuple[str, int, dict[str, object]] | None:
+    runtime = Runtime.create(make_settings(url))
+    try:
+        async with runtime.uow() as uow:
+            flow = await uow.flows.get(user_id)
+            flags = len(await uow.red_flags.all_for(user_id))
+            if flow is None:
+                return None
+            return flow.step, flow.version, {**flow.data.get("a", {}), "flags": flags}
+    finally:
+        await runtime.close()
+
+
+async def test_kill_9_mid_batch_of_taps_and_typed_answers_applies_each_once(
+    standin: FakeBotApi, e2e_database_url: str, tmp_path: Path
+) -> None:
+    """Six steps each for 16 people (taps and a typed score, all queued before the bot
+    starts), four /starts: killed half way, restarted: everyone ends exactly six steps on."""
+    steppers = [standin.user(uid, first_name=f"S{uid}") for uid in STEPPERS]
+    starters = [standin.user(uid, first_name=f"T{uid}") for uid in STARTERS]
+    for text_or_data, _ in STEPS:
+        for driver in steppers:
+            if text_or_data.startswith("f:"):
+                await driver.tap_data(text_or_data, message_id=1)
+            else:
+                await driver.send(text_or_data)
+    for driver in starters:
+        await driver.send("/start")
+    assert len(standin.pending_updates) == 100
+    process = BotProcess(standin, e2e_database_url, log_dir=tmp_path)
+    await process.start()
+
+    def replies() -> int:
+        return sum(len(standin.history(uid)) for uid in (*STEPPERS, *STARTERS))
+
+    await standin.wait_until(lambda: replies() >= 40 or None, timeout=30, what="40 replies")
+    process.kill9()
+    assert await process.wait() < 0
+    before = [await _onboarding(e2e_database_url, uid) for uid in STEPPERS]
+    assert any(b is None or b[1] < len(STEPS) for b in before), "all done before the kill"
+
+    await process.start()
+
+    async def all_done() -> bool:
+        states = [await _onboarding(e2e_database_url, uid) for uid in STEPPERS]
+        return all(s is not None and s[1] >= len(STEPS) for s in states)
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 60
+    while not await all_done():
+        assert loop.time() < deadline, "not every step was applied after the restart"
+        await asyncio.sleep(0.2)
+    await steppers[0].wait_idle(quiet=0.5)
+    await process.stop()
+
+    steps = set()
+    for uid in STEPPERS:
+        state = await _onboarding(e2e_database_url, uid)
+        assert state is not None
+        step, version, answers = state
+        steps.add(step)
+        assert version == len(STEPS), (uid, state)  # 0 lost, 0 applied twice
+        assert answers["flags"] == len(rehab.RED_FLAG_CHECKLIST), (uid, state)
+        assert (answers["side"], answers["rest_pain"]) == ("left", 3), (uid, state)
+    assert len(steps) == 1  # everyone at the same question: the one after the typed score
+    for uid in STARTERS:
+        assert await _onboarding(e2e_database_url, uid) == ("welcome", 1, {"flags": 0})
     assert "Traceback" not in process.stderr, process.stderr
 
 
