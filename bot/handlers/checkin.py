@@ -41,6 +41,9 @@ async def on_checkin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     on, pain = parsed
     runtime = runtime_of(context)
     outcome = await checkins.answer(runtime, user.id, on, pain)
+    if outcome.kind == CheckinKind.NOT_ASKED:
+        await flows.expired(update, context)  # a morning never asked about
+        return
     if outcome.kind == CheckinKind.ALREADY:
         await query.answer(texts.ALREADY_NOTED)
         if outcome.pain != pain:
@@ -62,6 +65,8 @@ async def on_typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     if on is None:
         return False
     outcome = await checkins.answer(runtime, user.id, on, pain)
+    if outcome.kind == CheckinKind.NOT_ASKED:
+        return False
     if outcome.kind == CheckinKind.ALREADY:
         await context.bot.send_message(chat.id, texts.CHECKIN_ALREADY.format(pain=outcome.pain))
         return True
