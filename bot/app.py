@@ -7,15 +7,16 @@ import logging
 import signal
 from typing import Any
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import texts
+from bot import inbox, texts
 from bot.context import attach_runtime
 from bot.handlers import register_handlers
+from bot.http import HttpListener
 from bot.notifier import TelegramNotifier
-from bot.polling import InboxPoller
+from bot.polling import ALLOWED_UPDATES, InboxPoller, hand_over
 from bot.runtime import Clock, Runtime, system_clock
 from bot.settings import Settings
 from bot.telegram_bot import CoachApplication, CoachBot
@@ -71,8 +72,40 @@ async def set_command_menu(application: AnyApplication) -> None:
     )
 
 
+class WebhookReceiver:
+    """Webhook mode: Telegram POSTs updates to the HTTP listener (bot/http.py), which stores
+    each in the inbox and hands it over here. At start-up the updates a crash left unfinished
+    are queued first, then Telegram is told where to post (setWebhook with the secret, the
+    kinds handled and drop_pending_updates=false: nothing waiting is thrown away)."""
+
+    def __init__(self, application: CoachApplication, runtime: Runtime) -> None:
+        self.application = application
+        self.runtime = runtime
+
+    async def start(self) -> None:
+        settings = self.runtime.settings
+        assert settings.webhook_url is not None
+        assert settings.webhook_secret is not None
+        await inbox.purge(self.runtime)
+        left = await inbox.unfinished(self.runtime)
+        if left:
+            log.info("handling %d update(s) left unfinished by the last run first", len(left))
+        for raw in left:
+            await hand_over(self.application, self.runtime, raw)
+        await self.application.bot.set_webhook(
+            str(settings.webhook_url),
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
+        )
+
+    async def receive(self, raw: dict[str, Any]) -> None:
+        await hand_over(self.application, self.runtime, raw)
+
+
 class BotRunner:
-    """Starts and stops the bot (polling) in the current event loop; used by the CLI and tests."""
+    """Starts and stops the bot (long polling, or webhook mode when WEBHOOK_URL is set) and its
+    HTTP listener in the current event loop; used by the CLI and tests."""
 
     def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
         self.settings = settings
@@ -82,7 +115,22 @@ class BotRunner:
         bot, app = self.application.bot, self.application
         assert isinstance(bot, CoachBot)
         assert isinstance(app, CoachApplication)
-        self.poller = InboxPoller(app, self.runtime, bot, timeout=POLL_TIMEOUT_S)
+        self.webhook: WebhookReceiver | None = None
+        self.poller: InboxPoller | None = None
+        if settings.webhook_url is not None:
+            self.webhook = WebhookReceiver(app, self.runtime)
+        else:
+            self.poller = InboxPoller(app, self.runtime, bot, timeout=POLL_TIMEOUT_S)
+        self.http = HttpListener(
+            self.runtime,
+            self.scheduler_state,
+            self.webhook.receive if self.webhook is not None else None,
+        )
+
+    def scheduler_state(self) -> dict[str, Any]:
+        """For /readyz: whether the reminder scheduler runs, and when it last ran something."""
+        running = self.scheduler is not None and self.scheduler.aps.running
+        return {"running": running, "last_tick": self.runtime.extras.get("last_tick")}
 
     async def start(self) -> None:
         app = self.application
@@ -93,20 +141,48 @@ class BotRunner:
         self.scheduler = ApsReminderScheduler(self.runtime, TelegramNotifier(app.bot))
         self.scheduler.start()
         self.runtime.scheduler = self.scheduler
-        await self.poller.start()
-        log.info("bot is polling as @%s", app.bot.username)
+        await self.http.start()
+        if self.poller is not None:
+            await self.poller.start()
+            log.info("bot is polling as @%s", app.bot.username)
+        if self.webhook is not None:
+            await self.webhook.start()
+            log.info("bot takes updates by webhook as @%s", app.bot.username)
         await self.scheduler.rebuild_all()
 
     async def stop(self) -> None:
+        """Stop taking updates (the poller ends, the webhook answers 503), drop the queued ones
+        not started (they stay unfinished in the inbox for the next start), finish the one in
+        hand, then stop the scheduler and close."""
         app = self.application
+        self.http.accepting = False
+        if self.poller is not None:
+            await self.poller.stop()
+        self._drop_queued()
+        if app.running:
+            await app.stop()
         if self.scheduler is not None:
             self.scheduler.shutdown()
             self.runtime.scheduler = NoScheduler()
-        await self.poller.stop()
-        if app.running:
-            await app.stop()
+        await self.http.stop()
         await app.shutdown()
         await self.runtime.close()
+
+    def _drop_queued(self) -> None:
+        app = self.application
+        assert isinstance(app, CoachApplication)
+        dropped = 0
+        while True:
+            try:
+                update = app.update_queue.get_nowait()
+            except asyncio.QueueEmpty:
+                break
+            app.update_queue.task_done()
+            if isinstance(update, Update):
+                app.inbox_ids.discard(update.update_id)
+            dropped += 1
+        if dropped:
+            log.info("%d queued update(s) left in the inbox for the next start", dropped)
 
     async def run_until_signalled(self) -> int:
         """Run until SIGINT or SIGTERM (then shut down cleanly: status 0), or until polling
@@ -118,11 +194,15 @@ class BotRunner:
         await self.start()
         signalled = asyncio.create_task(stop.wait())
         try:
-            assert self.poller.task is not None
-            await asyncio.wait({signalled, self.poller.task}, return_when=asyncio.FIRST_COMPLETED)
-            if stop.is_set():
+            waiting: set[asyncio.Task[Any]] = {signalled}
+            if self.poller is not None:
+                assert self.poller.task is not None
+                waiting.add(self.poller.task)
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if stop.is_set() or self.poller is None or self.poller.task is None:
                 return 0
-            error = self.poller.task.exception() if not self.poller.task.cancelled() else None
+            task = self.poller.task
+            error = task.exception() if not task.cancelled() else None
             log.critical("the bot stopped listening to Telegram (%s); exiting", error)
             return EXIT_POLLING_STOPPED
         finally:

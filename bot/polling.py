@@ -121,15 +121,21 @@ class InboxPoller:
             log.exception("could not purge the inbox; trying again later")
 
     async def _enqueue(self, raw: dict[str, Any]) -> None:
-        """Hand a stored update to the Application; one it cannot read is logged and skipped."""
-        update = parse_update(raw, self.bot)
-        if update is None:
-            update_id = inbox.update_id_of(raw)
-            if update_id is not None:
-                await inbox.finish(self.runtime, update_id)
-            return
-        self.application.inbox_ids.add(update.update_id)
-        await self.application.update_queue.put(update)
+        await hand_over(self.application, self.runtime, raw)
+
+
+async def hand_over(application: CoachApplication, runtime: Runtime, raw: dict[str, Any]) -> None:
+    """Hand a stored update to the Application; one it cannot read is logged and skipped."""
+    bot = application.bot
+    assert isinstance(bot, CoachBot)
+    update = parse_update(raw, bot)
+    if update is None:
+        update_id = inbox.update_id_of(raw)
+        if update_id is not None:
+            await inbox.finish(runtime, update_id)
+        return
+    application.inbox_ids.add(update.update_id)
+    await application.update_queue.put(update)
 
 
 def parse_update(raw: dict[str, Any], bot: CoachBot) -> Update | None:

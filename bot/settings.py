@@ -6,10 +6,18 @@ import logging
 import re
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, BeforeValidator, Field, SecretStr, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/achilles-coach.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
@@ -36,6 +44,14 @@ class Settings(BaseSettings):
     reminder_grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
     nudge_after_minutes: int = Field(default=120, ge=5, le=24 * 60)
     snooze_minutes: int = Field(default=30, ge=5, le=240)
+    # Webhook mode when WEBHOOK_URL is set (the public https URL Telegram posts to); long polling
+    # otherwise. WEBHOOK_SECRET is the X-Telegram-Bot-Api-Secret-Token Telegram must send.
+    webhook_url: Annotated[AnyHttpUrl | None, BeforeValidator(_blank_to_none)] = None
+    webhook_secret: Annotated[SecretStr | None, BeforeValidator(_blank_to_none)] = None
+    # The one HTTP listener (both modes): /healthz, /readyz, /metrics, and the webhook's path.
+    # HTTP_PORT=0 takes any free port (tests).
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
     # Multiplies every in-session hold/rest timer. 1.0 in real use; tests and demos shrink it.
     timer_scale: float = Field(default=1.0, gt=0, le=1)
 
@@ -45,6 +61,25 @@ class Settings(BaseSettings):
         if value is not None and not TOKEN_PATTERN.match(value.get_secret_value().strip()):
             raise ValueError("does not look like a bot token (expected 123456:ABC-DEF...)")
         return SecretStr(value.get_secret_value().strip()) if value is not None else None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule for secret_token: 1-256 characters, A-Z, a-z, 0-9, _ and -.
+        if value is not None and not SECRET_PATTERN.match(value.get_secret_value()):
+            raise ValueError("use 1-256 characters: letters, digits, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the listener answers Telegram's POSTs on (the path of WEBHOOK_URL)."""
+        return (self.webhook_url.path if self.webhook_url is not None else None) or "/"
 
     @field_validator("log_level")
     @classmethod

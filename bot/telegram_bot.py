@@ -4,15 +4,24 @@ and every update handled inside its inbox scope (storage/handling.py)."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import JSONDict, ODVInput
-from telegram.error import BadRequest
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import Application, ExtBot
 
-from bot import inbox
+from bot import inbox, metrics
 from bot.context import RUNTIME_KEY
 from bot.runtime import Runtime
 from storage import handling
@@ -33,6 +42,23 @@ def is_query_too_old(error: BadRequest) -> bool:
 
 def is_not_modified(error: BadRequest) -> bool:
     return NOT_MODIFIED in error.message.lower()
+
+
+def error_code(error: TelegramError) -> int:
+    """The Bot API's HTTP code behind a python-telegram-bot error (0: no answer came)."""
+    if isinstance(error, InvalidToken):
+        return 401
+    if isinstance(error, Forbidden):
+        return 403
+    if isinstance(error, Conflict):
+        return 409
+    if isinstance(error, RetryAfter):
+        return 429
+    if isinstance(error, BadRequest):
+        return 400
+    if isinstance(error, NetworkError):
+        return 0
+    return 500
 
 
 class CoachBot(ExtBot[Any]):
@@ -66,7 +92,10 @@ class CoachBot(ExtBot[Any]):
                 connect_timeout=connect_timeout,
                 pool_timeout=pool_timeout,
             )
-        except BadRequest as error:
+        except TelegramError as error:
+            metrics.API_ERRORS.labels(str(error_code(error))).inc()
+            if not isinstance(error, BadRequest):
+                raise
             if endpoint == "answerCallbackQuery" and is_query_too_old(error):
                 log.info("a tap was answered too late (%s); its step goes on", error.message)
                 return False
@@ -90,6 +119,13 @@ class CoachBot(ExtBot[Any]):
         return list(result) if isinstance(result, list) else []
 
 
+def update_kinds(update: object) -> list[str]:
+    """The kind(s) of an update, for the metrics (message, callback_query, ...)."""
+    if not isinstance(update, Update):
+        return []
+    return inbox.kinds_of(update.to_dict())
+
+
 class CoachApplication(Application[Any, Any, Any, Any, Any, Any]):
     """Handles each update in its inbox scope: a commit made while handling it marks it done
     (storage/uow.py); one that committed nothing (or is replay-safe) is marked at the end."""
@@ -104,8 +140,14 @@ class CoachApplication(Application[Any, Any, Any, Any, Any, Any]):
     async def process_update(self, update: object) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
         stored = update_id is not None and update_id in self.inbox_ids
+        started = time.perf_counter()
         with handling.handling(update_id if stored else None) as scope:
-            await super().process_update(update)
+            try:
+                await super().process_update(update)
+            finally:
+                metrics.HANDLER_SECONDS.observe(time.perf_counter() - started)
+                for kind in update_kinds(update):
+                    metrics.UPDATES.labels(kind).inc()
         if update_id is None or not stored:
             return
         self.inbox_ids.discard(update_id)

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 import rehab
+from bot import metrics
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
 from bot.services.records import build_weekly_summary
@@ -194,7 +195,24 @@ async def fire(
     slot: str,
     due_utc: datetime,
 ) -> Outcome:
-    """Send (at most once) what is due for `user_id`: see the module docstring."""
+    """Send (at most once) what is due for `user_id`: see the module docstring. Its outcome and
+    how late it ran are counted in the metrics (bot/metrics.py)."""
+    now = runtime.now()
+    runtime.extras["last_tick"] = now.isoformat()
+    metrics.SCHEDULER_LAG.set(max((now - due_utc).total_seconds(), 0.0))
+    outcome = await _fire(runtime, notifier, user_id, kind, slot, due_utc)
+    metrics.count_reminder(outcome.value)
+    return outcome
+
+
+async def _fire(
+    runtime: Runtime,
+    notifier: Notifier,
+    user_id: int,
+    kind: str,
+    slot: str,
+    due_utc: datetime,
+) -> Outcome:
     kind = Kind(kind)
     if kind is Kind.REMINDER:
         return await _fire_reminder(runtime, notifier, user_id, slot, due_utc)

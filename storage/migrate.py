@@ -26,3 +26,10 @@ def upgrade_to_head(database_url: str) -> None:
 def downgrade_to_base(database_url: str) -> None:
     """Drop everything the migrations created (tests use it to reset PostgreSQL)."""
     command.downgrade(alembic_config(database_url), "base")
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision (what a database at head has in alembic_version)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("")).get_current_head()

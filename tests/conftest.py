@@ -52,7 +52,12 @@ async def sqlite_migrated_url(tmp_path: Path) -> str:
 
 
 def make_settings(database_url: str, api_base_url: str | None = None) -> Settings:
-    values: dict[str, object] = {"telegram_bot_token": TEST_TOKEN, "database_url": database_url}
+    # HTTP_PORT=0: the HTTP listener takes any free port (tests run side by side).
+    values: dict[str, object] = {
+        "telegram_bot_token": TEST_TOKEN,
+        "database_url": database_url,
+        "http_port": 0,
+    }
     if api_base_url is not None:
         values["telegram_api_base_url"] = api_base_url
     return Settings.model_validate(values)

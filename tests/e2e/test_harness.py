@@ -34,6 +34,7 @@ async def test_a_bot_that_fails_half_way_through_its_start_is_stopped(
     (runner,) = started
     assert standin.calls("setMyCommands"), "the start failed at once: nothing tested"
     assert runner.application.updater is None  # the inbox poller replaces PTB's Updater
+    assert runner.poller is not None
     assert not runner.poller.running
     assert not standin.calls("getUpdates")
     assert not runner.application.running

@@ -82,6 +82,7 @@ class BotProcess:
             "TELEGRAM_API_BASE_URL": self.api.base_url,
             "DATABASE_URL": self.database_url,
             "LOG_LEVEL": "INFO",
+            "HTTP_PORT": "0",
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
             "NO_PROXY": no_proxy,
