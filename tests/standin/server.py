@@ -21,6 +21,7 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import web
 
+from tests.standin import webhook
 from tests.standin.driver import UserDriver
 from tests.standin.limits import FloodLimiter
 from tests.standin.models import (
@@ -184,10 +185,13 @@ class FakeBotApi:
         self._last_activity = time.monotonic()
         self._runner: web.AppRunner | None = None
         self._closing = False
+        # Set by setWebhook: then updates are POSTed to the bot (tests/standin/webhook.py).
+        self.webhook: webhook.WebhookDelivery | None = None
         self._methods: dict[str, Callable[[Params], Awaitable[Any]]] = {
             "getme": self._get_me,
             "getupdates": self._get_updates,
-            "deletewebhook": self._true,
+            "setwebhook": self._set_webhook,
+            "deletewebhook": self._delete_webhook,
             "getwebhookinfo": self._get_webhook_info,
             "setmycommands": self._set_my_commands,
             "getmycommands": self._get_my_commands,
@@ -227,6 +231,7 @@ class FakeBotApi:
             return
         self._closing = True
         self._bump()
+        await webhook.stop(self.webhook)
         await self._runner.cleanup()
         self._runner = None
 
@@ -702,9 +707,74 @@ class FakeBotApi:
         }
 
     async def _get_webhook_info(self, params: Params) -> dict[str, Any]:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        return {
+            "url": self.webhook.url if self.webhook is not None else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+
+    async def _set_webhook(self, params: Params) -> bool:
+        url = str(params.get("url") or "")
+        if not url:
+            return await self._delete_webhook(params)
+        if not url.startswith(("https://", "http://")):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        allowed = _json_param(params, "allowed_updates")
+        if allowed is not None:
+            self._allowed_updates = set(allowed) or None
+        if str(params.get("drop_pending_updates")).lower() == "true":
+            self._updates = []
+        secret = params.get("secret_token")
+        old, self.webhook = (
+            self.webhook,
+            webhook.WebhookDelivery(url, None if secret is None else str(secret)),
+        )
+        if old is not None:
+            self.webhook.targets, self.webhook.repeat = old.targets, old.repeat
+            await webhook.stop(old)
+        self._poll_generation += 1  # a pending getUpdates ends (with a conflict)
+        self.webhook.task = asyncio.create_task(
+            webhook.deliver(self.webhook, self._next_for_webhook, self._confirm_webhook),
+            name="standin-webhook",
+        )
+        self._bump()
+        return True
+
+    async def _delete_webhook(self, params: Params) -> bool:
+        old, self.webhook = self.webhook, None
+        await webhook.stop(old)
+        self._bump()
+        if str(params.get("drop_pending_updates")).lower() == "true":
+            self._updates = []
+        return True
+
+    async def _next_for_webhook(self) -> dict[str, Any]:
+        def oldest() -> dict[str, Any] | None:
+            if self._closing or self.webhook is None or self.webhook.stopped:
+                return {}
+            self._updates = [u for u in self._updates if self._is_allowed(u)]
+            return self._updates[0] if self._updates else None
+
+        while True:
+            with contextlib.suppress(TimeoutError):
+                return await self.wait_until(oldest, 3600.0, "an update to post")
+
+    def _confirm_webhook(self, update_id: int) -> None:
+        self._updates = [u for u in self._updates if u["update_id"] != update_id]
+        self._delivered_up_to = max(self._delivered_up_to, update_id)
+        self._last_activity = time.monotonic()
+        self._bump()
+
+    async def post_to_webhook(self, body: dict[str, Any], secret: str | None) -> int:
+        """POST `body` to the webhook set by the bot with this secret header (None: without
+        one), as anyone on the internet could; the HTTP status (0: no answer)."""
+        if self.webhook is None:
+            raise RuntimeError("the bot has not set a webhook")
+        return await webhook.post_update(self.webhook.url, body, secret)
 
     async def _get_updates(self, params: Params) -> list[dict[str, Any]]:
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = _maybe_int(params.get("offset"))
         limit = min(max(_maybe_int(params.get("limit")) or 100, 1), 100)
         timeout = min(max(float(params.get("timeout") or 0), 0.0), MAX_POLL_TIMEOUT)
