@@ -180,6 +180,8 @@ class FakeBotApi:
         self._clock_offset = 0.0
         self._ids = itertools.count(1)
         self._injected: list[_Injected] = []
+        # method (lower case) -> seconds every call of it takes (a slow Telegram).
+        self.delays: dict[str, float] = {}
         self._changed = asyncio.Event()
         self._in_flight = 0
         self._last_activity = time.monotonic()
@@ -583,6 +585,9 @@ class FakeBotApi:
                 if injected.remaining <= 0:
                     self._injected.remove(injected)
                 raise injected.error
+        delay = self.delays.get(method.lower())
+        if delay:
+            await asyncio.sleep(delay)
         return await handler(params)
 
     # ---- state helpers ------------------------------------------------------------------------
