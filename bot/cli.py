@@ -43,12 +43,15 @@ def _load_settings() -> Settings | None:
 
 
 def _secrets(settings: Settings) -> list[str]:
-    """What must never appear in a log: the bot token and the database password."""
+    """What must never appear in a log: the bot token, the database password and the
+    webhook's secret."""
     from sqlalchemy.engine import make_url
 
     found = [make_url(settings.database_url).password or ""]
     if settings.telegram_bot_token is not None:
         found.append(settings.telegram_bot_token.get_secret_value())
+    if settings.webhook_secret is not None:
+        found.append(settings.webhook_secret.get_secret_value())
     return [s for s in found if s]
 
 

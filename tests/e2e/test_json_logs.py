@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from bot import texts
 from tests.databases import postgres_url, temporary_postgres_database
+from tests.e2e.conftest import free_port
 from tests.standin.process import BotProcess
 from tests.standin.server import FakeBotApi
 
@@ -21,11 +22,13 @@ USER_ID = 730_044_211
 PRIVATE_WORDS = "my left heel throbs at night"
 
 
-async def _run_and_read_log(standin: FakeBotApi, url: str, tmp_path: Path) -> list[str]:
+async def _run_and_read_log(
+    standin: FakeBotApi, url: str, tmp_path: Path, env: dict[str, str] | None = None
+) -> list[str]:
     process = BotProcess(
         standin,
         url,
-        {"LOG_LEVEL": "DEBUG", "LOG_FORMAT": "json"},
+        {"LOG_LEVEL": "DEBUG", "LOG_FORMAT": "json", **(env or {})},
         command=[str(Path(sys.executable).parent / "achilles-coach"), "run"],
         log_dir=tmp_path,
     )
@@ -42,11 +45,11 @@ async def _run_and_read_log(standin: FakeBotApi, url: str, tmp_path: Path) -> li
     return [line for line in process.stderr.splitlines() if line.strip()]
 
 
-def _check(lines: list[str], secrets: list[str]) -> None:
+def _check(lines: list[str], secrets: list[str], mode: str = "polling") -> None:
     assert lines, "the bot logged nothing"
     entries = [json.loads(line) for line in lines]  # every line parses on its own
     assert {"ts", "level", "logger", "msg"} <= set(entries[0])
-    assert any("polling" in entry["msg"] for entry in entries)
+    assert any(mode in entry["msg"] for entry in entries)
     whole = "\n".join(lines)
     for secret in [*secrets, str(USER_ID), PRIVATE_WORDS, "throbs"]:
         assert secret not in whole
@@ -55,6 +58,21 @@ def _check(lines: list[str], secrets: list[str]) -> None:
 async def test_json_logs_on_sqlite(standin: FakeBotApi, tmp_path: Path) -> None:
     lines = await _run_and_read_log(standin, f"sqlite+aiosqlite:///{tmp_path / 'j.db'}", tmp_path)
     _check(lines, [standin.token])
+
+
+async def test_json_logs_in_webhook_mode_never_show_the_webhook_secret(
+    standin: FakeBotApi, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
+        "WEBHOOK_SECRET": "Hook-Secret-31415",
+        "HTTP_PORT": str(port),
+    }
+    url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
+    lines = await _run_and_read_log(standin, url, tmp_path, env)
+    _check(lines, [standin.token, "Hook-Secret-31415"], mode="webhook")
+    assert not standin.calls("getUpdates")
 
 
 @pytest.mark.skipif(postgres_url() is None, reason="TEST_POSTGRES_URL is not set")

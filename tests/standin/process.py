@@ -100,7 +100,8 @@ class BotProcess:
 
     async def start(self, wait_ready: bool = True, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         """Launch the bot (in `log_dir`, so no stray .env or ./data is picked up); with
-        wait_ready, return once it has called getUpdates, else raise with its stderr."""
+        wait_ready, return once it has called getUpdates (or setWebhook), else raise with its
+        stderr."""
         if self.running:
             raise RuntimeError("the bot process is already running")
         since = len(self.api.requests)
@@ -124,7 +125,9 @@ class BotProcess:
     async def _wait_polling(self, since: int, timeout: float) -> None:  # noqa: ASYNC109
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while not any(r.method.lower() == "getupdates" for r in self.api.requests[since:]):
+        # Listening: polling (getUpdates) or, in webhook mode, the webhook set (setWebhook).
+        listening = {"getupdates", "setwebhook"}
+        while not any(r.method.lower() in listening for r in self.api.requests[since:]):
             if not self.running:
                 raise RuntimeError(
                     f"the bot exited ({self.returncode}) before polling; stderr:\n{self.stderr}"

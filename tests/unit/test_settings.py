@@ -90,3 +90,27 @@ def test_the_token_and_the_database_password_are_the_secrets_to_redact(
     monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///./data/x.db")
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
     assert _secrets(Settings(_env_file=None)) == []
+
+
+def test_webhook_mode_needs_a_secret_of_telegrams_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "https://coach.example.org/telegram/hook")
+    with pytest.raises(ValidationError, match="WEBHOOK_SECRET is required"):
+        Settings(_env_file=None)
+    monkeypatch.setenv("WEBHOOK_SECRET", "has spaces and ü")
+    with pytest.raises(ValidationError, match="letters, digits"):
+        Settings(_env_file=None)
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret_hook-value")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TEST_TOKEN)
+    settings = Settings(_env_file=None)
+    assert settings.webhook_path == "/telegram/hook"
+    assert "s3cret_hook-value" not in repr(settings)
+    assert "s3cret_hook-value" in _secrets(settings)  # redacted from every log line
+
+
+def test_polling_is_the_default_and_a_blank_webhook_url_means_polling(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "  ")
+    settings = Settings(_env_file=None)
+    assert settings.webhook_url is None
+    assert (settings.http_host, settings.http_port) == ("127.0.0.1", 8080)
