@@ -298,6 +298,8 @@ def test_no_dose_unchanged_for_14_green_days(persona: Persona) -> None:
     run_start = 0
     script = persona.script(DAYS)
     for i, r in enumerate(recs):
+        if r.decision is not None and r.decision.kind.value == "refer":
+            break  # R2: after a referral the dose waits for the clinician, by design
         if not _green(r, script[i], held) or r.status.value != "active":
             run_start = i + 1
             continue
