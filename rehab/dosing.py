@@ -286,9 +286,12 @@ def carried(profile: Profile, ex_id: str, load_kg: float) -> float:
 
 def set_load(ls: LoadState, load_kg: float, on: date, **update: Any) -> LoadState:
     """``ls`` at ``load_kg`` from ``on``, remembering the loads of the last days (for the cap)."""
-    keep = [m for m in ls.recent if (on - m.on).days <= TIMINGS.cap_window_days + 1]
-    if not keep or keep[-1].load_kg != load_kg or keep[-1].on != on:
-        keep = [m for m in keep if m.on != on] + [LoadMark(on=on, load_kg=load_kg)]
+    window = TIMINGS.cap_window_days
+    old = [m for m in ls.recent if (on - m.on).days > window]
+    keep = [m for m in ls.recent if (on - m.on).days <= window and m.on != on]
+    if old:  # the load in force when the window opened
+        keep.insert(0, old[-1])
+    keep.append(LoadMark(on=on, load_kg=load_kg))
     return ls.model_copy(update={"load_kg": load_kg, "changed_on": on, "recent": keep, **update})
 
 

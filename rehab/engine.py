@@ -416,7 +416,13 @@ def _gap_rules(s: ProgrammeState, before: ProgrammeState, today: date) -> Decisi
         total_before = stage4_total(s) if s.stage == 4 else 0
         if first:
             _gap_lighter(s, today)
-        enter_stage(s, s.stage, today)
+        if s.stage == 3:
+            # The heavy programme's week stays where it was (its reps never rise after a
+            # break); the loads restart 20 % lighter.
+            s.pending_gate = None
+            s.gate_retest_after = None
+        else:
+            enter_stage(s, s.stage, today)
         if s.stage == 4:
             _fit_stage4_below(s, plyo_before, total_before)
         s.needs_recheck = True
