@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rehab.dosing import (
+    current_phase,
     gap_load,
     is_load_rung,
     one_rung_lighter,
@@ -572,9 +573,10 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
 
     if s.referral is not None:
         return done(
-            DecisionKind.HOLD,
-            "You stay at this light dose until you tell me a physiotherapist or doctor has "
-            "seen your tendon; then we build up again.",
+            DecisionKind.REFER,
+            "Please have a physiotherapist or doctor look at your tendon (/export makes a report "
+            "for them). You stay at this light dose until you tell me you have been seen; then "
+            "we build up again.",
         )
 
     # Rule 3: amber, or a missing answer.
@@ -769,7 +771,10 @@ def _reset_efforts(s: ProgrammeState) -> None:
 
 def _new_week(s: ProgrammeState) -> str:
     """How a reason starts on the day a new week of the Beyer schedule begins (no full stop)."""
-    return f"A new week of the heavy programme: {describe_dose(s)}"
+    if s.stage == 3 and s.status is ProgrammeStatus.ACTIVE:
+        return f"A new week of the heavy programme: {describe_dose(s)}"
+    phase = current_phase(s, s.stage_start)[1]
+    return f"Your weekly heavy session moves on to {phase.sets} x {phase.reps} heavy slow reps"
 
 
 def _effort_changes(
@@ -782,13 +787,19 @@ def _effort_changes(
 
     ups: list[str] = []
     downs: list[str] = []
+    # R2: one new thing at a time: Stage 4's first week keeps the last Stage 3 loads
+    first_week_of_4 = (
+        s.stage == 4
+        and s.status is ProgrammeStatus.ACTIVE
+        and (today - s.stage_start).days < TIMINGS.stage4_hsr_hold_first_days
+    )
     for ex_id, ls in list(s.stage3_loads.items()):
         name = EXERCISES[ex_id].name
         if ls.last_effort is Effort.HARD:
             lower = lighter(s.profile, ex_id, ls, today, 1 - LOADS.stage3_step_fraction)
             adjust_load(s, ex_id, lower, today)
             downs.append(_load_change(name, ls, lower))
-        elif ls.easy_streak >= LOADS.stage3_easy_sessions:
+        elif ls.easy_streak >= LOADS.stage3_easy_sessions and not first_week_of_4:
             new = heavier(s.profile, ex_id, ls, today)
             if new is not None:
                 adjust_load(s, ex_id, new, today)

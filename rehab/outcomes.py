@@ -59,11 +59,6 @@ def referral_trigger(state: ProgrammeState, today: date) -> tuple[str, str] | No
         return since is None or d > since
 
     r = REFERRAL
-    flares = [f for f in state.flares if counts(f) and (today - f).days < r.flares_days]
-    if len(flares) >= r.flares:
-        return REFER_FLARES, (
-            f"You have had {len(flares)} morning flares in the last {r.flares_days} days."
-        )
     severe = [
         m
         for m in state.mornings
@@ -73,6 +68,11 @@ def referral_trigger(state: ProgrammeState, today: date) -> tuple[str, str] | No
         return REFER_SEVERE_MORNINGS, (
             f"Your first steps hurt {r.severe_morning}/10 or more on {len(severe)} mornings this "
             "week."
+        )
+    flares = [f for f in state.flares if counts(f) and (today - f).days < r.flares_days]
+    if len(flares) >= r.flares:
+        return REFER_FLARES, (
+            f"You have had {len(flares)} morning flares in the last {r.flares_days} days."
         )
     start = max(d for d in (state.last_rise_on, state.stage_start, since) if d is not None)
     if (today - start).days >= r.stuck_days:
