@@ -542,6 +542,9 @@ def resolve_pending_gate(
     if morning.zone is PainZone.RED:
         _record(state, pending.test, today, False, f"morning flare ({morning.pain}/10)")
         return None  # the flare rule decides today
+    if any(x.on >= pending.on and x.zone is PainZone.RED for x in state.sessions):
+        _record(state, pending.test, today, False, "a session above the pain limit")
+        return None  # the red-session rule decides today
     _record(state, pending.test, today, True, f"calm morning ({morning.pain}/10)")
     stage = _NEXT_STAGE[pending.test]
     enter_stage(state, stage, today)

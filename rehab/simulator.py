@@ -281,9 +281,14 @@ def _run_session(
 
 
 def simulate(
-    persona: Persona, days: int = DEFAULT_DAYS, start: date = DEFAULT_START
+    persona: Persona,
+    days: int = DEFAULT_DAYS,
+    start: date = DEFAULT_START,
+    state: ProgrammeState | None = None,
 ) -> list[DayRecord]:
-    state = start_programme(persona.profile, start)
+    """Day by day from ``start``; ``state`` starts from a programme already under way (tests
+    and what-ifs of later stages), else from the persona's onboarding."""
+    state = state if state is not None else start_programme(persona.profile, start)
     records: list[DayRecord] = []
     plate = persona.profile.smallest_plate_kg
     script = persona.script(days)

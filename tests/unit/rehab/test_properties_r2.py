@@ -8,6 +8,7 @@ cached across the tests, which share one seed and so see the same personas.
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -15,9 +16,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, seed, settings
 from hypothesis import strategies as st
 
-from rehab.dosing import carried
+from rehab import ProgrammeState, ProgrammeStatus, start_programme
+from rehab.dosing import carried, stage2_ladder
 from rehab.protocol import LOADS, TIMINGS
-from rehab.simulator import DayRecord, Persona, SimExercise, simulate
+from rehab.simulator import DEFAULT_START, DayRecord, Persona, SimExercise, simulate
+from rehab.transitions import enter_stage, sync_phase
 
 from .test_properties import personas
 
@@ -62,6 +65,36 @@ def run(persona: Persona) -> list[DayRecord]:
     return list(_run_cached(persona.model_dump_json(exclude_unset=True)))
 
 
+@st.composite
+def late_personas(draw: st.DrawFn) -> tuple[Persona, str]:
+    """A persona already in Stage 4 or maintenance (the heavy loads set by its equipment)."""
+    persona = draw(r2_personas())
+    return persona, draw(st.sampled_from(["stage4", "maintenance"]))
+
+
+def _late_state(persona: Persona, where: str) -> ProgrammeState:
+    s = start_programme(persona.profile, DEFAULT_START - timedelta(days=70))
+    s.rung = len(stage2_ladder(s.profile)) - 1
+    enter_stage(s, 3, DEFAULT_START - timedelta(days=42))
+    s.beyer_weeks_done = 5
+    sync_phase(s, DEFAULT_START - timedelta(days=7), allow_rise=True)
+    enter_stage(s, 4, DEFAULT_START - timedelta(days=1))
+    s.last_session_on = DEFAULT_START - timedelta(days=1)
+    if where == "maintenance":
+        s.status = ProgrammeStatus.MAINTENANCE
+    return s
+
+
+@lru_cache(maxsize=512)
+def _late_cached(persona_json: str, where: str) -> tuple[DayRecord, ...]:
+    persona = Persona.model_validate_json(persona_json)
+    return tuple(simulate(persona, days=DAYS, state=_late_state(persona, where)))
+
+
+def run_late(persona: Persona, where: str) -> list[DayRecord]:
+    return list(_late_cached(persona.model_dump_json(exclude_unset=True), where))
+
+
 def _exercises(r: DayRecord) -> list[SimExercise]:
     return [e for s in r.sessions[:1] for e in s]
 
@@ -79,7 +112,20 @@ def _plyo_total(r: DayRecord) -> int | None:
 @given(r2_personas())
 def test_load_per_exercise_rises_at_most_10_percent_over_any_7_days(persona: Persona) -> None:
     """Stages 3, 4 and maintenance: what the tendon carries, per exercise."""
-    recs = run(persona)
+    _check_load_cap(persona, run(persona))
+
+
+@seed(SEED)
+@PROPERTY
+@given(late_personas())
+def test_load_per_exercise_rises_at_most_10_percent_in_stage4_and_maintenance(
+    case: tuple[Persona, str],
+) -> None:
+    persona, where = case
+    _check_load_cap(persona, run_late(persona, where))
+
+
+def _check_load_cap(persona: Persona, recs: list[DayRecord]) -> None:
     seen: dict[str, list[tuple[int, float]]] = {}
     for r in recs:
         if r.stage < 3 and r.status.value != "maintenance":
@@ -128,7 +174,17 @@ def test_stage2_load_rungs_are_3_or_more_days_apart(persona: Persona) -> None:
 @PROPERTY
 @given(r2_personas())
 def test_stage4_total_contacts_rise_at_most_20_percent_over_any_7_days(persona: Persona) -> None:
-    recs = run(persona)
+    _check_contacts(run(persona))
+
+
+@seed(SEED)
+@PROPERTY
+@given(r2_personas())
+def test_stage4_total_contacts_rise_at_most_20_percent_from_stage4_on(persona: Persona) -> None:
+    _check_contacts(run_late(persona, "stage4"))
+
+
+def _check_contacts(recs: list[DayRecord]) -> None:
     totals = [(r.day, t) for r in recs if r.stage == 4 and (t := _plyo_total(r)) is not None]
     event(f"stage 4 hop sessions: {min(len(totals), 5)}")
     for (d1, t1), (d2, t2) in itertools.combinations(totals, 2):
@@ -152,7 +208,20 @@ def _dims(e: SimExercise) -> dict[str, float]:
 @PROPERTY
 @given(r2_personas())
 def test_first_session_after_a_break_is_never_heavier_longer_or_bouncier(persona: Persona) -> None:
-    recs = [r for r in run(persona) if r.sessions]
+    _check_breaks(run(persona))
+
+
+@seed(SEED)
+@PROPERTY
+@given(late_personas())
+def test_first_session_after_a_break_in_stage4_or_maintenance_is_lighter(
+    case: tuple[Persona, str],
+) -> None:
+    _check_breaks(run_late(*case))
+
+
+def _check_breaks(all_recs: list[DayRecord]) -> None:
+    recs = [r for r in all_recs if r.sessions]
     checked = 0
     for before, after in itertools.pairwise(recs):
         if (after.date - before.date).days < TIMINGS.gap_regress_days:
@@ -260,7 +329,19 @@ def _heavier(a: DayRecord, b: DayRecord) -> list[str]:
 @PROPERTY
 @given(r2_personas())
 def test_a_red_session_or_a_flare_is_never_followed_by_a_heavier_dose(persona: Persona) -> None:
-    recs = run(persona)
+    _check_after_pain(persona, run(persona))
+
+
+@seed(SEED)
+@PROPERTY
+@given(late_personas())
+def test_a_red_session_or_a_flare_in_stage4_or_maintenance_is_never_followed_by_more(
+    case: tuple[Persona, str],
+) -> None:
+    _check_after_pain(case[0], run_late(*case))
+
+
+def _check_after_pain(persona: Persona, recs: list[DayRecord]) -> None:
     script = persona.script(DAYS)
     for i, r in enumerate(recs):
         a = script[i]
