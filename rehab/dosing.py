@@ -557,8 +557,9 @@ def prescribe(state: ProgrammeState, on: date) -> SessionPlan:
             _base(
                 EXERCISES["walk_jog"],
                 state.run_step,
-                step.reps,
+                1,
                 RUN_REST_S,
+                reps=step.reps,
                 walk_min=step.walk_min,
                 jog_min=step.jog_min,
             )

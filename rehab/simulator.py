@@ -437,7 +437,7 @@ def render_jsonl(records: Sequence[DayRecord]) -> str:
 
 def _dose(e: SimExercise) -> str:
     if e.walk_min is not None and e.jog_min is not None:
-        return f"{e.id} {e.sets}x(w{e.walk_min:g}+j{e.jog_min:g}min)"
+        return f"{e.id} {e.reps}x(w{e.walk_min:g}+j{e.jog_min:g}min)"
     if e.contacts is not None:
         text = f"{e.sets}x{e.contacts}c"
     elif e.hold_s is not None:

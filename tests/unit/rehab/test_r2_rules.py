@@ -344,7 +344,7 @@ def test_running_offered_after_green_hops_and_the_hop_test_then_walk_jog_session
     plan = prescribe(s, run_day)
     (run,) = plan.exercises
     assert run.kind.value == "run"
-    assert (run.sets, run.walk_min, run.jog_min) == (4, 2, 2)
+    assert (run.sets, run.reps, run.walk_min, run.jog_min) == (1, 4, 2, 2)
     s = record_session(
         s,
         SessionResult(
