@@ -485,7 +485,8 @@ async def _pain(
         await _send(context, position.chat_id, f"{noted}\n{ended}")
         await _send(context, position.chat_id, summary_text(result.summary))
         return True
-    if result.action == "drop_rung":
+    if result.action == "drop_rung" or pain > rehab.THRESHOLDS.amber_ceiling:
+        # A red set: the next set is lighter, or (the exercise's last set) what happens next.
         noted += "\n" + texts.SESSION_LIGHTER.format(reason=escape(result.reason))
     elif result.action == "stop_exercise":
         noted += "\n" + texts.SESSION_STOP_EXERCISE.format(reason=escape(result.reason))
