@@ -495,13 +495,18 @@ OB_RF_QUESTION = "<b>Safety check {n} of {total}</b>\n{question}"
 OB_YES = "Yes"
 OB_NO = "No"
 OB_FLAGGED = (
-    "⚠️ <b>Let's stop here.</b>\n{advice}\n\nI won't set up a programme for now. Once a "
-    "clinician has checked you and said loading exercise is fine, come back and tap below."
+    "⚠️ <b>Let's stop here.</b>\n{advice}\n\nI won't set up a programme for now. Please get "
+    "checked first. From tomorrow, once a clinician has examined you and said loading exercise "
+    "is fine, send /start to tell me."
+)
+OB_FLAGGED_AGAIN = (
+    "⚠️ <b>We stopped because of {flag}.</b>\n{advice}\n\nIf a doctor or physiotherapist has "
+    "examined you for it since and said loading exercise is fine, tap below."
 )
 OB_FLAGGED_CLEARED = "I've been checked and cleared"
 OB_CLEARED_CONFIRM = (
-    "Just to be sure: a doctor or physiotherapist has examined you since, and said it's OK to "
-    "start a loading programme for your Achilles?"
+    "Just to be sure: a doctor or physiotherapist has examined you for {flag} since, and said "
+    "it's OK to start a loading programme for your Achilles?"
 )
 OB_CLEARED_YES = "Yes, I've been cleared"
 OB_SIDE = "Which Achilles hurts?"
@@ -619,8 +624,12 @@ STATUS_PAUSED = "reminders paused"
 STATUS_PAUSED_UNTIL = "reminders paused until {day}"
 STATUS_MAINTENANCE = "maintenance"
 STATUS_STOPPED = (
-    "⚠️ <b>Your programme is stopped</b> because of a possible warning sign. Once a clinician "
-    "has checked you and cleared you for exercise, tap below to begin again."
+    "⚠️ <b>Your programme is stopped</b> because of {flag}. Once a clinician has checked you "
+    "for it and cleared you for exercise, tap below to begin again."
+)
+STATUS_STOPPED_WAIT = (
+    "⚠️ <b>Your programme is stopped</b> because of {flag}. Please follow the advice and get "
+    "checked. From tomorrow, /start lets you tell me once a clinician has cleared you."
 )
 STATUS_NEXT_NONE = "none planned"
 STATUS_START_OVER = "↺ Start over"

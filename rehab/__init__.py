@@ -112,7 +112,14 @@ from rehab.pain import (
     morning_baseline,
 )
 from rehab.protocol import EXERCISES, GATES, LOADS, THRESHOLDS, TIMINGS, Thresholds
-from rehab.safety import RED_FLAG_CHECKLIST, evaluate_red_flags, scan_free_text, stop_programme
+from rehab.safety import (
+    RED_FLAG_CHECKLIST,
+    clearance_offered,
+    evaluate_red_flags,
+    flag_name,
+    scan_free_text,
+    stop_programme,
+)
 
 __all__ = [
     "EXERCISES",
@@ -160,8 +167,10 @@ __all__ = [
     "classify_morning",
     "classify_session_pain",
     "classify_set_pain",
+    "clearance_offered",
     "decide_next",
     "evaluate_red_flags",
+    "flag_name",
     "gate_status",
     "morning_baseline",
     "pause",

@@ -107,6 +107,7 @@ class Timings(_Frozen):
     maintenance_weekdays: tuple[int, ...] = (0,)  # maintenance: weekly, on Mondays
     stage4_hsr_every_days: int = 7  # Stage 4 keeps one heavy slow resistance session a week
     stage4_rung_every_days: int = 7  # contacts rise at most once a week
+    clearance_after_days: int = 1  # a red flag's clearance is offered from the next day on
     # R2 rate caps (section 3)
     stage2_load_rung_min_days: int = 3  # Stage 2 load rungs at least 3 days apart ...
     stage2_load_rungs_per_week: int = 2  # ... and at most twice in any 7 days
