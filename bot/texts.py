@@ -188,6 +188,18 @@ SESSION_HOLD_CUE = "Hold for {seconds} s, steady, no bouncing. I'll tell you whe
 SESSION_TEMPO_CUE = "{reps} slow reps: up for {up} s · {pause}down for {down} s."
 SESSION_TEMPO_PAUSE = "hold {seconds} s at the top · "
 SESSION_REPS_CUE = "{what}. Tap Done when you've finished the set."
+# The walk-jog of the running block (Stage 4): level ground, easy pace, timed by the bot.
+SESSION_RUN_CUE = (
+    "🚶 Walk {walk} min, then 🏃 jog {jog} min, {reps} times. I'll tell you when to switch. "
+    "Easy pace: you can still talk. Stop if the pain passes 3/10."
+)
+SESSION_RUN_CONTINUOUS_CUE = (
+    "🏃 Run easily for {jog} min. I'll tell you when time's up. Stop if the pain passes 3/10."
+)
+SESSION_RUN_JOG = "🏃 Jog now: {minutes} min (round {round} of {rounds})."
+SESSION_RUN_WALK = "🚶 Walk now: {minutes} min (round {round} of {rounds})."
+RUN_DOSE = "{reps} × (walk {walk} min, jog {jog} min)"
+RUN_DOSE_CONTINUOUS = "{jog} min of easy running"
 SESSION_TEMPO_DONE = "I'll tell you when the time for the set is up, or tap Done."
 
 CARD_TEMPLATE = "<b>{name}</b>\n{how_to}\n\n<b>Dose:</b> {dose}\n<b>Where:</b> {surface}{tempo}"

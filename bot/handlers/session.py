@@ -51,8 +51,18 @@ def _stance(ex: rehab.ExercisePrescription) -> str | None:
     return None if stance in ex.name.lower() else stance  # "Slow calf raise, both legs"
 
 
+def run_dose(ex: rehab.ExercisePrescription) -> str:
+    """A walk-jog: "4 × (walk 2 min, jog 2 min)", or "26 min of easy running"."""
+    walk, jog = _g(ex.walk_min or 0), _g(ex.jog_min or 0)
+    if not ex.walk_min:
+        return texts.RUN_DOSE_CONTINUOUS.format(jog=jog)
+    return texts.RUN_DOSE.format(reps=ex.reps or 1, walk=walk, jog=jog)
+
+
 def describe_dose(ex: rehab.ExercisePrescription) -> str:
     """One line: sets × reps or hold, stance, load and rest."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        return run_dose(ex)
     if ex.contacts:
         work = f"{ex.sets} × {ex.contacts} contacts"
     elif ex.hold_s:
@@ -73,6 +83,8 @@ def describe_dose(ex: rehab.ExercisePrescription) -> str:
 
 def per_set(ex: rehab.ExercisePrescription) -> str:
     """What one set is: "20 s hold", "15 reps, +5 kg", "20 contacts"."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        return run_dose(ex)
     if ex.contacts:
         work = f"{ex.contacts} contacts"
     elif ex.hold_s:
@@ -104,6 +116,8 @@ def exercise_card(ex: rehab.ExercisePrescription) -> str:
 
 def set_seconds(ex: rehab.ExercisePrescription) -> float | None:
     """How long a set takes when the bot times it (holds and slow reps); None: the user says."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        return 60.0 * (ex.reps or 1) * ((ex.walk_min or 0) + (ex.jog_min or 0))
     if ex.hold_s:
         return float(ex.hold_s * max(ex.reps or 1, 1))
     if ex.tempo_s and ex.reps:
@@ -112,8 +126,30 @@ def set_seconds(ex: rehab.ExercisePrescription) -> float | None:
     return None
 
 
+def run_phases(ex: rehab.ExercisePrescription) -> list[tuple[float, str]]:
+    """The walk-jog's switches: (seconds from the start, what to say), after the first walk."""
+    walk, jog, rounds = ex.walk_min or 0, ex.jog_min or 0, ex.reps or 1
+    out: list[tuple[float, str]] = []
+    if not walk:
+        return out
+    for k in range(rounds):
+        start = 60.0 * k * (walk + jog)
+        if k > 0:
+            text = texts.SESSION_RUN_WALK.format(minutes=_g(walk), round=k + 1, rounds=rounds)
+            out.append((start, text))
+        text = texts.SESSION_RUN_JOG.format(minutes=_g(jog), round=k + 1, rounds=rounds)
+        out.append((start + 60.0 * walk, text))
+    return out
+
+
 def set_cue(ex: rehab.ExercisePrescription) -> str:
     """What to do now, in one message (never edited every second)."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        if not ex.walk_min:
+            return texts.SESSION_RUN_CONTINUOUS_CUE.format(jog=_g(ex.jog_min or 0))
+        return texts.SESSION_RUN_CUE.format(
+            walk=_g(ex.walk_min), jog=_g(ex.jog_min or 0), reps=ex.reps or 1
+        )
     if ex.hold_s:
         return texts.SESSION_HOLD_CUE.format(seconds=ex.hold_s)
     if ex.tempo_s and ex.reps:
@@ -186,7 +222,10 @@ async def render(
         seconds = set_seconds(ex)
         if seconds is not None:
             _arm(context, position, "set", seconds)
-            _arm_countdown(context, position, seconds, sent.message_id, text, markup)
+            if ex.kind == rehab.ExerciseKind.RUN:
+                _arm_run_phases(context, position, ex)  # walk and jog timers, not a countdown
+            else:
+                _arm_countdown(context, position, seconds, sent.message_id, text, markup)
     elif position.step == Step.PAIN:
         await _send(context, chat, lead + texts.SESSION_PAIN_QUESTION, _pain_markup(position, "p"))
     elif position.step == Step.REST:
@@ -289,6 +328,46 @@ def _arm_countdown(
             chat_id=position.chat_id,
             user_id=position.user_id,
         )
+
+
+def _arm_run_phases(
+    context: ContextTypes.DEFAULT_TYPE, position: Position, ex: rehab.ExercisePrescription
+) -> None:
+    """Tell the walker when to jog and when to walk again, on the job queue."""
+    queue = context.job_queue
+    if queue is None:
+        return
+    scale = runtime_of(context).settings.timer_scale
+    for at, text in run_phases(ex):
+        queue.run_once(
+            _on_run_phase,
+            when=max(at * scale, MIN_TIMER_S),
+            data={
+                "user_id": position.user_id,
+                "session_id": position.session_id,
+                "at": (position.step, position.exercise_index, position.set_no),
+                "text": text,
+            },
+            name=f"{JOB_PREFIX}:{position.user_id}",
+            chat_id=position.chat_id,
+            user_id=position.user_id,
+        )
+
+
+async def _on_run_phase(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Walk or jog now, if the user is still on that run."""
+    job = context.job
+    if job is None or not isinstance(job.data, dict) or job.chat_id is None:
+        return
+    data = job.data
+    position = await sessions.position_of(runtime_of(context), data["user_id"])
+    if (
+        position is None
+        or position.session_id != data["session_id"]
+        or (position.step, position.exercise_index, position.set_no) != data["at"]
+    ):
+        return  # Done, paused or ended: nothing to switch
+    await _send(context, job.chat_id, data["text"])
 
 
 async def _on_countdown(context: ContextTypes.DEFAULT_TYPE) -> None:

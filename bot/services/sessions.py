@@ -45,7 +45,10 @@ EFFORT_STAGE = 3
 def asks_effort(stage: int, ex: rehab.ExercisePrescription) -> bool:
     """Easy / right / hard is asked after a heavy exercise (Stage 3 on), whose load it steers;
     not after hops and runs, where "reps left" means nothing and nothing depends on it."""
-    return stage >= EFFORT_STAGE and ex.kind != rehab.ExerciseKind.PLYO
+    return stage >= EFFORT_STAGE and ex.kind not in (
+        rehab.ExerciseKind.PLYO,
+        rehab.ExerciseKind.RUN,
+    )
 
 
 class Step(StrEnum):

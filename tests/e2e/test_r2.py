@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -82,3 +82,57 @@ async def test_a_signup_test_is_void_after_two_flares_and_a_step_back_to_stage1(
     assert state.stage == 1
     assert not state.entry_test_pending
     assert tests == []
+
+
+async def test_a_walk_jog_session_is_timed_walk_by_jog(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """The running block in chat: 4 × (walk 2 min, jog 2 min), the bot says when to jog and
+    when to walk again, then asks the pain once; no reps-left question after a run."""
+    clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))  # a Wednesday: a training day
+    today = local_today(clock())
+    state = await seed_user(
+        bot.runtime,
+        profile=strong_profile(stage3_entry_test=False),
+        started=today - timedelta(weeks=12),
+        update={
+            "stage": 4,
+            "rung": 4,
+            "stage_start": today - timedelta(weeks=4),
+            "last_hsr_on": today - timedelta(days=2),
+            "last_session_on": today - timedelta(days=2),
+            "runs": True,
+            "run_since": today - timedelta(days=1),
+            "hop_test_on": today - timedelta(days=1),
+        },
+    )
+    plan = rehab.prescribe(state, today)
+    assert plan.session_type is rehab.SessionType.RUN
+    (run,) = plan.exercises
+    user = standin.user(UID)
+    await user.send("/today")
+    shown = await user.wait_for(contains="Stage 4")
+    assert "4 × (walk 2 min, jog 2 min)" in shown.content
+    await user.tap(text=texts.SESSION_START_BUTTON)
+    card = await user.wait_for(contains="Walk–jog")
+    assert "level ground" in card.content
+    await user.tap(text=texts.SESSION_GO)
+    cue = await user.wait_for(contains="Walk 2 min, then")
+    assert "4 times" in cue.content
+    for round_ in range(1, 5):
+        if round_ > 1:
+            await user.wait_for(contains=f"Walk now: 2 min (round {round_} of 4)")
+        await user.wait_for(contains=f"Jog now: 2 min (round {round_} of 4)")
+    question = await user.wait_for(contains="Pain during that set?")
+    assert "Time's up" in question.content
+    await user.tap(text="1")
+    after = await user.wait_for(contains="Pain right now?")
+    assert texts.SESSION_EFFORT_QUESTION not in after.content
+    await user.tap(text="1")
+    summary = await user.wait_for(contains="Session done")
+    assert run.name in summary.content
+    async with bot.runtime.uow() as uow:
+        stored = await load_state(uow, UID)
+    assert stored is not None
+    assert stored.last_run_on == today
+    assert stored.sessions[-1].session_type is rehab.SessionType.RUN
