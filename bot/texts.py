@@ -231,6 +231,31 @@ CHECKIN_NOT_ONBOARDED = NOT_ONBOARDED
 CHECKIN_ALREADY = "You already told me {pain}/10 for that morning, thanks. It's saved."
 CHECKIN_TOO_OLD = "That question is from an earlier day. Tomorrow's will come as usual."
 CHECKIN_DECISION = "Morning pain {pain}/10 noted ✓\n{reason}"
+# Issue 11: the referral (the engine's reason says why and offers /export) and the reviews.
+REFER_SEEN = "I've been seen"
+REFER_SEEN_DONE = (
+    "Thanks, noted ✓ We build up again from your next session, step by step. Follow what your "
+    "clinician advised, and tell me if the pain gets worse."
+)
+REVIEW_QUESTION = (
+    "<b>{summary}</b>\n\nHow would you rate your Achilles now, compared with the start?"
+)
+REVIEW_RATINGS = (
+    ("much_better", "Much better"),
+    ("better", "Better"),
+    ("same", "About the same"),
+    ("worse", "Worse"),
+)
+REVIEW_REFER = "Thanks for your answer.\n{reason}"
+REVIEW_DONE = (
+    "Thanks, noted ✓ Keep going: a tendon keeps getting stronger with steady loading, even once "
+    "the pain has settled."
+)
+REVIEW_DONE_12 = (
+    "Thanks, noted ✓ That's 12 weeks of loading. /export makes a report for your "
+    "physiotherapist, who can also give you the VISA-A questionnaire. After the last stage "
+    "comes maintenance: heavy calf work once or twice a week keeps the tendon strong."
+)
 
 # /today, /plan, /stage
 TODAY_TITLE = "<b>Today · {stage}</b>"

@@ -26,6 +26,7 @@ from bot.handlers import (
     safety,  # noqa: F401  (importing it registers the red-flag screen and its flow)
     session,
 )
+from bot.handlers import outcomes as outcome_handlers
 from bot.handlers import records as records_handlers
 
 
@@ -62,6 +63,13 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     # Morning check-in answers and /today's Start: anchored, before the catch-all that expires.
     application.add_handler(CallbackQueryHandler(checkin.on_checkin_button, pattern=r"^mc:"))
     application.add_handler(CallbackQueryHandler(session.on_open_button, pattern=r"^ses:open$"))
+    # Issue 11: the referral's "I've been seen" and the week 6 / 12 review's rating.
+    application.add_handler(
+        CallbackQueryHandler(outcome_handlers.on_seen_button, pattern=r"^ref:seen$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(outcome_handlers.on_review_button, pattern=r"^rv:\d{1,2}:[a-z_]+$")
+    )
 
     # /start's status buttons and the Stage 3 notice's "Choose my days" (home:over|cleared|days):
     # anchored, before the catch-all that expires anything else.

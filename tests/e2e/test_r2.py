@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 import rehab
+import rehab.outcomes
 from bot import texts
 from bot.app import BotRunner
 from bot.callbacks import pack
 from bot.keyboards import pain_keyboard
-from bot.services.programme import load_state
+from bot.services.programme import load_state, save_state
 from tests.e2e.test_session import UID, local_today, seed_user
 from tests.fakes import FakeClock
 from tests.standin.driver import UserDriver
@@ -136,3 +137,129 @@ async def test_a_walk_jog_session_is_timed_walk_by_jog(
     assert stored is not None
     assert stored.last_run_on == today
     assert stored.sessions[-1].session_type is rehab.SessionType.RUN
+
+
+async def test_mornings_of_8_in_a_week_bring_the_referral_and_i_have_been_seen(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """A referral reached by real answers: three mornings at 8/10 within a week. The chat says
+    to see a physiotherapist or doctor, offers /export, keeps the dose light, and offers
+    "I've been seen" (stored with its time); then progress can resume."""
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    replies = []
+    for _ in range(3):
+        clock.advance(days=1)
+        replies.append(await morning(bot, user, local_today(clock()), 8))
+    assert "physiotherapist or doctor" not in replies[0]
+    assert "physiotherapist or doctor" in replies[2]
+    assert "/export" in replies[2]
+    assert "7/10 or more on 3 mornings" in replies[2]
+    told = user.messages[-1]
+    assert [label for label, _ in told.buttons] == [texts.REFER_SEEN]
+    async with bot.runtime.uow() as uow:
+        state = await load_state(uow, UID)
+        decisions = [d.kind for d in await uow.decisions.all_for(UID)]
+    assert state is not None
+    assert state.referral is not None
+    assert state.referral.code == "severe_mornings"
+    assert state.rung == 0
+    assert decisions[-1] == "refer"
+
+    # The next morning, still waiting: no step up, the advice again.
+    clock.advance(days=1)
+    waiting = await morning(bot, user, local_today(clock()), 3)
+    assert "until you tell me you have been seen" in waiting
+
+    seen_at = clock()
+    await user.tap(text=texts.REFER_SEEN, message=told)
+    await user.wait_for(contains="Thanks, noted")
+    async with bot.runtime.uow() as uow:
+        state = await load_state(uow, UID)
+        rows = list(await uow.red_flags.all_for(UID))
+    assert state is not None
+    assert state.referral is None
+    assert state.referral_history[-1].seen_on == local_today(seen_at)
+    assert (rows[-1].code, rows[-1].source, rows[-1].answered_at) == (
+        "seen:severe_mornings",
+        "referral",
+        seen_at,
+    )
+    # A second tap of the old button changes nothing.
+    await user.tap(text=texts.REFER_SEEN, message=told)
+    await user.wait_idle()
+    async with bot.runtime.uow() as uow:
+        assert len(list(await uow.red_flags.all_for(UID))) == len(rows)
+
+
+async def test_the_week_12_review_shows_the_change_and_a_same_rating_refers(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    today = local_today(clock())
+    start = today - timedelta(weeks=12)
+    state = await seed_user(bot.runtime, started=start)
+    state = rehab.record_morning(state, today - timedelta(days=1), 2, stiffness_minutes=5)
+    state = state.model_copy(
+        update={
+            "reviews": [
+                rehab.models.ReviewRecord(
+                    week=6,
+                    on=start + timedelta(weeks=6),
+                    rating=rehab.ReviewRating.BETTER,
+                    morning_start=4,
+                    morning_now=3,
+                    heel_raises_start=5,
+                    heel_raises_now=9,
+                    improved=True,
+                )
+            ],
+            "last_session_on": today - timedelta(days=1),
+        }
+    )
+    state = rehab.outcomes.record_heel_raises(state, today - timedelta(days=2), 14)
+    async with bot.runtime.uow() as uow:
+        await save_state(uow, UID, state, clock())
+        await uow.commit()
+    user = standin.user(UID)
+    await morning(bot, user, today, 2)
+    review = await user.wait_for(contains="Week 12 review")
+    assert "Morning pain: 4/10 then, 2/10 now." in review.content
+    assert "Single-leg heel raises: 5 then, 14 now." in review.content
+    assert "Morning stiffness: 10 min then, 5 min now." in review.content
+    assert "How would you rate" in review.content
+    assert [label for label, _ in review.buttons] == [label for _, label in texts.REVIEW_RATINGS]
+
+    await user.tap(text="About the same", message=review)
+    advice = await user.wait_for(contains="physiotherapist or doctor")
+    assert "At 12 weeks you rate your tendon no better" in advice.content
+    assert "/export" in advice.content
+    assert [label for label, _ in advice.buttons] == [texts.REFER_SEEN]
+    async with bot.runtime.uow() as uow:
+        stored = await load_state(uow, UID)
+    assert stored is not None
+    assert stored.reviews[-1].week == 12
+    assert stored.reviews[-1].rating is rehab.ReviewRating.SAME
+    assert stored.referral is not None
+    assert stored.referral.code == "review"
+    # The review is answered once: the old buttons are stale now.
+    await user.tap(text="Better", message=review)
+    await user.wait_for(contains="expired")
+
+
+async def test_a_week_12_review_rated_better_explains_what_comes_next(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    today = local_today(clock())
+    state = await seed_user(bot.runtime, started=today - timedelta(weeks=12))
+    state = rehab.outcomes.record_heel_raises(state, today - timedelta(days=2), 14)
+    state = state.model_copy(update={"last_session_on": today - timedelta(days=1)})
+    async with bot.runtime.uow() as uow:
+        await save_state(uow, UID, state, clock())
+        await uow.commit()
+    user = standin.user(UID)
+    await morning(bot, user, today, 2)
+    review = await user.wait_for(contains="Week 12 review")
+    await user.tap(text="Better", message=review)
+    done = await user.wait_for(contains="12 weeks of loading")
+    assert "/export" in done.content
+    assert "maintenance" in done.content

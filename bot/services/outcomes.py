@@ -1,0 +1,88 @@
+"""Never stuck, never silent (issue 11): the referral's "I have been seen" and the reviews at
+weeks 6 and 12. The engine decides (rehab.outcomes); this stores the answers with their time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import rehab
+from bot.runtime import Runtime
+from bot.services.programme import load_state, save_state
+from bot.services.sessions import decision_row, local_today
+from rehab.outcomes import record_review, record_seen, review_due, review_summary
+from storage.models import RedFlagAnswer
+
+SEEN_SOURCE = "referral"  # stored like a red flag's clearance: code, answer, time
+RATINGS = tuple(r.value for r in rehab.ReviewRating)
+
+
+@dataclass(frozen=True)
+class ReviewOffer:
+    week: int
+    summary: str
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    week: int
+    referral: str | None  # the referral advice, when the review brings one
+
+
+async def review_offer(runtime: Runtime, user_id: int) -> ReviewOffer | None:
+    """The review due today (weeks 6 and 12), with where the person stands against the start."""
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        if state is None:
+            return None
+        today = await local_today(uow, user_id, runtime.now())
+    week = review_due(state, today)
+    if week is None:
+        return None
+    return ReviewOffer(week, review_summary(state, today, week))
+
+
+async def answer_review(
+    runtime: Runtime, user_id: int, week: int, rating: str
+) -> ReviewOutcome | None:
+    """Store the person's rating; None when that review is not due (a stale or forged button)."""
+    if rating not in RATINGS:
+        return None
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        if state is None:
+            return None
+        today = await local_today(uow, user_id, now)
+        if review_due(state, today) != week:
+            return None
+        state, referral = record_review(state, week, rehab.ReviewRating(rating), today)
+        await save_state(uow, user_id, state, now)
+        if referral is not None:
+            uow.decisions.add(decision_row(user_id, today, referral, now))
+        await uow.commit()
+    return ReviewOutcome(week, referral.reason if referral is not None else None)
+
+
+async def mark_seen(runtime: Runtime, user_id: int) -> bool:
+    """The person says a clinician has seen the tendon: progress may resume. False when no
+    referral is open (a stale button)."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        if state is None or state.referral is None:
+            return False
+        code = state.referral.code
+        today = await local_today(uow, user_id, now)
+        await save_state(uow, user_id, record_seen(state, today), now)
+        uow.red_flags.add(
+            RedFlagAnswer(
+                user_id=user_id,
+                code=f"seen:{code}"[:32],
+                answer=True,
+                source=SEEN_SOURCE,
+                outcome=None,
+                answered_at=now,
+            )
+        )
+        await uow.commit()
+    return True
