@@ -210,6 +210,8 @@ SURFACE_MACHINE = "the machine, at the gym"
 LOAD_ADDED = "+{kg} kg"  # held or worn, on top of body weight
 LOAD_MACHINE = "{kg} kg on the machine"
 STANCE_NAMES = {"two-legs": "both legs", "single-leg": "one leg"}
+# Single-leg work names its leg (issue 11); with both sides sore, every set on each leg.
+LEG_NAMES = {"left": "left leg", "right": "right leg", "each": "each leg in turn"}
 
 
 def session_started(count: int) -> str:
@@ -247,6 +249,16 @@ REVIEW_RATINGS = (
     ("worse", "Worse"),
 )
 REVIEW_REFER = "Thanks for your answer.\n{reason}"
+RUN_QUESTION = (
+    "Your hops have stayed low in pain for two weeks and the hop test went well. Do you run, or "
+    "would you like to? If so, a walk–jog block replaces one hop session a week."
+)
+RUN_CHOICES = (("yes", "Yes, I run"), ("no", "I don't run"))
+RUN_STARTS = (
+    "Great ✓ Your walk–jog starts at 4 × (walk 2 min, jog 2 min) on level ground; it grows a "
+    "little after each run that goes well."
+)
+RUN_SKIPPED = "Noted ✓ No running block: the hop sessions carry on as they are."
 REVIEW_DONE = (
     "Thanks, noted ✓ Keep going: a tendon keeps getting stronger with steady loading, even once "
     "the pain has settled."
@@ -333,6 +345,12 @@ TEST_HEEL_RAISE = (
     "On your sore leg, rise up on your toes and lower slowly, as many times as you can, "
     "until you tire or the pain goes above 3/10. How many did you do? Type the number."
 )
+TEST_HEEL_RAISE_LEG = (
+    "On your <b>{leg}</b>, rise up on your toes and lower slowly, as many times as you can, "
+    "until you tire or the pain goes above 3/10. How many did you do? Type the number."
+)
+LEFT_LEG = "left leg"
+RIGHT_LEG = "right leg"
 TEST_HEEL_RAISE_OTHER = (
     "If you can, do the same on your other leg and type that count too. Or tap Skip."
 )
@@ -341,7 +359,7 @@ TEST_LOADED_HOLD = (
     "press or a loaded backpack). Pain during the hold? If you couldn't hold it that long, say so."
 )
 TEST_HOLD_NOT_DONE = "Couldn't hold {seconds} s"
-TEST_HOPS = "Do 10 small hops on your sore leg. Pain during the hops?"
+TEST_HOPS = "Do 10 small hops on your sore leg (each leg if both are sore). Pain during the hops?"
 TEST_MORNING_PAIN = (
     "First, how did your Achilles feel in your first steps this morning? (0 = no pain, 10 = worst)"
 )

@@ -70,6 +70,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(
         CallbackQueryHandler(outcome_handlers.on_review_button, pattern=r"^rv:\d{1,2}:[a-z_]+$")
     )
+    application.add_handler(
+        CallbackQueryHandler(outcome_handlers.on_running_button, pattern=r"^run:(yes|no)$")
+    )
 
     # /start's status buttons and the Stage 3 notice's "Choose my days" (home:over|cleared|days):
     # anchored, before the catch-all that expires anything else.

@@ -27,6 +27,9 @@ def _question(flow: FlowView) -> tuple[str, InlineKeyboardMarkup | None]:
     version = flow.version
     if step == "heel_raise_reps":
         return texts.TEST_HEEL_RAISE, None
+    if step in gates.PER_LEG:
+        leg = texts.LEFT_LEG if step == "left_reps" else texts.RIGHT_LEG
+        return texts.TEST_HEEL_RAISE_LEG.format(leg=leg), None
     if step == "other_side_reps":
         skip = InlineKeyboardButton(texts.TEST_SKIP, callback_data=flow_data(version, "skip"))
         return texts.TEST_HEEL_RAISE_OTHER, InlineKeyboardMarkup([[skip]])

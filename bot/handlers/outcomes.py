@@ -1,7 +1,8 @@
-"""The referral's "I have been seen" button and the week 6 / 12 review in chat (issue 11).
+"""The referral's "I have been seen" button, the week 6 / 12 review and "do you run?" in chat
+(issue 11).
 
-Callback data: `ref:seen` (checked against an open referral) and `rv:<week>:<rating>` (checked
-against the review due today)."""
+Callback data: `ref:seen` (checked against an open referral), `rv:<week>:<rating>` (checked
+against the review due today) and `run:yes|no` (checked against the running offer)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,20 @@ def _review_markup(week: int) -> InlineKeyboardMarkup:
 
 
 async def offer_review(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> None:
-    """After the morning answer: the 6- or 12-week review, if it is due today."""
+    """After the morning answer: the 6- or 12-week review, if it is due today; "do you run?"
+    once the running block can start."""
+    if await outcomes.running_offer(runtime_of(context), user_id):
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(label, callback_data=pack("run", key))
+                    for key, label in texts.RUN_CHOICES
+                ]
+            ]
+        )
+        await context.bot.send_message(
+            chat_id, texts.RUN_QUESTION, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
     offer = await outcomes.review_offer(runtime_of(context), user_id)
     if offer is None:
         return
@@ -81,3 +95,25 @@ async def on_seen_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     await query.answer()
     await context.bot.send_message(chat.id, texts.REFER_SEEN_DONE, parse_mode=ParseMode.HTML)
+
+
+async def on_running_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    chat = update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    try:
+        (choice,) = unpack(query.data, "run", 1)
+    except CallbackDataError:
+        await flows.expired(update, context)
+        return
+    if choice not in ("yes", "no"):
+        await flows.expired(update, context)
+        return
+    if not await outcomes.answer_running(runtime_of(context), user.id, choice == "yes"):
+        await query.answer(texts.ALREADY_NOTED)
+        return
+    await query.answer()
+    text = texts.RUN_STARTS if choice == "yes" else texts.RUN_SKIPPED
+    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)

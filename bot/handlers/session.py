@@ -45,8 +45,10 @@ def _g(value: float) -> str:
 def _stance(ex: rehab.ExercisePrescription) -> str | None:
     """Both legs or one; None when the exercise's name says it already, and for hops and runs
     (the name says it, and a run uses both legs whatever its stance in the catalogue)."""
-    if ex.kind == rehab.ExerciseKind.PLYO:
+    if ex.kind in (rehab.ExerciseKind.PLYO, rehab.ExerciseKind.RUN):
         return None
+    if ex.leg is not None and str(ex.leg) in texts.LEG_NAMES:
+        return texts.LEG_NAMES[str(ex.leg)]  # "left leg", "each leg in turn" (both sore)
     stance = texts.STANCE_NAMES.get(str(ex.stance), str(ex.stance))
     return None if stance in ex.name.lower() else stance  # "Slow calf raise, both legs"
 

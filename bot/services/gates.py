@@ -24,10 +24,13 @@ STEPS: dict[str, tuple[str, ...]] = {
     rehab.GateTest.LOADED_HOLD: ("heel_raise_reps", "other_side_reps", "loaded_hold_pain"),
     rehab.GateTest.ENDURANCE_HOPS: ("heel_raise_reps", "other_side_reps", "hop_pain"),
     rehab.GateTest.RECHECK: ("morning_pain", "heel_raise_reps"),
+    rehab.GateTest.HOP_TEST: ("hop_pain",),  # before the running block (Stage 4)
 }
+# Issue 11: both tendons sore: the heel raises are counted per leg (each leg to the norm).
+PER_LEG = ("left_reps", "right_reps")
 # Gates read from the logs: nothing to perform, /test records them at once.
 REVIEWS = frozenset({rehab.GateTest.HOLDS_REVIEW, rehab.GateTest.GRADUATION})
-COUNT_STEPS = frozenset({"heel_raise_reps", "other_side_reps"})
+COUNT_STEPS = frozenset({"heel_raise_reps", "other_side_reps", *PER_LEG})
 # The checkpoint hold's "couldn't hold it" button, and how long the hold is.
 HOLD_NOT_DONE = "nohold"
 HOLD_SECONDS = rehab.GATES.hold_seconds
@@ -77,6 +80,21 @@ class TestStart:
     reviewed: TestAnswer | None = None
 
 
+def steps_for(state: rehab.ProgrammeState, test: str) -> tuple[str, ...]:
+    """The test's steps; with both sides sore, each leg's count instead of one side's (and no
+    "other side")."""
+    steps = STEPS[test]
+    if state.profile.side is not rehab.Side.BOTH:
+        return steps
+    out: list[str] = []
+    for step in steps:
+        if step == "heel_raise_reps":
+            out += PER_LEG
+        elif step != "other_side_reps":
+            out.append(step)
+    return tuple(out)
+
+
 def hold_load(state: rehab.ProgrammeState) -> float:
     """The added load of the 1.5 × body-weight hold: half the body weight."""
     return round(state.profile.bodyweight_kg / 2, 1)
@@ -101,8 +119,14 @@ async def begin_test(runtime: Runtime, user_id: int) -> TestStart:
         if str(status.test) not in STEPS:
             return TestStart(onboarded=True)
         test = str(status.test)
-        data: dict[str, Any] = {"test": test, "answers": {}, "load_kg": hold_load(state)}
-        flow = await flows.begin(uow, user_id, GATE_FLOW, STEPS[test][0], data, runtime.now())
+        steps = steps_for(state, test)
+        data: dict[str, Any] = {
+            "test": test,
+            "answers": {},
+            "load_kg": hold_load(state),
+            "steps": list(steps),
+        }
+        flow = await flows.begin(uow, user_id, GATE_FLOW, steps[0], data, runtime.now())
         await uow.commit()
         return TestStart(onboarded=True, flow=flow, load_kg=hold_load(state))
 
@@ -117,7 +141,7 @@ async def answer(
         if current is None or current.name != GATE_FLOW or current.version != flow.version:
             return None
         test = str(current.data["test"])
-        steps = STEPS[test]
+        steps = tuple(current.data.get("steps") or STEPS[test])
         answers = dict(current.data.get("answers", {}))
         answers[current.step] = value
         if current.step == "loaded_hold_pain":
@@ -151,6 +175,8 @@ async def _record(
 ) -> TestAnswer:
     """Hand the result to the engine; store the test, the decision and the new state."""
     now = runtime.now()
+    if "left_reps" in answers and "right_reps" in answers:
+        answers = {**answers, "heel_raise_reps": min(answers["left_reps"], answers["right_reps"])}
     result = rehab.GateTestResult(**answers)
     stage_before = state.stage
     records_before = len(state.gate_results)

@@ -9,7 +9,14 @@ import rehab
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
 from bot.services.sessions import decision_row, local_today
-from rehab.outcomes import record_review, record_seen, review_due, review_summary
+from rehab.outcomes import (
+    record_review,
+    record_seen,
+    review_due,
+    review_summary,
+    running_offer_due,
+    set_running,
+)
 from storage.models import RedFlagAnswer
 
 SEEN_SOURCE = "referral"  # stored like a red flag's clearance: code, answer, time
@@ -84,5 +91,30 @@ async def mark_seen(runtime: Runtime, user_id: int) -> bool:
                 answered_at=now,
             )
         )
+        await uow.commit()
+    return True
+
+
+async def running_offer(runtime: Runtime, user_id: int) -> bool:
+    """Ask "do you run?" (once, in Stage 4, after green hops and the hop test)?"""
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        if state is None:
+            return False
+        today = await local_today(uow, user_id, runtime.now())
+    return running_offer_due(state, today)
+
+
+async def answer_running(runtime: Runtime, user_id: int, runs: bool) -> bool:
+    """Store the answer; False when the question no longer applies (asked once)."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        if state is None:
+            return False
+        today = await local_today(uow, user_id, now)
+        if not running_offer_due(state, today):
+            return False
+        await save_state(uow, user_id, set_running(state, runs, today), now)
         await uow.commit()
     return True

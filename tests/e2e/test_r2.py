@@ -13,10 +13,12 @@ from bot.app import BotRunner
 from bot.callbacks import pack
 from bot.keyboards import pain_keyboard
 from bot.services.programme import load_state, save_state
+from tests.e2e.test_later_stages import seed_state
 from tests.e2e.test_session import UID, local_today, seed_user
 from tests.fakes import FakeClock
 from tests.standin.driver import UserDriver
 from tests.standin.server import FakeBotApi
+from tests.unit.rehab.helpers import green_day
 
 pytestmark = pytest.mark.e2e
 
@@ -263,3 +265,53 @@ async def test_a_week_12_review_rated_better_explains_what_comes_next(
     done = await user.wait_for(contains="12 weeks of loading")
     assert "/export" in done.content
     assert "maintenance" in done.content
+
+
+def due_for_stage3_both_sides(today: date) -> rehab.ProgrammeState:
+    """Both tendons sore; green Stage 2 days until the Stage 3 test is due today."""
+    profile = strong_profile(side="both", single_leg_heel_raises=15, stage3_entry_test=False)
+    start = today - timedelta(days=60)
+    state = rehab.start_programme(profile, start)
+    day = start
+    while not rehab.gate_status(state, day).due:
+        state = green_day(state, day)
+        day += timedelta(days=1)
+    shift = today - day
+    state = rehab.start_programme(profile, start + shift)
+    day = start + shift
+    while day < today:
+        state = green_day(state, day)
+        day += timedelta(days=1)
+    assert rehab.gate_status(state, today).due
+    return state
+
+
+async def test_both_sides_sore_works_and_tests_each_leg(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    today = local_today(clock())
+    state = due_for_stage3_both_sides(today)
+    await seed_state(bot.runtime, state)
+    user = standin.user(UID)
+    await user.send("/today")
+    shown = await user.wait_for(contains="Stage 2")
+    assert "each leg in turn" in shown.content  # the single-leg heel drops
+    assert "one leg" not in shown.content
+
+    await user.send("/test")
+    left = await user.wait_for(contains="left leg")
+    assert "other leg" not in left.content
+    await user.send("14")
+    await user.wait_for(contains="right leg")
+    await user.send("12")
+    result = await user.wait_for(contains="If tomorrow morning is calm")
+    assert "12 single-leg heel raises" in result.content  # the weaker leg counts
+    async with bot.runtime.uow() as uow:
+        tests = list(await uow.gate_tests.all_for(UID))
+        stored = await load_state(uow, UID)
+    assert tests[-1].result["left_reps"] == 14
+    assert tests[-1].result["right_reps"] == 12
+    assert stored is not None
+    assert stored.stage == 2  # the new stage starts tomorrow, after a calm morning
+    assert stored.heel_raise_log[-1].left == 14
+    assert stored.heel_raise_log[-1].right == 12
