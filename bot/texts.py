@@ -366,6 +366,21 @@ TEST_MORNING_PAIN = (
 TEST_COUNT_HINT = "Please type the number of raises, like 18."
 TEST_SKIP = "Skip"
 TEST_RESULT_PASSED = "<b>Test passed ✓</b>\n{reason}"
+COUNT_INTRO = (
+    "<b>Heel-raise count</b>\nEvery two weeks we count your heel raises: with morning pain and "
+    "stiffness, it shows how the tendon is doing. Do it when rested."
+)
+COUNT_RESULT = "<b>Noted ✓</b>\n{reason}"
+COUNT_DUE = "It's time for your two-weekly heel-raise count: send /test when you're rested."
+STIFFNESS_QUESTION = "And how long were you stiff this morning?"
+STIFFNESS_CHOICES = (
+    ("0", "Not at all"),
+    ("5", "A few minutes"),
+    ("20", "About 20 min"),
+    ("45", "About 45 min"),
+    ("90", "An hour or more"),
+)
+STIFFNESS_NOTED = "Noted ✓ {minutes} min of stiffness."
 TEST_RESULT_FAILED = "<b>Not yet</b>\n{reason}"
 
 # Red flags in free text

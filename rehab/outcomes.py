@@ -182,6 +182,28 @@ def record_heel_raises(
     return s
 
 
+def record_stiffness(state: ProgrammeState, on: date, minutes: int) -> ProgrammeState:
+    """Morning stiffness minutes, stored with that morning's answer (asked once a week)."""
+    if not 0 <= minutes <= 24 * 60:
+        raise ValueError(f"stiffness must be 0-1440 minutes, got {minutes}")
+    s = state.clone()
+    s.mornings = [
+        m.model_copy(update={"stiffness_minutes": minutes}) if m.on == on else m for m in s.mornings
+    ]
+    return s
+
+
+def count_words(state: ProgrammeState, reps: int, today: date) -> str:
+    """The two-weekly heel-raise count against the start and the last count, in plain words."""
+    before = [c for c in state.heel_raise_log if c.on < today]
+    last = f" (last time {before[-1].reps})" if before else ""
+    start = state.profile.single_leg_heel_raises
+    return (
+        f"{reps} single-leg heel raises{last}; you started with {start}. "
+        "I'll ask again in two weeks."
+    )
+
+
 def stiffness_due(state: ProgrammeState, today: date) -> bool:
     """R2: stiffness minutes are asked at the check-in once a week."""
     last = max((m.on for m in state.mornings if m.stiffness_minutes is not None), default=None)

@@ -73,6 +73,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(
         CallbackQueryHandler(outcome_handlers.on_running_button, pattern=r"^run:(yes|no)$")
     )
+    application.add_handler(
+        CallbackQueryHandler(outcome_handlers.on_stiffness_button, pattern=r"^st:\d{8}:\d{1,3}$")
+    )
 
     # /start's status buttons and the Stage 3 notice's "Choose my days" (home:over|cleared|days):
     # anchored, before the catch-all that expires anything else.

@@ -76,7 +76,8 @@ async def test_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if started.flow is None:
         await message.reply_text(texts.TEST_NOT_DUE)
         return
-    await message.reply_text(texts.TEST_INTRO, parse_mode=ParseMode.HTML)
+    intro = texts.COUNT_INTRO if started.flow.data.get("test") == gates.COUNT else texts.TEST_INTRO
+    await message.reply_text(intro, parse_mode=ParseMode.HTML)
     await render(update, context, started.flow)
 
 
@@ -112,6 +113,8 @@ async def _tell(
         return
     runtime = runtime_of(context)
     template = texts.TEST_RESULT_PASSED if result.passed else texts.TEST_RESULT_FAILED
+    if result.counted:
+        template = texts.COUNT_RESULT
     await context.bot.send_message(
         chat.id, template.format(reason=escape(result.reason)), parse_mode=ParseMode.HTML
     )

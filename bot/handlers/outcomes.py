@@ -6,6 +6,7 @@ against the review due today) and `run:yes|no` (checked against the running offe
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -34,8 +35,20 @@ def _review_markup(week: int) -> InlineKeyboardMarkup:
 
 
 async def offer_review(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> None:
-    """After the morning answer: the 6- or 12-week review, if it is due today; "do you run?"
-    once the running block can start."""
+    """After the morning answer: the weekly stiffness question, the two-weekly heel-raise count,
+    "do you run?" once the running block can start, and the 6- or 12-week review."""
+    extras = await outcomes.checkin_extras(runtime_of(context), user_id)
+    if extras.stiffness_for is not None:
+        day = extras.stiffness_for.strftime("%Y%m%d")
+        markup = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(label, callback_data=pack("st", day, key))]
+                for key, label in texts.STIFFNESS_CHOICES
+            ]
+        )
+        await context.bot.send_message(chat_id, texts.STIFFNESS_QUESTION, reply_markup=markup)
+    if extras.count_due:
+        await context.bot.send_message(chat_id, texts.COUNT_DUE)
     if await outcomes.running_offer(runtime_of(context), user_id):
         markup = InlineKeyboardMarkup(
             [
@@ -117,3 +130,26 @@ async def on_running_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await query.answer()
     text = texts.RUN_STARTS if choice == "yes" else texts.RUN_SKIPPED
     await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+
+
+async def on_stiffness_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    chat = update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    try:
+        day_text, minutes_text = unpack(query.data, "st", 2)
+        on = datetime.strptime(day_text, "%Y%m%d").date()  # noqa: DTZ007 (a calendar date)
+        minutes = int(minutes_text)
+    except (CallbackDataError, ValueError):
+        await flows.expired(update, context)
+        return
+    if str(minutes) not in dict(texts.STIFFNESS_CHOICES):
+        await flows.expired(update, context)
+        return
+    if not await outcomes.answer_stiffness(runtime_of(context), user.id, on, minutes):
+        await query.answer(texts.ALREADY_NOTED)
+        return
+    await query.answer()
+    await context.bot.send_message(chat.id, texts.STIFFNESS_NOTED.format(minutes=minutes))

@@ -4,18 +4,22 @@ weeks 6 and 12. The engine decides (rehab.outcomes); this stores the answers wit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import rehab
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
 from bot.services.sessions import decision_row, local_today
 from rehab.outcomes import (
+    heel_raise_count_due,
     record_review,
     record_seen,
+    record_stiffness,
     review_due,
     review_summary,
     running_offer_due,
     set_running,
+    stiffness_due,
 )
 from storage.models import RedFlagAnswer
 
@@ -116,5 +120,41 @@ async def answer_running(runtime: Runtime, user_id: int, runs: bool) -> bool:
         if not running_offer_due(state, today):
             return False
         await save_state(uow, user_id, set_running(state, runs, today), now)
+        await uow.commit()
+    return True
+
+
+@dataclass(frozen=True)
+class CheckinExtras:
+    """What the morning answer brings besides the decision (issue 11)."""
+
+    stiffness_for: date | None  # ask the stiffness minutes of this morning (once a week)
+    count_due: bool  # the two-weekly heel-raise count
+
+
+async def checkin_extras(runtime: Runtime, user_id: int) -> CheckinExtras:
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        if state is None or state.status is rehab.ProgrammeStatus.STOPPED:
+            return CheckinExtras(None, False)
+        today = await local_today(uow, user_id, runtime.now())
+    answered = max((m.on for m in state.mornings), default=None)
+    earlier = state.model_copy(update={"mornings": [m for m in state.mornings if m.on < today]})
+    ask = answered if answered == today and stiffness_due(earlier, today) else None
+    gate = rehab.gate_status(state, today)
+    return CheckinExtras(ask, heel_raise_count_due(state, today) and not gate.due)
+
+
+async def answer_stiffness(runtime: Runtime, user_id: int, on: date, minutes: int) -> bool:
+    """Store that morning's stiffness once; False when it no longer applies."""
+    now = runtime.now()
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        if state is None:
+            return False
+        entry = next((m for m in state.mornings if m.on == on), None)
+        if entry is None or entry.stiffness_minutes is not None:
+            return False
+        await save_state(uow, user_id, record_stiffness(state, on, minutes), now)
         await uow.commit()
     return True

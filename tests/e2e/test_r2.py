@@ -157,7 +157,7 @@ async def test_mornings_of_8_in_a_week_bring_the_referral_and_i_have_been_seen(
     assert "physiotherapist or doctor" in replies[2]
     assert "/export" in replies[2]
     assert "7/10 or more on 3 mornings" in replies[2]
-    told = user.messages[-1]
+    told = next(m for m in reversed(user.messages) if "physiotherapist or doctor" in m.content)
     assert [label for label, _ in told.buttons] == [texts.REFER_SEEN]
     async with bot.runtime.uow() as uow:
         state = await load_state(uow, UID)
@@ -315,3 +315,40 @@ async def test_both_sides_sore_works_and_tests_each_leg(
     assert stored.stage == 2  # the new stage starts tomorrow, after a calm morning
     assert stored.heel_raise_log[-1].left == 14
     assert stored.heel_raise_log[-1].right == 12
+
+
+async def test_weekly_stiffness_and_the_two_weekly_heel_raise_count(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """The outcome checks of revision 2: stiffness minutes once a week at the check-in, the
+    heel-raise count every 2 weeks from Stage 2 on (run by /test when no gate test is due)."""
+    today = local_today(clock())
+    await seed_user(
+        bot.runtime,
+        profile=strong_profile(stage3_entry_test=False, single_leg_heel_raises=12),
+        started=today - timedelta(days=14),
+        update={"last_session_on": today - timedelta(days=1)},
+    )
+    user = standin.user(UID)
+    await morning(bot, user, today, 1)
+    question = await user.wait_for(contains="how long were you stiff")
+    due = await user.wait_for(contains="heel-raise count")
+    assert "/test" in due.content
+    await user.tap(text="About 20 min", message=question)
+    await user.wait_for(contains="20 min of stiffness")
+    await user.tap(text="Not at all", message=question)  # answered once
+    await user.send("/test")
+    intro = await user.wait_for(contains="Heel-raise count")
+    assert "Every two weeks" in intro.content
+    await user.wait_for(contains="How many did you do?")
+    await user.send("18")
+    noted = await user.wait_for(contains="18 single-leg heel raises")
+    assert "you started with 12" in noted.content
+    async with bot.runtime.uow() as uow:
+        state = await load_state(uow, UID)
+    assert state is not None
+    assert state.mornings[-1].stiffness_minutes == 20
+    assert state.heel_raise_log[-1].reps == 18
+    assert state.stage == 2  # a count is not a gate test
+    await user.send("/test")
+    await user.wait_for(contains="No test is due")
