@@ -18,7 +18,7 @@ from rehab.models import (
     day_label,
 )
 from rehab.pain import classify_morning
-from rehab.protocol import GATES, STAGE4_FULL_RUNG
+from rehab.protocol import GATES, RUN_LADDER, STAGE4_FULL_RUNG
 from rehab.transitions import (
     decision,
     enter_stage,
@@ -177,7 +177,7 @@ def _stage4(state: ProgrammeState, today: date) -> list[GateRequirement]:
         if state.not_green_on is not None and state.not_green_on >= since:
             start = state.not_green_on + timedelta(days=1)
         green_days = max(0, _days(start, today))
-    return [
+    reqs = [
         _req(
             "Reach the full jumping ladder",
             state.rung >= STAGE4_FULL_RUNG,
@@ -189,6 +189,16 @@ def _stage4(state: ProgrammeState, today: date) -> list[GateRequirement]:
             f"{green_days} days so far",
         ),
     ]
+    if state.runs and state.run_since is not None:  # R2: and the running block, if chosen
+        top = len(RUN_LADDER) - 1
+        reqs.append(
+            _req(
+                "Reach 30 minutes of easy running",
+                state.run_step >= top,
+                f"step {min(state.run_step, top) + 1} of {top + 1} of the walk–jog",
+            )
+        )
+    return reqs
 
 
 def gate_status(state: ProgrammeState, today: date) -> GateStatus:

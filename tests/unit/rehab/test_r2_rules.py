@@ -39,7 +39,7 @@ from rehab.outcomes import (
     stiffness_due,
 )
 from rehab.pain import classify_morning_against
-from rehab.protocol import RUN_LADDER, STAGE4_LADDER
+from rehab.protocol import RUN_LADDER, STAGE4_FULL_RUNG, STAGE4_LADDER
 
 from .helpers import MONDAY, green_day, profile
 
@@ -397,3 +397,33 @@ def test_signup_stage3_test_is_void_after_flares_and_a_stage_down() -> None:
     _, refused = record_gate_test(s, GateTestResult(heel_raise_reps=30), d(5))
     assert s.stage == 1
     assert refused.kind is not DecisionKind.STAGE_UP
+
+
+def test_graduation_waits_for_the_running_block_when_chosen() -> None:
+    s = stage4(rung=STAGE4_FULL_RUNG).model_copy(
+        update={"full_ladder_since": d(-30), "not_green_on": d(-31)}
+    )
+    assert gate_status(s, d(0)).due
+    runner = set_running(s, True, d(-20))
+    status = gate_status(runner, d(0))
+    assert not status.due
+    assert "30 minutes of easy running" in status.requirements[-1].label
+    done = runner.model_copy(update={"run_step": len(RUN_LADDER) - 1})
+    assert gate_status(done, d(0)).due
+
+
+def test_reentry_to_stage3_starts_a_plate_below_the_load_that_flared() -> None:
+    from rehab.dosing import start_loads
+    from rehab.transitions import enter_stage
+
+    s = stage4().model_copy(update={"stage": 3})
+    s.stage3_loads = {
+        k: v.model_copy(update={"load_kg": 30.0}) for k, v in start_loads(s, d(0)).items()
+    }
+    flared = {k: v.load_kg for k, v in s.stage3_loads.items()}
+    enter_stage(s, 2, d(1))  # a second flare: back to Stage 2
+    assert s.flared_loads == flared
+    s.rung = 10  # back up Stage 2's loaded rungs
+    enter_stage(s, 3, d(20))
+    for ex_id, load in s.stage3_loads.items():
+        assert load.load_kg <= flared[ex_id] - s.profile.smallest_plate_kg, ex_id
