@@ -156,5 +156,8 @@ async def answer_stiffness(runtime: Runtime, user_id: int, on: date, minutes: in
         if entry is None or entry.stiffness_minutes is not None:
             return False
         await save_state(uow, user_id, record_stiffness(state, on, minutes), now)
+        row = await uow.checkins.on_date(user_id, on)
+        if row is not None:  # with that morning's answer (the export's morning_checkins)
+            row.stiffness_minutes = minutes
         await uow.commit()
     return True

@@ -14,7 +14,7 @@ from bot.callbacks import pack
 from bot.keyboards import pain_keyboard
 from bot.services.programme import load_state, save_state
 from tests.e2e.test_later_stages import seed_state
-from tests.e2e.test_session import UID, local_today, seed_user
+from tests.e2e.test_session import UID, do_set, local_today, seed_user
 from tests.fakes import FakeClock
 from tests.standin.driver import UserDriver
 from tests.standin.server import FakeBotApi
@@ -348,7 +348,46 @@ async def test_weekly_stiffness_and_the_two_weekly_heel_raise_count(
         state = await load_state(uow, UID)
     assert state is not None
     assert state.mornings[-1].stiffness_minutes == 20
+    async with bot.runtime.uow() as uow:
+        checkin = await uow.checkins.on_date(UID, today)
+    assert checkin is not None
+    assert checkin.stiffness_minutes == 20
     assert state.heel_raise_log[-1].reps == 18
     assert state.stage == 2  # a count is not a gate test
     await user.send("/test")
     await user.wait_for(contains="No test is due")
+
+
+async def test_both_sides_sore_each_leg_has_its_own_sets_and_records(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """With both tendons sore, a single-leg exercise is done with the left leg, then the right,
+    each set asked and stored with its leg."""
+    today = local_today(clock())
+    state = await seed_user(
+        bot.runtime,
+        profile=strong_profile(side="both", single_leg_heel_raises=15, stage3_entry_test=False),
+        started=today,
+    )
+    plan = rehab.prescribe(state, today)
+    first = plan.exercises[0]
+    drop = plan.exercises[1]
+    assert drop.leg is rehab.ExerciseLeg.EACH
+    user = standin.user(UID)
+    await user.send("/today")
+    await user.wait_for(contains="Stage 2")
+    await user.tap(text=texts.SESSION_START_BUTTON)
+    await user.wait_for(contains="Set 1 of")
+    reply = ""
+    for set_no in range(1, first.sets + 1):
+        reply = await do_set(user, 1)
+        if set_no < first.sets:
+            await user.tap(text=texts.SESSION_SKIP_REST)
+            await user.wait_for(contains=f"Set {set_no + 1} of")
+    assert drop.name in reply
+    assert "left leg" in reply
+    await do_set(user, 2)
+    async with bot.runtime.uow() as uow:
+        rows = list(await uow.sessions.sets_for_user(UID))
+    assert [(r.exercise_id, r.leg) for r in rows][-1] == (drop.exercise_id, "left")
+    assert {r.leg for r in rows[:-1]} == {None}  # two-leg work names no leg
