@@ -323,8 +323,9 @@ def simulate(
                 state = record_morning(state, on, a.morning, a.stiffness_minutes)
                 morning_zone = state.mornings[-1].zone
             state, decision = decide_next(state, on)
-            if decision.kind is DecisionKind.REFER and state.referral is not None:
-                events.append(f"refer: {state.referral.code}")
+            referral = state.referral
+            if decision.kind is DecisionKind.REFER and referral is not None and referral.on == on:
+                events.append(f"refer: {referral.code}")
             gate_now = decision.gate if decision.kind is DecisionKind.GATE_TEST else None
             if gate_now is not None and any(
                 g.test is gate_now and not g.passed for g in state.gate_results

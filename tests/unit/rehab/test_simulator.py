@@ -302,6 +302,7 @@ def test_morning_flares_that_keep_coming_end_in_a_referral() -> None:
     assert recs[-1].decision.kind is DecisionKind.REFER
     first = next(r for r in recs if r.decision is not None and r.decision.kind.value == "refer")
     assert "refer: flares" in first.events
+    assert [r.day for r in recs if any(e.startswith("refer:") for e in r.events)] == [first.day]
     assert "physiotherapist or doctor" in first.decision.reason  # type: ignore[union-attr]
     # the dose never rises after the referral
     later = [r for r in recs if r.day >= first.day and r.sessions]
