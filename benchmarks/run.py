@@ -187,7 +187,7 @@ def peak_mib(fn: Callable[[], object]) -> float:
 
 def bench_engine(repeats: int) -> Iterator[Result]:
     # The six original personas, so the target stays comparable as more personas ship.
-    six = ("flare_week3", "high_irritability", "insertional", "red_flag_day9")
+    six: tuple[str, ...] = ("flare_week3", "high_irritability", "insertional", "red_flag_day9")
     six += ("steady_mid_portion", "two_week_gap")
     personas = [load_persona(PERSONAS / f"{name}.json") for name in six]
 
