@@ -9,7 +9,11 @@ A physiotherapist can read and tune the protocol here without touching the logic
 * ``LOADS`` -- load steps, tempos and caps (section 3);
 * ``EXERCISES`` -- the exercise catalogue, each with a short how-to in our own words;
 * ``STAGE1_LADDERS``, ``STAGE2_BASE_RUNGS``, ``BEYER_SCHEDULE``, ``STAGE4_LADDER`` --
-  the dose ladders of each stage.
+  the dose ladders of each stage; ``RUN_LADDER`` -- the walk-jog block of Stage 4;
+* ``REFERRAL`` -- when the bot says it is time to see a clinician (revision 2, section 5).
+
+Revision 2 of the rule book (rate caps, gaps, gates, referral, reviews, running) added the
+``TIMINGS``, ``GATES`` and ``LOADS`` fields marked "R2" below.
 
 The models validate themselves; ``tests/unit/rehab/test_protocol_data.py`` checks the tables
 against the protocol's rules (one dimension per rung, tempos of at least 3 s, and so on).
@@ -112,7 +116,7 @@ class Timings(_Frozen):
     stage2_load_rung_min_days: int = 3  # Stage 2 load rungs at least 3 days apart ...
     stage2_load_rungs_per_week: int = 2  # ... and at most twice in any 7 days
     cap_window_days: int = 7  # "over any 7 days"
-    # R2: a Beyer "week" is this many completed sessions, or 7 days with at least the second
+    # R2: a Beyer "week" is this many completed sessions, or 7 days with at least the minimum
     beyer_week_sessions: int = 3
     beyer_week_min_sessions: int = 2
     stage4_hsr_hold_first_days: int = 7  # Stage 4's first week keeps the last Stage 3 dose

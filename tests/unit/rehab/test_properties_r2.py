@@ -358,3 +358,75 @@ def _check_after_pain(persona: Persona, recs: list[DayRecord]) -> None:
         if base is None or after is None or not base.sessions:
             continue
         assert not _heavier(base, after), (r.day, after.day, _heavier(base, after))
+
+
+# ---- never stuck --------------------------------------------------------------------------------
+
+
+def _held_by_trend(recs: list[DayRecord]) -> set[int]:
+    """Days in a week after a week whose mean morning rose by a point or more (rule: hold)."""
+    held: set[int] = set()
+    mornings = {r.day: r.answers.get("morning") for r in recs if r.morning_zone is not None}
+
+    def week_mean(w: int) -> float | None:
+        scores = [m for d in range(7 * w + 1, 7 * w + 8) if (m := mornings.get(d)) is not None]
+        return sum(scores) / len(scores) if len(scores) >= 3 else None
+
+    for w in range(2, DAYS // 7 + 1):
+        last, before = week_mean(w - 1), week_mean(w - 2)
+        if last is not None and before is not None and last >= before + 1:
+            held.update(range(7 * w + 1, 7 * w + 8))
+    return held
+
+
+def _all_green(r: DayRecord, persona: Persona, held: set[int]) -> bool:
+    a = persona.script(DAYS)[r.day - 1]
+    if a.skip or a.red_flag or r.day in held or r.morning_zone is None:
+        return False
+    if r.morning_zone.value != "green" or (r.gate is not None and not r.gate["passed"]):
+        return False
+    if r.sessions:
+        if not a.completed or a.pain_during is None or a.pain_after is None:
+            return False
+        if a.pain_during > 3 or a.pain_after > 4 or a.effort.value == "hard":
+            return False
+    return True
+
+
+@seed(SEED)
+@PROPERTY
+@given(r2_personas())
+def test_no_dose_unchanged_for_14_days_while_every_answer_is_green(persona: Persona) -> None:
+    """Extension rungs (tempo, pause, a fourth set), the stale-dose nudge and the retest after
+    7 days keep the dose moving; a referral waits for the clinician by design."""
+    _check_never_stuck(persona, run(persona))
+
+
+@seed(SEED)
+@PROPERTY
+@given(late_personas())
+def test_no_dose_unchanged_for_14_green_days_in_stage4_or_maintenance(
+    case: tuple[Persona, str],
+) -> None:
+    _check_never_stuck(case[0], run_late(*case))
+
+
+def _check_never_stuck(persona: Persona, recs: list[DayRecord]) -> None:
+    held = _held_by_trend(recs)
+    start = 0
+    longest = 0
+    for i, r in enumerate(recs):
+        if r.decision is not None and r.decision.kind.value == "refer":
+            break
+        if not _all_green(r, persona, held) or r.status.value != "active":
+            start = i + 1
+            continue
+        longest = max(longest, i - start + 1)
+        if i - start + 1 >= 14:
+            window = {
+                tuple(e.model_dump_json() for s in x.sessions for e in s)
+                for x in recs[i - 13 : i + 1]
+                if x.sessions
+            }
+            assert len(window) != 1, f"dose unchanged days {i - 12}-{i + 1}"
+    event(f"longest green stretch >= 14: {longest >= 14}")
