@@ -19,7 +19,7 @@ import rehab
 from bot import flows, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
-from bot.dose import is_machine, load_text
+from bot.dose import is_machine, load_text, run_text
 from bot.flows import FlowSpec, FlowView
 from bot.keyboards import pain_keyboard
 from bot.pain import parse_pain
@@ -55,10 +55,7 @@ def _stance(ex: rehab.ExercisePrescription) -> str | None:
 
 def run_dose(ex: rehab.ExercisePrescription) -> str:
     """A walk-jog: "4 × (walk 2 min, jog 2 min)", or "26 min of easy running"."""
-    walk, jog = _g(ex.walk_min or 0), _g(ex.jog_min or 0)
-    if not ex.walk_min:
-        return texts.RUN_DOSE_CONTINUOUS.format(jog=jog)
-    return texts.RUN_DOSE.format(reps=ex.reps or 1, walk=walk, jog=jog)
+    return run_text(ex) or ""
 
 
 def describe_dose(ex: rehab.ExercisePrescription) -> str:
