@@ -14,6 +14,7 @@ from bot.callbacks import pack
 from bot.keyboards import pain_keyboard
 from bot.services.programme import load_state, save_state
 from tests.e2e.test_later_stages import seed_state
+from tests.e2e.test_onboarding import send_and_wait, tap_and_wait
 from tests.e2e.test_session import UID, do_set, local_today, seed_user
 from tests.fakes import FakeClock
 from tests.standin.driver import UserDriver
@@ -53,13 +54,38 @@ async def morning(bot: BotRunner, user: UserDriver, day: date, pain: int) -> str
     return told.content
 
 
+async def onboard_choosing_the_stage3_test(user: UserDriver) -> None:
+    """Real onboarding answers of a calm, strong tendon that picks "Test for Stage 3"."""
+    await send_and_wait(user, "/start", "can't diagnose")
+    await tap_and_wait(user, texts.OB_BEGIN, "safety check")
+    await tap_and_wait(user, texts.OB_FLAGS_NONE, "Which Achilles")
+    await tap_and_wait(user, "Right", "Where exactly")
+    await tap_and_wait(user, "Mid-portion", "at rest")
+    await tap_and_wait(user, "0", "first steps")
+    await tap_and_wait(user, "1", "stiff")
+    await tap_and_wait(user, "Under 10 min", "heel raises")
+    await tap_and_wait(user, "25+", "weigh")
+    await send_and_wait(user, "75", "stair")
+    await tap_and_wait(user, "Yes", "weights")
+    await send_and_wait(user, "20", "gym")
+    await tap_and_wait(user, "No", "take a short test first")
+    await tap_and_wait(user, "Test for Stage 3", "Which time zone")
+    await send_and_wait(user, "berlin", "where you are")
+    await tap_and_wait(user, "Yes, that's right", "first session")
+    await tap_and_wait(user, "07:00", "second session")
+    await send_and_wait(user, "19:30", "three times a week")
+    await tap_and_wait(user, "Mon · Wed · Fri", "what time on those days")
+    await tap_and_wait(user, "18:00", "When should I ask")
+    await tap_and_wait(user, "07:30", "You're all set")
+
+
 async def test_a_signup_test_is_void_after_two_flares_and_a_step_back_to_stage1(
     standin: FakeBotApi, bot: BotRunner, clock: FakeClock
 ) -> None:
     """The issue's scenario: "Test for Stage 3" chosen at signup, two flares, back to Stage 1;
     two days later the old test must not be offered (it was, and led straight to Stage 3)."""
-    await seed_user(bot.runtime, profile=strong_profile())
     user = standin.user(UID)
+    await onboard_choosing_the_stage3_test(user)
     async with bot.runtime.uow() as uow:
         state = await load_state(uow, UID)
     assert state is not None
