@@ -531,7 +531,7 @@ EXERCISES: dict[str, Exercise] = {
             stages=(4,),
             kind=ExerciseKind.PLYO,
             knee=Knee.STRAIGHT,
-            stance=Stance.SINGLE_LEG,
+            stance=Stance.TWO_LEGS,  # strides alternate the legs: no one-leg sets apart
             surface=Surface.FLOOR,
             how_to=(
                 "Build from a jog to a brisk run over about 20 metres, then walk back.\n"
@@ -557,7 +557,7 @@ EXERCISES: dict[str, Exercise] = {
             stages=(4,),
             kind=ExerciseKind.PLYO,
             knee=Knee.STRAIGHT,
-            stance=Stance.SINGLE_LEG,
+            stance=Stance.TWO_LEGS,  # strides alternate the legs: no one-leg sets apart
             surface=Surface.FLOOR,
             how_to=(
                 "Long, springy running strides, pushing off strongly from each foot.\n"

@@ -26,7 +26,7 @@ from rehab import (
     start_programme,
 )
 from rehab.dosing import stage4_total
-from rehab.enums import ReviewRating, SessionType
+from rehab.enums import ExerciseLeg, ReviewRating, SessionType, Side
 from rehab.outcomes import (
     heel_raise_count_due,
     record_heel_raises,
@@ -427,3 +427,15 @@ def test_reentry_to_stage3_starts_a_plate_below_the_load_that_flared() -> None:
     enter_stage(s, 3, d(20))
     for ex_id, load in s.stage3_loads.items():
         assert load.load_kg <= flared[ex_id] - s.profile.smallest_plate_kg, ex_id
+
+
+def test_both_sides_sore_single_leg_work_is_each_leg_and_strides_are_not() -> None:
+    s = stage4(rung=len(STAGE4_LADDER) - 1)
+    both = s.model_copy(update={"profile": s.profile.model_copy(update={"side": Side.BOTH})})
+    legs = {e.exercise_id: e.leg for e in prescribe(both, d(2)).exercises}
+    assert legs["hop_single_leg"] is ExerciseLeg.EACH
+    assert legs["hop_two_legs"] is None
+    assert legs["acceleration_runs"] is None  # running strides alternate the legs
+    assert legs["bounding"] is None
+    single = {e.exercise_id: e.leg for e in prescribe(s, d(2)).exercises}
+    assert single["hop_single_leg"] is ExerciseLeg.RIGHT
