@@ -553,17 +553,18 @@ def prescribe(state: ProgrammeState, on: date) -> SessionPlan:
         exercises = _hsr(state, on)
     elif kind is SessionType.RUN:
         step = RUN_LADDER[min(state.run_step, len(RUN_LADDER) - 1)]
-        exercises = [
-            _base(
-                EXERCISES["walk_jog"],
-                state.run_step,
-                1,
-                RUN_REST_S,
-                reps=step.reps,
-                walk_min=step.walk_min,
-                jog_min=step.jog_min,
-            )
-        ]
+        run = _base(
+            EXERCISES["walk_jog"],
+            state.run_step,
+            1,
+            RUN_REST_S,
+            reps=step.reps,
+            walk_min=step.walk_min,
+            jog_min=step.jog_min,
+        )
+        if step.change:  # pace or hills, one change at a time
+            run = run.model_copy(update={"how_to": f"{run.how_to}\nToday: run {step.change}."})
+        exercises = [run]
     else:
         rung = STAGE4_LADDER[min(state.rung, len(STAGE4_LADDER) - 1)]
         per_set = stage4_plyo(state)

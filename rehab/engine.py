@@ -757,6 +757,8 @@ def _run_progress(s: ProgrammeState, pending: list[SessionLog], today: date) -> 
 
 
 def run_text(step: RunStep) -> str:
+    if step.change:
+        return f"{step.jog_min:g} min of running {step.change}"
     if step.walk_min == 0:
         return f"{step.jog_min:g} min of easy running"
     return f"{step.reps} × (walk {step.walk_min:g} min, jog {step.jog_min:g} min)"

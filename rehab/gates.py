@@ -18,7 +18,7 @@ from rehab.models import (
     day_label,
 )
 from rehab.pain import classify_morning
-from rehab.protocol import GATES, RUN_LADDER, STAGE4_FULL_RUNG
+from rehab.protocol import GATES, RUN_CONTINUOUS_30, STAGE4_FULL_RUNG
 from rehab.transitions import (
     decision,
     enter_stage,
@@ -190,7 +190,7 @@ def _stage4(state: ProgrammeState, today: date) -> list[GateRequirement]:
         ),
     ]
     if state.runs and state.run_since is not None:  # R2: and the running block, if chosen
-        top = len(RUN_LADDER) - 1
+        top = RUN_CONTINUOUS_30
         reqs.append(
             _req(
                 "Reach 30 minutes of easy running",

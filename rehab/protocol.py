@@ -755,6 +755,7 @@ class RunStep(_Frozen):
     reps: int = Field(ge=1)
     walk_min: float = Field(ge=0)
     jog_min: float = Field(gt=0)
+    change: str = ""  # past 30 minutes: one change at a time, pace or hills, in plain words
 
     @property
     def running_minutes(self) -> float:
@@ -766,8 +767,9 @@ def _runs(*rows: tuple[int, float, float]) -> tuple[RunStep, ...]:
 
 
 # A walk-jog block on level ground: 4 x (walk 2 min, jog 2 min) up to 30 min of continuous
-# easy running, at most +20 % running minutes a step (one step a week at most).
-RUN_LADDER: tuple[RunStep, ...] = _runs(
+# easy running, at most +20 % running minutes a step (one step a week at most); then pace or
+# hills, one change at a time, the minutes unchanged.
+_RUN_BUILD: tuple[RunStep, ...] = _runs(
     (4, 2, 2),  # 8 min running
     (3, 1, 3),  # 9
     (3, 1, 3.5),  # 10.5
@@ -779,6 +781,13 @@ RUN_LADDER: tuple[RunStep, ...] = _runs(
     (1, 0, 26),  # 26, continuous
     (1, 0, 30),  # 30, continuous
 )
+RUN_LADDER: tuple[RunStep, ...] = (
+    *_RUN_BUILD,
+    RunStep(reps=1, walk_min=0, jog_min=30, change="with 4 bursts of 30 s a little faster"),
+    RunStep(reps=1, walk_min=0, jog_min=30, change="with 6 bursts of 30 s a little faster"),
+    RunStep(reps=1, walk_min=0, jog_min=30, change="on a gently hilly route, easy pace"),
+)
+RUN_CONTINUOUS_30 = len(_RUN_BUILD) - 1  # the step of 30 minutes of continuous easy running
 RUN_REST_S = 0
 
 

@@ -39,7 +39,7 @@ from rehab.outcomes import (
     stiffness_due,
 )
 from rehab.pain import classify_morning_against
-from rehab.protocol import RUN_LADDER, STAGE4_FULL_RUNG, STAGE4_LADDER
+from rehab.protocol import RUN_CONTINUOUS_30, RUN_LADDER, STAGE4_FULL_RUNG, STAGE4_LADDER
 
 from .helpers import MONDAY, green_day, profile
 
@@ -368,12 +368,19 @@ def test_running_offered_after_green_hops_and_the_hop_test_then_walk_jog_session
 
 
 def test_run_ladder_rises_at_most_20_percent_a_step_up_to_30_min_continuous() -> None:
-    for a, b in itertools.pairwise(RUN_LADDER):
+    build = RUN_LADDER[: RUN_CONTINUOUS_30 + 1]
+    for a, b in itertools.pairwise(build):
         assert a.running_minutes < b.running_minutes <= 1.2 * a.running_minutes + 1e-9
     assert RUN_LADDER[0].reps == 4
     assert (RUN_LADDER[0].walk_min, RUN_LADDER[0].jog_min) == (2, 2)
-    assert RUN_LADDER[-1].running_minutes == 30
-    assert RUN_LADDER[-1].walk_min == 0
+    assert build[-1].running_minutes == 30
+    assert build[-1].walk_min == 0
+    assert not build[-1].change
+    # then pace or hills, one change at a time, the minutes unchanged
+    after = RUN_LADDER[RUN_CONTINUOUS_30 + 1 :]
+    assert after
+    assert all(step.running_minutes == 30 and step.change for step in after)
+    assert len({step.change for step in after}) == len(after)
 
 
 # ---- gates: stage-down voids the signup test (issue scenario) ---------------------------------
@@ -408,7 +415,7 @@ def test_graduation_waits_for_the_running_block_when_chosen() -> None:
     status = gate_status(runner, d(0))
     assert not status.due
     assert "30 minutes of easy running" in status.requirements[-1].label
-    done = runner.model_copy(update={"run_step": len(RUN_LADDER) - 1})
+    done = runner.model_copy(update={"run_step": RUN_CONTINUOUS_30})
     assert gate_status(done, d(0)).due
 
 
