@@ -62,6 +62,21 @@ async def unfinished(runtime: Runtime) -> list[dict[str, Any]]:
         return [dict(row.payload) for row in await uow.inbox.unfinished()]
 
 
+async def earlier_unfinished(
+    runtime: Runtime, user_id: int, update_id: int
+) -> list[dict[str, Any]]:
+    """The person's stored updates before `update_id` not handled yet, oldest first."""
+    async with runtime.uow() as uow:
+        rows = await uow.inbox.unfinished_of(user_id, update_id)
+        return [dict(row.payload) for row in rows]
+
+
+async def is_unfinished(runtime: Runtime, update_id: int) -> bool:
+    """True while the update is stored and not handled to the end (by any replica)."""
+    async with runtime.uow() as uow:
+        return not await uow.inbox.is_done(update_id)
+
+
 async def finish(runtime: Runtime, update_id: int) -> None:
     """Mark an update handled (for one that committed nothing, or was skipped)."""
     try:

@@ -21,7 +21,7 @@ from telegram.error import (
 )
 from telegram.ext import Application, ExtBot
 
-from bot import inbox, metrics
+from bot import inbox, metrics, serial
 from bot.context import RUNTIME_KEY
 from bot.runtime import Runtime
 from storage import handling
@@ -138,8 +138,31 @@ class CoachApplication(Application[Any, Any, Any, Any, Any, Any]):
         return ids
 
     async def process_update(self, update: object) -> None:
+        """Handle `update` in its inbox scope. A stored update from a person is handled under
+        the person's lock (bot/serial.py: across replicas on PostgreSQL), and only if no
+        replica handled it already; the person's earlier updates still unfinished go first, so
+        a replica never answers a step before the one it follows."""
         update_id = update.update_id if isinstance(update, Update) else None
         stored = update_id is not None and update_id in self.inbox_ids
+        runtime = self.bot_data.get(RUNTIME_KEY)
+        user = update.effective_user if isinstance(update, Update) else None
+        if not stored or user is None or not isinstance(runtime, Runtime):
+            await self._handle(update, stored)
+            return
+        assert update_id is not None
+        async with serial.one_at_a_time(runtime, user.id):
+            for raw in await inbox.earlier_unfinished(runtime, user.id, update_id):
+                earlier = Update.de_json(raw, self.bot)
+                if earlier is not None and await inbox.is_unfinished(runtime, earlier.update_id):
+                    self.inbox_ids.add(earlier.update_id)
+                    await self._handle(earlier, True)
+            if not await inbox.is_unfinished(runtime, update_id):
+                self.inbox_ids.discard(update_id)  # another replica (or a replay) did it
+                return
+            await self._handle(update, stored)
+
+    async def _handle(self, update: object, stored: bool) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
         started = time.perf_counter()
         with handling.handling(update_id if stored else None) as scope:
             try:

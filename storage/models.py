@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -97,6 +97,15 @@ class Flow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime]
+
+    # The version check is the database's: every UPDATE of a flow says "WHERE version = <the
+    # version read>", and one that finds no such row (another replica moved the flow on first)
+    # raises StaleDataError and rolls back, so two replicas can never both advance one step.
+    # The code sets the new version itself (bot/flows.py), hence no generator.
+    __mapper_args__: ClassVar[dict[str, Any]] = {
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
 
 
 class TrainingSession(Base):

@@ -392,6 +392,19 @@ class InboxRepository(_Repository):
         )
         return rows.all()
 
+    async def unfinished_of(self, user_id: int, before_update_id: int) -> Sequence[InboxUpdate]:
+        """The person's updates before `before_update_id` not handled yet, oldest first."""
+        rows = await self.session.scalars(
+            select(InboxUpdate)
+            .where(
+                InboxUpdate.user_id == user_id,
+                InboxUpdate.update_id < before_update_id,
+                InboxUpdate.done_at.is_(None),
+            )
+            .order_by(InboxUpdate.update_id)
+        )
+        return rows.all()
+
     async def purge_done(self, before: datetime) -> int:
         result = await self.session.execute(
             delete(InboxUpdate).where(

@@ -23,9 +23,8 @@ from enum import StrEnum
 from typing import Any
 
 import rehab
-from bot import flows
+from bot import flows, serial
 from bot.flows import FlowView
-from bot.locks import KeyedLocks
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state, user_zone
 from scheduler import planner
@@ -196,13 +195,11 @@ async def _chat_id(uow: UnitOfWork, user_id: int) -> int:
     return user.chat_id if user is not None else user_id
 
 
-_step_locks = KeyedLocks()
-
-
 @asynccontextmanager
 async def _stepping(runtime: Runtime, user_id: int) -> AsyncIterator[UnitOfWork]:
-    """A unit of work for a step of the user's session, taken after the step before it ended."""
-    async with _step_locks(user_id), runtime.uow() as uow:
+    """A unit of work for a step of the user's session, taken after the step before it ended
+    (in any replica: bot/serial.py)."""
+    async with serial.one_at_a_time(runtime, user_id), runtime.uow() as uow:
         yield uow
 
 
