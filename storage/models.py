@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -102,7 +102,7 @@ class Flow(Base):
     # version read>", and one that finds no such row (another replica moved the flow on first)
     # raises StaleDataError and rolls back, so two replicas can never both advance one step.
     # The code sets the new version itself (bot/flows.py), hence no generator.
-    __mapper_args__: ClassVar[dict[str, Any]] = {
+    __mapper_args__ = {  # noqa: RUF012 (SQLAlchemy's own declaration)
         "version_id_col": version,
         "version_id_generator": False,
     }
