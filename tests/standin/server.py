@@ -182,6 +182,8 @@ class FakeBotApi:
         self._injected: list[_Injected] = []
         # method (lower case) -> seconds every call of it takes (a slow Telegram).
         self.delays: dict[str, float] = {}
+        # chat id -> seconds every call addressed to that chat takes.
+        self.chat_delays: dict[int, float] = {}
         self._changed = asyncio.Event()
         self._in_flight = 0
         self._last_activity = time.monotonic()
@@ -585,7 +587,9 @@ class FakeBotApi:
                 if injected.remaining <= 0:
                     self._injected.remove(injected)
                 raise injected.error
-        delay = self.delays.get(method.lower())
+        delay = self.delays.get(method.lower(), 0.0) + self.chat_delays.get(
+            _maybe_int(params.get("chat_id")) or 0, 0.0
+        )
         if delay:
             await asyncio.sleep(delay)
         return await handler(params)
