@@ -16,8 +16,8 @@ from bot.handlers import register_handlers
 from bot.notifier import TelegramNotifier
 from bot.runtime import Clock, Runtime, system_clock
 from bot.settings import Settings
-from scheduler.aps import ApsReminderScheduler
 from scheduler.interface import NoScheduler
+from scheduler.queue import DueQueueScheduler
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,11 @@ def build_application(runtime: Runtime) -> AnyApplication:
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_base_url)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.telegram_flood_rate, max_retries=RATE_LIMIT_RETRIES
+            )
+        )
         .concurrent_updates(False)
         .build()
     )
@@ -61,16 +65,15 @@ class BotRunner:
         self.settings = settings
         self.runtime = Runtime.create(settings, clock)
         self.application = build_application(self.runtime)
-        self.scheduler: ApsReminderScheduler | None = None
+        self.scheduler: DueQueueScheduler | None = None
 
     async def start(self) -> None:
         app = self.application
         await app.initialize()
         await set_command_menu(app)
         await app.start()
-        # Reminders: the scheduler runs beside the Application; jobs are rebuilt from the DB.
-        self.scheduler = ApsReminderScheduler(self.runtime, TelegramNotifier(app.bot))
-        self.scheduler.start()
+        # Reminders: the due-queue lives in the database; its timer runs beside the Application.
+        self.scheduler = DueQueueScheduler(self.runtime, TelegramNotifier(app.bot))
         self.runtime.scheduler = self.scheduler
         assert app.updater is not None
         await app.updater.start_polling(
@@ -80,12 +83,14 @@ class BotRunner:
             drop_pending_updates=False,
         )
         log.info("bot is polling as @%s", app.bot.username)
-        await self.scheduler.rebuild_all()
+        due = await self.scheduler.check()  # one query; nothing is read per person
+        self.scheduler.start()
+        log.info("reminder queue started: %d due now", due)
 
     async def stop(self) -> None:
         app = self.application
         if self.scheduler is not None:
-            self.scheduler.shutdown()
+            await self.scheduler.stop()
             self.runtime.scheduler = NoScheduler()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()

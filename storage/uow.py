@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories import (
     CheckinRepository,
     DecisionRepository,
+    DueQueueRepository,
     FlowRepository,
     GateTestRepository,
     ProfileRepository,
@@ -35,6 +36,7 @@ class UnitOfWork:
     red_flags: RedFlagRepository
     gate_tests: GateTestRepository
     sent_log: SentLogRepository
+    queue: DueQueueRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -52,6 +54,7 @@ class UnitOfWork:
         self.red_flags = RedFlagRepository(s)
         self.gate_tests = GateTestRepository(s)
         self.sent_log = SentLogRepository(s)
+        self.queue = DueQueueRepository(s)
         return self
 
     async def __aexit__(

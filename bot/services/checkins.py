@@ -72,7 +72,8 @@ async def awaiting_answer(runtime: Runtime, user_id: int) -> date | None:
     (so a typed `3` or `3/10` can answer it); None otherwise."""
     async with runtime.uow() as uow:
         sent = await uow.sent_log.latest(user_id, Kind.CHECKIN)
-        if sent is None or sent.status != SentStatus.SENT:
+        # `sending`: Telegram may have it out already while the bot records it
+        if sent is None or sent.status not in (SentStatus.SENT, SentStatus.SENDING):
             return None
         if sent.local_date != await local_today(uow, user_id, runtime.now()):
             return None

@@ -25,6 +25,7 @@ EXPECTED_TABLES = {
     "red_flag_answers",
     "gate_tests",
     "sent_log",
+    "due_queue",
 }
 
 
