@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from bot import texts
 from bot.app import BotRunner
+from bot.runtime import Clock
 from scheduler import planner
 from storage.migrate import upgrade_to_head
 from storage.models import SentLog
@@ -54,7 +55,7 @@ async def flood_standin() -> AsyncIterator[FakeBotApi]:
         yield api
 
 
-def shifted_clock(at: datetime):  # type: ignore[no-untyped-def]
+def shifted_clock(at: datetime) -> Clock:
     """A clock running at real speed from `at` (retries wait real seconds)."""
     offset = at - datetime.now(UTC)
     return lambda: datetime.now(UTC) + offset
