@@ -18,12 +18,12 @@ from tests.integration.scheduler.seed import engine_profile
 CHUNK = 2_000
 
 
-def crowd_plan(zone: str) -> planner.UserPlan:
-    """The plan every person of the crowd has: twice daily at 07:30 and 18:00, check-in 08:30."""
+def crowd_plan(zone: str, session_times: Sequence[str]) -> planner.UserPlan:
+    """The plan every person of the crowd has: twice daily at `session_times`, check-in 08:30."""
     return planner.build_plan(
         zone=zone,
         cadence=planner.Cadence.TWICE_DAILY,
-        session_times=["07:30", "18:00"],
+        session_times=list(session_times),
         checkin_time="08:30",
         weekly_summary=False,
     )
@@ -35,13 +35,14 @@ async def seed_crowd(
     *,
     zone: str,
     after: datetime,
+    session_times: Sequence[str] = ("07:30", "18:00"),
     started: date = date(2026, 11, 20),
 ) -> None:
     """Onboarded people with `ids` (chat id = user id), each with their queue rows at the first
     occurrence of every slot after `after` (on the runtime's clock)."""
     now = runtime.now()
     state = rehab.start_programme(engine_profile(), started).model_dump(mode="json")
-    plan = crowd_plan(zone)
+    plan = crowd_plan(zone, session_times)
     rows = []
     for slot in plan.slots:
         due = planner.next_due(plan, slot, after)
@@ -73,7 +74,7 @@ async def seed_crowd(
                     {
                         "user_id": uid,
                         "answers": {},
-                        "session_times": ["07:30", "18:00"],
+                        "session_times": list(session_times),
                         "weekly_days": [],
                         "weekly_time": None,
                         "checkin_time": "08:30",
