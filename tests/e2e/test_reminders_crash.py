@@ -10,7 +10,7 @@ the kill, too late to be recorded, is sent a second time (at least once, never l
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -45,7 +45,7 @@ async def seeded(db_url: str) -> AsyncIterator[Runtime]:
     await runtime.close()
 
 
-async def until(check, within: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+async def until(check: Callable[[], Awaitable[bool]], within: float = 20.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
     while not await check():
