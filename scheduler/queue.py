@@ -28,9 +28,13 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Self
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.locks import KeyedLocks
 from bot.runtime import Runtime
@@ -53,6 +57,60 @@ BACKFILL_BATCH = 500
 TICK_ERROR_PAUSE_S = 1.0
 
 
+class _GatedUnitOfWork(UnitOfWork):
+    """A unit of work that holds `gate` while open: one writer at a time on SQLite."""
+
+    def __init__(self, factory: async_sessionmaker[AsyncSession], gate: asyncio.Lock) -> None:
+        super().__init__(factory)
+        self._gate = gate
+
+    async def __aenter__(self) -> Self:
+        await self._gate.acquire()
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            self._gate.release()
+            raise
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await super().__aexit__(exc_type, exc, tb)
+        finally:
+            self._gate.release()
+
+
+@dataclass
+class _GatedRuntime(Runtime):
+    """The runtime the queue's workers use on SQLite: their transactions take turns (SQLite
+    has one writer at a time; dozens of workers waiting on its file lock would time out)."""
+
+    gate: asyncio.Lock = field(default_factory=asyncio.Lock)
+    base: Runtime | None = None
+
+    def uow(self) -> UnitOfWork:
+        base = self.base or self
+        return _GatedUnitOfWork(base.session_factory, self.gate)
+
+
+def _for_workers(runtime: Runtime) -> Runtime:
+    if runtime.engine.dialect.name != "sqlite":
+        return runtime  # PostgreSQL: rows are claimed FOR UPDATE SKIP LOCKED, writers in parallel
+    return _GatedRuntime(
+        settings=runtime.settings,
+        engine=runtime.engine,
+        session_factory=runtime.session_factory,
+        clock=runtime.clock,
+        scheduler=runtime.scheduler,
+        extras=runtime.extras,
+        base=runtime,
+    )
+
+
 class DueQueueScheduler:
     """Implements scheduler.interface.ReminderScheduler on the `due_queue` table."""
 
@@ -67,6 +125,7 @@ class DueQueueScheduler:
         settings = runtime.settings
         self.runtime = runtime
         self.notifier = notifier
+        self._workers_runtime: Runtime | None = None
         self.aps = aps or AsyncIOScheduler(timezone=UTC)
         self.workers = workers or settings.reminder_workers
         self.lease = timedelta(seconds=settings.reminder_lease_seconds)
@@ -276,10 +335,20 @@ class DueQueueScheduler:
             for task in in_flight:
                 task.cancel()
 
+    @property
+    def _rt(self) -> Runtime:
+        """The runtime of the workers (gated on SQLite), made on first use: it shares the
+        scheduler the bot sets on the runtime after building this one."""
+        if self._workers_runtime is None or self._workers_runtime.scheduler is not (
+            self.runtime.scheduler
+        ):
+            self._workers_runtime = _for_workers(self.runtime)
+        return self._workers_runtime
+
     async def _claim(self, limit: int) -> list[tuple[DueJob, str]]:
         now = self.runtime.now()
         token = secrets.token_hex(8)
-        async with self.runtime.uow() as uow:
+        async with self._rt.uow() as uow:
             rows = await uow.queue.claim_due(now, now + self.lease, token, limit)
             await uow.commit()
         return [(row, token) for row in rows]
@@ -298,7 +367,7 @@ class DueQueueScheduler:
                 await self._give_up(row, token)  # the moment it was about has passed
                 return
             outcome = await service.fire(
-                self.runtime,
+                self._rt,
                 self.notifier,
                 row.user_id,
                 kind,
@@ -330,7 +399,7 @@ class DueQueueScheduler:
             exc,
         )
         try:
-            async with self.runtime.uow() as uow:
+            async with self._rt.uow() as uow:
                 await uow.queue.retry_later(
                     row.id, token, self.runtime.now() + timedelta(seconds=delay)
                 )
@@ -340,7 +409,7 @@ class DueQueueScheduler:
 
     async def _give_up(self, row: DueJob, token: str) -> None:
         local_date = None
-        async with self.runtime.uow() as uow:
+        async with self._rt.uow() as uow:
             user = await uow.users.get(row.user_id)
             if user is not None:
                 local_date = planner.local_date_of(row.about, planner.zone_of(user.timezone))

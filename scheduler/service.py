@@ -26,8 +26,9 @@ from typing import Any
 
 import rehab
 from bot.runtime import Runtime
-from bot.services.programme import load_state, save_state
+from bot.services.programme import save_state
 from bot.services.records import build_weekly_summary
+from rehab import ProgrammeState
 from scheduler import planner
 from scheduler.planner import Kind, UserPlan
 from scheduler.ports import (
@@ -122,14 +123,11 @@ class UserContext:
 
 async def load_context(uow: UnitOfWork, user_id: int) -> UserContext | None:
     """The person's plan, or None when they have no profile or programme yet."""
-    user = await uow.users.get(user_id)
-    profile = await uow.profiles.get(user_id)
-    row = await uow.programmes.get(user_id)
-    if user is None or profile is None or row is None:
+    found = await uow.people.get(user_id)
+    if found is None:
         return None
-    state = await load_state(uow, user_id)
-    if state is None:
-        return None
+    user, profile, row = found
+    state = ProgrammeState.model_validate(row.state)
     plan = planner.build_plan(
         zone=user.timezone,
         cadence=planner.to_cadence(rehab.cadence(state)),

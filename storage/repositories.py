@@ -100,6 +100,19 @@ class UserRepository(_Repository):
         await self.session.execute(delete(User).where(User.id == user_id))
 
 
+class PersonRepository(_Repository):
+    async def get(self, user_id: int) -> tuple[User, Profile, Programme] | None:
+        """The user with their profile and programme, in one query (None if any is missing)."""
+        stmt = (
+            select(User, Profile, Programme)
+            .join(Profile, Profile.user_id == User.id)
+            .join(Programme, Programme.user_id == User.id)
+            .where(User.id == user_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        return None if row is None else (row[0], row[1], row[2])
+
+
 class ProfileRepository(_Repository):
     async def get(self, user_id: int) -> Profile | None:
         return await self.session.get(Profile, user_id)
@@ -265,8 +278,29 @@ class GateTestRepository(_Repository):
 
 class SentLogRepository(_Repository):
     async def claim(self, row: SentLog) -> bool:
-        """Record a reminder/check-in before it goes out; False if it was claimed already."""
-        return await self._insert_once(row)
+        """Record a reminder/check-in before it goes out; False if it was claimed already.
+
+        One INSERT ... ON CONFLICT DO NOTHING on the unique key (no savepoint round trips)."""
+        values = {
+            "user_id": row.user_id,
+            "kind": row.kind,
+            "local_date": row.local_date,
+            "slot": row.slot,
+            "status": row.status,
+            "due_at": row.due_at,
+            "created_at": row.created_at,
+        }
+        key = [SentLog.user_id, SentLog.kind, SentLog.local_date, SentLog.slot]
+        if self.session.get_bind().dialect.name == "postgresql":
+            stmt: Any = (
+                pg_insert(SentLog).values(**values).on_conflict_do_nothing(index_elements=key)
+            )
+        else:
+            stmt = (
+                sqlite_insert(SentLog).values(**values).on_conflict_do_nothing(index_elements=key)
+            )
+        result = await self.session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0))
 
     async def get(self, user_id: int, kind: str, local_date: date, slot: str) -> SentLog | None:
         stmt = select(SentLog).where(

@@ -13,6 +13,7 @@ from storage.repositories import (
     DueQueueRepository,
     FlowRepository,
     GateTestRepository,
+    PersonRepository,
     ProfileRepository,
     ProgrammeRepository,
     RedFlagRepository,
@@ -37,6 +38,7 @@ class UnitOfWork:
     gate_tests: GateTestRepository
     sent_log: SentLogRepository
     queue: DueQueueRepository
+    people: PersonRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -55,6 +57,7 @@ class UnitOfWork:
         self.gate_tests = GateTestRepository(s)
         self.sent_log = SentLogRepository(s)
         self.queue = DueQueueRepository(s)
+        self.people = PersonRepository(s)
         return self
 
     async def __aexit__(
