@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseUpdateProcessor
 
 from bot import texts
+from bot.charts import shutdown_renderer
 from bot.context import attach_runtime
 from bot.handlers import register_handlers
+from bot.locks import KeyedLocks
 from bot.notifier import TelegramNotifier
 from bot.runtime import Clock, Runtime, system_clock
 from bot.settings import Settings
@@ -26,6 +29,46 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 # Telegram allows ~30 messages/s overall and ~1/s per chat; retry a 429 a few times.
 RATE_LIMIT_RETRIES = 5
 POLL_TIMEOUT_S = 10
+# Updates processed at once (for different people; one person's run one at a time).
+CONCURRENT_UPDATES = 64
+
+
+class PerUserUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different people in parallel, each person's in the order they came.
+
+    PTB hands every update over as soon as it arrives (up to CONCURRENT_UPDATES at once); this
+    holds it until that person's previous update is done (a per-user lock, keyed by the user, or
+    the chat when an update has no user). So one person's chart or slow database call never
+    makes anyone else wait, and a person's taps never race each other.
+    """
+
+    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks = KeyedLocks()
+
+    @staticmethod
+    def key(update: object) -> int | None:
+        if not isinstance(update, Update):
+            return None
+        if update.effective_user is not None:
+            return update.effective_user.id
+        if update.effective_chat is not None:
+            return update.effective_chat.id
+        return None
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = self.key(update)
+        if key is None:
+            await coroutine
+            return
+        async with self._locks(key):
+            await coroutine
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
 
 
 def build_application(runtime: Runtime) -> AnyApplication:
@@ -43,7 +86,7 @@ def build_application(runtime: Runtime) -> AnyApplication:
                 overall_max_rate=settings.telegram_flood_rate, max_retries=RATE_LIMIT_RETRIES
             )
         )
-        .concurrent_updates(False)
+        .concurrent_updates(PerUserUpdateProcessor())
         .build()
     )
     attach_runtime(application, runtime)
@@ -98,6 +141,7 @@ class BotRunner:
             await app.stop()
         await app.shutdown()
         await self.runtime.close()
+        shutdown_renderer()
 
     async def run_until_signalled(self) -> None:
         """Run until SIGINT or SIGTERM, then shut down cleanly."""
