@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseUpdateProcessor
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
 
 from bot import texts
 from bot.charts import shutdown_renderer
@@ -17,6 +17,7 @@ from bot.context import attach_runtime
 from bot.handlers import register_handlers
 from bot.locks import KeyedLocks
 from bot.notifier import TelegramNotifier
+from bot.pacing import FloodPacer
 from bot.runtime import Clock, Runtime, system_clock
 from bot.settings import Settings
 from scheduler.interface import NoScheduler
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
-# Telegram allows ~30 messages/s overall and ~1/s per chat; retry a 429 a few times.
+# Telegram allows ~30 messages/s overall (bot/pacing.py keeps to it); retry a 429 a few times.
 RATE_LIMIT_RETRIES = 5
 POLL_TIMEOUT_S = 10
 # Updates processed at once (for different people; one person's run one at a time).
@@ -81,11 +82,7 @@ def build_application(runtime: Runtime) -> AnyApplication:
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_base_url)
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.telegram_flood_rate, max_retries=RATE_LIMIT_RETRIES
-            )
-        )
+        .rate_limiter(FloodPacer(settings.telegram_flood_rate, max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(PerUserUpdateProcessor())
         .build()
     )

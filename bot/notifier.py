@@ -1,9 +1,9 @@
 """The Telegram side of the scheduler: reminders, nudges, check-ins, summaries and notices.
 
-Messages go through the Application's bot, whose AIORateLimiter keeps within Telegram's limits
-and retries a 429 after its retry_after. A 403 (the person blocked the bot) or a 400 "chat not
-found" becomes scheduler.ports.RecipientBlocked, any other 400 MessageRefused; everything else
-(network errors, 5xx) is left to the due-queue to retry.
+Messages go through the Application's bot, whose rate limiter (bot/pacing.py) keeps within
+Telegram's flood limit and retries a 429 after its retry_after. A 403 (the person blocked the
+bot) or a 400 "chat not found" becomes scheduler.ports.RecipientBlocked, any other 400
+MessageRefused; everything else (network errors, 5xx) is left to the due-queue to retry.
 """
 
 from __future__ import annotations
