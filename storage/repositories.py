@@ -221,7 +221,30 @@ class SessionRepository(_Repository):
 
 class CheckinRepository(_Repository):
     async def add_once(self, row: MorningCheckin) -> bool:
-        return await self._insert_once(row)
+        """Store the morning answer unless that day has one: one INSERT ... ON CONFLICT DO
+        NOTHING (no savepoint round trips); True if stored."""
+        values = {
+            "user_id": row.user_id,
+            "local_date": row.local_date,
+            "pain": row.pain,
+            "stiffness_minutes": row.stiffness_minutes,
+            "answered_at": row.answered_at,
+        }
+        key = [MorningCheckin.user_id, MorningCheckin.local_date]
+        if self.session.get_bind().dialect.name == "postgresql":
+            stmt: Any = (
+                pg_insert(MorningCheckin)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=key)
+            )
+        else:
+            stmt = (
+                sqlite_insert(MorningCheckin)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=key)
+            )
+        result = await self.session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0))
 
     async def on_date(self, user_id: int, local_date: date) -> MorningCheckin | None:
         stmt = select(MorningCheckin).where(

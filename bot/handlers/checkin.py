@@ -86,6 +86,6 @@ async def _tell(
         reason = texts.with_test_hint(outcome.reason, outcome.decision_kind)
         text = texts.CHECKIN_DECISION.format(pain=pain, reason=reason)
     await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-    if outcome.kind == CheckinKind.DECIDED:
-        # A stage change changes the cadence: the reminders follow at once.
+    if outcome.kind == CheckinKind.DECIDED and outcome.schedule_changed:
+        # A new cadence, a pause or a stop: the reminders follow at once.
         await runtime.reschedule(user_id)

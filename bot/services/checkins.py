@@ -32,6 +32,12 @@ class CheckinOutcome:
     reason: str = ""
     decision_kind: str | None = None
     stage_changed: bool = False
+    # The reminders depend on the cadence, the programme's status and a pause: any changed?
+    schedule_changed: bool = False
+
+
+def _schedule_key(state: rehab.ProgrammeState) -> tuple[object, ...]:
+    return (rehab.cadence(state), str(state.status), bool(getattr(state, "paused", False)))
 
 
 async def answer(runtime: Runtime, user_id: int, on: date, pain: int) -> CheckinOutcome:
@@ -52,6 +58,7 @@ async def answer(runtime: Runtime, user_id: int, on: date, pain: int) -> Checkin
         if not await uow.checkins.add_once(row):
             again = await uow.checkins.on_date(user_id, on)
             return CheckinOutcome(CheckinKind.ALREADY, again.pain if again else pain)
+        schedule_before = _schedule_key(state)
         state = rehab.record_morning(state, on, pain)
         stage_before = state.stage
         state, decision = rehab.decide_next(state, today)
@@ -64,6 +71,7 @@ async def answer(runtime: Runtime, user_id: int, on: date, pain: int) -> Checkin
             decision.reason,
             str(decision.kind),
             stage_changed=state.stage != stage_before,
+            schedule_changed=_schedule_key(state) != schedule_before,
         )
 
 
