@@ -70,3 +70,13 @@ async def test_a_429_pauses_and_the_call_is_retried() -> None:
     assert await send(pacer, api) is True
     assert len(api.at) == 2
     assert api.at[1] - api.at[0] >= 1.0
+
+
+async def test_never_more_than_the_limit_in_flight_or_answered_within_a_second() -> None:
+    """Telegram counts a send when it arrives, somewhere before its answer: with 30 in flight
+    or answered in the last second, the 31st waits, however fast the slots come."""
+    pacer = FloodPacer(1000.0, per_second=5)
+    api = FakeApi()
+    await asyncio.gather(*(send(pacer, api, chat) for chat in range(6)))
+    assert api.at[5] - api.at[0] >= 1.0
+    assert api.at[4] - api.at[0] < 0.5
