@@ -110,7 +110,6 @@ class BotRunner:
     async def start(self) -> None:
         app = self.application
         await app.initialize()
-        await set_command_menu(app)
         await app.start()
         # Reminders: the due-queue lives in the database; its timer runs beside the Application.
         self.scheduler = DueQueueScheduler(self.runtime, TelegramNotifier(app.bot))
@@ -126,6 +125,7 @@ class BotRunner:
         due = await self.scheduler.check()  # one query; nothing is read per person
         self.scheduler.start()
         log.info("reminder queue started: %d due now", due)
+        await set_command_menu(app)  # after the first poll: nobody waits for the menu
 
     async def stop(self) -> None:
         app = self.application
