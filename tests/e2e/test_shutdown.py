@@ -53,7 +53,7 @@ async def test_sigterm_finishes_the_update_in_hand_and_takes_no_new_one(
     assert _welcomes(standin, SECOND) == 0  # not taken, or taken into the inbox only
     users, _, unfinished = await _state(e2e_database_url)
     assert users == 1
-    assert unfinished in (0, 1)  # the second /start, if it was stored before the signal
+    assert unfinished <= {SECOND}  # the second /start, if it was stored before the signal
 
     # After the restart the second person is answered, once; the first is not answered again.
     standin.delays.clear()
