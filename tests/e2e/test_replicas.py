@@ -5,15 +5,21 @@ slow): every step happens exactly once and none is lost."""
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 import rehab
+from bot import texts
+from bot.runtime import Runtime
 from storage.migrate import upgrade_to_head
+from tests.conftest import make_settings
 from tests.databases import postgres_url, temporary_postgres_database
 from tests.e2e.conftest import WEBHOOK_SECRET, free_port
 from tests.e2e.test_inbox_crash import STEPS, _onboarding, _state
+from tests.integration.scheduler.crowd import seed_crowd
 from tests.standin.process import BotProcess
 from tests.standin.server import FakeBotApi
 
@@ -146,3 +152,72 @@ async def test_a_persons_next_update_on_the_other_replica_waits_for_the_one_befo
         for uid in (9702, 9703):
             assert await _onboarding(url, uid) == ("welcome", 1, {"flags": 0})
         assert (await _state(url))[2] == set()
+
+
+REMINDED = range(310_000, 310_200)  # 200 people whose reminder is due
+WORKERS = 4  # sends in flight at once per replica
+
+
+async def test_kill_9_one_replica_while_200_reminders_are_due(
+    standin: FakeBotApi, tmp_path: Path
+) -> None:
+    """Both replicas drain the same due-queue; one is killed half way. Every reminder arrives
+    (the dead replica's claimed rows come back when their lease ends), and only a send that
+    was in flight at the kill (Telegram took it, the record did not follow) may come twice."""
+    server = postgres_url()
+    assert server is not None
+    ids = list(REMINDED)
+    for uid in ids:
+        standin.user(uid, "U")
+    async with temporary_postgres_database(server) as url:
+        await asyncio.to_thread(upgrade_to_head, url)
+        runtime = Runtime.create(make_settings(url))
+        now = datetime.now(UTC)
+        try:
+            await seed_crowd(
+                runtime,
+                ids,
+                zone="UTC",
+                after=now - timedelta(minutes=3),
+                session_times=(
+                    (now - timedelta(seconds=60)).strftime("%H:%M"),
+                    (now + timedelta(hours=6)).strftime("%H:%M"),
+                ),
+            )
+        finally:
+            await runtime.close()
+        env = {"REMINDER_LEASE_SECONDS": "3", "REMINDER_WORKERS": str(WORKERS)}
+        replicas = []
+        for name in "ab":
+            process, _ = _replica(standin, url, tmp_path / name)
+            process.extra_env |= env
+            replicas.append(process)
+        standin.delays["sendmessage"] = 0.02  # so the kill falls in the middle
+        await asyncio.gather(*(p.start() for p in replicas))
+
+        def delivered() -> Counter[int]:
+            return Counter(
+                uid
+                for uid in ids
+                for m in standin.messages(uid)
+                if m.content.startswith((texts.REMINDER_ON_TIME, texts.REMINDER_LATE))
+            )
+
+        await standin.wait_until(
+            lambda: len(delivered()) >= 40 or None, timeout=60, what="40 reminders"
+        )
+        replicas[0].kill9()
+        assert await replicas[0].wait() < 0
+        assert len(delivered()) < len(ids), "all sent before the kill: nothing tested"
+
+        await standin.wait_until(
+            lambda: len(delivered()) == len(ids) or None, timeout=90, what="every reminder"
+        )
+        await standin.wait_idle(quiet=1.0, timeout=30)
+        await replicas[1].stop()
+        got = delivered()
+        assert set(got) == set(ids)  # none lost
+        twice = [uid for uid, n in got.items() if n > 1]
+        assert len(twice) <= WORKERS, twice  # only what was in flight at the kill
+        assert max(got.values()) <= 2
+        assert "Traceback" not in replicas[1].stderr, replicas[1].stderr

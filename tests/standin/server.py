@@ -788,16 +788,16 @@ class FakeBotApi:
         if str(params.get("drop_pending_updates")).lower() == "true":
             self._updates = []
         secret = params.get("secret_token")
-        old, self.webhook = (
-            self.webhook,
-            webhook.WebhookDelivery(url, None if secret is None else str(secret)),
-        )
+        new = webhook.WebhookDelivery(url, None if secret is None else str(secret))
+        old, self.webhook = self.webhook, new
         if old is not None:
-            self.webhook.targets, self.webhook.repeat = old.targets, old.repeat
+            new.targets, new.repeat = old.targets, old.repeat
+            old.stopped = True
+            self._bump()
             await webhook.stop(old)
         self._poll_generation += 1  # a pending getUpdates ends (with a conflict)
-        self.webhook.task = asyncio.create_task(
-            webhook.deliver(self.webhook, self._next_for_webhook, self._confirm_webhook),
+        new.task = asyncio.create_task(
+            webhook.deliver(new, lambda: self._next_for_webhook(new), self._confirm_webhook),
             name="standin-webhook",
         )
         self._bump()
@@ -805,15 +805,17 @@ class FakeBotApi:
 
     async def _delete_webhook(self, params: Params) -> bool:
         old, self.webhook = self.webhook, None
+        if old is not None:
+            old.stopped = True
+            self._bump()
         await webhook.stop(old)
-        self._bump()
         if str(params.get("drop_pending_updates")).lower() == "true":
             self._updates = []
         return True
 
-    async def _next_for_webhook(self) -> dict[str, Any]:
+    async def _next_for_webhook(self, hook: webhook.WebhookDelivery) -> dict[str, Any]:
         def oldest() -> dict[str, Any] | None:
-            if self._closing or self.webhook is None or self.webhook.stopped:
+            if self._closing or hook.stopped:
                 return {}
             self._updates = [u for u in self._updates if self._is_allowed(u)]
             return self._updates[0] if self._updates else None
