@@ -9,6 +9,7 @@ Prefixes in use (each matched by an anchored pattern in bot/handlers/__init__.py
   learn:<topic>                a topic of /learn
   show:<exercise id>           "Show me": the exercise's picture again
   tempo:<up>-<down>-<pause>    "Tempo guide": the looping animation for that tempo
+  ans                          the ✓ left in place of an answered question's buttons
   home:<over|cleared|days>     /start's status buttons (start over, cleared by a clinician) and
                                "Choose my days" on the notice that Stage 3 needs training days
 Anything else (a forged or stale button) gets "that button has expired".

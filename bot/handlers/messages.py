@@ -48,8 +48,8 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Stickers, photos, voice…: a friendly pointer instead of silence."""
     if update.effective_message is None:
         return
-    # In a flow, a message without text is answered like unreadable text: a hint and the
-    # current step again (its buttons), so the user is never left without a way on.
+    # In a flow, a message without text is answered like unreadable text: one short hint; the
+    # step's buttons just above stay live, so the user is never left without a way on.
     if await flows.on_flow_text(update, context, ""):
         return
     await _pointer(update, context)

@@ -39,7 +39,7 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     view = await sessions.overview(runtime_of(context), user.id)
     if view.kind == TodayKind.NOT_ONBOARDED:
-        await _reply(update, texts.NOT_ONBOARDED)
+        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
         return
     if view.kind == TodayKind.STOPPED:
         await _reply(update, texts.PROGRAMME_STOPPED)
@@ -85,7 +85,7 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     view = await sessions.overview(runtime_of(context), user.id)
     if view.kind == TodayKind.NOT_ONBOARDED:
-        await _reply(update, texts.NOT_ONBOARDED)
+        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
         return
     if view.kind == TodayKind.STOPPED:
         await _reply(update, texts.PROGRAMME_STOPPED)
@@ -104,7 +104,7 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 if done
                 else (texts.PLAN_MARK_PAST if past else texts.PLAN_MARK_AHEAD)
             )
-            what = texts.plan_sessions(day.planned, day.done, past)
+            what = texts.plan_sessions(day.planned, day.done, past, day.times)
         label = day.day.strftime("%a %d")
         if day.day == view.today:
             label = texts.PLAN_TODAY.format(day=label)
@@ -120,7 +120,7 @@ async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     view = await gates.stage_view(runtime_of(context), user.id)
     if not view.onboarded:
-        await _reply(update, texts.NOT_ONBOARDED)
+        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
         return
     if view.stopped:
         await _reply(update, texts.PROGRAMME_STOPPED)

@@ -16,6 +16,7 @@ from bot.context import runtime_of
 from bot.export_schema import CSV_FILENAME, JSON_FILENAME, to_csv, to_json
 from bot.handlers.session import JOB_PREFIX as SESSION_TIMER_PREFIX
 from bot.services import records
+from bot.services import settings as settings_service
 from bot.services.records import ProgressStatus
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,9 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_PHOTO)
     result = await records.progress(runtime_of(context), user.id)
     if result.status == ProgressStatus.NOT_ONBOARDED:
-        await message.reply_text(texts.RECORDS_NOT_ONBOARDED)
+        await message.reply_text(await _newcomer(context, user.id))
     elif result.status == ProgressStatus.TOO_LITTLE or result.chart_png is None:
-        await message.reply_text(texts.PROGRESS_TOO_LITTLE)
+        await message.reply_text(texts.PROGRESS_TOO_LITTLE.format(points=result.points))
     else:
         await message.reply_photo(
             result.chart_png, caption=result.caption, parse_mode=ParseMode.HTML
@@ -50,6 +51,8 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None or message is None:
         return
     text = await records.history_text(runtime_of(context), user.id)
+    if text == texts.RECORDS_NOT_ONBOARDED:
+        text = await _newcomer(context, user.id)
     await message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
@@ -151,3 +154,9 @@ async def _replace_question(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     chat = update.effective_chat
     if chat is not None:
         await context.bot.send_message(chat.id, text)
+
+
+async def _newcomer(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> str:
+    """Mid-setup: where they are; else how to begin."""
+    text = await settings_service.newcomer_text(runtime_of(context), user_id)
+    return texts.OB_IN_SETUP if text == texts.OB_IN_SETUP else texts.RECORDS_NOT_ONBOARDED

@@ -53,6 +53,7 @@ HISTORY_DAYS = 14
 PROGRAMME_WEEKS = 12
 # Session statuses: finished (counts as done), cut short by the person, still open.
 DONE_STATUSES = frozenset({"done", "ended_early", "completed"})
+ENDED_EARLY_STATUS = "ended_early"
 STOPPED_STATUSES = frozenset({"abandoned", "stopped"})
 OPEN_STATUSES = frozenset({"in_progress", "paused"})
 MISSED_KIND = "missed"  # sent_log kind written when a scheduled day ends without a session
@@ -252,13 +253,15 @@ def progress_caption(records: Records, today: date) -> str:
     week1 = _mean_morning(records, start, start + timedelta(days=6))
     latest = max((c.local_date for c in records.checkins), default=today)
     now = _mean_morning(records, latest - timedelta(days=6), latest)
+    counts = adherence(records, missed_days=records.missed_days)
     return texts.progress_caption(
         week=week,
         total_weeks=PROGRAMME_WEEKS,
         stage=records.current_stage(),
         morning_week1=week1,
         morning_now=now,
-        adherence=adherence(records, missed_days=records.missed_days).percent,
+        sessions_done=counts.done,
+        sessions_missed=counts.planned - counts.done,
     )
 
 
@@ -282,11 +285,12 @@ async def progress(runtime: Runtime, user_id: int) -> Progress:
 @dataclass(frozen=True)
 class HistoryDay:
     day: date
-    outcome: str  # done | stopped | open | missed | skipped | today | rest
-    sessions_done: int
+    outcome: str  # done | ended_early | stopped | open | missed | skipped | today | rest
+    sessions_done: int  # sessions finished, in full or ended early
     pain_during_max: int | None
     morning_pain: int | None
     decision: str | None
+    ended_early: int = 0  # of sessions_done, those the engine ended early (pain too high)
 
 
 async def history_days(runtime: Runtime, user_id: int) -> list[HistoryDay] | None:
@@ -318,8 +322,11 @@ def _history_day(
 ) -> HistoryDay:
     sessions = [s for s in records.sessions if s.local_date == day]
     done = sum(1 for s in sessions if s.status in DONE_STATUSES)
-    if done:
+    ended = sum(1 for s in sessions if s.status == ENDED_EARLY_STATUS)
+    if done > ended:
         outcome = "done"
+    elif ended:
+        outcome = "ended_early"  # not "done": the session stopped on pain
     elif any(s.status in OPEN_STATUSES for s in sessions):
         outcome = "open"
     elif any(s.status in STOPPED_STATUSES for s in sessions):
@@ -344,6 +351,7 @@ def _history_day(
         pain_during_max=max(pains) if pains else None,
         morning_pain=morning,
         decision=decisions[-1].kind if decisions else None,
+        ended_early=ended,
     )
 
 
@@ -361,6 +369,7 @@ async def history_text(runtime: Runtime, user_id: int) -> str:
                 d.pain_during_max,
                 d.morning_pain,
                 d.decision,
+                ended_early=d.ended_early,
             )
             for d in reversed(days)
         ]

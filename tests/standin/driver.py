@@ -90,13 +90,17 @@ class UserDriver:
         timeout: float = 10.0,  # noqa: ASYNC109
     ) -> SentMessage:
         """The first bot message or edit to this chat since the last user action that matches
-        (`contains` is looked for in the rendered text or caption) and was not returned yet."""
+        (`contains` is looked for in the rendered text or caption) and was not returned yet.
+        An edit of the buttons alone (a question's buttons closed once answered) is not
+        returned: it says nothing new; `history` and `messages` show it."""
 
         def probe() -> SentMessage | None:
             history = self.api.history(self.chat_id)
             for index in range(self._cursor, len(history)):
                 message = history[index]
                 if index in self._returned or message.deleted:
+                    continue
+                if message.edited and _buttons_only(history, index):
                     continue
                 if contains is not None and contains not in message.content:
                     continue
@@ -192,3 +196,10 @@ class UserDriver:
             f"no bot message{wanted} to {self.chat_id} within {timeout}s of the last action; "
             f"sent since: {sent}; failed requests since: {failed or 'none'}"
         )
+
+
+def _buttons_only(history: list[SentMessage], index: int) -> bool:
+    """Whether history[index] is an edit that changed only the message's buttons."""
+    edit = history[index]
+    before = next((m for m in reversed(history[:index]) if m.message_id == edit.message_id), None)
+    return before is not None and (before.text, before.caption) == (edit.text, edit.caption)
