@@ -91,8 +91,7 @@ def cmd_run() -> int:
 
     from bot.app import BotRunner
 
-    asyncio.run(BotRunner(settings).run_until_signalled())
-    return 0
+    return asyncio.run(BotRunner(settings).run_until_signalled())
 
 
 def cmd_simulate(argv: list[str]) -> int:

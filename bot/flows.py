@@ -4,7 +4,8 @@ A user is in at most one flow at a time (onboarding, a session, a gate test, a s
 a red-flag confirmation, …). Every step has a version number; buttons carry it
 (`f:<version>:<payload>`). A tap whose version is not the current one is stale: the user gets
 "that button has expired" and the current step again. A repeat of the last accepted tap (a
-double tap) is acknowledged quietly and logs nothing twice.
+double tap, or a second try after the next question failed to arrive) is acknowledged, stores
+nothing twice, and shows the current step again.
 
 Features plug in by registering, per flow name:
   - a button handler   (update, context, flow, payload) -> None
@@ -158,17 +159,28 @@ async def on_flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if version != flow.version:
         last = flow.data.get("_last") or {}
         if last.get("version") == version and last.get("payload") == payload:
+            # The step was answered already. Its next question may never have arrived (a
+            # failure after the answer was saved): show it again, so a tap always leads on.
             await query.answer(texts.ALREADY_NOTED)
             if _tapped_a_real_button(query):
                 await close_tapped(context, query)
+            await spec.render(update, context, flow)
             return
         await expired(update, context)
         return
     await query.answer()
     keeps = spec.keeps_buttons is not None and spec.keeps_buttons(flow, payload)
-    if not keeps and _tapped_a_real_button(query):
-        await close_tapped(context, query)  # answered: its buttons give way to the answer
+    closing = not keeps and _tapped_a_real_button(query)
+    message = query.message if isinstance(query.message, Message) else None
+    if closing and message is not None:  # the handler's next question leaves it to us
+        _open(context, user.id).pop(message.message_id, None)
     await spec.on_button(update, context, flow, payload)
+    if closing and message is not None:
+        after = await current(runtime_of(context), user.id)
+        if after is None or (after.name, after.version) != (flow.name, flow.version):
+            await close_tapped(context, query)  # answered and saved: the answer stays shown
+        else:  # not taken (a bad value): the question is still open
+            note_markup(context, user.id, message.chat_id, message.message_id, message.reply_markup)
     await close_answered(context, user.id)
 
 
@@ -202,9 +214,20 @@ def _open(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> dict[int, tuple[i
 
 def note_keyboard(context: ContextTypes.DEFAULT_TYPE, user_id: int, message: Message) -> None:
     """Remember a sent message whose buttons answer a flow step (so it is closed later)."""
-    version = _flow_version(message.reply_markup)
+    note_markup(context, user_id, message.chat_id, message.message_id, message.reply_markup)
+
+
+def note_markup(
+    context: ContextTypes.DEFAULT_TYPE,
+    user_id: int,
+    chat_id: int,
+    message_id: int,
+    markup: InlineKeyboardMarkup | None,
+) -> None:
+    """Remember that message `message_id` now shows `markup` (if it answers a flow step)."""
+    version = _flow_version(markup)
     if version is not None:
-        _open(context, user_id)[message.message_id] = (message.chat_id, version)
+        _open(context, user_id)[message_id] = (chat_id, version)
 
 
 async def close_before(
@@ -281,14 +304,25 @@ async def close_answered(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> No
 
 
 async def on_answered_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A tap on the ✓ that stands for an answer already given: a short reply."""
+    """A tap on the ✓ that stands for an answer already given: a short reply, and the step
+    the person is on (in case its question never arrived)."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None:
         return
     await query.answer(texts.ALREADY_ANSWERED)
-    if chat is not None:
-        await context.bot.send_message(chat.id, texts.ALREADY_ANSWERED)
+    if chat is None:
+        return
+    await context.bot.send_message(chat.id, texts.ALREADY_ANSWERED)
+    user = update.effective_user
+    flow = await current(runtime_of(context), user.id) if user is not None else None
+    spec = spec_for(flow.name) if flow is not None else None
+    if flow is not None and spec is not None:
+        mine = _open(context, flow.user_id)
+        for message_id, (chat_id, _) in list(mine.items()):  # the step comes anew, below
+            del mine[message_id]
+            await _edit_markup(context, chat_id, message_id, None)
+        await spec.render(update, context, flow)  # where they are (a lost question arrives)
 
 
 async def expired(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

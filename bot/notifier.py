@@ -13,16 +13,16 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 
 from bot import texts
 from bot.callbacks import CHOOSE_DAYS_DATA, pack
 from bot.dose import load_text
+from bot.html_fit import fit_html
 from bot.keyboards import pain_keyboard
 from scheduler.ports import CadenceNotice, RecipientBlocked, ReminderMessage, Variant
 
 REMINDER_PREFIX = "rem"
-MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
 
 
@@ -96,7 +96,7 @@ def reminder_text(message: ReminderMessage) -> str:
     }[message.variant]
     dose = dose_line(message.session, message.stage)
     text = head if not dose else f"{head}\n{texts.REMINDER_TODAY.format(dose=dose)}"
-    return text[:MAX_MESSAGE]
+    return fit_html(text)
 
 
 class TelegramNotifier:
@@ -108,10 +108,14 @@ class TelegramNotifier:
     async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
         try:
             await self.bot.send_message(
-                chat_id, text[:MAX_MESSAGE], parse_mode=ParseMode.HTML, reply_markup=markup
+                chat_id, fit_html(text), parse_mode=ParseMode.HTML, reply_markup=markup
             )
         except Forbidden as exc:
             raise RecipientBlocked(str(exc)) from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():  # the account is gone
+                raise RecipientBlocked(str(exc)) from exc
+            raise
 
     async def send_reminder(self, message: ReminderMessage) -> None:
         markup = reminder_keyboard(
@@ -135,13 +139,15 @@ class TelegramNotifier:
                     chat_id, chart_png, caption=caption, parse_mode=ParseMode.HTML
                 )
                 if caption is None:
-                    await self.bot.send_message(
-                        chat_id, text[:MAX_MESSAGE], parse_mode=ParseMode.HTML
-                    )
+                    await self.bot.send_message(chat_id, fit_html(text), parse_mode=ParseMode.HTML)
             else:
-                await self.bot.send_message(chat_id, text[:MAX_MESSAGE], parse_mode=ParseMode.HTML)
+                await self.bot.send_message(chat_id, fit_html(text), parse_mode=ParseMode.HTML)
         except Forbidden as exc:
             raise RecipientBlocked(str(exc)) from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():  # the account is gone
+                raise RecipientBlocked(str(exc)) from exc
+            raise
 
     async def send_cadence_notice(self, notice: CadenceNotice) -> None:
         lines: list[str] = []

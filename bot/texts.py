@@ -53,10 +53,21 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
-ERROR_GENERIC = (
-    "Sorry, something went wrong on my side. What you confirmed is saved. "
-    "Please try again in a moment."
+# After a failure: nothing was stored (tap or send it again), or it was (here is where you are).
+ERROR_NOT_SAVED = (
+    "Sorry, that didn't go through on my side, so nothing was changed. "
+    "Please tap the button or send it again in a moment."
 )
+ERROR_SAVED = (
+    "Sorry, something went wrong on my side after I saved your answer. It is kept. "
+    "Here is where you are now:"
+)
+
+PRIVATE_ONLY = (
+    "I only talk one-to-one. Open a private chat with me to use me; "
+    "nothing about anyone is shown here."
+)
+PRIVATE_ONLY_SHORT = "I only talk one-to-one: open a private chat with me."
 
 BUTTON_EXPIRED = "That button has expired. Here is where you are now:"
 BUTTON_EXPIRED_NOTHING_PENDING = (

@@ -224,3 +224,20 @@ class MediaFile(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     file_id: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime]
+
+
+class InboxUpdate(Base):
+    """An incoming Telegram update, stored raw before Telegram is told it was received.
+
+    `done_at` is set in the same transaction as the update's effects (or once it was handled,
+    for an update that changes nothing), so after a crash the unfinished ones are handled again
+    and the finished ones never are. A handled row keeps only its id and done_at (no sender, no
+    content) for a day, to recognise a repeat; /delete removes a person's unhandled ones."""
+
+    __tablename__ = "inbox"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]

@@ -40,6 +40,9 @@ async def on_checkin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     on, pain = parsed
     runtime = runtime_of(context)
     outcome = await checkins.answer(runtime, user.id, on, pain)
+    if outcome.kind == CheckinKind.NOT_ASKED:
+        await flows.expired(update, context)  # a morning never asked about
+        return
     await flows.close_tapped(context, query)  # the chat shows the answer, not live buttons
     if outcome.kind == CheckinKind.ALREADY:
         await query.answer(texts.ALREADY_NOTED)
@@ -78,6 +81,8 @@ async def on_typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, te
         )
         return True
     outcome = await checkins.answer(runtime, user.id, on, pain)
+    if outcome.kind == CheckinKind.NOT_ASKED:
+        return False
     if outcome.kind == CheckinKind.ALREADY:
         await context.bot.send_message(chat.id, texts.CHECKIN_ALREADY.format(pain=outcome.pain))
         return True

@@ -23,6 +23,7 @@ from telegram.ext import ContextTypes
 from bot import flows, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
+from bot.edits import edit_or_send
 from bot.flows import FlowSpec, FlowView
 from bot.keyboards import pain_rows
 from bot.services import onboarding as ob
@@ -241,11 +242,12 @@ async def _render_menu(
     options += [(toggle, "summary"), (texts.SETTINGS_CLOSE, "close")]
     markup = _keyboard(flow, options, 2, back=False)
     if edit is not None:
-        edited = await edit.edit_message_text(
-            view.text, parse_mode=ParseMode.HTML, reply_markup=markup
+        message = edit.message
+        await edit_or_send(
+            context.bot, chat_id, message.message_id if message else None, view.text, markup
         )
-        if isinstance(edited, Message):
-            flows.note_keyboard(context, chat_id, edited)
+        if message is not None:  # its buttons are the new step's: closed once it is answered
+            flows.note_markup(context, chat_id, chat_id, message.message_id, markup)
     else:
         await _send(context, chat_id, view.text, markup)
     return view.weekly_summary

@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
 import rehab
@@ -22,6 +22,7 @@ from bot.context import runtime_of
 from bot.dose import is_machine, load_text
 from bot.flows import FlowSpec, FlowView
 from bot.handlers import learn
+from bot.html_fit import fit_html
 from bot.keyboards import pain_keyboard
 from bot.services import sessions
 from bot.services import settings as settings_service
@@ -164,7 +165,7 @@ async def _send(
 ) -> Message:
     await flows.close_before(context, chat_id, markup)
     sent = await context.bot.send_message(
-        chat_id, text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup
+        chat_id, fit_html(text), parse_mode=ParseMode.HTML, reply_markup=markup
     )
     flows.note_keyboard(context, chat_id, sent)  # a private chat: its id is the user's
     return sent
@@ -324,7 +325,9 @@ async def _on_countdown(context: ContextTypes.DEFAULT_TYPE) -> None:
             parse_mode=ParseMode.HTML,
             reply_markup=data["markup"],
         )
-    except BadRequest as exc:  # the message is gone or was changed meanwhile: not worth more
+    except (BadRequest, RetryAfter) as exc:
+        # Gone (deleted, too old to edit) or flood-limited: the next tick, or "Time's up",
+        # says it anyway; a countdown is not worth a new message or a wait.
         log.debug("countdown of user %s not shown: %s", data["user_id"], exc)
 
 

@@ -213,8 +213,8 @@ async def test_back_and_stale_buttons(standin: FakeBotApi, bot: BotRunner) -> No
     await tap_and_wait(kim, "Right", "Where exactly")
 
     # The answered side questions show the answer, not live buttons.
-    assert standin.message(kim.chat_id, side.message_id).buttons == [("✓ Both", "ans")]
-    assert standin.message(kim.chat_id, again.message_id).buttons == [("✓ Right", "ans")]
+    assert await kim.wait_closed(side.message_id) == [("✓ Both", "ans")]
+    assert await kim.wait_closed(again.message_id) == [("✓ Right", "ans")]
     # A tap that an old phone still shows them for: expiry, then the current step again.
     left = next(data for label, data in side.buttons if label == "Left")
     await kim.tap_data(left or "", side.message_id)
@@ -235,7 +235,7 @@ async def test_back_and_stale_buttons(standin: FakeBotApi, bot: BotRunner) -> No
     assert [label for label, _ in live.buttons][:11] == [str(v) for v in range(11)]
     await send_and_wait(kim, "4", "first steps")
     # Typed, the answer closes the question's buttons too.
-    assert standin.message(kim.chat_id, question.message_id).buttons == []
+    assert await kim.wait_closed(question.message_id) == []
 
 
 async def test_zone_by_shared_location_then_start_now(standin: FakeBotApi, bot: BotRunner) -> None:
@@ -285,8 +285,8 @@ async def test_double_tap_on_the_checklist_stores_answers_once(
     await dan.wait_for(contains="Which Achilles")
     # The buttons gave way to the answer; a tap on it gets a short reply.
     assert flags.message_id in {m.message_id for m in dan.messages}
-    closed = standin.message(dan.chat_id, flags.message_id)
-    assert [label for label, _ in closed.buttons] == [f"✓ {texts.OB_FLAGS_NONE}"]
+    closed = await dan.wait_closed(flags.message_id)
+    assert [label for label, _ in closed] == [f"✓ {texts.OB_FLAGS_NONE}"]
     again = await dan.tap(text=f"✓ {texts.OB_FLAGS_NONE}", message=flags)
     assert (await dan.wait_answered(again)).text == texts.ALREADY_ANSWERED
     await dan.wait_for(contains=texts.ALREADY_ANSWERED)

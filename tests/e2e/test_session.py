@@ -19,7 +19,8 @@ from bot.callbacks import pack
 from bot.keyboards import pain_keyboard
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
-from storage.models import Profile
+from scheduler.planner import SLOT_CHECKIN, Kind
+from storage.models import Profile, SentLog
 from tests.e2e.conftest import running_bot
 from tests.fakes import FakeClock
 from tests.standin.driver import UserDriver
@@ -85,6 +86,31 @@ async def seed_user(
         await save_state(uow, user_id, state, now)
         await uow.commit()
     return state
+
+
+async def ask_checkin(bot: BotRunner, day: str, user_id: int = UID) -> None:
+    """Send the morning question exactly as the scheduler does (its buttons: mc:<day>:<pain>),
+    recording it in the ledger as sent first, as the scheduler does (an answer is taken only
+    for a morning that was asked about)."""
+    now = bot.runtime.now()
+    local_date = datetime.strptime(day, "%Y%m%d").date()
+    async with bot.runtime.uow() as uow:
+        if await uow.users.get(user_id) is not None:
+            await uow.sent_log.claim(
+                SentLog(
+                    user_id=user_id,
+                    kind=Kind.CHECKIN,
+                    local_date=local_date,
+                    slot=SLOT_CHECKIN,
+                    status="sent",
+                    due_at=now,
+                    created_at=now,
+                )
+            )
+            await uow.commit()
+    await bot.application.bot.send_message(
+        user_id, texts.CHECKIN_QUESTION, reply_markup=pain_keyboard(lambda v: pack("mc", day, v))
+    )
 
 
 async def set_logs(runtime: Runtime, user_id: int = UID) -> list[tuple[int, int, int | None]]:
@@ -361,9 +387,7 @@ async def test_pain_seven_ends_the_session_with_rest_advice(
     # The next morning's answer: a red session (not "missing answers"), so no dose is kept.
     clock.advance(days=1)
     day = local_today(clock()).strftime("%Y%m%d")
-    await bot.application.bot.send_message(
-        UID, texts.CHECKIN_QUESTION, reply_markup=pain_keyboard(lambda v: pack("mc", day, v))
-    )
+    await ask_checkin(bot, day)
     question = await user.wait_for(contains="first steps")
     await user.tap(text="2", message=question)
     decided = await user.wait_for(contains="Morning pain 2/10 noted")

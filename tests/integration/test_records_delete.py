@@ -61,6 +61,14 @@ async def test_delete_leaves_no_row_about_the_person(runtime: Runtime) -> None:
     await seed_three_weeks(runtime, BYSTANDER, "Bystander")
     async with runtime.uow() as uow:
         await uow.flows.start(TARGET, "settings", "menu", {"x": 1}, SUNDAY_EVENING)
+        # An update of each, stored and not yet handled (the inbox holds their words).
+        await uow.inbox.store_new(
+            [
+                (1, TARGET, {"update_id": 1, "message": {"text": "my heel hurts"}}),
+                (2, BYSTANDER, {"update_id": 2, "message": {"text": "fine"}}),
+            ],
+            SUNDAY_EVENING,
+        )
         await uow.commit()
 
     before = await _rows_per_table(runtime, TARGET)

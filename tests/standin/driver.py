@@ -75,6 +75,22 @@ class UserDriver:
         shown = {m.message_id: m.buttons for m in candidates if m.buttons and not m.deleted}
         raise LookupError(f"no button text={text!r} data={data!r}; buttons on offer: {shown}")
 
+    async def send_in(self, chat_id: int, text: str) -> int:
+        """Send a text (a /command gets its entity) in a group made with `api.group`."""
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            content["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+            ]
+        self._mark()
+        return int(self.api.push_group_message(self.user_id, chat_id, content)["message_id"])
+
+    async def tap_data_in(self, chat_id: int, data: str, message_id: int) -> str:
+        """Tap a button with this data on a message in a group; the callback query id."""
+        self._mark()
+        return self.api.push_group_callback_query(self.user_id, chat_id, message_id, data)
+
     async def tap_data(self, data: str, message_id: int) -> str:
         """Forge a callback query with arbitrary data on any message id; the query id."""
         self._mark()
@@ -91,8 +107,8 @@ class UserDriver:
     ) -> SentMessage:
         """The first bot message or edit to this chat since the last user action that matches
         (`contains` is looked for in the rendered text or caption) and was not returned yet.
-        An edit of the buttons alone (a question's buttons closed once answered) is not
-        returned: it says nothing new; `history` and `messages` show it."""
+        An edit that only closes a question's buttons (once it is answered) is not returned:
+        it says nothing new; `history` and `messages` show it."""
 
         def probe() -> SentMessage | None:
             history = self.api.history(self.chat_id)
@@ -134,6 +150,24 @@ class UserDriver:
             raise AssertionError(
                 f"the bot did not answer callback query {query_id} within {timeout}s"
             ) from None
+
+    async def wait_closed(
+        self,
+        message_id: int,
+        timeout: float = 10.0,  # noqa: ASYNC109
+    ) -> list[Button]:
+        """The buttons of message `message_id` once none of them acts any more (removed, or
+        only the ✓ of the answer given is left)."""
+
+        def probe() -> list[Button] | None:
+            buttons = self.api.message(self.chat_id, message_id).buttons
+            return buttons if all(data in (None, "ans") for _, data in buttons) else None
+
+        try:
+            return await self.api.wait_until(probe, timeout, f"message {message_id} closed")
+        except TimeoutError:
+            shown = self.api.message(self.chat_id, message_id).buttons
+            raise AssertionError(f"message {message_id} still has live buttons: {shown}") from None
 
     async def wait_idle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has fetched every update and gone quiet for `quiet` seconds.
@@ -199,7 +233,10 @@ class UserDriver:
 
 
 def _buttons_only(history: list[SentMessage], index: int) -> bool:
-    """Whether history[index] is an edit that changed only the message's buttons."""
+    """Whether history[index] is an edit that only closed the message's buttons (removed them,
+    or left one that stands for the answer given)."""
     edit = history[index]
+    if any(data not in (None, "ans") for _, data in edit.buttons):
+        return False  # buttons added or changed: something new to act on
     before = next((m for m in reversed(history[:index]) if m.message_id == edit.message_id), None)
     return before is not None and (before.text, before.caption) == (edit.text, edit.caption)
