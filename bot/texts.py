@@ -251,6 +251,7 @@ TODAY_PARTLY_DONE = "{done} of {planned} sessions done today ✓ Next one:"
 TODAY_PAIN_STOPPED = "Rest for the rest of today: your session stopped at high pain."
 PLAN_TITLE = "<b>This week · {stage}</b>"
 PLAN_DAY = "{mark} {day}: {what}"
+PLAN_PAUSED = "paused (/resume)"
 PLAN_TODAY = "{day} (today)"
 PLAN_BEFORE_START = "–"
 PLAN_REST = "rest"
@@ -265,10 +266,16 @@ def stage_label(stage: int, maintenance: bool) -> str:
     return MAINTENANCE_LABEL if maintenance else STAGE_LABEL.format(stage=stage)
 
 
-def plan_sessions(planned: int, done: int, past: bool, times: Sequence[str] = ()) -> str:
+def plan_sessions(
+    planned: int, done: int, past: bool, times: Sequence[str] = (), *, ended_early: int = 0
+) -> str:
     """What a /plan day holds: "2 sessions (07:00, 18:00)", "1 of 2 done", "2 sessions, not
-    done"; a day ahead names its reminder times."""
+    done"; a day ahead names its reminder times; a day a session ended on pain says so, as
+    /history does."""
     sessions = f"{planned} session" + ("" if planned == 1 else "s")
+    if ended_early:
+        full = done - ended_early
+        return (f"{full} done · " if full else "") + "⚠️ ended early, no more that day"
     if times and not past and done == 0:
         return f"{sessions} ({', '.join(times)})"
     if done >= planned:

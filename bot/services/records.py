@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import mean
@@ -301,11 +301,24 @@ async def history_days(runtime: Runtime, user_id: int) -> list[HistoryDay] | Non
             return None
         today = records.local_date(runtime.now())
         first = max(today - timedelta(days=HISTORY_DAYS - 1), records.start_date())
+        from bot.services.programme import load_state
+        from bot.services.sessions import planned_sessions
+
+        state = await load_state(uow, user_id)
         days: list[HistoryDay] = []
         day = first
         while day <= today:
             ledger = await uow.sent_log.for_date(user_id, day)
-            days.append(_history_day(records, day, ledger_kinds(ledger), today=day == today))
+            entry = _history_day(records, day, ledger_kinds(ledger), today=day == today)
+            # A past day the schedule had sessions on, with none held: missed, as /plan says
+            # ("not done"), whether or not its reminders were ever sent.
+            if (
+                entry.outcome == "rest"
+                and state is not None
+                and await planned_sessions(uow, user_id, state, day)
+            ):
+                entry = replace(entry, outcome="missed")
+            days.append(entry)
             day += timedelta(days=1)
     return days
 

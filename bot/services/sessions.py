@@ -725,6 +725,8 @@ class DayPlan:
     planned: int
     done: int
     times: tuple[str, ...] = ()  # the reminder times of a day ahead (local, HH:MM)
+    ended_early: int = 0  # of `done`, sessions the engine ended on pain (the day's training ends)
+    paused: bool = False  # a day from today on while the reminders are paused
 
 
 @dataclass(frozen=True)
@@ -772,16 +774,20 @@ async def overview(runtime: Runtime, user_id: int) -> Overview:
         rows = await uow.sessions.between(user_id, monday, sunday)
         profile = await uow.profiles.get(user_id)
         week = []
+        # While paused, the days ahead show what the schedule holds, marked paused.
+        schedule = state.model_copy(update={"paused": False}) if state.paused else state
         for offset in range(WEEK_DAYS):
             day = date.fromordinal(monday.toordinal() + offset)
-            planned = await planned_sessions(uow, user_id, state, day)
+            planned = await planned_sessions(uow, user_id, schedule, day)
             held = [r for r in rows if r.local_date == day]
             done = sum(1 for r in held if r.status in FINISHED)
             if day < today and held:
                 # The past as it happened: the sessions held then, whatever today's cadence.
                 planned = max(len(held), done)
             times = _times_of(profile, state, planned) if day >= today else ()
-            week.append(DayPlan(day, planned, done, times))
+            ended = sum(1 for r in held if r.status == Status.ENDED_EARLY)
+            paused = state.paused and day >= today and planned > 0
+            week.append(DayPlan(day, planned, done, times, ended, paused))
         next_day = None
         for offset in range(1, 15):
             day = date.fromordinal(today.toordinal() + offset)

@@ -360,3 +360,93 @@ async def test_start_during_a_session_names_the_same_next_session_as_its_end(
     await user.wait_for(contains="Session ended")
     after = await send_and_wait(user, "/start", "welcome back")
     assert "Next session: today at 21:00" in after.content
+
+
+# -- one source per fact: the commands agree at every step of a day ------------------------------
+
+
+async def _views(user: UserDriver, day_label: str, plan_label: str) -> dict[str, str]:
+    """What /start, /today, /plan (the day's line), /history (the day's line) say now."""
+    views: dict[str, str] = {}
+    await user.wait_idle()
+    await user.send("/start")
+    views["start"] = (await user.wait_for(contains="welcome back")).content
+    await user.send("/today")
+    views["today"] = (await user.wait_for()).content
+    await user.send("/plan")
+    plan = (await user.wait_for()).content
+    views["plan"] = next((line for line in plan.splitlines() if plan_label in line), plan)
+    await user.send("/history")
+    history = (await user.wait_for(contains="Your last 14 days")).content
+    views["history"] = next(line for line in history.splitlines() if line.startswith(day_label))
+    return views
+
+
+def _next(start: str) -> str:
+    return start.split("Next session: ", 1)[1].splitlines()[0]
+
+
+async def test_the_commands_agree_at_every_step_of_a_day(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    await seed_user(bot.runtime)  # sessions at 18:00 and 21:00; 09:00 in Berlin, Tuesday
+    user = standin.user(UID)
+    day, plan_day = "Tue 1 Dec", "Tue 01"
+
+    # Nothing done yet.
+    views = await _views(user, day, plan_day)
+    assert _next(views["start"]) == "today at 18:00"
+    assert "2 sessions (18:00, 21:00)" in views["plan"]
+    assert "nothing yet today" in views["history"]
+    assert "sessions done today" not in views["today"]
+
+    # A session under way: the next one is the one after it, everywhere it is named.
+    await start_session(user)
+    await user.tap(text=texts.SESSION_GO)
+    await user.wait_for(contains="Time's up")
+    views = await _views(user, day, plan_day)
+    assert _next(views["start"]) == "today at 21:00"
+    assert texts.TODAY_OPEN in views["today"]
+    assert "⏸ open" in views["history"]
+    assert "done" not in views["plan"]
+
+    # A red set ends it: not "done" anywhere; the day is over for training.
+    await user.send("/today")
+    await user.tap(text=texts.SESSION_CONTINUE_BUTTON)
+    await user.wait_for(contains="Pain during that set?")
+    await user.tap(text="8")
+    await user.wait_for(contains="8/10")
+    views = await _views(user, day, plan_day)
+    assert texts.TODAY_PAIN_STOPPED in views["today"]
+    assert "⚠️ ended early" in views["history"]
+    assert "✅" not in views["history"]
+    assert "ended early" in views["plan"]
+    assert "all done" not in views["plan"]
+    assert _next(views["start"]).startswith("tomorrow")
+
+    # The next morning's answer: in /history's line for the day; the day's plan unchanged.
+    clock.advance(days=1)
+    due = clock().astimezone(ZoneInfo(ZONE)).replace(hour=7, minute=30).astimezone(UTC)
+    clock.set(due)
+    notifier = TelegramNotifier(bot.application.bot)
+    assert await fire(bot.runtime, notifier, UID, Kind.CHECKIN, SLOT_CHECKIN, due) == Outcome.SENT
+    await user.wait_for(contains="first steps")
+    await tap_and_wait(user, "2", "Morning pain 2/10 noted")
+    views = await _views(user, "Wed 2 Dec", "Wed 02")
+    assert "AM 2" in views["history"]
+    assert "2 sessions (18:00, 21:00)" in views["plan"]
+    assert _next(views["start"]) == "today at 18:00"
+
+    # A skipped day: /plan and /history say the same about it.
+    clock.advance(days=1)
+    views = await _views(user, "Wed 2 Dec", "Wed 02")
+    assert "not done" in views["plan"]
+    assert "missed" in views["history"]
+
+    # A pause: /start, /today and /plan agree it is paused.
+    await send_and_wait(user, "/pause", "how long")
+    await tap_and_wait(user, "Until I /resume", "Send /resume")
+    views = await _views(user, "Thu 3 Dec", "Thu 03")
+    assert "reminders paused" in views["start"]
+    assert texts.SESSION_PROGRAMME_PAUSED in views["today"]
+    assert "paused" in views["plan"]
