@@ -29,6 +29,7 @@ CSV_COLUMNS = (
     "load_kg",
     "pain_during",
     "completed",
+    "leg",
     "pain_after",
     "morning_pain",
 )
@@ -88,6 +89,7 @@ class ExportSet(_Model):
     pain_during: int | None
     completed: bool
     logged_at: datetime
+    leg: str | None = None  # single-leg work: "left" or "right"
 
 
 class ExportSession(_Model):
@@ -179,6 +181,7 @@ def csv_rows(export: AchillesCoachExport) -> list[dict[str, str]]:
                 "load_kg": logged.load_kg,
                 "pain_during": logged.pain_during,
                 "completed": logged.completed,
+                "leg": logged.leg,
             }
             dated.append((session.date_local, order, values))
         if session.pain_after is not None:

@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot import texts
 from bot.callbacks import CHOOSE_DAYS_DATA, pack
-from bot.dose import load_text
+from bot.dose import load_text, run_text
 from bot.html_fit import fit_html
 from bot.keyboards import pain_keyboard
 from scheduler.ports import CadenceNotice, RecipientBlocked, ReminderMessage, Variant
@@ -61,6 +61,9 @@ def reminder_keyboard(local_date: date, slot: str, *, snooze: bool) -> InlineKey
 
 def exercise_dose(ex: Any) -> str:
     """`Calf-raise hold 4 × 20 s`, `Heel drop 3 × 15 +5 kg`, `Mini hops 3 × 20 contacts`."""
+    run = run_text(ex)
+    if run is not None:  # the walk-jog of the running block
+        return f"{getattr(ex, 'name', 'Exercise')} {run}"
     sets = getattr(ex, "sets", None) or 1
     hold_s = getattr(ex, "hold_s", None)
     reps = getattr(ex, "reps", None)

@@ -210,6 +210,18 @@ SESSION_HOLD_CUE = "Hold for {seconds} s, steady, no bouncing. I'll tell you whe
 SESSION_TEMPO_CUE = "{reps} slow reps: up for {up} s · {pause}down for {down} s."
 SESSION_TEMPO_PAUSE = "hold {seconds} s at the top · "
 SESSION_REPS_CUE = "{what}. Tap Done when you've finished the set."
+# The walk-jog of the running block (Stage 4): level ground, easy pace, timed by the bot.
+SESSION_RUN_CUE = (
+    "🚶 Walk {walk} min, then 🏃 jog {jog} min, {reps} times. I'll tell you when to switch. "
+    "Easy pace: you can still talk. Stop if the pain passes 3/10."
+)
+SESSION_RUN_CONTINUOUS_CUE = (
+    "🏃 Run easily for {jog} min. I'll tell you when time's up. Stop if the pain passes 3/10."
+)
+SESSION_RUN_JOG = "🏃 Jog now: {minutes} min (round {round} of {rounds})."
+SESSION_RUN_WALK = "🚶 Walk now: {minutes} min (round {round} of {rounds})."
+RUN_DOSE = "{reps} × (walk {walk} min, jog {jog} min)"
+RUN_DOSE_CONTINUOUS = "{jog} min of easy running"
 SESSION_TEMPO_DONE = "I'll tell you when the time for the set is up, or tap Done."
 
 CARD_TEMPLATE = "<b>{name}</b>\n{how_to}\n\n<b>Dose:</b> {dose}\n<b>Where:</b> {surface}{tempo}"
@@ -220,6 +232,8 @@ SURFACE_MACHINE = "the machine, at the gym"
 LOAD_ADDED = "+{kg} kg"  # held or worn, on top of body weight
 LOAD_MACHINE = "{kg} kg on the machine"
 STANCE_NAMES = {"two-legs": "both legs", "single-leg": "one leg"}
+# Single-leg work names its leg (issue 11); with both sides sore, every set on each leg.
+LEG_NAMES = {"left": "left leg", "right": "right leg", "each": "each leg in turn"}
 
 
 def session_started(count: int) -> str:
@@ -241,6 +255,41 @@ CHECKIN_NOT_ONBOARDED = NOT_ONBOARDED
 CHECKIN_ALREADY = "You already told me {pain}/10 for that morning, thanks. It's saved."
 CHECKIN_TOO_OLD = "That question is from an earlier day. Tomorrow's will come as usual."
 CHECKIN_DECISION = "Morning pain {pain}/10 noted ✓\n{reason}"
+# Issue 11: the referral (the engine's reason says why and offers /export) and the reviews.
+REFER_SEEN = "I've been seen"
+REFER_SEEN_DONE = (
+    "Thanks, noted ✓ We build up again from your next session, step by step. Follow what your "
+    "clinician advised, and tell me if the pain gets worse."
+)
+REVIEW_QUESTION = (
+    "<b>{summary}</b>\n\nHow would you rate your Achilles now, compared with the start?"
+)
+REVIEW_RATINGS = (
+    ("much_better", "Much better"),
+    ("better", "Better"),
+    ("same", "About the same"),
+    ("worse", "Worse"),
+)
+REVIEW_REFER = "Thanks for your answer.\n{reason}"
+RUN_QUESTION = (
+    "Your hops have stayed low in pain for two weeks and the hop test went well. Do you run, or "
+    "would you like to? If so, a walk–jog block replaces one hop session a week."
+)
+RUN_CHOICES = (("yes", "Yes, I run"), ("no", "I don't run"))
+RUN_STARTS = (
+    "Great ✓ Your walk–jog starts at 4 × (walk 2 min, jog 2 min) on level ground; it grows a "
+    "little after each run that goes well."
+)
+RUN_SKIPPED = "Noted ✓ No running block: the hop sessions carry on as they are."
+REVIEW_DONE = (
+    "Thanks, noted ✓ Keep going: a tendon keeps getting stronger with steady loading, even once "
+    "the pain has settled."
+)
+REVIEW_DONE_12 = (
+    "Thanks, noted ✓ That's 12 weeks of loading. /export makes a report for your "
+    "physiotherapist, who can also give you the VISA-A questionnaire. After the last stage "
+    "comes maintenance: heavy calf work once or twice a week keeps the tendon strong."
+)
 
 # /today, /plan, /stage
 TODAY_TITLE = "<b>Today · {stage}</b>"
@@ -328,6 +377,12 @@ TEST_HEEL_RAISE = (
     "On your sore leg, rise up on your toes and lower slowly, as many times as you can, "
     "until you tire or the pain goes above 3/10. How many did you do? Type the number."
 )
+TEST_HEEL_RAISE_LEG = (
+    "On your <b>{leg}</b>, rise up on your toes and lower slowly, as many times as you can, "
+    "until you tire or the pain goes above 3/10. How many did you do? Type the number."
+)
+LEFT_LEG = "left leg"
+RIGHT_LEG = "right leg"
 TEST_HEEL_RAISE_OTHER = (
     "If you can, do the same on your other leg and type that count too. Or tap Skip."
 )
@@ -336,13 +391,28 @@ TEST_LOADED_HOLD = (
     "press or a loaded backpack). Pain during the hold? If you couldn't hold it that long, say so."
 )
 TEST_HOLD_NOT_DONE = "Couldn't hold {seconds} s"
-TEST_HOPS = "Do 10 small hops on your sore leg. Pain during the hops?"
+TEST_HOPS = "Do 10 small hops on your sore leg (each leg if both are sore). Pain during the hops?"
 TEST_MORNING_PAIN = (
     "First, how did your Achilles feel in your first steps this morning? (0 = no pain, 10 = worst)"
 )
 TEST_COUNT_HINT = "Please type the number of raises, like 18."
 TEST_SKIP = "Skip"
 TEST_RESULT_PASSED = "<b>Test passed ✓</b>\n{reason}"
+COUNT_INTRO = (
+    "<b>Heel-raise count</b>\nEvery two weeks we count your heel raises: with morning pain and "
+    "stiffness, it shows how the tendon is doing. Do it when rested."
+)
+COUNT_RESULT = "<b>Noted ✓</b>\n{reason}"
+COUNT_DUE = "It's time for your two-weekly heel-raise count: send /test when you're rested."
+STIFFNESS_QUESTION = "And how long were you stiff this morning?"
+STIFFNESS_CHOICES = (
+    ("0", "Not at all"),
+    ("5", "A few minutes"),
+    ("20", "About 20 min"),
+    ("45", "About 45 min"),
+    ("90", "An hour or more"),
+)
+STIFFNESS_NOTED = "Noted ✓ {minutes} min of stiffness."
 TEST_RESULT_FAILED = "<b>Not yet</b>\n{reason}"
 
 # Red flags in free text
@@ -538,13 +608,18 @@ OB_RF_QUESTION = "<b>Safety check {n} of {total}</b>\n{question}"
 OB_YES = "Yes"
 OB_NO = "No"
 OB_FLAGGED = (
-    "⚠️ <b>Let's stop here.</b>\n{advice}\n\nI won't set up a programme for now. Once a "
-    "clinician has checked you and said loading exercise is fine, come back and tap below."
+    "⚠️ <b>Let's stop here.</b>\n{advice}\n\nI won't set up a programme for now. Please get "
+    "checked first. From tomorrow, once a clinician has examined you and said loading exercise "
+    "is fine, send /start to tell me."
+)
+OB_FLAGGED_AGAIN = (
+    "⚠️ <b>We stopped because of {flag}.</b>\n{advice}\n\nIf a doctor or physiotherapist has "
+    "examined you for it since and said loading exercise is fine, tap below."
 )
 OB_FLAGGED_CLEARED = "I've been checked and cleared"
 OB_CLEARED_CONFIRM = (
-    "Just to be sure: a doctor or physiotherapist has examined you since, and said it's OK to "
-    "start a loading programme for your Achilles?"
+    "Just to be sure: a doctor or physiotherapist has examined you for {flag} since, and said "
+    "it's OK to start a loading programme for your Achilles?"
 )
 OB_CLEARED_YES = "Yes, I've been cleared"
 OB_SIDE = "Which Achilles hurts?"
@@ -673,8 +748,12 @@ STATUS_PAUSED = "reminders paused"
 STATUS_PAUSED_UNTIL = "reminders paused until {day}"
 STATUS_MAINTENANCE = "maintenance"
 STATUS_STOPPED = (
-    "⚠️ <b>Your programme is stopped</b> because of a possible warning sign. Once a clinician "
-    "has checked you and cleared you for exercise, tap below to begin again."
+    "⚠️ <b>Your programme is stopped</b> because of {flag}. Once a clinician has checked you "
+    "for it and cleared you for exercise, tap below to begin again."
+)
+STATUS_STOPPED_WAIT = (
+    "⚠️ <b>Your programme is stopped</b> because of {flag}. Please follow the advice and get "
+    "checked. From tomorrow, /start lets you tell me once a clinician has cleared you."
 )
 STATUS_NEXT_NONE = "none planned"
 STATUS_START_OVER = "↺ Start over"

@@ -138,6 +138,8 @@ class SetLog(Base):
     pain_during: Mapped[int | None] = mapped_column(Integer)
     completed: Mapped[bool] = mapped_column(Boolean, default=True)
     logged_at: Mapped[datetime]
+    # "left" / "right" for single-leg work (both sides sore: each leg's sets apart), else None
+    leg: Mapped[str | None] = mapped_column(String(8), default=None)
 
 
 class MorningCheckin(Base):

@@ -30,6 +30,7 @@ from bot.handlers import (
     safety,  # noqa: F401  (importing it registers the red-flag screen and its flow)
     session,
 )
+from bot.handlers import outcomes as outcome_handlers
 from bot.handlers import records as records_handlers
 
 # Every message handler is limited to a person's private chat with the bot.
@@ -88,6 +89,19 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CallbackQueryHandler(learn.on_learn_button, pattern=r"^learn:"))
     application.add_handler(CallbackQueryHandler(learn.on_show_button, pattern=r"^show:"))
     application.add_handler(CallbackQueryHandler(learn.on_tempo_button, pattern=r"^tempo:"))
+    # Issue 11: the referral's "I've been seen" and the week 6 / 12 review's rating.
+    application.add_handler(
+        CallbackQueryHandler(outcome_handlers.on_seen_button, pattern=r"^ref:seen$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(outcome_handlers.on_review_button, pattern=r"^rv:\d{1,2}:[a-z_]+$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(outcome_handlers.on_running_button, pattern=r"^run:(yes|no)$")
+    )
+    application.add_handler(
+        CallbackQueryHandler(outcome_handlers.on_stiffness_button, pattern=r"^st:\d{8}:\d{1,3}$")
+    )
 
     # /start's status buttons and the Stage 3 notice's "Choose my days" (home:over|cleared|days):
     # anchored, before the catch-all that expires anything else.

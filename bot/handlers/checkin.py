@@ -8,9 +8,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+import rehab
 from bot import flows, reader, texts
 from bot.callbacks import CallbackDataError, pack, unpack
 from bot.context import runtime_of
+from bot.handlers import outcomes as outcome_handlers
 from bot.services import checkins
 from bot.services.checkins import CheckinKind
 
@@ -106,7 +108,11 @@ async def _tell(
     else:
         reason = texts.with_test_hint(outcome.reason, outcome.decision_kind)
         text = texts.CHECKIN_DECISION.format(pain=pain, reason=reason)
-    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    # A referral offers "I've been seen" (progress waits for it).
+    refer = outcome.decision_kind == str(rehab.DecisionKind.REFER)
+    markup = outcome_handlers.seen_markup() if refer else None
+    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     if outcome.kind == CheckinKind.DECIDED:
         # A stage change changes the cadence: the reminders follow at once.
         await runtime.reschedule(user_id)
+        await outcome_handlers.offer_review(context, chat_id, user_id)

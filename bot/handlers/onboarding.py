@@ -137,17 +137,20 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         await _send(context, chat.id, text, _keyboard(flow, texts.OB_YES_NO))
     elif step == ob.FLAGGED:
         advice = escape(str((flow.data.get("flag") or {}).get("advice", "")))
-        await _send(
-            context,
-            chat.id,
-            texts.OB_FLAGGED.format(advice=advice),
-            _keyboard(flow, [(texts.OB_FLAGGED_CLEARED, "ok")], 1),
-        )
+        cleared = await ob.clearance(runtime_of(context), flow)
+        if cleared.offered:
+            text = texts.OB_FLAGGED_AGAIN.format(advice=advice, flag=escape(cleared.flag))
+            await _send(
+                context, chat.id, text, _keyboard(flow, [(texts.OB_FLAGGED_CLEARED, "ok")], 1)
+            )
+        else:  # never in the same sitting: the clearance is offered from tomorrow
+            await _send(context, chat.id, texts.OB_FLAGGED.format(advice=advice))
     elif step == ob.CLEARED:
+        cleared = await ob.clearance(runtime_of(context), flow)
         await _send(
             context,
             chat.id,
-            texts.OB_CLEARED_CONFIRM,
+            texts.OB_CLEARED_CONFIRM.format(flag=escape(cleared.flag)),
             _keyboard(flow, [(texts.OB_CLEARED_YES, "yes")], 1),
         )
     elif step in (ob.REST_PAIN, ob.MORNING_PAIN):
@@ -389,6 +392,9 @@ async def on_text(
         payload = typed_choice(flow.step, text)
         if payload is not None:  # "mid", "not sure": as if the button was tapped
             await on_button(update, context, flow, payload)
+            return True
+        if flow.step == ob.FLAGGED:  # the advice itself says what to do next
+            await render(update, context, flow)
             return True
         # One short line; the question and its buttons are still just above.
         await _send(context, chat.id, TEXT_HINTS.get(flow.step, texts.OB_USE_BUTTONS))

@@ -19,7 +19,7 @@ import rehab
 from bot import flows, reader, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
-from bot.dose import is_machine, load_text
+from bot.dose import is_machine, load_text, run_text
 from bot.flows import FlowSpec, FlowView
 from bot.handlers import learn
 from bot.html_fit import fit_html
@@ -46,14 +46,23 @@ def _g(value: float) -> str:
 def _stance(ex: rehab.ExercisePrescription) -> str | None:
     """Both legs or one; None when the exercise's name says it already, and for hops and runs
     (the name says it, and a run uses both legs whatever its stance in the catalogue)."""
-    if ex.kind == rehab.ExerciseKind.PLYO:
+    if ex.kind in (rehab.ExerciseKind.PLYO, rehab.ExerciseKind.RUN):
         return None
+    if ex.leg is not None and str(ex.leg) in texts.LEG_NAMES:
+        return texts.LEG_NAMES[str(ex.leg)]  # "left leg", "each leg in turn" (both sore)
     stance = texts.STANCE_NAMES.get(str(ex.stance), str(ex.stance))
     return None if stance in ex.name.lower() else stance  # "Slow calf raise, both legs"
 
 
+def run_dose(ex: rehab.ExercisePrescription) -> str:
+    """A walk-jog: "4 × (walk 2 min, jog 2 min)", or "26 min of easy running"."""
+    return run_text(ex) or ""
+
+
 def describe_dose(ex: rehab.ExercisePrescription) -> str:
     """One line: sets × reps or hold, stance, load and rest."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        return run_dose(ex)
     if ex.contacts:
         work = f"{ex.sets} × {ex.contacts} contacts"
     elif ex.hold_s:
@@ -74,6 +83,8 @@ def describe_dose(ex: rehab.ExercisePrescription) -> str:
 
 def per_set(ex: rehab.ExercisePrescription) -> str:
     """What one set is: "20 s hold", "15 reps, +5 kg", "20 contacts"."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        return run_dose(ex)
     if ex.contacts:
         work = f"{ex.contacts} contacts"
     elif ex.hold_s:
@@ -105,6 +116,8 @@ def exercise_card(ex: rehab.ExercisePrescription) -> str:
 
 def set_seconds(ex: rehab.ExercisePrescription) -> float | None:
     """How long a set takes when the bot times it (holds and slow reps); None: the user says."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        return 60.0 * (ex.reps or 1) * ((ex.walk_min or 0) + (ex.jog_min or 0))
     if ex.hold_s:
         return float(ex.hold_s * max(ex.reps or 1, 1))
     if ex.tempo_s and ex.reps:
@@ -113,8 +126,30 @@ def set_seconds(ex: rehab.ExercisePrescription) -> float | None:
     return None
 
 
+def run_phases(ex: rehab.ExercisePrescription) -> list[tuple[float, str]]:
+    """The walk-jog's switches: (seconds from the start, what to say), after the first walk."""
+    walk, jog, rounds = ex.walk_min or 0, ex.jog_min or 0, ex.reps or 1
+    out: list[tuple[float, str]] = []
+    if not walk:
+        return out
+    for k in range(rounds):
+        start = 60.0 * k * (walk + jog)
+        if k > 0:
+            text = texts.SESSION_RUN_WALK.format(minutes=_g(walk), round=k + 1, rounds=rounds)
+            out.append((start, text))
+        text = texts.SESSION_RUN_JOG.format(minutes=_g(jog), round=k + 1, rounds=rounds)
+        out.append((start + 60.0 * walk, text))
+    return out
+
+
 def set_cue(ex: rehab.ExercisePrescription) -> str:
     """What to do now, in one message (never edited every second)."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        if not ex.walk_min:
+            return texts.SESSION_RUN_CONTINUOUS_CUE.format(jog=_g(ex.jog_min or 0))
+        return texts.SESSION_RUN_CUE.format(
+            walk=_g(ex.walk_min), jog=_g(ex.jog_min or 0), reps=ex.reps or 1
+        )
     if ex.hold_s:
         return texts.SESSION_HOLD_CUE.format(seconds=ex.hold_s)
     if ex.tempo_s and ex.reps:
@@ -199,7 +234,10 @@ async def render(
         seconds = set_seconds(ex)
         if seconds is not None:
             _arm(context, position, "set", seconds)
-            _arm_countdown(context, position, seconds, sent.message_id, text, markup)
+            if ex.kind == rehab.ExerciseKind.RUN:
+                _arm_run_phases(context, position, ex)  # walk and jog timers, not a countdown
+            else:
+                _arm_countdown(context, position, seconds, sent.message_id, text, markup)
     elif position.step == Step.PAIN:
         await _send(context, chat, lead + texts.SESSION_PAIN_QUESTION, _pain_markup(position, "p"))
     elif position.step == Step.REST:
@@ -302,6 +340,46 @@ def _arm_countdown(
             chat_id=position.chat_id,
             user_id=position.user_id,
         )
+
+
+def _arm_run_phases(
+    context: ContextTypes.DEFAULT_TYPE, position: Position, ex: rehab.ExercisePrescription
+) -> None:
+    """Tell the walker when to jog and when to walk again, on the job queue."""
+    queue = context.job_queue
+    if queue is None:
+        return
+    scale = runtime_of(context).settings.timer_scale
+    for at, text in run_phases(ex):
+        queue.run_once(
+            _on_run_phase,
+            when=max(at * scale, MIN_TIMER_S),
+            data={
+                "user_id": position.user_id,
+                "session_id": position.session_id,
+                "at": (position.step, position.exercise_index, position.set_no),
+                "text": text,
+            },
+            name=f"{JOB_PREFIX}:{position.user_id}",
+            chat_id=position.chat_id,
+            user_id=position.user_id,
+        )
+
+
+async def _on_run_phase(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Walk or jog now, if the user is still on that run."""
+    job = context.job
+    if job is None or not isinstance(job.data, dict) or job.chat_id is None:
+        return
+    data = job.data
+    position = await sessions.position_of(runtime_of(context), data["user_id"])
+    if (
+        position is None
+        or position.session_id != data["session_id"]
+        or (position.step, position.exercise_index, position.set_no) != data["at"]
+    ):
+        return  # Done, paused or ended: nothing to switch
+    await _send(context, job.chat_id, data["text"])
 
 
 async def _on_countdown(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -510,7 +588,8 @@ async def _pain(
         await _send(context, position.chat_id, f"{noted}\n{ended}")
         await _send(context, position.chat_id, summary_text(result.summary))
         return True
-    if result.action == "drop_rung":
+    if result.action == "drop_rung" or pain > rehab.THRESHOLDS.amber_ceiling:
+        # A red set: the next set is lighter, or (the exercise's last set) what happens next.
         noted += "\n" + texts.SESSION_LIGHTER.format(reason=escape(result.reason))
     elif result.action == "stop_exercise":
         noted += "\n" + texts.SESSION_STOP_EXERCISE.format(reason=escape(result.reason))

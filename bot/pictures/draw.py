@@ -109,6 +109,7 @@ POSES: dict[str, Pose] = {
     "hop_single_leg": Pose.HOP,
     "skipping": Pose.SKIP,
     "acceleration_runs": Pose.RUN,
+    "walk_jog": Pose.RUN,
     "bounding": Pose.BOUND,
 }
 
@@ -133,6 +134,7 @@ LOAD_BADGES: dict[str, str] = {
     "hop_single_leg": "body weight",
     "skipping": "body weight",
     "acceleration_runs": "body weight",
+    "walk_jog": "body weight",
     "bounding": "body weight",
 }
 
@@ -702,6 +704,13 @@ def _stride(c: Canvas, scene: Scene, long: bool) -> None:
     else:
         for i, x in enumerate((6.7, 7.6, 8.5)):
             c.arrow((x, 1.1), (x + 0.6 + 0.15 * i, 1.1))
+    if scene.exercise.id == "walk_jog":
+        # The return-to-running block: easy jogging between brisk walks, on the flat.
+        _label(ax, c.at((0.25, 7.4)), "walk briskly,\nthen jog easily", MOVE)
+        _label(ax, c.at((0.25, 1.5)), "level ground", INK)
+        _label(ax, c.at((6.7, ground + 4.2)), "easy pace:\nyou can talk", INK, size=LABEL_PT - 1)
+        return
+    if not long:
         _label(ax, c.at((0.25, 7.4)), "jog, then build\nto a brisk run", MOVE)
         _label(ax, c.at((0.25, 1.5)), "about 20 m", INK)
     _label(ax, c.at((6.7, ground + 4.2)), "land on the\nforefoot", INK, size=LABEL_PT - 1)

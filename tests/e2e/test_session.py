@@ -250,6 +250,30 @@ async def test_red_set_makes_the_next_set_lighter_and_says_why(
     ]
 
 
+async def test_a_red_last_set_promises_no_lighter_set_and_says_what_comes_next(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    """Issue 11, point 7: "the next set is one step lighter" only when a set of that exercise
+    follows; after the last set the message says what happens next, and the next exercise
+    comes at its own dose."""
+    state = await seed_user(bot.runtime)
+    plan = rehab.prescribe(state, local_today(bot.runtime.now()))
+    first, second = plan.exercises[0], plan.exercises[1]
+    user = standin.user(UID)
+    await start_session(user)
+    for set_no in range(1, first.sets):
+        await do_set(user, 2)
+        await user.tap(text=texts.SESSION_SKIP_REST)
+        await user.wait_for(contains=f"Set {set_no + 1} of")
+    told = await do_set(user, 6)
+    assert "That last set hurt 6/10" in told
+    assert "next set" not in told
+    assert "done for today" in told
+    assert "next session will be a step lighter" in told
+    assert second.name in told
+    assert f"{second.sets} × {second.hold_s} s hold" in told or f"{second.hold_s} s" in told
+
+
 async def test_bad_pain_input_gets_one_short_hint_and_the_buttons_stay(
     standin: FakeBotApi, bot: BotRunner
 ) -> None:

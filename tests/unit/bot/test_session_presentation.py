@@ -183,3 +183,34 @@ def test_show_me_and_the_tempo_guide_sit_under_every_set_card() -> None:
     for every in (show, tempo):
         assert len(str(every.callback_data).encode()) <= MAX_CALLBACK_BYTES
     assert learn.show_me_row(hold(exercise_id="not_in_the_catalogue")) == []
+
+
+def test_a_walk_jog_reads_as_walk_and_jog_minutes_in_the_session_and_the_reminder() -> None:
+    """Issue 11: the running block's dose, not "1 × 4 reps"."""
+    from bot.notifier import exercise_dose
+
+    state = rehab.start_programme(
+        rehab.Profile.model_validate(
+            {
+                "presentation": "mid-portion",
+                "side": "right",
+                "bodyweight_kg": 70,
+                "rest_pain": 0,
+                "morning_pain": 1,
+                "stiffness_minutes": 5,
+                "single_leg_heel_raises": 30,
+            }
+        ),
+        date(2026, 12, 2),
+    ).model_copy(update={"stage": 4, "runs": True, "run_since": date(2026, 12, 1)})
+    (run,) = rehab.prescribe(state, date(2026, 12, 2)).exercises
+    assert session.describe_dose(run) == "4 × (walk 2 min, jog 2 min)"
+    assert exercise_dose(run) == "Walk–jog 4 × (walk 2 min, jog 2 min)"
+    assert session.set_seconds(run) == 16 * 60
+    assert [text for _, text in session.run_phases(run)][:2] == [
+        "🏃 Jog now: 2 min (round 1 of 4).",
+        "🚶 Walk now: 2 min (round 2 of 4).",
+    ]
+    continuous = run.model_copy(update={"reps": 1, "walk_min": 0.0, "jog_min": 30.0})
+    assert session.describe_dose(continuous) == "30 min of easy running"
+    assert session.run_phases(continuous) == []
