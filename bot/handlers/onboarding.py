@@ -20,7 +20,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import flows, texts
+from bot import flows, reader, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.edits import edit_or_send
@@ -434,6 +434,7 @@ TYPED_CHOICES: dict[str, Sequence[tuple[str, str]]] = {
     ob.GYM: texts.OB_YES_NO,
     ob.RF: texts.OB_YES_NO,
     ob.ZONE_OK: texts.OB_ZONE_OK_CHOICES,
+    ob.DONE: ((texts.OB_START_NOW, "start"), (texts.OB_WAIT, "wait")),
 }
 
 
@@ -446,6 +447,8 @@ def typed_choice(step: str, text: str) -> str | None:
     typed = _words(text)
     if not typed:
         return None
+    if step == ob.DONE and reader.read_action(text, "go"):  # "start", "go", "let's go"
+        return "start"
     for label, payload in TYPED_CHOICES.get(step, ()):
         words = _words(label)
         if typed in (words, words.split()[0]):

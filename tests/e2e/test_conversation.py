@@ -450,3 +450,13 @@ async def test_the_commands_agree_at_every_step_of_a_day(
     assert "reminders paused" in views["start"]
     assert texts.SESSION_PROGRAMME_PAUSED in views["today"]
     assert "paused" in views["plan"]
+
+
+async def test_typing_start_opens_the_session_as_the_button_does(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await send_and_wait(user, "start", "Set 1 of")
+    async with bot.runtime.uow() as uow:
+        assert await uow.sessions.open_for(UID) is not None
