@@ -19,7 +19,15 @@ from scheduler.planner import SLOT_CHECKIN, Kind
 from scheduler.service import Outcome, fire
 from storage.models import TrainingSession
 from tests.e2e.test_onboarding import answer_until_weight, send_and_wait, tap_and_wait
-from tests.e2e.test_session import UID, ZONE, local_today, seed_user, set_logs, start_session
+from tests.e2e.test_session import (
+    UID,
+    ZONE,
+    do_set,
+    local_today,
+    seed_user,
+    set_logs,
+    start_session,
+)
 from tests.fakes import FakeClock
 from tests.standin.driver import UserDriver
 from tests.standin.server import FakeBotApi
@@ -317,6 +325,25 @@ async def test_a_hold_ended_early_is_stored_with_its_real_length(
     async with bot.runtime.uow() as uow:
         rows = await uow.sessions.sets_for_user(UID)
     assert [(r.hold_s, r.completed) for r in rows] == [(1, False)]
+
+    # The rest of the session in full: the engine still counts the session as not completed
+    # (so a green streak does not grow on it).
+    plan = rehab.prescribe(state, local_today(clock()))
+    remaining = sum(ex.sets for ex in plan.exercises) - 1
+    await tap_and_wait(user, texts.SESSION_SKIP_REST, "Set 2 of")
+    for index, ex in enumerate(plan.exercises):
+        for set_no in range(2 if index == 0 else 1, ex.sets + 1):
+            await do_set(user, 1)
+            if set_no < ex.sets:
+                await tap_and_wait(user, texts.SESSION_SKIP_REST, f"Set {set_no + 1} of")
+    await tap_and_wait(user, "1", "1/10")  # pain right now, at the end
+    async with bot.runtime.uow() as uow:
+        after = await load_state(uow, UID)
+        rows = await uow.sessions.sets_for_user(UID)
+    assert after is not None
+    assert len(rows) == remaining + 1
+    assert [(log.completed, log.ended_early) for log in after.sessions] == [(False, False)]
+    assert after.green_streak == 0
 
 
 async def test_a_hold_done_at_its_end_counts_in_full(
