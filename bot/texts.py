@@ -833,6 +833,11 @@ def settings_saved(what: str) -> str:
     return SETTINGS_SAVED_DOSE if what in SETTINGS_DOSE_KEYS else SETTINGS_SAVED
 
 
+SETTINGS_TIMES_NOW = (
+    "Sessions: {times}\nMorning question: {checkin}\nTraining days (Stage 3 on): {days} at "
+    "{weekly_time}\nAll in your time zone, {zone}."
+)
+SETTINGS_TIME_KEYS = frozenset({"times", "checkin", "days", "zone"})
 SETTINGS_SUMMARY_SAVED = "Saved ✓ Weekly summary is now {state}."
 SETTINGS_ON = "on"
 SETTINGS_OFF = "off"

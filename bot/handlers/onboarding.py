@@ -325,7 +325,12 @@ async def _after(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: ob
     if chat is None:
         return
     if outcome.saved is not None:
-        await _send(context, chat.id, texts.settings_saved(outcome.saved))
+        text = texts.settings_saved(outcome.saved)
+        user = update.effective_user
+        if outcome.saved in texts.SETTINGS_TIME_KEYS and user is not None:
+            now = await settings_service.times_saved(runtime_of(context), user.id)
+            text = f"{text}\n\n{now}" if now else text  # every time, in the person's zone
+        await _send(context, chat.id, text)
     elif outcome.flow is None:
         await flows.expired(update, context)
     else:

@@ -294,6 +294,24 @@ def _times_text(profile: Profile, once: bool) -> str:
     return texts.SETTINGS_TWICE_DAILY.format(first=first, second=times[1])
 
 
+async def times_saved(runtime: Runtime, user_id: int) -> str | None:
+    """The times now in force, in the person's zone: shown back after a change of times, days,
+    check-in or zone."""
+    async with runtime.uow() as uow:
+        profile = await uow.profiles.get(user_id)
+        user = await uow.users.get(user_id)
+        state = await load_state(uow, user_id)
+        if profile is None or user is None or state is None:
+            return None
+        return texts.SETTINGS_TIMES_NOW.format(
+            times=_times_text(profile, state.profile.once_daily),
+            checkin=profile.checkin_time or planner.DEFAULT_CHECKIN_TIME,
+            days=texts.weekday_list(planner.effective_weekly_days(profile.weekly_days)),
+            weekly_time=profile.weekly_time or planner.DEFAULT_WEEKLY_TIME,
+            zone=escape(user.timezone or "UTC"),
+        )
+
+
 async def describe(runtime: Runtime, user_id: int) -> SettingsView | None:
     async with runtime.uow() as uow:
         profile = await uow.profiles.get(user_id)

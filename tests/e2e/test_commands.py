@@ -109,7 +109,11 @@ async def test_onboarded_user_status_pause_resume_settings_start_over(
     confirm = await send_and_wait(uma, "New York", "where you are")
     assert "03:00" in confirm.content  # 08:00 UTC
     saved = await tap_and_wait(uma, "Yes, that's right", "Saved")
-    assert saved.content == texts.SETTINGS_SAVED
+    assert saved.content.startswith(texts.SETTINGS_SAVED)
+    # Every time is shown back as it now stands, in the new zone.
+    assert "Sessions: 07:00 and 19:30" in saved.content
+    assert "Morning question: 06:30" in saved.content
+    assert "All in your time zone, America/New_York." in saved.content
     await send_and_wait(uma, "/settings", "America/New_York")
     await uma.tap(text=texts.SETTINGS_SUMMARY_ON)
     edited = await uma.wait_for(lambda m: m.edited)  # the menu itself shows the new setting
