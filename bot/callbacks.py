@@ -9,6 +9,7 @@ Prefixes in use (each matched by an anchored pattern in bot/handlers/__init__.py
   learn:<topic>                a topic of /learn
   show:<exercise id>           "Show me": the exercise's picture again
   tempo:<up>-<down>-<pause>    "Tempo guide": the looping animation for that tempo
+  ans                          the ✓ left in place of an answered question's buttons
   ref:seen                     "I've been seen" after a referral (issue 11)
   rv:<week>:<rating>           the rating at the week 6 / 12 review
   run:<yes|no>                 "do you run?" before the walk-jog block (Stage 4)

@@ -1,4 +1,5 @@
-"""The data export: the JSON document's pydantic models and the per-set CSV.
+"""The data export: the JSON document's pydantic models and the CSV (sets, morning and
+after-session answers).
 
 Documented for people and physiotherapists in docs/export.md. Bump SCHEMA_VERSION on any change
 that is not purely additive.
@@ -13,11 +14,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the CSV has a `kind` column and the morning and after-session rows
 CSV_FILENAME = "achilles-coach-export.csv"
 JSON_FILENAME = "achilles-coach-export.json"
 CSV_COLUMNS = (
     "date_local",
+    "kind",
     "session_id",
     "stage",
     "exercise_id",
@@ -28,7 +30,10 @@ CSV_COLUMNS = (
     "pain_during",
     "completed",
     "leg",
+    "pain_after",
+    "morning_pain",
 )
+CSV_KINDS = ("morning", "set", "after_session")
 
 
 class _Model(BaseModel):
@@ -135,7 +140,7 @@ class ExportGateTest(_Model):
 class AchillesCoachExport(_Model):
     """Everything Achilles Coach stores about one person."""
 
-    schema_version: Literal[1] = 1  # SCHEMA_VERSION
+    schema_version: Literal[2] = 2  # SCHEMA_VERSION
     generated_at: datetime
     user: ExportUser
     profile: ExportProfile | None
@@ -158,14 +163,17 @@ def _cell(value: object) -> str:
 
 
 def csv_rows(export: AchillesCoachExport) -> list[dict[str, str]]:
-    """One row per logged set, in the order they were done."""
-    rows: list[dict[str, str]] = []
-    for session in export.sessions:
+    """Day by day: the morning answer, then each session's sets and its pain after."""
+    dated: list[tuple[date, int, dict[str, object]]] = []
+    for checkin in export.morning_checkins:
+        values: dict[str, object] = {"kind": "morning", "morning_pain": checkin.pain}
+        dated.append((checkin.date_local, 0, values))
+    for order, session in enumerate(export.sessions, start=1):
+        common: dict[str, object] = {"session_id": session.session_id, "stage": session.stage}
         for logged in session.sets:
-            values: dict[str, object] = {
-                "date_local": session.date_local.isoformat(),
-                "session_id": session.session_id,
-                "stage": session.stage,
+            values = {
+                **common,
+                "kind": "set",
                 "exercise_id": logged.exercise_id,
                 "set_no": logged.set_no,
                 "reps": logged.reps,
@@ -175,8 +183,18 @@ def csv_rows(export: AchillesCoachExport) -> list[dict[str, str]]:
                 "completed": logged.completed,
                 "leg": logged.leg,
             }
-            rows.append({column: _cell(values[column]) for column in CSV_COLUMNS})
-    return rows
+            dated.append((session.date_local, order, values))
+        if session.pain_after is not None:
+            values = {**common, "kind": "after_session", "pain_after": session.pain_after}
+            dated.append((session.date_local, order, values))
+    dated.sort(key=lambda item: (item[0], item[1]))  # stable: sets keep their order
+    return [
+        {
+            column: _cell(day.isoformat() if column == "date_local" else values.get(column))
+            for column in CSV_COLUMNS
+        }
+        for day, _, values in dated
+    ]
 
 
 def to_csv(export: AchillesCoachExport) -> bytes:

@@ -5,6 +5,7 @@ Keep each message short enough to read on a phone without scrolling.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 BOTFATHER_GUIDANCE = """\
@@ -74,6 +75,11 @@ BUTTON_EXPIRED_NOTHING_PENDING = (
     "/today shows your next session."
 )
 ALREADY_NOTED = "Already noted ✓"
+ALREADY_ANSWERED = "You've answered that one already ✓"
+DID_YOU_MEAN = "Did you mean {answer}?"
+GUESS_YES = "Yes, {answer}"
+GUESS_NO = "No"
+GUESS_AGAIN = "OK, please type it again or tap a button above."
 NOTHING_PENDING = "Nothing is waiting for an answer right now. /today shows your next session."
 UNEXPECTED_TEXT = (
     "I didn't catch that. Use the buttons above, or /today for your session and /help for "
@@ -140,6 +146,10 @@ def cadence_rhythm(
 
 NOT_ONBOARDED = (
     "We haven't set up your programme yet. Send /start and I'll ask a few quick questions first."
+)
+OB_IN_SETUP = (
+    "We're still setting up your programme: answer the question above, or send /start to see "
+    "it again."
 )
 PROGRAMME_STOPPED = (
     "Your programme is stopped because of a possible warning sign. Please get checked by a "
@@ -290,6 +300,7 @@ TODAY_PARTLY_DONE = "{done} of {planned} sessions done today ✓ Next one:"
 TODAY_PAIN_STOPPED = "Rest for the rest of today: your session stopped at high pain."
 PLAN_TITLE = "<b>This week · {stage}</b>"
 PLAN_DAY = "{mark} {day}: {what}"
+PLAN_PAUSED = "paused (/resume)"
 PLAN_TODAY = "{day} (today)"
 PLAN_BEFORE_START = "–"
 PLAN_REST = "rest"
@@ -304,9 +315,18 @@ def stage_label(stage: int, maintenance: bool) -> str:
     return MAINTENANCE_LABEL if maintenance else STAGE_LABEL.format(stage=stage)
 
 
-def plan_sessions(planned: int, done: int, past: bool) -> str:
-    """What a /plan day holds: "2 sessions", "1 of 2 done", "2 sessions, not done"."""
+def plan_sessions(
+    planned: int, done: int, past: bool, times: Sequence[str] = (), *, ended_early: int = 0
+) -> str:
+    """What a /plan day holds: "2 sessions (07:00, 18:00)", "1 of 2 done", "2 sessions, not
+    done"; a day ahead names its reminder times; a day a session ended on pain says so, as
+    /history does."""
     sessions = f"{planned} session" + ("" if planned == 1 else "s")
+    if ended_early:
+        full = done - ended_early
+        return (f"{full} done · " if full else "") + "⚠️ ended early, no more that day"
+    if times and not past and done == 0:
+        return f"{sessions} ({', '.join(times)})"
     if done >= planned:
         return sessions + " ✓" if planned == 1 else f"{sessions}, all done"
     if done > 0:
@@ -413,8 +433,8 @@ RECORDS_NOT_ONBOARDED = (
     "There's nothing to show yet: your programme hasn't started. Send /start to set it up."
 )
 PROGRESS_TOO_LITTLE = (
-    "Not enough to draw yet: I need at least 3 pain answers (after sessions or in the "
-    "morning). Keep going and try /progress again in a few days. 📈"
+    "Not enough to draw yet: the chart needs 3 points, and each finished session and each "
+    "morning answer is one (you have {points} so far). Try /progress again in a day or two. 📈"
 )
 PROGRESS_DRAWING = "Drawing your chart…"
 
@@ -430,15 +450,16 @@ def progress_caption(
     stage: int | None,
     morning_week1: float | None,
     morning_now: float | None,
-    adherence: int | None,
+    sessions_done: int,
+    sessions_missed: int,
 ) -> str:
     lines = [f"<b>Week {week} of {total_weeks}</b>" + (f" · Stage {stage}" if stage else "")]
     if morning_week1 is not None and morning_now is not None:
         lines.append(f"Morning pain: {_avg(morning_week1)} in week 1 → {_avg(morning_now)} now")
     elif morning_now is not None:
         lines.append(f"Morning pain lately: {_avg(morning_now)}")
-    if adherence is not None:
-        lines.append(f"Sessions done: {adherence}%")
+    # Counts, not a percentage: the same numbers /history and /plan show.
+    lines.append(f"Sessions finished: {sessions_done} · missed or stopped: {sessions_missed}")
     lines.append("Red = pain during, orange = after, blue = mornings, green = load or hold.")
     return "\n".join(lines)
 
@@ -446,6 +467,7 @@ def progress_caption(
 HISTORY_TITLE = "<b>Your last 14 days</b> (newest first)"
 HISTORY_OUTCOMES = {
     "done": "✅ done",
+    "ended_early": "⚠️ ended early",
     "open": "⏸ open",
     "stopped": "✖️ stopped",
     "missed": "❌ missed",
@@ -474,10 +496,17 @@ def history_line(
     pain: int | None,
     morning: int | None,
     decision: str | None,
+    *,
+    ended_early: int = 0,
 ) -> str:
+    """One day of /history: what happened, the worst pain during, the morning answer and the
+    decision. A session the engine ended early is never called done."""
     parts = [f"<b>{escape(day_label)}</b>", HISTORY_OUTCOMES.get(outcome, escape(outcome))]
-    if outcome == "done" and sessions_done > 1:
-        parts[-1] += f" ×{sessions_done}"
+    full = sessions_done - ended_early
+    if outcome == "done" and full > 1:
+        parts[-1] += f" ×{full}"
+    if outcome == "done" and ended_early:
+        parts.append(HISTORY_OUTCOMES["ended_early"])
     if pain is not None:
         parts.append(f"pain {pain}")
     if morning is not None:
@@ -493,8 +522,9 @@ def history(lines: list[str]) -> str:
 
 EXPORT_NOTHING = "I don't hold any programme data about you yet. /start sets one up."
 EXPORT_INTRO = (
-    "Here is everything I've stored about you: a CSV with one row per set (opens in any "
-    "spreadsheet) and a JSON file with the full record. Share them with your physio if you like."
+    "Here is everything I've stored about you: a CSV with your morning answers, every set and "
+    "the pain after each session (opens in any spreadsheet) and a JSON file with the full "
+    "record. Share them with your physio if you like."
 )
 
 DELETE_NOTHING = "I don't hold any data about you. Nothing to delete."
@@ -545,8 +575,9 @@ def weekly_summary(
         lines.append(
             f"Morning pain: {_avg(morning_now)}, {trend} (last week {_avg(morning_before)})."
         )
-    if stage_to is not None:
-        lines.append(f"<b>Next week:</b> Stage {stage_to}. 🎉")
+    if stage_to is not None:  # a move made this week: next week goes on in that stage
+        lines.append(f"<b>This week:</b> on to Stage {stage_to}. 🎉")
+        lines.append(f"<b>Next week:</b> Stage {stage or stage_to}, keep going.")
     elif decision_label is not None:
         lines.append(f"<b>Next week:</b> {decision_label}" + (f" (Stage {stage})" if stage else ""))
     else:
@@ -668,7 +699,18 @@ OB_TIME1 = (
 OB_TIME2 = "And the second session? (Tap, type a time, or choose once a day.)"
 OB_TIME2_ONCE = "Once a day is all I can do"
 OB_TIME_HINT = "Please tap a time or type one like 07:30 or 6:45 pm."
-OB_TIME_SAME = "That's the same as the first session. Please pick another time."
+OB_TIME_GAP = (
+    "Sessions need at least 6 hours between them, the second after the first: "
+    "{first} then {second} doesn't leave that. Pick a later second time, or train once a day."
+)
+OB_CHECKIN_LATE = (
+    "The morning question comes before the first session, so that session's dose can follow "
+    "your answer. {checkin} is not before {first}: pick an earlier time."
+)
+OB_FIRST_BEFORE_CHECKIN = (
+    "Your morning question comes at {checkin}, and the first session should follow it (its dose "
+    "depends on your answer). Pick a time after {checkin}, or change the check-in first."
+)
 OB_DAYS = (
     "Later stages train <b>three times a week</b> with a rest day in between. Which days suit "
     "you? Tap, or type three days like <code>mon wed fri</code>."
@@ -765,7 +807,7 @@ RESUME_NOT_PAUSED = "Your reminders aren't paused. /today shows your next sessio
 
 SETTINGS_MENU = (
     "<b>Your settings</b>\n"
-    "Sessions: {times}\nThree-weekly days: {days} at {weekly_time}\n"
+    "Sessions: {times}\nTraining days (Stage 3 on): {days} at {weekly_time}\n"
     "Morning check-in: {checkin}\nTime zone: {zone}\nWeight: {weight} kg\n"
     "Equipment: {equipment}\nWeekly summary: {summary}\n\nWhat would you like to change?"
 )
@@ -791,6 +833,11 @@ def settings_saved(what: str) -> str:
     return SETTINGS_SAVED_DOSE if what in SETTINGS_DOSE_KEYS else SETTINGS_SAVED
 
 
+SETTINGS_TIMES_NOW = (
+    "Sessions: {times}\nMorning question: {checkin}\nTraining days (Stage 3 on): {days} at "
+    "{weekly_time}\nAll in your time zone, {zone}."
+)
+SETTINGS_TIME_KEYS = frozenset({"times", "checkin", "days", "zone"})
 SETTINGS_SUMMARY_SAVED = "Saved ✓ Weekly summary is now {state}."
 SETTINGS_ON = "on"
 SETTINGS_OFF = "off"

@@ -324,7 +324,7 @@ EXERCISES: dict[str, Exercise] = {
             unsafe_for=_INS,
             how_to=(
                 "Stand with the balls of your feet on a step edge and rise up on both feet.\n"
-                "Shift onto the sore leg; lower that heel below the step at the card's tempo.\n"
+                "Shift onto the sore leg; lower that heel below the step counting the seconds.\n"
                 "Use both feet to come back up."
             ),
         ),
@@ -339,7 +339,7 @@ EXERCISES: dict[str, Exercise] = {
             tempo_s=(3, 3),
             how_to=(
                 "On flat floor, rise onto the balls of both feet.\n"
-                "Shift onto the sore leg; lower that heel to the floor at the card's tempo.\n"
+                "Shift onto the sore leg; lower that heel to the floor counting the seconds.\n"
                 "Stop at floor level; use both feet to rise again."
             ),
         ),
@@ -357,8 +357,8 @@ EXERCISES: dict[str, Exercise] = {
             unsafe_for=_INS,
             how_to=(
                 "As the straight-knee heel drop, but keep the knee softly bent throughout.\n"
-                "Lower the heel on the sore side below the step at the card's tempo, then rise on\n"
-                "both feet."
+                "Lower the heel on the sore side below the step counting the seconds, then rise\n"
+                "on both feet."
             ),
         ),
         Exercise(
@@ -372,7 +372,7 @@ EXERCISES: dict[str, Exercise] = {
             tempo_s=(3, 3),
             how_to=(
                 "On flat floor with knees softly bent, rise onto the balls of both feet.\n"
-                "Lower the sore side's heel to the floor at the card's tempo, knee still bent."
+                "Lower the sore side's heel to the floor counting the seconds, knee still bent."
             ),
         ),
         Exercise(
@@ -387,7 +387,7 @@ EXERCISES: dict[str, Exercise] = {
             tempo_s=(3, 3),
             how_to=(
                 "Sit with feet flat and rest the added weight (a bag or dumbbell) on your knees.\n"
-                "Lift and lower the heels slowly, at the tempo on the card.\n"
+                "Lift and lower the heels slowly, counting the seconds.\n"
                 "With no weight yet, press down on your knees with your hands."
             ),
         ),
@@ -406,7 +406,7 @@ EXERCISES: dict[str, Exercise] = {
             unsafe_for=_INS,
             how_to=(
                 "Stand on the sore leg on a step edge, holding the weight and a rail.\n"
-                "Rise, then lower below the step, at the card's tempo; keep the knee straight."
+                "Rise, then lower below the step, counting the seconds; keep the knee straight."
             ),
         ),
         Exercise(
@@ -420,7 +420,7 @@ EXERCISES: dict[str, Exercise] = {
             tempo_s=(3, 3),
             how_to=(
                 "Stand on the sore leg on flat floor, holding the weight and a support.\n"
-                "Rise, then lower to the floor, at the card's tempo; knee straight."
+                "Rise, then lower to the floor, counting the seconds; knee straight."
             ),
         ),
         Exercise(
@@ -435,7 +435,7 @@ EXERCISES: dict[str, Exercise] = {
             tempo_s=(3, 3),
             how_to=(
                 "Sit with the weight resting on the sore side's knee, foot flat on the floor.\n"
-                "Lift and lower the heel slowly, at the tempo on the card."
+                "Lift and lower the heel slowly, counting the seconds."
             ),
         ),
         Exercise(
@@ -451,7 +451,7 @@ EXERCISES: dict[str, Exercise] = {
             machine=True,
             how_to=(
                 "On the leg press, knees straight, balls of the feet on the platform's edge.\n"
-                "Push the platform away with your ankles, then return, at the card's tempo;\n"
+                "Push the platform away with your ankles, then return, counting the seconds;\n"
                 "stop where the ankle is level if the pain is at the heel bone."
             ),
         ),
@@ -468,7 +468,7 @@ EXERCISES: dict[str, Exercise] = {
             machine=True,
             how_to=(
                 "Sit in the machine, pad on your thighs, the balls of the feet on the bar.\n"
-                "Lift and lower at the card's tempo; keep the heels level with the bar if\n"
+                "Lift and lower counting the seconds; keep the heels level with the bar if\n"
                 "the pain is at the heel bone."
             ),
         ),

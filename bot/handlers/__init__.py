@@ -72,6 +72,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
 
     # 2. Buttons, by anchored prefix. Each handler checks the data against the user's own state.
     application.add_handler(CallbackQueryHandler(flows.on_flow_button, pattern=r"^f:"))
+    application.add_handler(
+        CallbackQueryHandler(flows.on_answered_button, pattern=rf"^{flows.ANSWERED_DATA}$")
+    )
     # /delete confirmation (del:<issued>:yes|no): anchored, before the catch-all that expires.
     application.add_handler(
         CallbackQueryHandler(records_handlers.on_delete_button, pattern=r"^del:")

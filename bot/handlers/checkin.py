@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 import rehab
-from bot import flows, texts
-from bot.callbacks import CallbackDataError, unpack
+from bot import flows, reader, texts
+from bot.callbacks import CallbackDataError, pack, unpack
 from bot.context import runtime_of
 from bot.handlers import outcomes as outcome_handlers
-from bot.pain import parse_pain
 from bot.services import checkins
 from bot.services.checkins import CheckinKind
 
@@ -46,26 +45,43 @@ async def on_checkin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if outcome.kind == CheckinKind.NOT_ASKED:
         await flows.expired(update, context)  # a morning never asked about
         return
+    await flows.close_tapped(context, query)  # the chat shows the answer, not live buttons
     if outcome.kind == CheckinKind.ALREADY:
         await query.answer(texts.ALREADY_NOTED)
-        if outcome.pain != pain:
-            await context.bot.send_message(chat.id, texts.CHECKIN_ALREADY.format(pain=outcome.pain))
+        text = (
+            texts.CHECKIN_ALREADY.format(pain=outcome.pain)
+            if outcome.pain != pain
+            else texts.ALREADY_ANSWERED
+        )
+        await context.bot.send_message(chat.id, text)
         return
     await query.answer()
     await _tell(context, chat.id, user.id, pain, outcome)
 
 
 async def on_typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
-    """A typed score (`3`, `3/10`) while today's morning question is unanswered; True if taken."""
+    """A typed score ("3", "about 2/10"; "maybe 3?" is asked back) while today's morning
+    question is unanswered; True if taken."""
     user = update.effective_user
     chat = update.effective_chat
-    pain = parse_pain(text)
-    if user is None or chat is None or pain is None:
+    reading = reader.read_pain(text)
+    if user is None or chat is None or reading is None:
         return False
     runtime = runtime_of(context)
     on = await checkins.awaiting_answer(runtime, user.id)
     if on is None:
         return False
+    pain = reading.value
+    if not reading.sure:
+        answer = f"{pain}/10"
+        yes = pack("mc", on.strftime("%Y%m%d"), pain)
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(texts.GUESS_YES.format(answer=answer), callback_data=yes)]]
+        )
+        await context.bot.send_message(
+            chat.id, texts.DID_YOU_MEAN.format(answer=answer), reply_markup=markup
+        )
+        return True
     outcome = await checkins.answer(runtime, user.id, on, pain)
     if outcome.kind == CheckinKind.NOT_ASKED:
         return False

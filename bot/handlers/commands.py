@@ -48,7 +48,7 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     status = await settings_service.status_of(runtime_of(context), user.id)
     if status is None:
-        await _reply(update, texts.NOT_ONBOARDED)
+        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
         return
     if status.stopped:
         if not status.clearance_offered:
@@ -70,7 +70,7 @@ async def on_home_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await query.answer()
     runtime = runtime_of(context)
     if not await settings_service.is_onboarded(runtime, user.id):
-        await _reply(update, texts.NOT_ONBOARDED)
+        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
         return
     if query.data == CHOOSE_DAYS_DATA:
         # From the notice that Stage 3 needs training days: the /settings days step.
@@ -131,7 +131,10 @@ async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     runtime = runtime_of(context)
     if not await settings_service.is_onboarded(runtime, user.id):
-        await _reply(update, texts.NOT_ONBOARDED)
+        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
+        return
+    if await settings_service.is_stopped(runtime, user.id):
+        await _reply(update, texts.PROGRAMME_STOPPED)
         return
     paused, until = await settings_service.paused_until(runtime, user.id)
     if paused:
@@ -174,7 +177,10 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     runtime = runtime_of(context)
     if not await settings_service.is_onboarded(runtime, user.id):
-        await _reply(update, texts.NOT_ONBOARDED)
+        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
+        return
+    if await settings_service.is_stopped(runtime, user.id):  # as /today and /start say
+        await _reply(update, texts.PROGRAMME_STOPPED)
         return
     resumed = await settings_service.resume(runtime, user.id)
     await _reply(update, texts.RESUMED if resumed else texts.RESUME_NOT_PAUSED)
@@ -190,7 +196,7 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     runtime = runtime_of(context)
     if not await settings_service.is_onboarded(runtime, user.id):
-        await _reply(update, texts.NOT_ONBOARDED)
+        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
         return
     await onboarding_handlers.render(update, context, await ob.begin_settings(runtime, user.id))
 

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import flows, texts
+from bot import flows, reader, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.flows import FlowSpec, FlowView
 from bot.handlers.session import refuse
 from bot.keyboards import pain_keyboard
-from bot.pain import parse_pain
 from bot.services import gates
+from bot.services import settings as settings_service
 
-_COUNT = re.compile(r"^\s*(\d{1,3})\s*$")
 MAX_COUNT = 500
 
 
@@ -65,7 +63,7 @@ async def test_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     started = await gates.begin_test(runtime_of(context), user.id)
     if not started.onboarded:
-        await message.reply_text(texts.NOT_ONBOARDED)
+        await message.reply_text(await settings_service.newcomer_text(runtime_of(context), user.id))
         return
     if started.stopped:
         await message.reply_text(texts.PROGRAMME_STOPPED)
@@ -143,23 +141,28 @@ async def on_button(
 async def on_text(
     update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, text: str
 ) -> bool:
-    """A typed count or pain score; anything else gets a hint and the question again."""
+    """A typed count ("about 20") or pain score ("2/10"); anything else gets one short hint
+    (the question and its buttons are just above)."""
     chat = update.effective_chat
     if flow.step in gates.COUNT_STEPS:
-        match = _COUNT.match(text)
-        if match is not None and int(match.group(1)) <= MAX_COUNT:
-            await _answer(update, context, flow, int(match.group(1)), None)
+        count = reader.read_number(text)
+        if (
+            count is not None
+            and count.sure
+            and count.value == int(count.value)
+            and 0 <= count.value <= MAX_COUNT
+        ):
+            await _answer(update, context, flow, int(count.value), None)
             return True
         hint = texts.TEST_COUNT_HINT
     else:
-        pain = parse_pain(text)
-        if pain is not None:
-            await _answer(update, context, flow, pain, None)
+        pain = reader.read_pain(text)
+        if pain is not None and pain.sure:
+            await _answer(update, context, flow, pain.value, None)
             return True
         hint = texts.SESSION_PAIN_HINT
     if chat is not None:
         await context.bot.send_message(chat.id, hint)
-    await render(update, context, flow)
     return True
 
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import faq, flows, texts
+from bot import faq, flows, reader, texts
 from bot.context import runtime_of
 from bot.handlers import checkin, learn
 from bot.services import settings as settings_service
@@ -41,6 +41,16 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if await learn.answer_question(update, context, text, questions_only=False):
         return
+    user = update.effective_user
+    if (
+        user is not None
+        and reader.read_action(text, "go")
+        and await settings_service.is_onboarded(runtime_of(context), user.id)
+    ):
+        from bot.handlers.session import open_session
+
+        await open_session(update, context)  # "start" after a reminder: as if Start was tapped
+        return
     await _pointer(update, context, text)
 
 
@@ -48,8 +58,8 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Stickers, photos, voice…: a friendly pointer instead of silence."""
     if update.effective_message is None:
         return
-    # In a flow, a message without text is answered like unreadable text: a hint and the
-    # current step again (its buttons), so the user is never left without a way on.
+    # In a flow, a message without text is answered like unreadable text: one short hint; the
+    # step's buttons just above stay live, so the user is never left without a way on.
     if await flows.on_flow_text(update, context, ""):
         return
     await _pointer(update, context)

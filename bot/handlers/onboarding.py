@@ -12,6 +12,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -19,7 +20,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import flows, texts
+from bot import flows, reader, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.edits import edit_or_send
@@ -86,8 +87,14 @@ def _back(flow: FlowView) -> str:
 
 async def _send(
     context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, markup: Any = None
-) -> None:
-    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+) -> Message:
+    if isinstance(markup, InlineKeyboardMarkup):
+        await flows.close_before(context, chat_id, markup)
+    sent = await context.bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+    )
+    flows.note_keyboard(context, chat_id, sent)  # a private chat: its id is the user's
+    return sent
 
 
 async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView) -> None:
@@ -96,7 +103,16 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
     if chat is None:
         return
     step = flow.step
-    if step in CHOICES:
+    if step == ob.TIME2:
+        first = str((flow.data.get("a") or {}).get(ob.TIME1) or "")
+        seconds = [(t, t) for t in ob.second_time_choices(first)]
+        seconds.append((texts.OB_TIME2_ONCE, ob.ONCE))
+        await _send(context, chat.id, texts.OB_TIME2, _keyboard(flow, seconds, 4))
+    elif step == ob.CHECKIN:
+        first_time = await ob.first_session_time(runtime_of(context), flow)
+        checkins = [(t, t) for t in ob.checkin_choices(first_time)]
+        await _send(context, chat.id, texts.OB_CHECKIN, _keyboard(flow, checkins, 3))
+    elif step in CHOICES:
         question, options, per_row = CHOICES[step]
         await _send(context, chat.id, question, _keyboard(flow, options, per_row))
     elif step == ob.WELCOME:
@@ -233,6 +249,8 @@ async def _render_menu(
         await edit_or_send(
             context.bot, chat_id, message.message_id if message else None, view.text, markup
         )
+        if message is not None:  # its buttons are the new step's: closed once it is answered
+            flows.note_markup(context, chat_id, chat_id, message.message_id, markup)
     else:
         await _send(context, chat_id, view.text, markup)
     return view.weekly_summary
@@ -261,6 +279,16 @@ async def on_button(
         outcome = await ob.go_back(runtime, flow)
         await _after(update, context, outcome)
         return
+    if payload == GUESS_NO:
+        await _send(context, chat.id, texts.GUESS_AGAIN)
+        return
+    if payload.startswith(ob.CONFIRMED):
+        value = ob.value_from_button(flow.step, payload)
+        if value is None:
+            await _send(context, chat.id, texts.OB_USE_BUTTONS)
+            return
+        await _submit(update, context, flow, value, payload)
+        return
     if flow.step == ob.DONE:
         await _on_summary_button(update, context, flow, payload)
         return
@@ -282,9 +310,11 @@ async def _submit(
     chat = update.effective_chat
     if chat is None:
         return
-    if flow.step == ob.TIME2 and value == (flow.data.get("a") or {}).get(ob.TIME1):
-        await _send(context, chat.id, texts.OB_TIME_SAME)
-        await render(update, context, flow)
+    problem = await ob.check_time(runtime_of(context), flow, value)
+    if problem is not None:
+        options = [(t, f"{ob.CONFIRMED}{t}") for t in problem.fixes]
+        options += [(label, value_) for label, value_ in problem.extra]
+        await _send(context, chat.id, problem.text, _keyboard(flow, options, 3, back=False))
         return
     outcome = await ob.answer(runtime_of(context), flow, value, payload=payload)
     await _after(update, context, outcome)
@@ -295,7 +325,12 @@ async def _after(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: ob
     if chat is None:
         return
     if outcome.saved is not None:
-        await _send(context, chat.id, texts.settings_saved(outcome.saved))
+        text = texts.settings_saved(outcome.saved)
+        user = update.effective_user
+        if outcome.saved in texts.SETTINGS_TIME_KEYS and user is not None:
+            now = await settings_service.times_saved(runtime_of(context), user.id)
+            text = f"{text}\n\n{now}" if now else text  # every time, in the person's zone
+        await _send(context, chat.id, text)
     elif outcome.flow is None:
         await flows.expired(update, context)
     else:
@@ -357,22 +392,43 @@ async def on_text(
     chat = update.effective_chat
     if chat is None:
         return False
-    if not ob.takes_text(flow.step):
+    reading = ob.read_answer(flow.step, text)
+    if reading is None:
         payload = typed_choice(flow.step, text)
-        if payload is not None:  # "left", "Yes", "not sure": as if the button was tapped
+        if payload is not None:  # "mid", "not sure": as if the button was tapped
             await on_button(update, context, flow, payload)
             return True
-        if flow.step != ob.FLAGGED:  # the advice itself says what to do next
-            await _send(context, chat.id, texts.OB_USE_BUTTONS)
-        await render(update, context, flow)
-        return True
-    value = ob.value_from_text(flow.step, text)
-    if value is None:
+        if flow.step == ob.FLAGGED:  # the advice itself says what to do next
+            await render(update, context, flow)
+            return True
+        # One short line; the question and its buttons are still just above.
         await _send(context, chat.id, TEXT_HINTS.get(flow.step, texts.OB_USE_BUTTONS))
-        await render(update, context, flow)
         return True
-    await _submit(update, context, flow, value, payload=f"text:{text.strip()[:40]}")
+    plain = ob.plain_answer(flow.step, reading.value)
+    shown = ob.shown_answer(flow.step, reading.value, _zone_of(flow))
+    if not reading.sure or (ob.is_time_step(flow.step) and text.strip() != plain):
+        # A guess, or a time said another way: shown back (with the zone) before it is kept.
+        options = [
+            (texts.GUESS_YES.format(answer=shown), f"{ob.CONFIRMED}{plain}"),
+            (texts.GUESS_NO, GUESS_NO),
+        ]
+        await _send(
+            context,
+            chat.id,
+            texts.DID_YOU_MEAN.format(answer=escape(shown)),
+            _keyboard(flow, options, 1, back=False),
+        )
+        return True
+    await _submit(update, context, flow, reading.value, payload=f"text:{text.strip()[:40]}")
     return True
+
+
+GUESS_NO = "guess_no"
+
+
+def _zone_of(flow: FlowView) -> str | None:
+    zone = (flow.data.get("a") or {}).get(ob.ZONE) or flow.data.get("zone")
+    return str(zone) if zone else None
 
 
 # Button steps whose answer may also be typed (the label, or its first word: "mid", "yes").
@@ -383,6 +439,7 @@ TYPED_CHOICES: dict[str, Sequence[tuple[str, str]]] = {
     ob.GYM: texts.OB_YES_NO,
     ob.RF: texts.OB_YES_NO,
     ob.ZONE_OK: texts.OB_ZONE_OK_CHOICES,
+    ob.DONE: ((texts.OB_START_NOW, "start"), (texts.OB_WAIT, "wait")),
 }
 
 
@@ -395,6 +452,8 @@ def typed_choice(step: str, text: str) -> str | None:
     typed = _words(text)
     if not typed:
         return None
+    if step == ob.DONE and reader.read_action(text, "go"):  # "start", "go", "let's go"
+        return "start"
     for label, payload in TYPED_CHOICES.get(step, ()):
         words = _words(label)
         if typed in (words, words.split()[0]):
@@ -457,5 +516,11 @@ async def start_or_resume(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 flows.register_flow(ob.ONBOARDING_FLOW, FlowSpec(on_button, render, on_text))
-flows.register_flow(ob.SETTINGS_FLOW, FlowSpec(on_button, render, on_text))
+
+
+def _keeps_buttons(flow: FlowView, payload: str) -> bool:
+    return flow.step == ob.MENU and payload == "summary"  # the menu is edited in place
+
+
+flows.register_flow(ob.SETTINGS_FLOW, FlowSpec(on_button, render, on_text, _keeps_buttons))
 flows.register_flow(ob.PARKED_FLOW, FlowSpec(parked_button, parked_render))

@@ -87,6 +87,7 @@ async def on_review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await flows.expired(update, context)
         return
     await query.answer()
+    await flows.close_tapped(context, query)  # answered: the chat shows the answer
     if result.referral is not None:
         text = texts.REVIEW_REFER.format(reason=escape(result.referral))
         await context.bot.send_message(
@@ -107,6 +108,7 @@ async def on_seen_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(texts.ALREADY_NOTED)
         return
     await query.answer()
+    await flows.close_tapped(context, query)  # answered: the chat shows the answer
     await context.bot.send_message(chat.id, texts.REFER_SEEN_DONE, parse_mode=ParseMode.HTML)
 
 
@@ -128,6 +130,7 @@ async def on_running_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await query.answer(texts.ALREADY_NOTED)
         return
     await query.answer()
+    await flows.close_tapped(context, query)  # answered: the chat shows the answer
     text = texts.RUN_STARTS if choice == "yes" else texts.RUN_SKIPPED
     await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
 
@@ -152,4 +155,5 @@ async def on_stiffness_button(update: Update, context: ContextTypes.DEFAULT_TYPE
         await query.answer(texts.ALREADY_NOTED)
         return
     await query.answer()
+    await flows.close_tapped(context, query)  # answered: the chat shows the answer
     await context.bot.send_message(chat.id, texts.STIFFNESS_NOTED.format(minutes=minutes))

@@ -40,7 +40,7 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     view = await sessions.overview(runtime_of(context), user.id)
     if view.kind == TodayKind.NOT_ONBOARDED:
-        await _reply(update, texts.NOT_ONBOARDED)
+        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
         return
     if view.kind == TodayKind.STOPPED:
         await _reply(update, texts.PROGRAMME_STOPPED)
@@ -86,7 +86,7 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     view = await sessions.overview(runtime_of(context), user.id)
     if view.kind == TodayKind.NOT_ONBOARDED:
-        await _reply(update, texts.NOT_ONBOARDED)
+        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
         return
     if view.kind == TodayKind.STOPPED:
         await _reply(update, texts.PROGRAMME_STOPPED)
@@ -97,6 +97,8 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             mark, what = texts.PLAN_MARK_REST, texts.PLAN_BEFORE_START
         elif day.planned == 0:
             mark, what = texts.PLAN_MARK_REST, texts.PLAN_REST
+        elif day.paused:  # as /start and /today say
+            mark, what = texts.PLAN_MARK_REST, texts.PLAN_PAUSED
         else:
             done = day.done >= day.planned
             past = view.today is not None and day.day < view.today
@@ -105,7 +107,9 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 if done
                 else (texts.PLAN_MARK_PAST if past else texts.PLAN_MARK_AHEAD)
             )
-            what = texts.plan_sessions(day.planned, day.done, past)
+            what = texts.plan_sessions(
+                day.planned, day.done, past, day.times, ended_early=day.ended_early
+            )
         label = day.day.strftime("%a %d")
         if day.day == view.today:
             label = texts.PLAN_TODAY.format(day=label)
@@ -121,7 +125,7 @@ async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     view = await gates.stage_view(runtime_of(context), user.id)
     if not view.onboarded:
-        await _reply(update, texts.NOT_ONBOARDED)
+        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
         return
     if view.stopped:
         await _reply(update, texts.PROGRAMME_STOPPED)

@@ -19,6 +19,7 @@ from bot.edits import edit_or_send
 from bot.export_schema import CSV_FILENAME, JSON_FILENAME, to_csv, to_json
 from bot.handlers.session import JOB_PREFIX as SESSION_TIMER_PREFIX
 from bot.services import records
+from bot.services import settings as settings_service
 from bot.services.records import ProgressStatus
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,9 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_PHOTO)
     result = await records.progress(runtime_of(context), user.id)
     if result.status == ProgressStatus.NOT_ONBOARDED:
-        await message.reply_text(texts.RECORDS_NOT_ONBOARDED)
+        await message.reply_text(await _newcomer(context, user.id))
     elif result.status == ProgressStatus.TOO_LITTLE or result.chart_png is None:
-        await message.reply_text(texts.PROGRESS_TOO_LITTLE)
+        await message.reply_text(texts.PROGRESS_TOO_LITTLE.format(points=result.points))
     else:
         await message.reply_photo(
             result.chart_png, caption=result.caption, parse_mode=ParseMode.HTML
@@ -53,6 +54,8 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None or message is None:
         return
     text = await records.history_text(runtime_of(context), user.id)
+    if text == texts.RECORDS_NOT_ONBOARDED:
+        text = await _newcomer(context, user.id)
     await message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
@@ -174,3 +177,9 @@ async def _replace_question(update: Update, context: ContextTypes.DEFAULT_TYPE, 
         return
     message = query.message if query is not None else None
     await edit_or_send(context.bot, chat.id, message.message_id if message else None, text)
+
+
+async def _newcomer(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> str:
+    """Mid-setup: where they are; else how to begin."""
+    text = await settings_service.newcomer_text(runtime_of(context), user_id)
+    return texts.OB_IN_SETUP if text == texts.OB_IN_SETUP else texts.RECORDS_NOT_ONBOARDED

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import texts
+from bot import flows, texts
 from bot.callbacks import CallbackDataError, unpack
 from bot.context import runtime_of
 from bot.notifier import REMINDER_PREFIX, Action
@@ -46,6 +46,7 @@ async def on_reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     if action == Action.START:
         await query.answer()
+        await flows.close_tapped(context, query)
         await _open_session(update, context, chat.id)
         return
     if not await service.reminder_is_for(runtime, user.id, local_date, slot):
@@ -68,6 +69,7 @@ async def on_reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await query.answer(texts.ALREADY_NOTED)
         return
     await query.answer()
+    await flows.close_tapped(context, query)
     await context.bot.send_message(chat.id, texts.REMINDER_SKIP_OK)
 
 

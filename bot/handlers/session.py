@@ -16,7 +16,7 @@ from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
 import rehab
-from bot import flows, texts
+from bot import flows, reader, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.dose import is_machine, load_text, run_text
@@ -24,7 +24,6 @@ from bot.flows import FlowSpec, FlowView
 from bot.handlers import learn
 from bot.html_fit import fit_html
 from bot.keyboards import pain_keyboard
-from bot.pain import parse_pain
 from bot.services import sessions
 from bot.services import settings as settings_service
 from bot.services.sessions import OpenKind, Outcome, Position, Step, Summary
@@ -199,9 +198,12 @@ async def _send(
     text: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> Message:
-    return await context.bot.send_message(
+    await flows.close_before(context, chat_id, markup)
+    sent = await context.bot.send_message(
         chat_id, fit_html(text), parse_mode=ParseMode.HTML, reply_markup=markup
     )
+    flows.note_keyboard(context, chat_id, sent)  # a private chat: its id is the user's
+    return sent
 
 
 async def render(
@@ -508,7 +510,13 @@ async def on_button(
         position = None
         if current is not None:
             position = await sessions.end_set(
-                runtime, user.id, session_id, current.exercise_index, current.set_no, payload
+                runtime,
+                user.id,
+                session_id,
+                current.exercise_index,
+                current.set_no,
+                payload,
+                by_user=True,
             )
         handled = position is not None
         if position is not None:
@@ -534,6 +542,8 @@ async def on_button(
         handled = await sessions.pause(runtime, user.id, session_id, payload)
         if handled:
             await _send(context, _chat_of(update, user.id), texts.SESSION_PAUSED)
+    elif action == "no":  # "Did you mean 3/10?" No
+        await _send(context, _chat_of(update, user.id), texts.SESSION_PAIN_HINT)
     elif action == "abandon":
         handled = await sessions.abandon(runtime, user.id, session_id, payload)
         if handled:
@@ -590,7 +600,8 @@ async def _pain(
 async def on_text(
     update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, text: str
 ) -> bool:
-    """Typed pain scores (`7`, `7/10`, ` 7 `) where one is awaited; otherwise a hint."""
+    """Typed pain scores ("7", "about 2/10", "hmm maybe 3?" with a question to confirm it), and
+    "go"/"start" or "done" at the step that waits for them; otherwise one short hint."""
     user = update.effective_user
     if user is None:
         return False
@@ -600,16 +611,51 @@ async def on_text(
     position = await sessions.position_of(runtime, user.id)
     if position is None:
         return False
+    chat = _chat_of(update, user.id)
     if position.step in (Step.PAIN, Step.AFTER):
-        pain = parse_pain(text)
+        reading = reader.read_pain(text)
         action = "p" if position.step == Step.PAIN else "a"
-        if pain is not None and await _pain(
-            update, context, position.session_id, action, pain, None
+        if reading is not None and not reading.sure:
+            answer = f"{reading.value}/10"
+            data = f"{position.session_id}:{action}:{reading.value}"
+            markup = InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            texts.GUESS_YES.format(answer=answer),
+                            callback_data=flow_data(position.version, data),
+                        ),
+                        _button(texts.GUESS_NO, position, "no"),
+                    ]
+                ]
+            )
+            await _send(context, chat, texts.DID_YOU_MEAN.format(answer=answer), markup)
+            return True
+        if reading is not None and await _pain(
+            update, context, position.session_id, action, reading.value, None
         ):
             return True
-        await render(context, position, texts.SESSION_PAIN_HINT)
+        await _send(context, chat, texts.SESSION_PAIN_HINT)
         return True
-    await render(context, position, texts.SESSION_USE_BUTTONS, with_pictures=False)
+    if position.step == Step.READY and reader.read_action(text, "go"):
+        started = await sessions.start_set(runtime, user.id, position.session_id, None)
+        if started is not None:
+            await render(context, started)
+            return True
+    if position.step == Step.ACTIVE and reader.read_action(text, "done"):
+        ended = await sessions.end_set(
+            runtime,
+            user.id,
+            position.session_id,
+            position.exercise_index,
+            position.set_no,
+            None,
+            by_user=True,
+        )
+        if ended is not None:
+            await render(context, ended)
+            return True
+    await _send(context, chat, texts.SESSION_USE_BUTTONS)
     return True
 
 

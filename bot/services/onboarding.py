@@ -14,9 +14,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import rehab
-from bot import flows
+from bot import flows, reader
 from bot.flows import FlowView
 from bot.pain import parse_pain
+from bot.reader import Reading
 from bot.runtime import Runtime
 from bot.services import timezones
 from bot.services.programme import load_state, save_state
@@ -273,14 +274,180 @@ TEXT_VALUE: dict[str, Any] = {
 }
 
 
+CONFIRMED = "ok:"  # a button that confirms a guess: "ok:<the answer in plain form>"
+
+
 def value_from_button(step: str, payload: str) -> Any:
+    if payload.startswith(CONFIRMED):
+        reading = read_answer(step, payload[len(CONFIRMED) :])
+        return reading.value if reading is not None and reading.sure else None
     parse = BUTTON_VALUE.get(step)
     return None if parse is None else parse(payload)
 
 
+def _bounded(reading: Reading[float] | None, low: float, high: float) -> Reading[float] | None:
+    return reading if reading is not None and low <= reading.value <= high else None
+
+
+def _whole(reading: Reading[float] | None, high: int) -> Reading[int] | None:
+    if reading is None or reading.value != int(reading.value) or not 0 <= reading.value <= high:
+        return None
+    return Reading(int(reading.value), reading.sure)
+
+
+def _sure(value: Any) -> Reading[Any] | None:
+    return None if value is None else Reading(value)
+
+
+def read_answer(step: str, text: str) -> Reading[Any] | None:
+    """What `text` answers on `step`, through the tolerant reader (None: no answer in it)."""
+    if step in (REST_PAIN, MORNING_PAIN):
+        return reader.read_pain(text)
+    if step == STIFFNESS:
+        return _whole(reader.read_number(text.replace("min", " min")), 24 * 60)
+    if step == HEEL_RAISES:
+        return _whole(reader.read_number(text), 999)
+    if step == WEIGHT:
+        return _bounded(reader.read_mass_kg(text), MIN_WEIGHT_KG, MAX_WEIGHT_KG)
+    if step == LOAD:
+        return _bounded(reader.read_mass_kg(text), 0, MAX_LOAD_KG)
+    if step == ZONE:
+        return _sure(timezones.zone_from_text(text))
+    if step in (TIME1, TIME2, WEEKLY_TIME, CHECKIN):
+        if step == TIME2 and reader.words(text) in (["once"], ["once", "a", "day"], ["none"]):
+            return Reading(ONCE)
+        return reader.read_time(text)
+    if step == DAYS:
+        return _sure(parse_days(text))
+    if step == SIDE:
+        return reader.read_side(text)
+    if step in (HAS_STEP, GYM, ZONE_OK, RF):
+        return reader.read_yes_no(text)
+    if step == FLAGS:
+        return Reading(True) if reader.read_none(text) else None
+    if step == WELCOME:
+        return Reading(True) if reader.read_action(text, "go") else None
+    return None
+
+
+MIN_GAP_MINUTES = 6 * 60
+
+
+def is_time_step(step: str) -> bool:
+    return step in (TIME1, TIME2, WEEKLY_TIME, CHECKIN)
+
+
+def _minutes(hhmm: str) -> int:
+    hour, minute = hhmm.split(":")
+    return int(hour) * 60 + int(minute)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def second_time_choices(first: str) -> list[str]:
+    """The second-session buttons that leave at least 6 hours after `first`."""
+    if not first or first == ONCE:
+        return list(TIME2_CHOICES)
+    earliest = _minutes(first) + MIN_GAP_MINUTES
+    return [t for t in TIME2_CHOICES if _minutes(t) >= earliest]
+
+
+def checkin_choices(first: str | None) -> list[str]:
+    """Check-in buttons before the first session (an hour and half an hour before it when
+    none of the usual ones is early enough)."""
+    if not first:
+        return list(CHECKIN_CHOICES)
+    start = _minutes(first)
+    usual = [t for t in CHECKIN_CHOICES if _minutes(t) < start]
+    return usual or [_hhmm(m) for m in (start - 60, start - 30) if m >= 0]
+
+
+@dataclass(frozen=True)
+class TimeProblem:
+    """Why a time does not work, and the times that would (buttons)."""
+
+    text: str
+    fixes: list[str]
+    extra: list[tuple[str, str]]
+
+
+async def first_session_time(runtime: Runtime, flow: FlowView) -> str | None:
+    """The first session's time: this flow's answer, else the saved one."""
+    answered = (flow.data.get("a") or {}).get(TIME1)
+    if answered:
+        return str(answered)
+    async with runtime.uow() as uow:
+        row = await uow.profiles.get(flow.user_id)
+        return str(row.session_times[0]) if row is not None and row.session_times else None
+
+
+async def _saved_checkin(runtime: Runtime, user_id: int) -> str | None:
+    async with runtime.uow() as uow:
+        row = await uow.profiles.get(user_id)
+        return row.checkin_time if row is not None else None
+
+
+async def check_time(runtime: Runtime, flow: FlowView, value: Any) -> TimeProblem | None:
+    """Session times in order and 6 hours apart; the morning check-in before the first session
+    (so the first session's dose already knows this morning's answer)."""
+    from bot import texts
+
+    step = flow.step
+    answers = flow.data.get("a") or {}
+    if step == TIME2 and value != ONCE:
+        first = str(answers.get(TIME1) or "")
+        if first and _minutes(str(value)) - _minutes(first) < MIN_GAP_MINUTES:
+            return TimeProblem(
+                texts.OB_TIME_GAP.format(first=first, second=value),
+                second_time_choices(first)[:6],
+                [(texts.OB_TIME2_ONCE, ONCE)],
+            )
+    if step == TIME1 and flow.data.get("mode") == "times":
+        checkin = await _saved_checkin(runtime, flow.user_id)
+        if checkin and _minutes(str(value)) <= _minutes(checkin):
+            later = [t for t in TIME1_CHOICES if _minutes(t) > _minutes(checkin)]
+            return TimeProblem(
+                texts.OB_FIRST_BEFORE_CHECKIN.format(first=value, checkin=checkin),
+                later[:6],
+                [],
+            )
+    if step == CHECKIN:
+        session = await first_session_time(runtime, flow)
+        if session and _minutes(str(value)) >= _minutes(session):
+            return TimeProblem(
+                texts.OB_CHECKIN_LATE.format(checkin=value, first=session),
+                checkin_choices(session),
+                [],
+            )
+    return None
+
+
+def shown_answer(step: str, value: Any, zone: str | None) -> str:
+    """The answer as it is shown back to be confirmed: a time with the zone it is in."""
+    if is_time_step(step) and value != ONCE and zone:
+        return f"{value} ({zone.rsplit('/', 1)[-1].replace('_', ' ')} time)"
+    return plain_answer(step, value)
+
+
+def plain_answer(step: str, value: Any) -> str:
+    """`value` in the plain form read_answer reads back for certain ("78 kg", "18:30")."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if step in (WEIGHT, LOAD):
+        return f"{float(value):g} kg"
+    if step in (REST_PAIN, MORNING_PAIN):
+        return f"{value}/10"
+    if step == STIFFNESS:
+        return f"{value} min"
+    return str(value)
+
+
 def value_from_text(step: str, text: str) -> Any:
-    parse = TEXT_VALUE.get(step)
-    return None if parse is None else parse(text)
+    """The answer in `text` if the reader is sure of it (else None)."""
+    reading = read_answer(step, text)
+    return reading.value if reading is not None and reading.sure else None
 
 
 def takes_text(step: str) -> bool:
@@ -420,7 +587,10 @@ async def choose_setting(runtime: Runtime, flow: FlowView, what: str) -> Outcome
         stored = await _load_checked(uow, flow)
         if stored is None:
             return Outcome(None, accepted=False)
+        user = await uow.users.get(stored.user_id)
         data = {"a": {}, "seq": [MENU, *seq], "_hist": [MENU], "mode": what}
+        if user is not None and user.timezone:
+            data["zone"] = user.timezone
         moved = await flows.advance(uow, stored, seq[0], data, now=runtime.now())
         await uow.commit()
         return Outcome(moved)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import mean
@@ -52,6 +52,7 @@ HISTORY_DAYS = 14
 PROGRAMME_WEEKS = 12
 # Session statuses: finished (counts as done), cut short by the person, still open.
 DONE_STATUSES = frozenset({"done", "ended_early", "completed"})
+ENDED_EARLY_STATUS = "ended_early"
 STOPPED_STATUSES = frozenset({"abandoned", "stopped"})
 OPEN_STATUSES = frozenset({"in_progress", "paused"})
 MISSED_KIND = "missed"  # sent_log kind written when a scheduled day ends without a session
@@ -251,13 +252,15 @@ def progress_caption(records: Records, today: date) -> str:
     week1 = _mean_morning(records, start, start + timedelta(days=6))
     latest = max((c.local_date for c in records.checkins), default=today)
     now = _mean_morning(records, latest - timedelta(days=6), latest)
+    counts = adherence(records, missed_days=records.missed_days)
     return texts.progress_caption(
         week=week,
         total_weeks=PROGRAMME_WEEKS,
         stage=records.current_stage(),
         morning_week1=week1,
         morning_now=now,
-        adherence=adherence(records, missed_days=records.missed_days).percent,
+        sessions_done=counts.done,
+        sessions_missed=counts.planned - counts.done,
     )
 
 
@@ -281,11 +284,12 @@ async def progress(runtime: Runtime, user_id: int) -> Progress:
 @dataclass(frozen=True)
 class HistoryDay:
     day: date
-    outcome: str  # done | stopped | open | missed | skipped | today | rest
-    sessions_done: int
+    outcome: str  # done | ended_early | stopped | open | missed | skipped | today | rest
+    sessions_done: int  # sessions finished, in full or ended early
     pain_during_max: int | None
     morning_pain: int | None
     decision: str | None
+    ended_early: int = 0  # of sessions_done, those the engine ended early (pain too high)
 
 
 async def history_days(runtime: Runtime, user_id: int) -> list[HistoryDay] | None:
@@ -296,11 +300,24 @@ async def history_days(runtime: Runtime, user_id: int) -> list[HistoryDay] | Non
             return None
         today = records.local_date(runtime.now())
         first = max(today - timedelta(days=HISTORY_DAYS - 1), records.start_date())
+        from bot.services.programme import load_state
+        from bot.services.sessions import planned_sessions
+
+        state = await load_state(uow, user_id)
         days: list[HistoryDay] = []
         day = first
         while day <= today:
             ledger = await uow.sent_log.for_date(user_id, day)
-            days.append(_history_day(records, day, ledger_kinds(ledger), today=day == today))
+            entry = _history_day(records, day, ledger_kinds(ledger), today=day == today)
+            # A past day the schedule had sessions on, with none held: missed, as /plan says
+            # ("not done"), whether or not its reminders were ever sent.
+            if (
+                entry.outcome == "rest"
+                and state is not None
+                and await planned_sessions(uow, user_id, state, day)
+            ):
+                entry = replace(entry, outcome="missed")
+            days.append(entry)
             day += timedelta(days=1)
     return days
 
@@ -317,8 +334,11 @@ def _history_day(
 ) -> HistoryDay:
     sessions = [s for s in records.sessions if s.local_date == day]
     done = sum(1 for s in sessions if s.status in DONE_STATUSES)
-    if done:
+    ended = sum(1 for s in sessions if s.status == ENDED_EARLY_STATUS)
+    if done > ended:
         outcome = "done"
+    elif ended:
+        outcome = "ended_early"  # not "done": the session stopped on pain
     elif any(s.status in OPEN_STATUSES for s in sessions):
         outcome = "open"
     elif any(s.status in STOPPED_STATUSES for s in sessions):
@@ -343,6 +363,7 @@ def _history_day(
         pain_during_max=max(pains) if pains else None,
         morning_pain=morning,
         decision=decisions[-1].kind if decisions else None,
+        ended_early=ended,
     )
 
 
@@ -360,6 +381,7 @@ async def history_text(runtime: Runtime, user_id: int) -> str:
                 d.pain_during_max,
                 d.morning_pain,
                 d.decision,
+                ended_early=d.ended_early,
             )
             for d in reversed(days)
         ]

@@ -18,7 +18,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -237,6 +237,7 @@ async def _move(
     step: Step,
     now: datetime,
     payload: str | None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Set the session's step and bump the flow version (old buttons stop working)."""
     loaded.row.step = step
@@ -244,10 +245,36 @@ async def _move(
         uow,
         loaded.flow,
         step,
-        {"session_id": loaded.row.id},
+        {"session_id": loaded.row.id, **(extra or {})},
         now=now,
         accepted_payload=payload,
     )
+
+
+# A hold ended by Done this close to its full length counts as held in full.
+HOLD_GRACE_S = 1.0
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def _held_seconds(uow: UnitOfWork, loaded: _Loaded, now: datetime) -> dict[str, Any] | None:
+    """For a hold ended early by the user: how long each hold really lasted (seconds)."""
+    ex = loaded.plan.exercises[loaded.row.exercise_index]
+    if not ex.hold_s:
+        return None
+    stored = await uow.flows.get(loaded.row.user_id)
+    if stored is None or stored.updated_at is None:
+        return None
+    holds = max(ex.reps or 1, 1)
+    elapsed = (now - _aware(stored.updated_at)).total_seconds()  # since Go (ACTIVE began)
+    if elapsed >= ex.hold_s * holds - HOLD_GRACE_S:
+        return None
+    return {HELD_KEY: max(int(elapsed // holds), 0)}
+
+
+HELD_KEY = "held_s"
 
 
 async def position_of(runtime: Runtime, user_id: int) -> Position | None:
@@ -386,14 +413,24 @@ async def end_set(
     exercise_index: int,
     set_no: int,
     payload: str | None = None,
+    *,
+    by_user: bool = False,
 ) -> Position | None:
-    """Time's up (or the user tapped Done): ask for the pain (ACTIVE → PAIN).
+    """Time's up (or the user tapped Done, `by_user`): ask for the pain (ACTIVE → PAIN). A hold
+    the user ended early keeps its real length for the set's record.
 
     None when the user has moved on (another set, a pause, another flow): the timer then does
     nothing.
     """
     return await _timer_step(
-        runtime, user_id, session_id, (exercise_index, set_no), Step.ACTIVE, Step.PAIN, payload
+        runtime,
+        user_id,
+        session_id,
+        (exercise_index, set_no),
+        Step.ACTIVE,
+        Step.PAIN,
+        payload,
+        by_user=by_user,
     )
 
 
@@ -405,14 +442,18 @@ async def _timer_step(
     from_step: Step,
     to_step: Step,
     payload: str | None,
+    *,
+    by_user: bool = False,
 ) -> Position | None:
     """Move from `from_step` to `to_step` if the session is still at set `at` (exercise index,
     set number) and at `from_step`; None otherwise (a late timer or an old button)."""
+    now = runtime.now()
     async with _stepping(runtime, user_id) as uow:
         loaded = await _load(uow, user_id, session_id, from_step)
         if loaded is None or (loaded.row.exercise_index, loaded.row.set_no) != at:
             return None
-        await _move(uow, loaded, to_step, runtime.now(), payload)
+        extra = await _held_seconds(uow, loaded, now) if by_user else None
+        await _move(uow, loaded, to_step, now, payload, extra)
         position = _position(loaded)
         await uow.commit()
         return position
@@ -430,6 +471,7 @@ async def log_pain(
         row = loaded.row
         exercises = list(loaded.plan.exercises)
         ex = exercises[row.exercise_index]
+        held = loaded.flow.data.get(HELD_KEY)
         stored = await uow.sessions.log_set(
             SetLog(
                 session_id=row.id,
@@ -438,10 +480,10 @@ async def log_pain(
                 exercise_id=ex.exercise_id,
                 set_no=row.set_no,
                 reps=ex.reps,
-                hold_s=ex.hold_s,
+                hold_s=ex.hold_s if held is None else int(held),
                 load_kg=float(ex.load_kg or 0.0),
                 pain_during=pain,
-                completed=True,
+                completed=held is None,  # a hold let go early is not a completed set
                 logged_at=now,
                 leg=str(ex.leg)
                 if ex.leg in (rehab.ExerciseLeg.LEFT, rehab.ExerciseLeg.RIGHT)
@@ -606,7 +648,7 @@ async def _record(
     result = rehab.SessionResult(
         on=row.local_date,
         stage=row.stage,
-        completed=not ended_early and len(sets) >= planned,
+        completed=not ended_early and len(sets) >= planned and all(s.completed for s in sets),
         set_pains=[int(s.pain_during) for s in sets if s.pain_during is not None],
         pain_after=pain_after,
         efforts={k: rehab.Effort(v) for k, v in dict(row.efforts or {}).items()},
@@ -698,6 +740,9 @@ class DayPlan:
     day: date
     planned: int
     done: int
+    times: tuple[str, ...] = ()  # the reminder times of a day ahead (local, HH:MM)
+    ended_early: int = 0  # of `done`, sessions the engine ended on pain (the day's training ends)
+    paused: bool = False  # a day from today on while the reminders are paused
 
 
 @dataclass(frozen=True)
@@ -721,6 +766,15 @@ FINISHED = (Status.DONE, Status.ENDED_EARLY)
 WEEK_DAYS = 7
 
 
+def _times_of(profile: Any, state: rehab.ProgrammeState, planned: int) -> tuple[str, ...]:
+    """The reminder times of a day with `planned` sessions (the schedule's, scheduler.planner)."""
+    if profile is None or planned == 0:
+        return ()
+    if rehab.cadence(state) in (rehab.Cadence.THREE_WEEKLY, rehab.Cadence.WEEKLY):
+        return (str(profile.weekly_time),) if profile.weekly_time else ()
+    return tuple(str(t) for t in (profile.session_times or [])[:planned])
+
+
 async def overview(runtime: Runtime, user_id: int) -> Overview:
     """The user's state today and this week (Monday to Sunday, their zone)."""
     now = runtime.now()
@@ -734,12 +788,22 @@ async def overview(runtime: Runtime, user_id: int) -> Overview:
         monday = date.fromordinal(today.toordinal() - today.weekday())
         sunday = date.fromordinal(monday.toordinal() + WEEK_DAYS - 1)
         rows = await uow.sessions.between(user_id, monday, sunday)
+        profile = await uow.profiles.get(user_id)
         week = []
+        # While paused, the days ahead show what the schedule holds, marked paused.
+        schedule = state.model_copy(update={"paused": False}) if state.paused else state
         for offset in range(WEEK_DAYS):
             day = date.fromordinal(monday.toordinal() + offset)
-            planned = await planned_sessions(uow, user_id, state, day)
-            done = sum(1 for r in rows if r.local_date == day and r.status in FINISHED)
-            week.append(DayPlan(day, planned, done))
+            planned = await planned_sessions(uow, user_id, schedule, day)
+            held = [r for r in rows if r.local_date == day]
+            done = sum(1 for r in held if r.status in FINISHED)
+            if day < today and held:
+                # The past as it happened: the sessions held then, whatever today's cadence.
+                planned = max(len(held), done)
+            times = _times_of(profile, state, planned) if day >= today else ()
+            ended = sum(1 for r in held if r.status == Status.ENDED_EARLY)
+            paused = state.paused and day >= today and planned > 0
+            week.append(DayPlan(day, planned, done, times, ended, paused))
         next_day = None
         for offset in range(1, 15):
             day = date.fromordinal(today.toordinal() + offset)

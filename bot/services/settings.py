@@ -18,6 +18,7 @@ from storage.models import Profile, RedFlagAnswer
 PAUSE_FLOW = "pause"
 RESTART_FLOW = "restart"
 CLEARANCE_CODE = "clinician_clearance"
+OPEN_SESSION_STATUSES = frozenset({"in_progress", "paused"})
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -77,6 +78,15 @@ async def is_onboarded(runtime: Runtime, user_id: int) -> bool:
         return await uow.programmes.get(user_id) is not None
 
 
+async def newcomer_text(runtime: Runtime, user_id: int) -> str:
+    """What a command says to someone without a programme: mid-setup, where they are; else
+    how to begin."""
+    flow = await flows.current(runtime, user_id)
+    if flow is not None and flow.name == "onboarding":
+        return texts.OB_IN_SETUP
+    return texts.NOT_ONBOARDED
+
+
 async def next_session_text(runtime: Runtime, user_id: int) -> str | None:
     now = runtime.now()
     async with runtime.uow() as uow:
@@ -98,7 +108,11 @@ async def next_session_text(runtime: Runtime, user_id: int) -> str | None:
             weekly_time=profile.weekly_time,
             paused=profile.paused,
             paused_until=profile.paused_until,
-            session_statuses=[s.status for s in sessions],
+            # A session under way counts as done here: "next" is the one after it, the same
+            # answer /start gives now and the end of the session gives later.
+            session_statuses=[
+                "done" if s.status in OPEN_SESSION_STATUSES else s.status for s in sessions
+            ],
         )
         return None if local is None else when_text(local, now.astimezone(_zone(user.timezone)))
 
@@ -207,6 +221,13 @@ async def pause(runtime: Runtime, user_id: int, days: int) -> PauseResult:
     return PauseResult(True, until)
 
 
+async def is_stopped(runtime: Runtime, user_id: int) -> bool:
+    """Whether a red flag has stopped the programme (until a clinician clears the user)."""
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+        return state is not None and state.status == rehab.ProgrammeStatus.STOPPED
+
+
 async def resume(runtime: Runtime, user_id: int) -> bool:
     """Turn reminders back on. False if they were not paused."""
     now = runtime.now()
@@ -271,6 +292,24 @@ def _times_text(profile: Profile, once: bool) -> str:
     if once or len(times) < 2:
         return texts.SETTINGS_ONCE_DAILY.format(first=first)
     return texts.SETTINGS_TWICE_DAILY.format(first=first, second=times[1])
+
+
+async def times_saved(runtime: Runtime, user_id: int) -> str | None:
+    """The times now in force, in the person's zone: shown back after a change of times, days,
+    check-in or zone."""
+    async with runtime.uow() as uow:
+        profile = await uow.profiles.get(user_id)
+        user = await uow.users.get(user_id)
+        state = await load_state(uow, user_id)
+        if profile is None or user is None or state is None:
+            return None
+        return texts.SETTINGS_TIMES_NOW.format(
+            times=_times_text(profile, state.profile.once_daily),
+            checkin=profile.checkin_time or planner.DEFAULT_CHECKIN_TIME,
+            days=texts.weekday_list(planner.effective_weekly_days(profile.weekly_days)),
+            weekly_time=profile.weekly_time or planner.DEFAULT_WEEKLY_TIME,
+            zone=escape(user.timezone or "UTC"),
+        )
 
 
 async def describe(runtime: Runtime, user_id: int) -> SettingsView | None:

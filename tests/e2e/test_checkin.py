@@ -50,9 +50,17 @@ async def test_the_answer_is_stored_once_and_the_decision_told(
     assert len(decisions) == 1
     assert decisions[0].reason in told.content
 
-    # A double tap and a later different tap change nothing.
-    await user.tap(text="2", message=question)
-    await user.tap(text="6", message=question)
+    # The buttons gave way to the answer; a tap on it gets a short reply.
+    closed = await user.wait_closed(question.message_id)
+    assert [label for label, _ in closed] == ["✓ 2"]
+    await user.tap(text="✓ 2", message=question)
+    await user.wait_for(contains=texts.ALREADY_ANSWERED)
+    # Taps an old phone still shows buttons for: a double tap and a different answer change
+    # nothing.
+    buttons = dict(question.buttons)
+    await user.tap_data(buttons["2"] or "", question.message_id)
+    await user.wait_for(contains=texts.ALREADY_ANSWERED)
+    await user.tap_data(buttons["6"] or "", question.message_id)
     await user.wait_for(contains="You already told me 2/10")
     await user.wait_idle()
     async with bot.runtime.uow() as uow:

@@ -47,7 +47,7 @@ async def test_cancel_leaves_onboarding_and_start_resumes_it(
     # The flow no longer listens: a number is not taken as the weight.
     assert (await send_and_wait(ola, "72", "/start")).content == texts.OB_PARKED
     # Its old buttons point back to /start instead of acting.
-    await ola.tap(text="Left")
+    await ola.tap(text=texts.OB_BACK)
     await ola.wait_for(contains="/start to carry on")
     async with bot.runtime.uow() as uow:
         flow = await uow.flows.get(4202)
@@ -109,7 +109,11 @@ async def test_onboarded_user_status_pause_resume_settings_start_over(
     confirm = await send_and_wait(uma, "New York", "where you are")
     assert "03:00" in confirm.content  # 08:00 UTC
     saved = await tap_and_wait(uma, "Yes, that's right", "Saved")
-    assert saved.content == texts.SETTINGS_SAVED
+    assert saved.content.startswith(texts.SETTINGS_SAVED)
+    # Every time is shown back as it now stands, in the new zone.
+    assert "Sessions: 07:00 and 19:30" in saved.content
+    assert "Morning question: 06:30" in saved.content
+    assert "All in your time zone, America/New_York." in saved.content
     await send_and_wait(uma, "/settings", "America/New_York")
     await uma.tap(text=texts.SETTINGS_SUMMARY_ON)
     edited = await uma.wait_for(lambda m: m.edited)  # the menu itself shows the new setting
@@ -119,7 +123,9 @@ async def test_onboarded_user_status_pause_resume_settings_start_over(
     await tap_and_wait(uma, texts.SETTINGS_CLOSE, texts.SETTINGS_CLOSED)  # Done still works
     await send_and_wait(uma, "/settings", "Your settings")
     await tap_and_wait(uma, "Session times", "first session")
-    await tap_and_wait(uma, "06:30", "second session")
+    # Not before the 06:30 check-in: the reason, and times that work.
+    await tap_and_wait(uma, "06:30", "after 06:30")
+    await tap_and_wait(uma, "07:00", "second session")
     await tap_and_wait(uma, texts.OB_TIME2_ONCE, "Saved")
     async with runtime.uow() as uow:
         user = await uow.users.get(4203)
@@ -132,7 +138,7 @@ async def test_onboarded_user_status_pause_resume_settings_start_over(
     assert state.profile.bodyweight_kg == 80.0
     assert state.profile.once_daily
     assert rehab.cadence(state) is rehab.Cadence.ONCE_DAILY
-    assert profile.session_times == ["06:30"]
+    assert profile.session_times == ["07:00"]
     assert profile.weekly_summary is False
 
     # Start over asks first; "no" keeps the programme, "yes" runs the questions again.
@@ -213,7 +219,9 @@ async def test_settings_pause_and_resume_reach_the_schedule_at_once(
     await tap_and_wait(rio, "Session times", "first session")
     await tap_and_wait(rio, texts.OB_BACK, "Your settings")
     await tap_and_wait(rio, "Session times", "first session")
-    await send_and_wait(rio, "6:15 pm", "second session")
+    # A time said another way is shown back, in the user's zone, before it is kept.
+    await send_and_wait(rio, "6:15 pm", "Did you mean 18:15 (Berlin time)?")
+    await tap_and_wait(rio, "Yes, 18:15 (Berlin time)", "second session")
     await tap_and_wait(rio, texts.OB_TIME2_ONCE, "Saved")
     assert await session_jobs(bot, 4205) == {"s1": datetime(2026, 12, 1, 18, 15, tzinfo=berlin)}
 

@@ -48,7 +48,7 @@ async def answer_rest(user: UserDriver) -> SentMessage:
     """From the weight question to the summary, with typed weight, load, zone and time."""
     hint = await send_and_wait(user, "seventy", "between 30 and 250")
     assert "72" in hint.content
-    await user.wait_for(contains="What do you weigh")  # the question again, with its Back
+    assert hint.buttons == []  # one short line: the question and its buttons are just above
     await send_and_wait(user, "160 lb", "stair")
     await tap_and_wait(user, "Yes", "weights")
     await send_and_wait(user, "12.5", "gym")
@@ -63,7 +63,7 @@ async def answer_rest(user: UserDriver) -> SentMessage:
     await send_and_wait(user, "19:30", "three times a week")
     await tap_and_wait(user, "Mon · Wed · Fri", "what time on those days")
     await tap_and_wait(user, "18:00", "When should I ask")
-    await user.tap(text="07:30")
+    await user.tap(text="06:30")  # before the first session, at 07:00
     return await user.wait_for(contains="You're all set")
 
 
@@ -114,7 +114,7 @@ async def test_new_user_completes_onboarding_by_buttons_and_typing(
     assert (profile.weekly_days, profile.weekly_time, profile.checkin_time) == (
         [0, 2, 4],
         "18:00",
-        "07:30",
+        "06:30",
     )
     assert {f.code for f in flags} == {f.code for f in rehab.RED_FLAG_CHECKLIST}
     assert not any(f.answer for f in flags)
@@ -151,8 +151,9 @@ async def test_low_irritability_user_chooses_the_stage3_entry_test(
     await tap_and_wait(lee, "07:30", "second session")
     await tap_and_wait(lee, texts.OB_TIME2_ONCE, "three times a week")
     await send_and_wait(lee, "tue thu sat", "what time on those days")
-    await send_and_wait(lee, "7pm", "When should I ask")
-    await lee.tap(text="08:00")
+    await send_and_wait(lee, "7pm", "Did you mean 19:00 (Tokyo time)?")
+    await tap_and_wait(lee, "Yes, 19:00 (Tokyo time)", "When should I ask")
+    await lee.tap(text="07:00")  # before the 07:30 session
     summary = await lee.wait_for(contains="You're all set")
 
     async with bot.runtime.uow() as uow:
@@ -222,24 +223,30 @@ async def test_back_and_stale_buttons(standin: FakeBotApi, bot: BotRunner) -> No
     again = await tap_and_wait(kim, texts.OB_BACK, "Which Achilles")
     await tap_and_wait(kim, "Right", "Where exactly")
 
-    # The first side question's buttons are stale now: expiry, then the current step again.
-    await kim.tap(text="Left", message=side)
+    # The answered side questions show the answer, not live buttons.
+    assert await kim.wait_closed(side.message_id) == [("✓ Both", "ans")]
+    assert await kim.wait_closed(again.message_id) == [("✓ Right", "ans")]
+    # A tap that an old phone still shows them for: expiry, then the current step again.
+    left = next(data for label, data in side.buttons if label == "Left")
+    await kim.tap_data(left or "", side.message_id)
     await kim.wait_for(contains="That button has expired")
     await kim.wait_for(contains="Where exactly")
-    await kim.tap(text="Left", message=again)
-    await kim.wait_for(contains="That button has expired")
     async with bot.runtime.uow() as uow:
         flow = await uow.flows.get(4104)
     assert flow is not None
     assert (flow.step, flow.data["a"]["side"]) == (ob.SITE, "right")
 
-    # A word where a number belongs gets a hint and the buttons again; nothing is lost.
-    await tap_and_wait(kim, "Not sure", "at rest")
-    await send_and_wait(kim, "quite a lot", "0 to 10")
+    # A word where a number belongs gets one short hint; the buttons above stay; nothing is
+    # lost.
+    question = await tap_and_wait(kim, "Not sure", "at rest")
+    hint = await send_and_wait(kim, "quite a lot", "0 to 10")
+    assert hint.buttons == []
     await send_and_wait(kim, "11", "0 to 10")
-    again_pain = await kim.wait_for(contains="at rest")
-    assert [label for label, _ in again_pain.buttons][:11] == [str(v) for v in range(11)]
+    live = standin.message(kim.chat_id, question.message_id)
+    assert [label for label, _ in live.buttons][:11] == [str(v) for v in range(11)]
     await send_and_wait(kim, "4", "first steps")
+    # Typed, the answer closes the question's buttons too.
+    assert await kim.wait_closed(question.message_id) == []
 
 
 async def test_zone_by_shared_location_then_start_now(standin: FakeBotApi, bot: BotRunner) -> None:
@@ -264,7 +271,7 @@ async def test_zone_by_shared_location_then_start_now(standin: FakeBotApi, bot: 
     await tap_and_wait(zoe, "19:00", "three times a week")
     await tap_and_wait(zoe, "Mon · Wed · Fri", "what time on those days")
     await tap_and_wait(zoe, "18:00", "When should I ask")
-    await zoe.tap(text="07:30")
+    await zoe.tap(text="06:30")
     summary = await zoe.wait_for(contains="You're all set")
     await zoe.tap(text=texts.OB_START_NOW, message=summary)
     await zoe.wait_for(contains="Set 1 of")
@@ -287,8 +294,16 @@ async def test_double_tap_on_the_checklist_stores_answers_once(
     flags = await tap_and_wait(dan, texts.OB_BEGIN, "safety check")
     await dan.tap(text=texts.OB_FLAGS_NONE, message=flags)
     await dan.wait_for(contains="Which Achilles")
-    again = await dan.tap(text=texts.OB_FLAGS_NONE, message=flags)
-    assert (await dan.wait_answered(again)).text == texts.ALREADY_NOTED
+    # The buttons gave way to the answer; a tap on it gets a short reply.
+    assert flags.message_id in {m.message_id for m in dan.messages}
+    closed = await dan.wait_closed(flags.message_id)
+    assert [label for label, _ in closed] == [f"✓ {texts.OB_FLAGS_NONE}"]
+    again = await dan.tap(text=f"✓ {texts.OB_FLAGS_NONE}", message=flags)
+    assert (await dan.wait_answered(again)).text == texts.ALREADY_ANSWERED
+    await dan.wait_for(contains=texts.ALREADY_ANSWERED)
+    # A second tap that left the phone before the buttons closed is taken once.
+    twice = await dan.tap_data(flags.buttons[0][1] or "", flags.message_id)
+    assert (await dan.wait_answered(twice)).text == texts.ALREADY_NOTED
     async with bot.runtime.uow() as uow:
         rows = await uow.red_flags.all_for(4106)
     assert len(rows) == len(rehab.RED_FLAG_CHECKLIST)
@@ -302,7 +317,6 @@ async def test_button_answers_can_be_typed(standin: FakeBotApi, bot: BotRunner) 
     await tap_and_wait(ida, texts.OB_FLAGS_NONE, "Which Achilles")
     await send_and_wait(ida, "left", "Where exactly")
     await send_and_wait(ida, "somewhere", texts.OB_USE_BUTTONS)
-    await ida.wait_for(contains="Where exactly")
     await send_and_wait(ida, "Mid-portion", "at rest")
     await send_and_wait(ida, "2", "first steps")
     await send_and_wait(ida, "3", "stiff")

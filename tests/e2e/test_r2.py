@@ -16,6 +16,7 @@ from tests.e2e.test_onboarding import send_and_wait, tap_and_wait
 from tests.e2e.test_session import UID, ask_checkin, do_set, local_today, seed_user
 from tests.fakes import FakeClock
 from tests.standin.driver import UserDriver
+from tests.standin.models import SentMessage
 from tests.standin.server import FakeBotApi
 from tests.unit.rehab.helpers import green_day
 
@@ -70,7 +71,7 @@ async def onboard_choosing_the_stage3_test(user: UserDriver) -> None:
     await send_and_wait(user, "19:30", "three times a week")
     await tap_and_wait(user, "Mon · Wed · Fri", "what time on those days")
     await tap_and_wait(user, "18:00", "When should I ask")
-    await tap_and_wait(user, "07:30", "You're all set")
+    await tap_and_wait(user, "06:30", "You're all set")  # before the 07:00 session
 
 
 async def test_a_signup_test_is_void_after_two_flares_and_a_step_back_to_stage1(
@@ -208,8 +209,12 @@ async def test_mornings_of_8_in_a_week_bring_the_referral_and_i_have_been_seen(
         "referral",
         seen_at,
     )
-    # A second tap of the old button changes nothing.
-    await user.tap(text=texts.REFER_SEEN, message=told)
+    # The button gave way to the answer; a second tap of it (an old phone still showing it)
+    # changes nothing.
+    assert [label for label, _ in await user.wait_closed(told.message_id)] == [
+        f"✓ {texts.REFER_SEEN}"
+    ]
+    await user.tap_data(_data(told, texts.REFER_SEEN), told.message_id)
     await user.wait_idle()
     async with bot.runtime.uow() as uow:
         assert len(list(await uow.red_flags.all_for(UID))) == len(rows)
@@ -265,7 +270,7 @@ async def test_the_week_12_review_shows_the_change_and_a_same_rating_refers(
     assert stored.referral is not None
     assert stored.referral.code == "review"
     # The review is answered once: the old buttons are stale now.
-    await user.tap(text="Better", message=review)
+    await user.tap_data(_data(review, "Better"), review.message_id)
     await user.wait_for(contains="expired")
 
 
@@ -357,7 +362,7 @@ async def test_weekly_stiffness_and_the_two_weekly_heel_raise_count(
     assert "/test" in due.content
     await user.tap(text="About 20 min", message=question)
     await user.wait_for(contains="20 min of stiffness")
-    await user.tap(text="Not at all", message=question)  # answered once
+    await user.tap_data(_data(question, "Not at all"), question.message_id)  # answered once
     await user.send("/test")
     intro = await user.wait_for(contains="Heel-raise count")
     assert "Every two weeks" in intro.content
@@ -412,3 +417,8 @@ async def test_both_sides_sore_each_leg_has_its_own_sets_and_records(
         rows = list(await uow.sessions.sets_for_user(UID))
     assert [(r.exercise_id, r.leg) for r in rows][-1] == (drop.exercise_id, "left")
     assert {r.leg for r in rows[:-1]} == {None}  # two-leg work names no leg
+
+
+def _data(message: SentMessage, label: str) -> str:
+    """The callback data of the button `label` as `message` showed it when it was sent."""
+    return next(data for text, data in message.buttons if text == label and data is not None)

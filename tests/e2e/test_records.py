@@ -56,7 +56,7 @@ async def test_three_weeks_of_history_chart_history_and_exports(
     assert 20_000 < len(photo.photo) < 2_000_000
     assert "Week 3 of 12 · Stage 2" in photo.content
     assert "Morning pain: 3.9 in week 1 → 1.6 now" in photo.content
-    assert "Sessions done: 86%" in photo.content
+    assert "Sessions finished: 18 · missed or stopped: 3" in photo.content
 
     # The last 14 days, newest first.
     await robin.send("/history")
@@ -78,7 +78,7 @@ async def test_three_weeks_of_history_chart_history_and_exports(
     assert csv_message.document is not None
     assert json_message.document is not None
     document = AchillesCoachExport.model_validate_json(json_message.document)
-    assert json.loads(json_message.document)["schema_version"] == 1
+    assert json.loads(json_message.document)["schema_version"] == 2
     assert len(document.sessions) == seeded.sessions
     assert len(document.morning_checkins) == seeded.checkins
     assert len(document.decisions) == seeded.decisions
@@ -86,8 +86,10 @@ async def test_three_weeks_of_history_chart_history_and_exports(
     reader = csv.DictReader(io.StringIO(csv_message.document.decode("utf-8")))
     assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
     rows = list(reader)
-    assert len(rows) == seeded.sets == sum(len(s.sets) for s in document.sessions)
-    assert {r["session_id"] for r in rows} == {str(s.session_id) for s in document.sessions}
+    sets = [r for r in rows if r["kind"] == "set"]
+    assert len(sets) == seeded.sets == sum(len(s.sets) for s in document.sessions)
+    assert {r["session_id"] for r in sets} == {str(s.session_id) for s in document.sessions}
+    assert len([r for r in rows if r["kind"] == "morning"]) == seeded.checkins
 
 
 async def test_delete_after_confirmation_then_fresh_start(
@@ -173,7 +175,7 @@ async def test_too_little_data_gets_a_friendly_text(
     await lee.send("/progress")
     reply = await lee.wait_for()
     assert reply.photo is None
-    assert reply.content == texts.PROGRESS_TOO_LITTLE
+    assert reply.content == texts.PROGRESS_TOO_LITTLE.format(points=2)  # what counts, and how many
 
 
 async def test_real_session_is_exported_then_deleted_mid_session(

@@ -274,18 +274,20 @@ async def test_a_red_last_set_promises_no_lighter_set_and_says_what_comes_next(
     assert f"{second.sets} × {second.hold_s} s hold" in told or f"{second.hold_s} s" in told
 
 
-async def test_bad_pain_input_gets_a_hint_and_the_buttons_again(
+async def test_bad_pain_input_gets_one_short_hint_and_the_buttons_stay(
     standin: FakeBotApi, bot: BotRunner
 ) -> None:
     await seed_user(bot.runtime)
     user = standin.user(UID)
     await start_session(user)
     await user.tap(text=texts.SESSION_GO)
-    await user.wait_for(contains="Time's up")
-    for bad in ("ouch", "11", "-1"):
+    question = await user.wait_for(contains="Time's up")
+    for bad in ("ouch", "11", "-1", "2 or 3"):
         await user.send(bad)
         hint = await user.wait_for(contains="number from 0 to 10")
-        assert [label for label, _ in hint.buttons][:11] == [str(v) for v in range(11)]
+        assert hint.content == texts.SESSION_PAIN_HINT  # not the whole question again
+        live = standin.message(user.chat_id, question.message_id)
+        assert [label for label, _ in live.buttons][:11] == [str(v) for v in range(11)]
     assert await set_logs(bot.runtime) == []
     await user.send("4")
     await user.wait_for(contains="4/10")
@@ -438,7 +440,7 @@ async def test_plan_and_stage_describe_the_week_and_the_gate(
     # Twice daily, every day from the start (a Tuesday); Monday came before the programme.
     assert plan.content.count(": 2 sessions") == 6
     assert "Mon 30: –" in plan.content
-    assert "🔹 Tue 01 (today): 2 sessions\n" in plan.content
+    assert "🔹 Tue 01 (today): 2 sessions (18:00, 21:00)\n" in plan.content
     first = rehab.prescribe(state, local_today(clock())).exercises[0]
     assert first.name in plan.content
 
@@ -705,10 +707,14 @@ async def test_history_does_not_call_today_a_rest_day_before_it_is_over(
 def _countdowns(user: UserDriver, message_id: int) -> list[tuple[int, list[str]]]:
     """(seconds left, button labels) of each countdown edit of one message, in order."""
     found = []
+    previous = ""
     for snap in user.history:
+        if snap.message_id != message_id:
+            continue
         match = re.search(r"⏱ (\d+) s left$", snap.content)
-        if snap.message_id == message_id and snap.edited and match:
+        if snap.edited and match and snap.content != previous:  # not the buttons closing
             found.append((int(match.group(1)), [label for label, _ in snap.buttons]))
+        previous = snap.content
     return found
 
 

@@ -241,7 +241,7 @@ async def test_progress_chart_and_caption(runtime: Runtime, seeded: Seeded) -> N
     assert "Stage 2" in result.caption
     assert "3.9 in week 1 → 1.6 now" in result.caption
     # 18 sessions done, one abandoned, two days missed: 18 of 21.
-    assert "Sessions done: 86%" in result.caption
+    assert "Sessions finished: 18 · missed or stopped: 3" in result.caption
     assert len(result.caption) <= 1024
 
 
@@ -290,14 +290,14 @@ async def test_history_points_to_start_when_not_onboarded(runtime: Runtime) -> N
     assert await records.history_text(runtime, 404) == texts.RECORDS_NOT_ONBOARDED
 
 
-async def test_export_round_trips_and_has_one_csv_row_per_set(
+async def test_export_round_trips_and_the_csv_has_sets_mornings_and_after_pain(
     runtime: Runtime, seeded: Seeded
 ) -> None:
     document = await records.export(runtime, seeded.user_id)
     assert document is not None
     parsed = AchillesCoachExport.model_validate_json(to_json(document))
     assert parsed == document
-    assert json.loads(to_json(document))["schema_version"] == 1
+    assert json.loads(to_json(document))["schema_version"] == 2
     assert len(parsed.sessions) == seeded.sessions
     assert sum(len(s.sets) for s in parsed.sessions) == seeded.sets
     assert len(parsed.morning_checkins) == seeded.checkins
@@ -313,8 +313,18 @@ async def test_export_round_trips_and_has_one_csv_row_per_set(
     reader = csv.DictReader(io.StringIO(to_csv(document).decode()))
     assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
     rows = list(reader)
-    assert len(rows) == seeded.sets
-    first = rows[0]
+    sets = [r for r in rows if r["kind"] == "set"]
+    assert len(sets) == seeded.sets
+    # A physio sees the morning answers and the pain after each session too, day by day.
+    mornings = [r for r in rows if r["kind"] == "morning"]
+    assert [int(r["morning_pain"]) for r in mornings] == [c.pain for c in parsed.morning_checkins]
+    after = [r for r in rows if r["kind"] == "after_session"]
+    assert [int(r["pain_after"]) for r in after] == [
+        s.pain_after for s in parsed.sessions if s.pain_after is not None
+    ]
+    assert after
+    assert [r["date_local"] for r in rows] == sorted(r["date_local"] for r in rows)
+    first = sets[0]
     assert first["date_local"] == "2026-11-09"
     assert (first["stage"], first["exercise_id"], first["hold_s"], first["reps"]) == (
         "1",
@@ -322,7 +332,7 @@ async def test_export_round_trips_and_has_one_csv_row_per_set(
         "45",
         "",
     )
-    assert {r["load_kg"] for r in rows if r["date_local"] >= "2026-11-23"} == {"2.5"}
+    assert {r["load_kg"] for r in sets if r["date_local"] >= "2026-11-23"} == {"2.5"}
 
 
 async def test_export_for_someone_without_a_programme(runtime: Runtime) -> None:

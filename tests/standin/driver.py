@@ -106,13 +106,17 @@ class UserDriver:
         timeout: float = 10.0,  # noqa: ASYNC109
     ) -> SentMessage:
         """The first bot message or edit to this chat since the last user action that matches
-        (`contains` is looked for in the rendered text or caption) and was not returned yet."""
+        (`contains` is looked for in the rendered text or caption) and was not returned yet.
+        An edit that only closes a question's buttons (once it is answered) is not returned:
+        it says nothing new; `history` and `messages` show it."""
 
         def probe() -> SentMessage | None:
             history = self.api.history(self.chat_id)
             for index in range(self._cursor, len(history)):
                 message = history[index]
                 if index in self._returned or message.deleted:
+                    continue
+                if message.edited and _buttons_only(history, index):
                     continue
                 if contains is not None and contains not in message.content:
                     continue
@@ -146,6 +150,24 @@ class UserDriver:
             raise AssertionError(
                 f"the bot did not answer callback query {query_id} within {timeout}s"
             ) from None
+
+    async def wait_closed(
+        self,
+        message_id: int,
+        timeout: float = 10.0,  # noqa: ASYNC109
+    ) -> list[Button]:
+        """The buttons of message `message_id` once none of them acts any more (removed, or
+        only the ✓ of the answer given is left)."""
+
+        def probe() -> list[Button] | None:
+            buttons = self.api.message(self.chat_id, message_id).buttons
+            return buttons if all(data in (None, "ans") for _, data in buttons) else None
+
+        try:
+            return await self.api.wait_until(probe, timeout, f"message {message_id} closed")
+        except TimeoutError:
+            shown = self.api.message(self.chat_id, message_id).buttons
+            raise AssertionError(f"message {message_id} still has live buttons: {shown}") from None
 
     async def wait_idle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has fetched every update and gone quiet for `quiet` seconds.
@@ -208,3 +230,13 @@ class UserDriver:
             f"no bot message{wanted} to {self.chat_id} within {timeout}s of the last action; "
             f"sent since: {sent}; failed requests since: {failed or 'none'}"
         )
+
+
+def _buttons_only(history: list[SentMessage], index: int) -> bool:
+    """Whether history[index] is an edit that only closed the message's buttons (removed them,
+    or left one that stands for the answer given)."""
+    edit = history[index]
+    if any(data not in (None, "ans") for _, data in edit.buttons):
+        return False  # buttons added or changed: something new to act on
+    before = next((m for m in reversed(history[:index]) if m.message_id == edit.message_id), None)
+    return before is not None and (before.text, before.caption) == (edit.text, edit.caption)

@@ -68,3 +68,34 @@ def test_a_reminder_gives_a_machine_weight_as_such() -> None:
         exercise_dose(press)
         == f"Leg-press calf raise (gym) 3 × 15 {press.load_kg:g} kg on the machine"
     )
+
+
+def test_a_plan_day_ahead_names_its_times() -> None:
+    assert texts.plan_sessions(2, 0, False, ("07:00", "18:00")) == "2 sessions (07:00, 18:00)"
+    assert texts.plan_sessions(2, 0, True, ("07:00", "18:00")) == "2 sessions, not done"
+
+
+def test_a_day_with_a_full_and_an_early_ended_session_says_both() -> None:
+    line = texts.history_line("Wed 2 Dec", "done", 2, 7, None, None, ended_early=1)
+    assert line == "<b>Wed 2 Dec</b> · ✅ done · ⚠️ ended early · pain 7"
+
+
+def _summary(stage: int, stage_to: int | None) -> str:
+    return texts.weekly_summary(
+        period="23–29 Nov",
+        done=6,
+        planned=7,
+        morning_now=2.0,
+        morning_before=3.0,
+        stage=stage,
+        stage_to=stage_to,
+        decision_label=None,
+        decision_reason=None,
+    )
+
+
+def test_the_weekly_summary_never_announces_the_stage_the_person_is_already_in() -> None:
+    text = _summary(3, 3)  # moved up to Stage 3 on Thursday
+    assert "Next week:</b> Stage 3. 🎉" not in text
+    assert "<b>This week:</b> on to Stage 3. 🎉" in text
+    assert "<b>Next week:</b> Stage 3, keep going." in text
