@@ -14,9 +14,9 @@ from bot.keyboards import pain_keyboard
 from bot.notifier import TelegramNotifier
 from scheduler.planner import SLOT_CHECKIN, Kind
 from scheduler.service import Outcome, fire
+from standin.server import FakeBotApi
 from tests.e2e.test_session import UID, ZONE, do_set, local_today, seed_user, start_session
 from tests.fakes import FakeClock
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -18,9 +18,9 @@ from bot.callbacks import pack
 from bot.keyboards import pain_keyboard
 from bot.runtime import Runtime
 from bot.services.programme import save_state
+from standin.server import FakeBotApi
 from tests.e2e.test_session import UID, local_today, moderate_profile, seed_user
 from tests.fakes import FakeClock
-from tests.standin.server import FakeBotApi
 from tests.unit.rehab.helpers import green_day
 
 pytestmark = pytest.mark.e2e

@@ -15,11 +15,11 @@ from bot.app import BotRunner
 from bot.services.programme import save_state
 from scheduler import planner
 from scheduler.service import Outcome, fire
+from standin.server import FakeBotApi
 from storage.models import Profile
 from tests.conftest import make_settings
 from tests.fakes import FakeClock
 from tests.integration.scheduler.seed import engine_profile
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -14,12 +14,12 @@ import pytest
 
 from bot import texts
 from bot.runtime import Runtime
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head
 from tests.conftest import make_settings
 from tests.databases import sqlite_url
 from tests.integration.scheduler.seed import seed_user
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 
