@@ -21,9 +21,9 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import web
 
-from tests.standin.driver import UserDriver
-from tests.standin.limits import FloodLimiter
-from tests.standin.models import (
+from standin.driver import UserDriver
+from standin.limits import FloodLimiter
+from standin.models import (
     ApiError,
     Button,
     CallbackAnswer,
@@ -33,7 +33,7 @@ from tests.standin.models import (
     Upload,
     bad_request,
 )
-from tests.standin.telegram_html import HtmlError, parse_html, utf16_len
+from standin.telegram_html import HtmlError, parse_html, utf16_len
 
 DEFAULT_TOKEN = "123456789:TEST-token-ABCDEFGHIJKLMNOPQRSTUVWX"
 MAX_TEXT = 4096
