@@ -20,7 +20,7 @@ that read the database before a change can never undo a later one.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.job import Job
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -208,3 +208,23 @@ class ApsReminderScheduler:
                 await self._schedule(user_id, after=due, only_slot=slot)
             except Exception:
                 log.exception("could not re-arm the jobs of user %s", user_id)
+
+    # -- a clock that jumps (the demo's clock bar) -----------------------------------------------
+
+    def next_due(self) -> datetime | None:
+        """When, on the runtime's clock, the scheduler next has something to do (None: nothing
+        is armed). The demo steps its clock from one of these instants to the next."""
+        times: list[datetime] = [j.next_run_time for j in self.aps.get_jobs() if j.next_run_time]
+        if not times:
+            return None
+        return self.runtime.now() + (min(times) - self._wall_clock())
+
+    def clock_jumped(self, delta: timedelta) -> None:
+        """The runtime's clock just jumped `delta` forward: whatever is armed comes `delta` sooner
+        on the wall clock (never before now), and APScheduler looks at once for what is due."""
+        if delta > timedelta(0):
+            wall_now = self._wall_clock()
+            for job in self.aps.get_jobs():
+                if job.next_run_time is not None:
+                    job.modify(next_run_time=max(job.next_run_time - delta, wall_now))
+        self.aps.wakeup()
