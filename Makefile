@@ -3,13 +3,18 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck format migrate bench clean
+.PHONY: demo run test lint typecheck format migrate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# See it work in your browser: the bot, a local Bot API and a chat page on 127.0.0.1:8080;
+# no token, nothing reaches Telegram.
+demo: $(STAMP)
+	$(VENV)/bin/achilles-coach demo
 
 run: $(STAMP)
 	$(VENV)/bin/achilles-coach run
