@@ -137,7 +137,7 @@ async def test_the_demo_clock_moves_forward_only() -> None:
     with pytest.raises(ValueError, match="never goes back"):
         clock.jump(timedelta(seconds=-1))
     with pytest.raises(ValueError, match="tz-aware"):
-        DemoClock(datetime(2026, 6, 10, 4, 0))  # noqa: DTZ001
+        DemoClock(datetime(2026, 6, 10, 4, 0))
 
 
 def _minute(instant: datetime) -> datetime:
