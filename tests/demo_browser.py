@@ -102,6 +102,36 @@ class Page:
         self.wait.until(click)
         return self.wait_for(then, since)
 
+    def key(self, label: str, then: str) -> str:
+        """Tap a button of the reply keyboard under the input field."""
+        from selenium.webdriver.common.by import By
+
+        def click(_: object) -> bool:
+            for candidate in self.driver.find_elements(By.CSS_SELECTOR, "#keyboard button"):
+                if candidate.text == label:
+                    candidate.click()
+                    return True
+            return False
+
+        since = self.mark()
+        self.wait.until(click)
+        return self.wait_for(then, since)
+
+    def person(self, name: str) -> None:
+        """Switch the chat to another demo person."""
+        from selenium.webdriver.common.by import By
+
+        def click(_: object) -> bool:
+            for button in self.driver.find_elements(By.CSS_SELECTOR, "#users button"):
+                if button.text.startswith(name):
+                    button.click()
+                    return True
+            return False
+
+        self.wait.until(click)
+        active = "return document.querySelector('#users button.active')?.textContent || ''"
+        self.wait.until(lambda d: str(d.execute_script(active)).startswith(name))
+
     def menu(self, command: str, then: str) -> str:
         """Open the command menu and pick a command."""
         from selenium.webdriver.common.by import By
@@ -125,8 +155,8 @@ class Page:
         return str(self.driver.find_element(By.ID, "local").text)
 
 
-def onboard(page: Page) -> str:
-    """Ana's onboarding (rest pain 1/10, so Stage 2), by taps and typing; the summary."""
+def onboard_until_zone(page: Page) -> None:
+    """Onboarding up to the time-zone question (rest pain 1/10, so Stage 2)."""
     page.type("/start", "can't diagnose")
     page.tap(texts.OB_BEGIN, "safety check")
     page.tap(texts.OB_FLAGS_NONE, "Which Achilles")
@@ -140,6 +170,11 @@ def onboard(page: Page) -> str:
     page.tap("Yes", "weights")
     page.type("12.5", "gym")
     page.tap("No", "Which time zone")
+
+
+def onboard(page: Page) -> str:
+    """Ana's onboarding (Berlin, Stage 2), by taps and typing; the summary."""
+    onboard_until_zone(page)
     assert "09:00" in page.type("berlin", "where you are")
     page.tap("Yes, that's right", "first session")
     page.tap("07:00", "second session")

@@ -153,7 +153,8 @@ function renderKeyboard(keyboard) {
     for (const key of row) {
       const button = document.createElement("button");
       button.type = "button";
-      button.textContent = key.location ? `📍 ${key.text}` : key.text;
+      button.textContent = key.text;
+      if (key.location) button.dataset.location = "true";
       button.addEventListener("click", () => (key.location
         ? post("/api/location", {}) : post("/api/send", { text: key.text })).then(refresh));
       line.append(button);

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot import texts
-from tests.demo_browser import Page, chromium, have_browser, onboard
+from tests.demo_browser import Page, chromium, have_browser, onboard, onboard_until_zone
 from tests.demo_process import DemoProcess
 
 pytestmark = pytest.mark.e2e
@@ -91,3 +91,22 @@ def test_onboard_train_jump_to_the_morning_and_see_the_dose_change(
             d.execute_script("return document.getElementById('viewer-img').naturalWidth") > 300
         )
     )
+
+
+def test_each_person_has_their_own_chat_and_zone(demo: DemoProcess, browser: Any) -> None:
+    """Kei shares their location (the reply keyboard's button) and the bot finds Tokyo; Ana's chat
+    is untouched, and the clock shows each person's own local time."""
+    from selenium.webdriver.common.by import By
+
+    page = Page(browser, demo.url)
+    page.person("Kei")
+    onboard_until_zone(page)
+    found = page.key(texts.OB_ZONE_LOCATION, "where you are")
+    assert "17:00" in found  # 08:00 UTC is 17:00 in Tokyo
+    assert "Asia/Tokyo" in " ".join(page.bubbles())
+    assert page.local_time() == "Tue 1 Dec 2026, 17:00"
+    assert not page.driver.find_elements(By.CSS_SELECTOR, "#keyboard button")  # removed
+
+    page.person("Ana")
+    page.wait.until(lambda _: page.bubbles() == [])
+    assert page.local_time() == "Tue 1 Dec 2026, 09:00"
