@@ -107,7 +107,7 @@ function renderMessage(message) {
     const mark = document.createElement("span");
     mark.className = "edited";
     mark.textContent = "edited";
-    bubble.append(mark);
+    bubble.append(" ", mark);
   }
   item.append(bubble);
   if (message.buttons && message.buttons.length) {
