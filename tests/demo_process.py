@@ -14,6 +14,7 @@ from typing import Self
 
 URL_LINE = re.compile(r"open (http://127\.0\.0\.1:\d+/) in your browser")
 START_TIMEOUT_S = 60.0
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 class DemoProcess:
@@ -33,7 +34,8 @@ class DemoProcess:
         if start is not None:
             self.command += ["--start", start]
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-        self.env |= {"PYTHONUNBUFFERED": "1"} | (extra_env or {})
+        path = os.pathsep.join(filter(None, [str(REPO_ROOT), self.env.get("PYTHONPATH")]))
+        self.env |= {"PYTHONUNBUFFERED": "1", "PYTHONPATH": path} | (extra_env or {})
         self.stderr_path = workdir / "demo.stderr.log"
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
