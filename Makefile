@@ -3,18 +3,29 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo run test lint typecheck format migrate bench clean
+.PHONY: demo run test lint typecheck format migrate bench pictures clean lock lock-upgrade
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements.lock pins (hashes checked), then the project itself
+# without resolving anything again: a new release of a dependency never reaches us unannounced.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # See it work in your browser: the bot, a local Bot API and a chat page on 127.0.0.1:8080;
 # no token, nothing reaches Telegram.
 demo: $(STAMP)
 	$(VENV)/bin/achilles-coach demo
+
+# `make lock` adds what pyproject.toml newly asks for and keeps every other pin;
+# `make lock-upgrade` moves every pin to the newest release pyproject.toml allows.
+UV_COMPILE = printf 'setuptools>=77\n' | $(VENV)/bin/uv pip compile --quiet pyproject.toml - \
+	--extra dev --universal --python-version 3.11 --generate-hashes -o requirements.lock
+lock lock-upgrade:
+	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet uv
+	$(UV_COMPILE) $(if $(filter lock-upgrade,$@),--upgrade)
 
 run: $(STAMP)
 	$(VENV)/bin/achilles-coach run
@@ -35,6 +46,11 @@ test: lint typecheck
 # Speed and memory targets (benchmarks/run.py); not part of `make test`.
 bench: $(STAMP)
 	$(PY) -m benchmarks.run
+
+# Exercise pictures and tempo guides, drawn from code (bot/pictures/draw.py) into the package
+# (bot/pictures/) and docs/exercises/. Commit the result; the bot only reads the files.
+pictures: $(STAMP)
+	$(PY) -m bot.pictures.draw --docs docs/exercises
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -26,6 +26,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
+from bot import faq, pictures
 from bot.charts import (
     ChartData,
     GateMark,
@@ -49,6 +50,7 @@ from rehab import (
     sessions_on,
     start_programme,
 )
+from rehab.protocol import EXERCISES
 from rehab.simulator import load_persona, simulate
 from scheduler import planner
 from scheduler.planner import Cadence
@@ -56,6 +58,7 @@ from scheduler.ports import CadenceNotice, ReminderMessage
 from scheduler.service import Outcome, fire
 from storage.migrate import upgrade_to_head
 from tests.integration.scheduler.seed import seed_user
+from tests.unit.bot.test_faq import QUESTIONS
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,24 @@ TARGETS: dict[str, Target] = {
         250,
         "KiB",
         "The chart is sent as a photo on mobile data; it should stay a small download.",
+    ),
+    "learn.match_per_question": Target(
+        1.2,
+        "ms",
+        "Every typed message is matched against the questions /learn answers before anything"
+        " else happens to it: that must cost nothing a user could notice.",
+    ),
+    "learn.picture_largest": Target(
+        80,
+        "KiB",
+        "An exercise picture goes out as a photo with the first set, on mobile data; it should"
+        " arrive before the user has read the card.",
+    ),
+    "learn.tempo_guide_largest": Target(
+        300,
+        "KiB",
+        "A tempo guide is a looping GIF sent with the first tempo exercise; it should load in a"
+        " moment on mobile data.",
     ),
     "fire.reminders_300_users": Target(
         3000,
@@ -186,8 +207,10 @@ def peak_mib(fn: Callable[[], object]) -> float:
 
 
 def bench_engine(repeats: int) -> Iterator[Result]:
-    personas = [load_persona(p) for p in sorted(PERSONAS.glob("*.json"))]
-    assert len(personas) == 6, f"expected the six shipped personas, found {len(personas)}"
+    # The six original personas, so the target stays comparable as more personas ship.
+    six: tuple[str, ...] = ("flare_week3", "high_irritability", "insertional", "red_flag_day9")
+    six += ("steady_mid_portion", "two_week_gap")
+    personas = [load_persona(PERSONAS / f"{name}.json") for name in six]
 
     def simulate_all() -> None:
         for persona in personas:
@@ -407,6 +430,25 @@ async def _fire_days(settings: Settings, repeats: int) -> float:
         await runtime.close()
 
 
+# -- /learn and the pictures -----------------------------------------------------------------------
+
+
+def bench_learn(repeats: int) -> Iterator[Result]:
+    questions = [q for q, _ in QUESTIONS] + ["hello", "ok thanks", "what time is it?"]
+
+    def match_all() -> None:
+        for question in questions:
+            faq.match(question)
+
+    yield Result(
+        "learn.match_per_question", median_seconds(match_all, repeats) * 1e3 / len(questions)
+    )
+    shipped = [p for p in (pictures.picture_path(i) for i in EXERCISES) if p is not None]
+    yield Result("learn.picture_largest", max(p.stat().st_size for p in shipped) / 1024)
+    guides = [p for p in (pictures.tempo_path(t) for t in pictures.tempos()) if p is not None]
+    yield Result("learn.tempo_guide_largest", max(p.stat().st_size for p in guides) / 1024)
+
+
 # -- the runner ---------------------------------------------------------------------------------
 
 # Each group runs its code `repeats` times after a warm-up.
@@ -414,6 +456,7 @@ GROUPS: dict[str, tuple[Callable[[int], Iterator[Result]], int]] = {
     "engine": (bench_engine, 15),
     "planner": (bench_planner, 5),
     "chart": (bench_chart, 9),
+    "learn": (bench_learn, 9),
     "fire": (bench_fire, 5),
 }
 

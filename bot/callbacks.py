@@ -6,6 +6,13 @@ Prefixes in use (each matched by an anchored pattern in bot/handlers/__init__.py
   rem:<yyyymmdd>:<slot>:<act>  reminder buttons (start, snooze, skip)
   del:<issued>:<yes|no>        /delete confirmation
   ses:open                     /today's Start or Continue
+  learn:<topic>                a topic of /learn
+  show:<exercise id>           "Show me": the exercise's picture again
+  tempo:<up>-<down>-<pause>    "Tempo guide": the looping animation for that tempo
+  ref:seen                     "I've been seen" after a referral (issue 11)
+  rv:<week>:<rating>           the rating at the week 6 / 12 review
+  run:<yes|no>                 "do you run?" before the walk-jog block (Stage 4)
+  st:<yyyymmdd>:<minutes>      that morning's stiffness (asked once a week at the check-in)
   home:<over|cleared|days>     /start's status buttons (start over, cleared by a clinician) and
                                "Choose my days" on the notice that Stage 3 needs training days
 Anything else (a forged or stale button) gets "that button has expired".

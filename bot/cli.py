@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pydantic import ValidationError
 
 from bot import texts
+from bot.logs import configure_logging
 from bot.settings import Settings
 
 log = logging.getLogger("achilles_coach")
@@ -41,24 +42,6 @@ def _load_settings() -> Settings | None:
         return None
 
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-REDACTED = "<redacted>"
-
-
-class RedactingFormatter(logging.Formatter):
-    """Formats a record, traceback included, with every secret replaced by `<redacted>`."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__(LOG_FORMAT)
-        self.secrets = [s for s in secrets if s]
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        return text
-
-
 def _secrets(settings: Settings) -> list[str]:
     """What must never appear in a log: the bot token and the database password."""
     from sqlalchemy.engine import make_url
@@ -69,14 +52,14 @@ def _secrets(settings: Settings) -> list[str]:
     return [s for s in found if s]
 
 
-def _configure_logging(level: str, secrets: list[str] | None = None) -> None:
-    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
-    # Request URLs contain the bot token (httpx logs them at INFO, PTB at DEBUG): never log it.
-    formatter = RedactingFormatter(secrets or [])
-    for handler in logging.getLogger().handlers:
-        handler.setFormatter(formatter)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+def _configure_logging(settings: Settings) -> None:
+    token = settings.telegram_bot_token
+    configure_logging(
+        settings.log_level,
+        _secrets(settings),
+        settings.log_format,
+        pseudonym_key=token.get_secret_value() if token is not None else "",
+    )
 
 
 def _migrate(settings: Settings) -> None:
@@ -89,7 +72,7 @@ def cmd_migrate() -> int:
     settings = _load_settings()
     if settings is None:
         return EXIT_CONFIG
-    _configure_logging(settings.log_level, _secrets(settings))
+    _configure_logging(settings)
     _migrate(settings)
     log.info("database is up to date")
     return 0
@@ -103,13 +86,12 @@ def cmd_run() -> int:
         print("TELEGRAM_BOT_TOKEN is not set.\n", file=sys.stderr)
         print(texts.BOTFATHER_GUIDANCE, file=sys.stderr)
         return EXIT_CONFIG
-    _configure_logging(settings.log_level, _secrets(settings))
+    _configure_logging(settings)
     _migrate(settings)
 
     from bot.app import BotRunner
 
-    asyncio.run(BotRunner(settings).run_until_signalled())
-    return 0
+    return asyncio.run(BotRunner(settings).run_until_signalled())
 
 
 def cmd_demo(port: int, data_dir: str, timer_scale: float, start: str | None) -> int:
@@ -135,7 +117,7 @@ def cmd_demo(port: int, data_dir: str, timer_scale: float, start: str | None) ->
     if not 0 < timer_scale <= 1:
         print("--timer-scale must be more than 0 and at most 1", file=sys.stderr)
         return EXIT_CONFIG
-    _configure_logging("INFO")
+    configure_logging("INFO")
     # A week's jump runs hundreds of jobs: APScheduler's line per job would drown the bot's log.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     demo = Demo(Path(data_dir), port=port, timer_scale=timer_scale, start=begin)

@@ -27,6 +27,7 @@ CSV_COLUMNS = (
     "load_kg",
     "pain_during",
     "completed",
+    "leg",
 )
 
 
@@ -83,6 +84,7 @@ class ExportSet(_Model):
     pain_during: int | None
     completed: bool
     logged_at: datetime
+    leg: str | None = None  # single-leg work: "left" or "right"
 
 
 class ExportSession(_Model):
@@ -171,6 +173,7 @@ def csv_rows(export: AchillesCoachExport) -> list[dict[str, str]]:
                 "load_kg": logged.load_kg,
                 "pain_during": logged.pain_during,
                 "completed": logged.completed,
+                "leg": logged.leg,
             }
             rows.append({column: _cell(values[column]) for column in CSV_COLUMNS})
     return rows

@@ -4,7 +4,8 @@ A user is in at most one flow at a time (onboarding, a session, a gate test, a s
 a red-flag confirmation, …). Every step has a version number; buttons carry it
 (`f:<version>:<payload>`). A tap whose version is not the current one is stale: the user gets
 "that button has expired" and the current step again. A repeat of the last accepted tap (a
-double tap) is acknowledged quietly and logs nothing twice.
+double tap, or a second try after the next question failed to arrive) is acknowledged, stores
+nothing twice, and shows the current step again.
 
 Features plug in by registering, per flow name:
   - a button handler   (update, context, flow, payload) -> None
@@ -155,7 +156,10 @@ async def on_flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if version != flow.version:
         last = flow.data.get("_last") or {}
         if last.get("version") == version and last.get("payload") == payload:
+            # The step was answered already. Its next question may never have arrived (a
+            # failure after the answer was saved): show it again, so a tap always leads on.
             await query.answer(texts.ALREADY_NOTED)
+            await spec.render(update, context, flow)
             return
         await expired(update, context)
         return

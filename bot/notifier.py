@@ -13,16 +13,16 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 
 from bot import texts
 from bot.callbacks import CHOOSE_DAYS_DATA, pack
-from bot.dose import load_text
+from bot.dose import load_text, run_text
+from bot.html_fit import fit_html
 from bot.keyboards import pain_keyboard
 from scheduler.ports import CadenceNotice, RecipientBlocked, ReminderMessage, Variant
 
 REMINDER_PREFIX = "rem"
-MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
 
 
@@ -61,6 +61,9 @@ def reminder_keyboard(local_date: date, slot: str, *, snooze: bool) -> InlineKey
 
 def exercise_dose(ex: Any) -> str:
     """`Calf-raise hold 4 × 20 s`, `Heel drop 3 × 15 +5 kg`, `Mini hops 3 × 20 contacts`."""
+    run = run_text(ex)
+    if run is not None:  # the walk-jog of the running block
+        return f"{getattr(ex, 'name', 'Exercise')} {run}"
     sets = getattr(ex, "sets", None) or 1
     hold_s = getattr(ex, "hold_s", None)
     reps = getattr(ex, "reps", None)
@@ -96,7 +99,7 @@ def reminder_text(message: ReminderMessage) -> str:
     }[message.variant]
     dose = dose_line(message.session, message.stage)
     text = head if not dose else f"{head}\n{texts.REMINDER_TODAY.format(dose=dose)}"
-    return text[:MAX_MESSAGE]
+    return fit_html(text)
 
 
 class TelegramNotifier:
@@ -108,10 +111,14 @@ class TelegramNotifier:
     async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
         try:
             await self.bot.send_message(
-                chat_id, text[:MAX_MESSAGE], parse_mode=ParseMode.HTML, reply_markup=markup
+                chat_id, fit_html(text), parse_mode=ParseMode.HTML, reply_markup=markup
             )
         except Forbidden as exc:
             raise RecipientBlocked(str(exc)) from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():  # the account is gone
+                raise RecipientBlocked(str(exc)) from exc
+            raise
 
     async def send_reminder(self, message: ReminderMessage) -> None:
         markup = reminder_keyboard(
@@ -135,13 +142,15 @@ class TelegramNotifier:
                     chat_id, chart_png, caption=caption, parse_mode=ParseMode.HTML
                 )
                 if caption is None:
-                    await self.bot.send_message(
-                        chat_id, text[:MAX_MESSAGE], parse_mode=ParseMode.HTML
-                    )
+                    await self.bot.send_message(chat_id, fit_html(text), parse_mode=ParseMode.HTML)
             else:
-                await self.bot.send_message(chat_id, text[:MAX_MESSAGE], parse_mode=ParseMode.HTML)
+                await self.bot.send_message(chat_id, fit_html(text), parse_mode=ParseMode.HTML)
         except Forbidden as exc:
             raise RecipientBlocked(str(exc)) from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():  # the account is gone
+                raise RecipientBlocked(str(exc)) from exc
+            raise
 
     async def send_cadence_notice(self, notice: CadenceNotice) -> None:
         lines: list[str] = []

@@ -43,7 +43,7 @@ class Runtime:
         await self.scheduler.schedule_user(user_id)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+        return UnitOfWork(self.session_factory, self.clock)
 
     def now(self) -> datetime:
         return self.clock()

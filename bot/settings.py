@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, BeforeValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     telegram_api_base_url: AnyHttpUrl = Field(default=AnyHttpUrl(DEFAULT_API_BASE_URL))
     database_url: str = DEFAULT_DATABASE_URL
     log_level: str = "INFO"
+    # "text" for a terminal; "json" (one object a line, people's ids pseudonymised) for a collector.
+    log_format: Literal["text", "json"] = "text"
     reminder_grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
     nudge_after_minutes: int = Field(default=120, ge=5, le=24 * 60)
     snooze_minutes: int = Field(default=30, ge=5, le=240)

@@ -34,6 +34,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("settings", "Times, zone, weight, equipment"),
     ("export", "Download your data"),
     ("delete", "Delete all your data"),
+    ("learn", "Why the programme works"),
     ("about", "What this is based on"),
     ("help", "List the commands"),
     ("cancel", "Leave the current step"),
@@ -53,10 +54,21 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
-ERROR_GENERIC = (
-    "Sorry, something went wrong on my side. What you confirmed is saved. "
-    "Please try again in a moment."
+# After a failure: nothing was stored (tap or send it again), or it was (here is where you are).
+ERROR_NOT_SAVED = (
+    "Sorry, that didn't go through on my side, so nothing was changed. "
+    "Please tap the button or send it again in a moment."
 )
+ERROR_SAVED = (
+    "Sorry, something went wrong on my side after I saved your answer. It is kept. "
+    "Here is where you are now:"
+)
+
+PRIVATE_ONLY = (
+    "I only talk one-to-one. Open a private chat with me to use me; "
+    "nothing about anyone is shown here."
+)
+PRIVATE_ONLY_SHORT = "I only talk one-to-one: open a private chat with me."
 
 BUTTON_EXPIRED = "That button has expired. Here is where you are now:"
 BUTTON_EXPIRED_NOTHING_PENDING = (
@@ -190,6 +202,18 @@ SESSION_HOLD_CUE = "Hold for {seconds} s, steady, no bouncing. I'll tell you whe
 SESSION_TEMPO_CUE = "{reps} slow reps: up for {up} s · {pause}down for {down} s."
 SESSION_TEMPO_PAUSE = "hold {seconds} s at the top · "
 SESSION_REPS_CUE = "{what}. Tap Done when you've finished the set."
+# The walk-jog of the running block (Stage 4): level ground, easy pace, timed by the bot.
+SESSION_RUN_CUE = (
+    "🚶 Walk {walk} min, then 🏃 jog {jog} min, {reps} times. I'll tell you when to switch. "
+    "Easy pace: you can still talk. Stop if the pain passes 3/10."
+)
+SESSION_RUN_CONTINUOUS_CUE = (
+    "🏃 Run easily for {jog} min. I'll tell you when time's up. Stop if the pain passes 3/10."
+)
+SESSION_RUN_JOG = "🏃 Jog now: {minutes} min (round {round} of {rounds})."
+SESSION_RUN_WALK = "🚶 Walk now: {minutes} min (round {round} of {rounds})."
+RUN_DOSE = "{reps} × (walk {walk} min, jog {jog} min)"
+RUN_DOSE_CONTINUOUS = "{jog} min of easy running"
 SESSION_TEMPO_DONE = "I'll tell you when the time for the set is up, or tap Done."
 
 CARD_TEMPLATE = "<b>{name}</b>\n{how_to}\n\n<b>Dose:</b> {dose}\n<b>Where:</b> {surface}{tempo}"
@@ -200,6 +224,8 @@ SURFACE_MACHINE = "the machine, at the gym"
 LOAD_ADDED = "+{kg} kg"  # held or worn, on top of body weight
 LOAD_MACHINE = "{kg} kg on the machine"
 STANCE_NAMES = {"two-legs": "both legs", "single-leg": "one leg"}
+# Single-leg work names its leg (issue 11); with both sides sore, every set on each leg.
+LEG_NAMES = {"left": "left leg", "right": "right leg", "each": "each leg in turn"}
 
 
 def session_started(count: int) -> str:
@@ -221,6 +247,41 @@ CHECKIN_NOT_ONBOARDED = NOT_ONBOARDED
 CHECKIN_ALREADY = "You already told me {pain}/10 for that morning, thanks. It's saved."
 CHECKIN_TOO_OLD = "That question is from an earlier day. Tomorrow's will come as usual."
 CHECKIN_DECISION = "Morning pain {pain}/10 noted ✓\n{reason}"
+# Issue 11: the referral (the engine's reason says why and offers /export) and the reviews.
+REFER_SEEN = "I've been seen"
+REFER_SEEN_DONE = (
+    "Thanks, noted ✓ We build up again from your next session, step by step. Follow what your "
+    "clinician advised, and tell me if the pain gets worse."
+)
+REVIEW_QUESTION = (
+    "<b>{summary}</b>\n\nHow would you rate your Achilles now, compared with the start?"
+)
+REVIEW_RATINGS = (
+    ("much_better", "Much better"),
+    ("better", "Better"),
+    ("same", "About the same"),
+    ("worse", "Worse"),
+)
+REVIEW_REFER = "Thanks for your answer.\n{reason}"
+RUN_QUESTION = (
+    "Your hops have stayed low in pain for two weeks and the hop test went well. Do you run, or "
+    "would you like to? If so, a walk–jog block replaces one hop session a week."
+)
+RUN_CHOICES = (("yes", "Yes, I run"), ("no", "I don't run"))
+RUN_STARTS = (
+    "Great ✓ Your walk–jog starts at 4 × (walk 2 min, jog 2 min) on level ground; it grows a "
+    "little after each run that goes well."
+)
+RUN_SKIPPED = "Noted ✓ No running block: the hop sessions carry on as they are."
+REVIEW_DONE = (
+    "Thanks, noted ✓ Keep going: a tendon keeps getting stronger with steady loading, even once "
+    "the pain has settled."
+)
+REVIEW_DONE_12 = (
+    "Thanks, noted ✓ That's 12 weeks of loading. /export makes a report for your "
+    "physiotherapist, who can also give you the VISA-A questionnaire. After the last stage "
+    "comes maintenance: heavy calf work once or twice a week keeps the tendon strong."
+)
 
 # /today, /plan, /stage
 TODAY_TITLE = "<b>Today · {stage}</b>"
@@ -298,6 +359,12 @@ TEST_HEEL_RAISE = (
     "On your sore leg, rise up on your toes and lower slowly, as many times as you can, "
     "until you tire or the pain goes above 3/10. How many did you do? Type the number."
 )
+TEST_HEEL_RAISE_LEG = (
+    "On your <b>{leg}</b>, rise up on your toes and lower slowly, as many times as you can, "
+    "until you tire or the pain goes above 3/10. How many did you do? Type the number."
+)
+LEFT_LEG = "left leg"
+RIGHT_LEG = "right leg"
 TEST_HEEL_RAISE_OTHER = (
     "If you can, do the same on your other leg and type that count too. Or tap Skip."
 )
@@ -306,13 +373,28 @@ TEST_LOADED_HOLD = (
     "press or a loaded backpack). Pain during the hold? If you couldn't hold it that long, say so."
 )
 TEST_HOLD_NOT_DONE = "Couldn't hold {seconds} s"
-TEST_HOPS = "Do 10 small hops on your sore leg. Pain during the hops?"
+TEST_HOPS = "Do 10 small hops on your sore leg (each leg if both are sore). Pain during the hops?"
 TEST_MORNING_PAIN = (
     "First, how did your Achilles feel in your first steps this morning? (0 = no pain, 10 = worst)"
 )
 TEST_COUNT_HINT = "Please type the number of raises, like 18."
 TEST_SKIP = "Skip"
 TEST_RESULT_PASSED = "<b>Test passed ✓</b>\n{reason}"
+COUNT_INTRO = (
+    "<b>Heel-raise count</b>\nEvery two weeks we count your heel raises: with morning pain and "
+    "stiffness, it shows how the tendon is doing. Do it when rested."
+)
+COUNT_RESULT = "<b>Noted ✓</b>\n{reason}"
+COUNT_DUE = "It's time for your two-weekly heel-raise count: send /test when you're rested."
+STIFFNESS_QUESTION = "And how long were you stiff this morning?"
+STIFFNESS_CHOICES = (
+    ("0", "Not at all"),
+    ("5", "A few minutes"),
+    ("20", "About 20 min"),
+    ("45", "About 45 min"),
+    ("90", "An hour or more"),
+)
+STIFFNESS_NOTED = "Noted ✓ {minutes} min of stiffness."
 TEST_RESULT_FAILED = "<b>Not yet</b>\n{reason}"
 
 # Red flags in free text
@@ -497,13 +579,18 @@ OB_RF_QUESTION = "<b>Safety check {n} of {total}</b>\n{question}"
 OB_YES = "Yes"
 OB_NO = "No"
 OB_FLAGGED = (
-    "⚠️ <b>Let's stop here.</b>\n{advice}\n\nI won't set up a programme for now. Once a "
-    "clinician has checked you and said loading exercise is fine, come back and tap below."
+    "⚠️ <b>Let's stop here.</b>\n{advice}\n\nI won't set up a programme for now. Please get "
+    "checked first. From tomorrow, once a clinician has examined you and said loading exercise "
+    "is fine, send /start to tell me."
+)
+OB_FLAGGED_AGAIN = (
+    "⚠️ <b>We stopped because of {flag}.</b>\n{advice}\n\nIf a doctor or physiotherapist has "
+    "examined you for it since and said loading exercise is fine, tap below."
 )
 OB_FLAGGED_CLEARED = "I've been checked and cleared"
 OB_CLEARED_CONFIRM = (
-    "Just to be sure: a doctor or physiotherapist has examined you since, and said it's OK to "
-    "start a loading programme for your Achilles?"
+    "Just to be sure: a doctor or physiotherapist has examined you for {flag} since, and said "
+    "it's OK to start a loading programme for your Achilles?"
 )
 OB_CLEARED_YES = "Yes, I've been cleared"
 OB_SIDE = "Which Achilles hurts?"
@@ -621,8 +708,12 @@ STATUS_PAUSED = "reminders paused"
 STATUS_PAUSED_UNTIL = "reminders paused until {day}"
 STATUS_MAINTENANCE = "maintenance"
 STATUS_STOPPED = (
-    "⚠️ <b>Your programme is stopped</b> because of a possible warning sign. Once a clinician "
-    "has checked you and cleared you for exercise, tap below to begin again."
+    "⚠️ <b>Your programme is stopped</b> because of {flag}. Once a clinician has checked you "
+    "for it and cleared you for exercise, tap below to begin again."
+)
+STATUS_STOPPED_WAIT = (
+    "⚠️ <b>Your programme is stopped</b> because of {flag}. Please follow the advice and get "
+    "checked. From tomorrow, /start lets you tell me once a clinician has cleared you."
 )
 STATUS_NEXT_NONE = "none planned"
 STATUS_START_OVER = "↺ Start over"
@@ -715,3 +806,126 @@ SETTINGS_GYM = "a gym"
 
 def pause_until_text(day: str | None) -> str:
     return PAUSE_DONE_UNTIL.format(day=escape(day)) if day else PAUSE_DONE
+
+
+# --- pictures, tempo guides and answers to common questions (/learn) ---
+
+SHOW_ME = "🖼 Show me"
+TEMPO_GUIDE = "⏱ Tempo guide"
+MEDIA_UNAVAILABLE = "Sorry, I can't send that picture right now; the card's words say the same."
+PICTURE_CAPTION = "<b>{name}</b>"
+
+
+def tempo_caption(up: int, down: int, pause: int) -> str:
+    hold = f", hold {pause} s at the top" if pause else ""
+    return f"<b>Tempo:</b> {up} s up{hold}, {down} s down. Move with the dot and the count."
+
+
+LEARN_INTRO = "<b>Questions people often ask</b>\nPick a topic, or just type your question."
+LEARN_NO_MATCH = (
+    "I don't have an answer to that one. These are the topics I can explain; "
+    "/help lists everything else I can do."
+)
+LEARN_MORE = "\n\n/learn – more questions and answers"
+LEARN_STAGE_LINK = "💡 {title} → /learn_{key}"
+
+# (key, button label): the order /learn shows them in.
+LEARN_TOPICS: tuple[tuple[str, str], ...] = (
+    ("load", "Why load it, not rest it?"),
+    ("pain", "How much pain is OK?"),
+    ("stretch", "Should I stretch?"),
+    ("morning", "Morning stiffness"),
+    ("activity", "Running, walking, cycling"),
+    ("ice", "Ice and painkillers"),
+    ("shoes", "Shoes and heel lifts"),
+    ("badday", "Having a bad day"),
+    ("clinician", "When to see a clinician"),
+    ("duration", "How long it takes"),
+)
+
+LEARN_LOAD = (
+    "<b>Why load it, not rest it?</b>\n"
+    "A tendon gets stronger from the load it carries. Rest calms it for a while, but it also "
+    "weakens, so the pain tends to come back as soon as you do more. Slow, steady work that "
+    "rises a little at a time is what rebuilds it, and that is what every session here does. "
+    "Some discomfort while you train is fine, as long as it settles by the next morning."
+)
+LEARN_PAIN = (
+    "<b>How much pain is OK?</b>\n"
+    "During a set, up to 3/10 is fine and 4/10 is the ceiling. Right after a session, 4/10 or "
+    "less that is settling is fine. The next morning tells the most: first steps no worse "
+    "than usual mean the dose was right. Above that I make the next set or session lighter, "
+    "and at 7/10 or more we stop for the day."
+)
+LEARN_STRETCH = (
+    "<b>Should I stretch?</b>\n"
+    "Not if the pain is where the tendon meets the heel bone: stretching the calf squeezes the "
+    "tendon against the bone and irritates it. That is also why your heel drops stay on flat "
+    "floor and never go below a step. With pain higher up the tendon, stretching is not part "
+    "of the programme; if you like it, keep it gentle and never into pain. "
+    "No foam rolling or pressing on the tendon either."
+)
+LEARN_MORNING = (
+    "<b>Is morning stiffness normal?</b>\n"
+    "Yes. A stiff, sore tendon for the first steps is typical and usually eases as you get "
+    "moving. That's why I ask every morning: your score is compared with your own usual. "
+    "Two points or more above it (or 5/10 when you're usually low) counts as a flare, and "
+    "the next session gets lighter. A morning like your usual means the dose suits you."
+)
+LEARN_ACTIVITY = (
+    "<b>Can I run, walk or cycle?</b>\n"
+    "Walking and cycling are usually fine if the pain stays at 3/10 or less and the next "
+    "morning is no worse. Running loads the tendon most: keep it easy, never run through "
+    "pain above 3/10, and ease off if your mornings get worse. If it flares, pause running; "
+    "Stage 4 brings you back with a walk–jog plan. Swimming keeps you fit meanwhile."
+)
+LEARN_ICE = (
+    "<b>Ice and painkillers?</b>\n"
+    "Ice can ease the pain for a while after a session, but it doesn't heal the tendon. "
+    "Anti-inflammatory tablets or gels may take the edge off; tendon pain is mostly not "
+    "inflammation, though, and masking it can make you overdo a session. Ask a pharmacist or "
+    "doctor before taking them. If the pain began around a course of antibiotics such as "
+    "ciprofloxacin, stop exercising and contact the prescriber."
+)
+LEARN_SHOES = (
+    "<b>Shoes and heel lifts?</b>\n"
+    "Comfortable shoes with a slightly raised heel ease the strain on the tendon; flat shoes "
+    "and a lot of barefoot walking add to it while it's sore. A small heel lift or heel cup "
+    "in both shoes can help in the early weeks, especially with pain at the heel bone. Make "
+    "sure no stiff heel counter rubs the back of your heel."
+)
+LEARN_BADDAY = (
+    "<b>Having a bad day?</b>\n"
+    "Flares happen and are part of the process. Answer honestly: a high score makes the next "
+    "set or session lighter, and a second flare within a week takes you back a stage for a "
+    "while. If it hurts too much to train, end the session; gentle walking is fine. Keep "
+    "answering the morning check-in. Pain at 7/10 or more that doesn't settle is a reason "
+    "to see a clinician."
+)
+LEARN_CLINICIAN = (
+    "<b>When to see a clinician?</b>\n"
+    "Urgently, the same day: after a sudden pop or snap, a feeling of being kicked at the "
+    "back of the heel, or if you can't rise onto your toes; or if one calf is swollen, warm "
+    "or red. Soon: severe pain at rest or at night, a hot swollen tendon with fever, or pain "
+    "that began with an antibiotic. And book a physiotherapist if you keep flaring or make no "
+    "progress for three weeks. An assessment is a good idea anyway."
+)
+LEARN_DURATION = (
+    "<b>How long does it take?</b>\n"
+    "Tendons rebuild slowly: plan on about 12 weeks of steady, rising load, and sometimes a "
+    "few months more to be fully back to sport. The pain often eases sooner. When it does, "
+    "keep going: the tendon is still catching up, and stopping early is the usual reason the "
+    "pain comes back. At weeks 6 and 12 I'll show you how far you've come."
+)
+LEARN_ANSWERS: dict[str, str] = {
+    "load": LEARN_LOAD,
+    "pain": LEARN_PAIN,
+    "stretch": LEARN_STRETCH,
+    "morning": LEARN_MORNING,
+    "activity": LEARN_ACTIVITY,
+    "ice": LEARN_ICE,
+    "shoes": LEARN_SHOES,
+    "badday": LEARN_BADDAY,
+    "clinician": LEARN_CLINICIAN,
+    "duration": LEARN_DURATION,
+}

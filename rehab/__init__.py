@@ -75,6 +75,7 @@ from rehab.enums import (
     Effort,
     Equipment,
     ExerciseKind,
+    ExerciseLeg,
     GateTest,
     HeelRaiseBand,
     Irritability,
@@ -83,6 +84,7 @@ from rehab.enums import (
     Presentation,
     ProgrammeStatus,
     RedFlagOutcome,
+    ReviewRating,
     SessionType,
     Side,
     Stance,
@@ -112,7 +114,14 @@ from rehab.pain import (
     morning_baseline,
 )
 from rehab.protocol import EXERCISES, GATES, LOADS, THRESHOLDS, TIMINGS, Thresholds
-from rehab.safety import RED_FLAG_CHECKLIST, evaluate_red_flags, scan_free_text, stop_programme
+from rehab.safety import (
+    RED_FLAG_CHECKLIST,
+    clearance_offered,
+    evaluate_red_flags,
+    flag_name,
+    scan_free_text,
+    stop_programme,
+)
 
 __all__ = [
     "EXERCISES",
@@ -128,6 +137,7 @@ __all__ = [
     "Effort",
     "Equipment",
     "ExerciseKind",
+    "ExerciseLeg",
     "ExercisePrescription",
     "GateRequirement",
     "GateStatus",
@@ -145,6 +155,7 @@ __all__ = [
     "RedFlagOutcome",
     "RedFlagResult",
     "RedFlagSuspicion",
+    "ReviewRating",
     "SessionPlan",
     "SessionResult",
     "SessionType",
@@ -160,8 +171,10 @@ __all__ = [
     "classify_morning",
     "classify_session_pain",
     "classify_set_pain",
+    "clearance_offered",
     "decide_next",
     "evaluate_red_flags",
+    "flag_name",
     "gate_status",
     "morning_baseline",
     "pause",

@@ -11,19 +11,30 @@ from rehab.enums import (
     Cadence,
     Equipment,
     ExerciseKind,
+    ExerciseLeg,
     Irritability,
     Presentation,
     ProgrammeStatus,
     SessionType,
+    Side,
     Stance,
     Surface,
 )
-from rehab.models import ExercisePrescription, LoadState, Profile, ProgrammeState, SessionPlan
+from rehab.models import (
+    ExercisePrescription,
+    LoadMark,
+    LoadState,
+    Profile,
+    ProgrammeState,
+    SessionPlan,
+)
 from rehab.protocol import (
     BEYER_SCHEDULE,
     EXERCISES,
     GATES,
     LOADS,
+    RUN_LADDER,
+    RUN_REST_S,
     STAGE1_EXERCISES,
     STAGE1_LADDERS,
     STAGE2_BASE_RUNGS,
@@ -118,12 +129,20 @@ def _stage2_ladder(bodyweight_kg: float, max_added_kg: float, gym: bool) -> tupl
         rungs.append(top.model_copy(update={"load_kg": round(k * step, 2)}))
     last = rungs[-1]
     rungs.append(last.model_copy(update={"tempo_s": LOADS.capped_tempo_s}))
-    rungs.append(
-        last.model_copy(
-            update={"tempo_s": LOADS.capped_tempo_s, "pause_top_s": LOADS.capped_pause_top_s}
-        )
+    paused = last.model_copy(
+        update={"tempo_s": LOADS.capped_tempo_s, "pause_top_s": LOADS.capped_pause_top_s}
     )
+    rungs.append(paused)
+    rungs.append(paused.model_copy(update={"sets": paused.sets + 1}))  # R2: a fourth set
     return tuple(rungs)
+
+
+def is_load_rung(profile: Profile, rung: int) -> bool:
+    """Does Stage 2's ``rung`` add load to the rung below it (R2: at most twice a week)?"""
+    ladder = stage2_ladder(profile)
+    if rung <= 0 or rung >= len(ladder):
+        return False
+    return ladder[rung].load_kg > ladder[rung - 1].load_kg
 
 
 def stage2_gate_rung(profile: Profile) -> int:
@@ -152,8 +171,9 @@ def top_rung(state: ProgrammeState) -> int:
 
 
 def stage_week(state: ProgrammeState, on: date) -> int:
-    """1-based week number within the current stage."""
-    return max(0, (on - state.stage_start).days) // 7 + 1
+    """1-based week of the heavy programme's schedule. R2: a week is three completed sessions
+    (or seven days with at least two), so an absence does not advance it."""
+    return state.beyer_weeks_done + 1
 
 
 def beyer_phase(week: int) -> tuple[int, BeyerPhase]:
@@ -164,10 +184,49 @@ def beyer_phase(week: int) -> tuple[int, BeyerPhase]:
 
 
 def current_phase(state: ProgrammeState, on: date) -> tuple[int, BeyerPhase]:
-    """Stage 3 follows the week schedule; Stage 4's weekly HSR and maintenance use the last."""
+    """The phase the heavy loads are set for: Stage 3 follows the week schedule (counted in
+    sessions); Stage 4 keeps the last Stage 3 dose for its first week (R2), then uses the last
+    phase, as does maintenance."""
+    basis = next(
+        (
+            ls.reps_basis
+            for ex_id, ls in state.stage3_loads.items()
+            if EXERCISES[ex_id].kind is not ExerciseKind.HOLD
+        ),
+        None,
+    )
+    for i, phase in enumerate(BEYER_SCHEDULE):
+        if phase.reps == basis:
+            return i, phase
     if state.stage == 3 and state.status is ProgrammeStatus.ACTIVE:
         return beyer_phase(stage_week(state, on))
     return len(BEYER_SCHEDULE) - 1, BEYER_SCHEDULE[-1]
+
+
+def stage4_plyo(state: ProgrammeState) -> dict[str, int]:
+    """Stage 4's contacts per set, by drill: the ladder's rung scaled by the step-down factor
+    (rounded down, at least one)."""
+    rung = STAGE4_LADDER[min(state.rung, len(STAGE4_LADDER) - 1)]
+    return {
+        ex_id: max(1, math.floor(p.contacts_per_set * state.stage4_factor + 1e-9))
+        for ex_id, p in rung.items()
+    }
+
+
+def stage4_total(state: ProgrammeState) -> int:
+    rung = STAGE4_LADDER[min(state.rung, len(STAGE4_LADDER) - 1)]
+    per = stage4_plyo(state)
+    return sum(rung[k].sets * c for k, c in per.items())
+
+
+def leg_for(state: ProgrammeState, ex: Exercise) -> ExerciseLeg | None:
+    """Which leg a single-leg exercise works: the sore one, or each in turn when both are."""
+    if ex.stance is not Stance.SINGLE_LEG:
+        return None
+    side = state.profile.side
+    if side is Side.BOTH:
+        return ExerciseLeg.EACH
+    return ExerciseLeg.LEFT if side is Side.LEFT else ExerciseLeg.RIGHT
 
 
 def resolve(exercise_id: str, profile: Profile, floor_only: bool) -> str:
@@ -193,31 +252,103 @@ def start_loads(state: ProgrammeState, on: date) -> dict[str, LoadState]:
         ex = EXERCISES[ex_id]
         if ex.machine:
             start = floor_to(profile.bodyweight_kg * LOADS.machine_start_fraction_bw[ex_id], plate)
+        elif ex.seated:
+            # R2: the soleus tolerates far more than the Stage 2 load
+            start = floor_to(profile.bodyweight_kg * LOADS.seated_start_fraction_bw, plate)
         else:
             start = floor_to(stage2_load, plate)
-            cap = load_cap(profile, ex)
-            if cap is not None:
-                start = min(start, floor_to(cap, plate))
+        cap = load_cap(profile, ex)
+        if cap is not None:
+            start = min(start, floor_to(cap, plate))
+        if ex_id in state.flared_loads:  # R2: re-entry one plate below the load that flared
+            start = min(start, max(0.0, floor_to(state.flared_loads[ex_id] - plate, plate)))
         hold = LOADS.stage3_hold_start_s if ex.kind is ExerciseKind.HOLD else None
-        loads[ex_id] = LoadState(load_kg=start, reps_basis=basis, hold_s=hold, changed_on=on)
+        loads[ex_id] = LoadState(
+            load_kg=start,
+            reps_basis=basis,
+            hold_s=hold,
+            changed_on=on,
+            recent=[LoadMark(on=on, load_kg=start)],
+        )
     return loads
 
 
+def bodyweight_borne(exercise: Exercise) -> bool:
+    """Standing free-weight work: the tendon carries the body weight plus the added load."""
+    return not (exercise.machine or exercise.seated)
+
+
+def carried(profile: Profile, ex_id: str, load_kg: float) -> float:
+    """The load the tendon carries in ``ex_id`` (R2, sections 3 and 6)."""
+    extra = profile.bodyweight_kg if bodyweight_borne(EXERCISES[ex_id]) else 0.0
+    return extra + load_kg
+
+
+def set_load(ls: LoadState, load_kg: float, on: date, **update: Any) -> LoadState:
+    """``ls`` at ``load_kg`` from ``on``, remembering the loads of the last days (for the cap)."""
+    window = TIMINGS.cap_window_days
+    old = [m for m in ls.recent if (on - m.on).days > window]
+    keep = [m for m in ls.recent if (on - m.on).days <= window and m.on != on]
+    if old:  # the load in force when the window opened
+        keep.insert(0, old[-1])
+    keep.append(LoadMark(on=on, load_kg=load_kg))
+    return ls.model_copy(update={"load_kg": load_kg, "changed_on": on, "recent": keep, **update})
+
+
+def window_floor(ls: LoadState, on: date) -> float:
+    """The lowest load ``ls`` had at any time in the 7 days up to ``on``."""
+    start = on.toordinal() - TIMINGS.cap_window_days
+    before = [m for m in ls.recent if m.on.toordinal() <= start]
+    inside = [m.load_kg for m in ls.recent if m.on.toordinal() > start]
+    lows = [*inside, ls.load_kg]
+    if before:
+        lows.append(before[-1].load_kg)
+    elif ls.recent:
+        lows.append(ls.recent[0].load_kg)
+    return min(lows)
+
+
+def capped_load(profile: Profile, ex_id: str, ls: LoadState, wanted: float, on: date) -> float:
+    """R2: ``wanted`` limited to one plate above the current load and to +10 % of the carried
+    load over any 7 days, rounded down to the plate; never below the current load."""
+    if wanted <= ls.load_kg:
+        return wanted
+    plate = profile.smallest_plate_kg
+    base = carried(profile, ex_id, window_floor(ls, on))
+    limit = base * (1 + LOADS.weekly_load_rise_max) - carried(profile, ex_id, 0.0)
+    new = floor_to(min(wanted, ls.load_kg + plate, limit + 1e-9), plate)
+    return max(ls.load_kg, new)
+
+
+def plate_fits_a_week(profile: Profile, ex_id: str, load_kg: float) -> bool:
+    """Can one plate ever be added within the 10 % weekly cap at this load?"""
+    plate = profile.smallest_plate_kg
+    c = carried(profile, ex_id, load_kg)
+    return c * (1 + LOADS.weekly_load_rise_max) + 1e-9 >= c + plate
+
+
 def heavier(profile: Profile, ex_id: str, ls: LoadState, on: date) -> LoadState | None:
-    """One load step up (+5 %, at least one plate); when capped, slower tempo, pause, or
-    a longer hold. ``None`` when nothing is left to add."""
+    """One load step up (one plate, within the 10 % weekly cap); when the equipment or the cap
+    leaves no plate to add, a longer hold, a slower tempo, a pause, then a fourth set.
+    ``None`` when nothing can be added now."""
     ex = EXERCISES[ex_id]
     plate = profile.smallest_plate_kg
     cap = load_cap(profile, ex)
-    new = ceil_to(max(ls.load_kg * (1 + LOADS.stage3_step_fraction), ls.load_kg + plate), plate)
-    if cap is None or new <= cap + 1e-9:
-        return ls.model_copy(update={"load_kg": new, "changed_on": on, "easy_streak": 0})
+    new = ceil_to(ls.load_kg + plate, plate)
+    if ls.sets_off > 0:  # after a break: the set comes back before any load
+        update = {"sets_off": ls.sets_off - 1, "changed_on": on, "easy_streak": 0}
+        return ls.model_copy(update=update)
+    if (cap is None or new <= cap + 1e-9) and plate_fits_a_week(profile, ex_id, ls.load_kg):
+        got = capped_load(profile, ex_id, ls, new, on)
+        if got <= ls.load_kg:
+            return None  # the week's rise is used up: wait
+        return set_load(ls, got, on, easy_streak=0)
     if ex.kind is ExerciseKind.HOLD:
         if ls.hold_s is not None and ls.hold_s < LOADS.stage3_hold_max_s:
             hold = min(LOADS.stage3_hold_max_s, ls.hold_s + LOADS.stage3_hold_step_s)
             return ls.model_copy(update={"hold_s": hold, "changed_on": on, "easy_streak": 0})
         return None
-    if ls.tempo_level < 2:
+    if ls.tempo_level < 3:
         return ls.model_copy(
             update={"tempo_level": ls.tempo_level + 1, "changed_on": on, "easy_streak": 0}
         )
@@ -230,7 +361,7 @@ def lighter(profile: Profile, ex_id: str, ls: LoadState, on: date, factor: float
     plate = profile.smallest_plate_kg
     if ls.load_kg > 0:
         new = floor_to(min(ls.load_kg * factor, ls.load_kg - plate), plate)
-        return ls.model_copy(update={"load_kg": max(0.0, new), "changed_on": on, "easy_streak": 0})
+        return set_load(ls, max(0.0, new), on, easy_streak=0)
     if ls.tempo_level > 0:
         return ls.model_copy(
             update={"tempo_level": ls.tempo_level - 1, "changed_on": on, "easy_streak": 0}
@@ -255,7 +386,21 @@ def rescale_for_phase(
     cap = load_cap(profile, EXERCISES[ex_id])
     if cap is not None:
         new = min(new, max(ls.load_kg, floor_to(cap, plate)))
-    return ls.model_copy(update={"load_kg": new, "reps_basis": phase.reps, "changed_on": on})
+    new = capped_load(profile, ex_id, ls, new, on)  # R2: +10 % a week, one plate at a time
+    return set_load(ls, new, on, reps_basis=phase.reps)
+
+
+def gap_load(profile: Profile, ex_id: str, ls: LoadState, on: date, factor: float) -> LoadState:
+    """R2 gap rule: the carried load times ``factor`` (about -20 %), rounded down to the plate;
+    when that leaves no added load, a set fewer as well (the volume drops one rung)."""
+    plate = profile.smallest_plate_kg
+    body = carried(profile, ex_id, 0.0)
+    target = carried(profile, ex_id, ls.load_kg) * factor - body
+    new = max(0.0, floor_to(min(target, ls.load_kg - plate), plate))
+    out = set_load(ls, new, on, easy_streak=0)
+    if target <= 0 or ls.load_kg <= 0:
+        out = out.model_copy(update={"sets_off": min(2, ls.sets_off + 1)})
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,6 +470,10 @@ def session_type(state: ProgrammeState, on: date) -> SessionType:
         last = state.last_hsr_on or state.stage_start
         if (on - last).days >= TIMINGS.stage4_hsr_every_days:
             return SessionType.HSR
+        if state.run_since is not None and state.runs:
+            last_run = state.last_run_on
+            if last_run is None or (on - last_run).days >= TIMINGS.run_every_days:
+                return SessionType.RUN
     return SessionType.STAGE
 
 
@@ -339,16 +488,17 @@ def _hsr(state: ProgrammeState, on: date) -> list[ExercisePrescription]:
             p = _base(
                 ex,
                 idx,
-                LOADS.stage3_hold_sets,
+                max(1, LOADS.stage3_hold_sets - ls.sets_off),
                 LOADS.stage3_hold_rest_s,
                 hold_s=ls.hold_s or LOADS.stage3_hold_start_s,
                 load_kg=ls.load_kg,
             )
         else:
+            extra = 1 if ls.tempo_level >= 3 else 0  # R2 extension: a fourth set
             p = _base(
                 ex,
                 idx,
-                phase.sets,
+                max(1, phase.sets + extra - ls.sets_off),
                 phase.rest_s,
                 reps=phase.reps,
                 tempo_s=LOADS.slow_tempo_s if ls.tempo_level == 0 else LOADS.capped_tempo_s,
@@ -401,8 +551,23 @@ def prescribe(state: ProgrammeState, on: date) -> SessionPlan:
             )
     elif state.stage == 3:
         exercises = _hsr(state, on)
+    elif kind is SessionType.RUN:
+        step = RUN_LADDER[min(state.run_step, len(RUN_LADDER) - 1)]
+        run = _base(
+            EXERCISES["walk_jog"],
+            state.run_step,
+            1,
+            RUN_REST_S,
+            reps=step.reps,
+            walk_min=step.walk_min,
+            jog_min=step.jog_min,
+        )
+        if step.change:  # pace or hills, one change at a time
+            run = run.model_copy(update={"how_to": f"{run.how_to}\nToday: run {step.change}."})
+        exercises = [run]
     else:
         rung = STAGE4_LADDER[min(state.rung, len(STAGE4_LADDER) - 1)]
+        per_set = stage4_plyo(state)
         exercises = []
         for ex_id, plyo in rung.items():
             exercises.append(
@@ -411,10 +576,13 @@ def prescribe(state: ProgrammeState, on: date) -> SessionPlan:
                     state.rung,
                     plyo.sets,
                     STAGE4_REST_S,
-                    contacts=plyo.contacts_per_set,
+                    contacts=per_set[ex_id],
                 )
             )
     exercises = [p for p in exercises if _allowed(EXERCISES[p.exercise_id], state)]
+    exercises = [
+        p.model_copy(update={"leg": leg_for(state, EXERCISES[p.exercise_id])}) for p in exercises
+    ]
     return SessionPlan(stage=state.stage, exercises=exercises, session_type=kind)
 
 

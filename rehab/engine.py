@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from rehab.dosing import one_rung_lighter, stage2_ladder, top_rung
+from rehab.dosing import (
+    current_phase,
+    gap_load,
+    is_load_rung,
+    one_rung_lighter,
+    stage2_ladder,
+    stage4_plyo,
+    stage4_total,
+    top_rung,
+)
 from rehab.enums import (
     DecisionKind,
     Effort,
@@ -30,25 +39,34 @@ from rehab.models import (
     SetAdvice,
     day_label,
 )
+from rehab.outcomes import refer, referral_trigger
 from rehab.pain import classify_morning, classify_set_pain, session_zone, trend_rising
 from rehab.protocol import (
+    EXERCISES,
     IRRITABILITY_RULES,
     LOADS,
+    RUN_LADDER,
+    STAGE2_BASE_RUNGS,
     STAGE2_ENTRY_RUNG,
     THRESHOLDS,
     TIMINGS,
+    Exercise,
+    RunStep,
     Thresholds,
 )
 from rehab.transitions import (
     adjust_load,
+    count_beyer_week,
     decision,
     describe_dose,
+    dose_changed,
     enter_stage,
     finish,
     in_flare_cooldown,
     mark_not_green,
     rung_down,
     rung_up,
+    stage2_load_rung_wait,
     sync_phase,
     uses_loads,
 )
@@ -170,8 +188,10 @@ def record_morning(
             s.flares.append(on)
             s.flares.sort()
         s.flares = s.flares[-30:]
+        s.entry_test_pending = False  # R2: a test chosen at signup is void after a flare
     if zone is not PainZone.GREEN:
         mark_not_green(s, on)
+        s.amber_streak = 0
     return s
 
 
@@ -201,8 +221,23 @@ def record_session(state: ProgrammeState, result: SessionResult) -> ProgrammeSta
     s.green_streak = s.green_streak + 1 if green else 0
     if not green:
         mark_not_green(s, result.on)
-    if result.session_type is SessionType.HSR or s.stage == 3:
+    # R2 settled amber: sets at the ceiling (never above), the session completed
+    settled = (
+        zone is PainZone.AMBER
+        and result.completed
+        and not result.ended_early
+        and max(result.set_pains, default=0) <= THRESHOLDS.amber_ceiling
+    )
+    if settled:
+        s.amber_streak += 1
+    elif not green:
+        s.amber_streak = 0
+    if result.session_type is SessionType.RUN:
+        s.last_run_on = result.on
+    elif result.session_type is SessionType.HSR or s.stage == 3:
         s.last_hsr_on = result.on
+    if s.stage == 3 and result.completed:
+        count_beyer_week(s, result.on, session_done=True)
     for ex_id, effort in result.efforts.items():
         ls = s.stage3_loads.get(ex_id)
         if ls is None:
@@ -274,6 +309,18 @@ def adjust_after_set(
                 "this exercise for today and move on."
             ),
         )
+    done = len(set_pains) >= ex.sets
+    if zone is PainZone.RED and done:
+        # Issue 11: no promise of a lighter next set when none of this exercise follows.
+        return SetAdvice(
+            action="continue",
+            next=None,
+            reason=(
+                f"That last set hurt {last}/10, above our ceiling of {thresholds.amber_ceiling}, "
+                "and this exercise is done for today. Because a set went above "
+                f"{thresholds.amber_ceiling}/10, your next session will be a step lighter."
+            ),
+        )
     if zone is PainZone.RED:
         lighter = one_rung_lighter(ex, plate_kg)
         return SetAdvice(
@@ -284,7 +331,6 @@ def adjust_after_set(
                 f"the next set is one step lighter ({_dose_text(lighter)})."
             ),
         )
-    done = len(set_pains) >= ex.sets
     if zone is PainZone.AMBER:
         reason = (
             f"{last}/10 is right at our ceiling: fine, but do not push past it."
@@ -315,17 +361,71 @@ def _dose_text(ex: ExercisePrescription) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def _gap_lighter(s: ProgrammeState, today: date) -> None:
+    """R2 gap rule, in every stage and in maintenance: about -20 % of the load the tendon
+    carries, per exercise, rounded down; with no added load left, the volume drops a rung."""
+    factor = TIMINGS.gap_regress_load_factor
+    if s.stage3_loads and (uses_loads(s) or s.stage == 4):
+        for ex_id, ls in list(s.stage3_loads.items()):
+            s.stage3_loads[ex_id] = gap_load(s.profile, ex_id, ls, today, factor)
+    if uses_loads(s):
+        pass
+    elif s.stage == 2:
+        ladder = stage2_ladder(s.profile)
+        top_bodyweight = len(STAGE2_BASE_RUNGS) - 1
+        loaded = ladder[min(s.rung, len(ladder) - 1)].load_kg > 0
+        if loaded or s.rung > top_bodyweight:
+            s.rung = top_bodyweight  # the added load goes; the volume stays
+        elif s.rung > 0:
+            s.rung -= 1
+        s.rung_changed_on = today
+    elif s.stage == 4:
+        rung_down(s, today, factor)
+        if s.run_since is not None and s.run_step > 0:
+            s.run_step -= 1
+    else:
+        rung_down(s, today, factor)
+    dose_changed(s, today)
+
+
+def _fit_stage4_below(s: ProgrammeState, last: dict[str, int], last_total: int) -> None:
+    """After a Stage 4 restart at its entry: no drill above its last count, and the total at
+    most 80 % of the last one (R2)."""
+    if not last:
+        return
+    factor = 1.0
+    entry = stage4_plyo(s.model_copy(update={"stage4_factor": 1.0}))
+    for ex_id, per_set in entry.items():
+        if ex_id in last:
+            factor = min(factor, last[ex_id] / per_set)
+    full_total = stage4_total(s.model_copy(update={"stage4_factor": 1.0}))
+    factor = min(factor, TIMINGS.gap_regress_load_factor * last_total / full_total)
+    s.stage4_factor = max(0.05, round(factor, 3))
+
+
 def _gap_rules(s: ProgrammeState, before: ProgrammeState, today: date) -> Decision | None:
-    if s.status is not ProgrammeStatus.ACTIVE:
+    if s.status is ProgrammeStatus.STOPPED:
         return None
     last = s.last_session_on or s.programme_start
     gap = (today - last).days
     handled = s.gap_handled_for == last
-    if gap >= TIMINGS.gap_restart_days and not (handled and s.gap_level >= 14):
+    restart = s.status is ProgrammeStatus.ACTIVE and gap >= TIMINGS.gap_restart_days
+    if restart and not (handled and s.gap_level >= 14):
+        first = not handled
         s.gap_handled_for, s.gap_level = last, 14
-        if uses_loads(s):
-            rung_down(s, today, TIMINGS.gap_regress_load_factor)
-        enter_stage(s, s.stage, today)
+        plyo_before = stage4_plyo(s) if s.stage == 4 else {}
+        total_before = stage4_total(s) if s.stage == 4 else 0
+        if first:
+            _gap_lighter(s, today)
+        if s.stage == 3:
+            # The heavy programme's week stays where it was (its reps never rise after a
+            # break); the loads restart 20 % lighter.
+            s.pending_gate = None
+            s.gate_retest_after = None
+        else:
+            enter_stage(s, s.stage, today)
+        if s.stage == 4:
+            _fit_stage4_below(s, plyo_before, total_before)
         s.needs_recheck = True
         mark_not_green(s, today)
         return decision(
@@ -333,19 +433,20 @@ def _gap_rules(s: ProgrammeState, before: ProgrammeState, today: date) -> Decisi
             s,
             DecisionKind.REASSESS,
             f"It has been {gap} days since your last session, so we re-check your morning pain "
-            f"and do a heel-raise test, then restart Stage {s.stage} at its entry dose.",
+            f"and do a heel-raise test, then restart Stage {s.stage} at its entry dose, with "
+            "every exercise lighter than before the break.",
             GateTest.RECHECK,
         )
     if gap >= TIMINGS.gap_regress_days and not handled:
         s.gap_handled_for, s.gap_level = last, 7
-        rung_down(s, today, TIMINGS.gap_regress_load_factor)
+        _gap_lighter(s, today)
         mark_not_green(s, today)
         return decision(
             before,
             s,
             DecisionKind.DELOAD,
-            f"It has been {gap} days since your last session, so you restart one step lower "
-            f"({describe_dose(s)}) and build back up.",
+            f"It has been {gap} days since your last session, so every exercise restarts about "
+            f"a fifth lighter ({describe_dose(s)}) and builds back up.",
         )
     return None
 
@@ -421,11 +522,22 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
     if gate_decision is not None:
         return finish(s, gate_decision, today)
 
+    # R2: not getting better -> see a clinician (the lightest dose, no progress until seen).
+    trigger = referral_trigger(s, today)
+    if trigger is not None:
+        _reset_efforts(s)
+        s2, d = refer(s, trigger[0], trigger[1], today)
+        d = d.model_copy(update={"stage_from": before.stage, "rung_from": before.rung})
+        return finish(s2, d, today)
+
     # Rule 2: a morning flare or a red session.
     flares = [m for m in fresh_mornings if m.zone is PainZone.RED]
     reds = [x for x in pending if x.zone is PainZone.RED]
     if flares or reds:
         _reset_efforts(s)
+        s.amber_streak = 0
+        if s.run_since is not None and s.run_step > 0:
+            s.run_step -= 1  # a red run or a flare: one step back in the walk-jog block
         if flares:
             answer = f"your morning pain was {flares[-1].pain}/10, a flare"
         else:
@@ -459,10 +571,21 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
             "settles.",
         )
 
+    if s.referral is not None:
+        return done(
+            DecisionKind.REFER,
+            "Please have a physiotherapist or doctor look at your tendon (/export makes a report "
+            "for them). You stay at this light dose until you tell me you have been seen; then "
+            "we build up again.",
+        )
+
     # Rule 3: amber, or a missing answer.
     ambers = [m for m in fresh_mornings if m.zone is PainZone.AMBER]
     amber_sessions = [x for x in pending if x.zone is PainZone.AMBER]
     missing = _missing_answers(s, pending)
+    settled = _settled_amber(s, today, ambers, missing)
+    if settled is not None:
+        return finish(s, settled, today)
     if ambers or amber_sessions or missing:
         if ambers:
             answer = f"your morning pain ({ambers[-1].pain}/10) was a little above your usual"
@@ -492,7 +615,10 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
             GateTest.RECHECK,
         )
 
-    phase_changed = sync_phase(s, today, allow_rise=True)
+    # Never a heavier dose right after a red session or a flare (R2, rule 2).
+    last_log = max(s.sessions, key=lambda x: x.on, default=None)
+    calm = last_log is None or last_log.zone is not PainZone.RED
+    phase_changed = sync_phase(s, today, allow_rise=calm)
 
     # Rule 5: a due gate.
     status = gate_status(s, today)
@@ -504,6 +630,9 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
         return done(DecisionKind.GATE_TEST, _gate_offer(status.test, status.note), status.test)
 
     # Rule 4: progress.
+    run = _run_progress(s, pending, today)
+    if run is not None:
+        return done(DecisionKind.PROGRESS, run)
     if uses_loads(s) or s.stage == 4:
         new_week = f"{_new_week(s)}. " if phase_changed else ""
         changes = _effort_changes(s, today, prefix=new_week)
@@ -514,12 +643,18 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
             s.rung_changed_on is None
             or (today - s.rung_changed_on).days >= TIMINGS.stage4_rung_every_days
         )
-        if weekly_ok and s.rung < top_rung(s):
-            rung_up(s, today)
+        wait = stage2_load_rung_wait(s, today)
+        if weekly_ok and wait is None and rung_up(s, today):
             return done(
                 DecisionKind.PROGRESS,
                 f"Your last two sessions were complete with pain at "
                 f"{THRESHOLDS.set_green_max}/10 or less, so you step up to {describe_dose(s)}.",
+            )
+        if wait is not None:
+            return done(
+                DecisionKind.HOLD,
+                "Your sessions went well. The next step adds weight, and weight goes up at most "
+                f"twice a week, a few days apart, so it comes on {day_label(wait)}.",
             )
 
     # Section 10: a dose must not sit unchanged while everything is green.
@@ -540,10 +675,13 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
                 )
 
     if phase_changed:
-        return done(
-            DecisionKind.PROGRESS,
-            f"{_new_week(s)}, with the load adjusted so the last reps stay hard.",
-        )
+        moved = [
+            _load_change(EXERCISES[k], before.stage3_loads[k], v)
+            for k, v in s.stage3_loads.items()
+            if k in before.stage3_loads and v.load_kg != before.stage3_loads[k].load_kg
+        ]
+        tail = f"; new loads: {'; '.join(moved)}." if moved else ", at the same loads."
+        return done(DecisionKind.PROGRESS, f"{_new_week(s)}{tail}")
     if not pending:
         return done(DecisionKind.HOLD, "No new session to judge since last time: same dose.")
     if uses_loads(s) or s.stage == 4:
@@ -563,6 +701,69 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
     )
 
 
+def _settled_amber(
+    s: ProgrammeState, today: date, ambers: list[MorningEntry], missing: list[str]
+) -> Decision | None:
+    """R2 settled amber: four complete sessions running at this dose with sets at 4 (never
+    above) and calm mornings count as green for one step up in volume (never in load)."""
+    if ambers or missing or s.amber_streak < TIMINGS.settled_amber_sessions:
+        return None
+    if s.rung_changed_on == today or uses_loads(s):
+        return None
+    if s.stage == 2 and is_load_rung(s.profile, s.rung + 1):
+        return None
+    before = s.clone()
+    recent = s.rung_changed_on is not None and (
+        (today - s.rung_changed_on).days < TIMINGS.stage4_rung_every_days
+    )
+    if s.stage == 4 and recent:
+        return None
+    if not rung_up(s, today):
+        return None
+    s.amber_streak = 0
+    return decision(
+        before,
+        s,
+        DecisionKind.PROGRESS,
+        f"Your last {TIMINGS.settled_amber_sessions} sessions reached "
+        f"{THRESHOLDS.amber_ceiling}/10 but never more, and each next morning was calm: pain "
+        f"that settles by the morning is fine, so you step up a little to {describe_dose(s)}.",
+    )
+
+
+def _run_progress(s: ProgrammeState, pending: list[SessionLog], today: date) -> str | None:
+    """The walk-jog block: a green run and a calm next morning -> more jogging next time."""
+    if s.run_since is None or not s.runs:
+        return None
+    answered = {m.on: m.zone for m in s.mornings}
+    runs = [
+        x
+        for x in pending
+        if x.session_type is SessionType.RUN and x.zone is PainZone.GREEN and x.completed
+    ]
+    if not runs or answered.get(runs[-1].on + timedelta(days=1)) is not PainZone.GREEN:
+        return None
+    if s.run_step >= len(RUN_LADDER) - 1:
+        return None
+    old = RUN_LADDER[s.run_step]
+    s.run_step += 1
+    new = RUN_LADDER[s.run_step]
+    dose_changed(s, today)
+    s.last_rise_on = today
+    return (
+        f"Your walk–jog went well and the next morning was calm, so the next one has more "
+        f"jogging: {run_text(new)} (was {run_text(old)})."
+    )
+
+
+def run_text(step: RunStep) -> str:
+    if step.change:
+        return f"{step.jog_min:g} min of running {step.change}"
+    if step.walk_min == 0:
+        return f"{step.jog_min:g} min of easy running"
+    return f"{step.reps} × (walk {step.walk_min:g} min, jog {step.jog_min:g} min)"
+
+
 def _reset_efforts(s: ProgrammeState) -> None:
     s.stage3_loads = {
         k: v.model_copy(update={"easy_streak": 0, "last_effort": None})
@@ -572,7 +773,10 @@ def _reset_efforts(s: ProgrammeState) -> None:
 
 def _new_week(s: ProgrammeState) -> str:
     """How a reason starts on the day a new week of the Beyer schedule begins (no full stop)."""
-    return f"A new week of the heavy programme: {describe_dose(s)}"
+    if s.stage == 3 and s.status is ProgrammeStatus.ACTIVE:
+        return f"A new week of the heavy programme: {describe_dose(s)}"
+    phase = current_phase(s, s.stage_start)[1]
+    return f"Your weekly heavy session moves on to {phase.sets} x {phase.reps} heavy slow reps"
 
 
 def _effort_changes(
@@ -582,17 +786,22 @@ def _effort_changes(
     reason (a new week of the schedule starting the same day)."""
     before = s.clone()
     from rehab.dosing import heavier, lighter  # local: avoids a wide import list above
-    from rehab.protocol import EXERCISES
 
     ups: list[str] = []
     downs: list[str] = []
+    # R2: one new thing at a time: Stage 4's first week keeps the last Stage 3 loads
+    first_week_of_4 = (
+        s.stage == 4
+        and s.status is ProgrammeStatus.ACTIVE
+        and (today - s.stage_start).days < TIMINGS.stage4_hsr_hold_first_days
+    )
     for ex_id, ls in list(s.stage3_loads.items()):
         name = EXERCISES[ex_id].name
         if ls.last_effort is Effort.HARD:
             lower = lighter(s.profile, ex_id, ls, today, 1 - LOADS.stage3_step_fraction)
             adjust_load(s, ex_id, lower, today)
             downs.append(_load_change(name, ls, lower))
-        elif ls.easy_streak >= LOADS.stage3_easy_sessions:
+        elif ls.easy_streak >= LOADS.stage3_easy_sessions and not first_week_of_4:
             new = heavier(s.profile, ex_id, ls, today)
             if new is not None:
                 adjust_load(s, ex_id, new, today)
@@ -615,8 +824,10 @@ def _effort_changes(
     return finish(s, decision(before, s, DecisionKind.PROGRESS, reason), today)
 
 
-def _load_change(name: str, old: LoadState, new: LoadState) -> str:
+def _load_change(name: str | Exercise, old: LoadState, new: LoadState) -> str:
     """One exercise's change in a sentence: `Seated calf raise 12.5 → 15 kg`."""
+    if not isinstance(name, str):
+        name = name.name
     if new.load_kg != old.load_kg:
         return f"{name} {old.load_kg:g} → {new.load_kg:g} kg"
     if new.hold_s != old.hold_s and new.hold_s is not None and old.hold_s is not None:

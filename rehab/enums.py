@@ -60,6 +60,7 @@ class ExerciseKind(StrEnum):
     ECCENTRIC = "eccentric"
     PLYO = "plyo"
     STRETCH = "stretch"
+    RUN = "run"
 
 
 class Stance(StrEnum):
@@ -87,6 +88,7 @@ class DecisionKind(StrEnum):
     REASSESS = "reassess"
     GATE_TEST = "gate_test"
     STOP = "stop"
+    REFER = "refer"  # R2: not getting better; see a clinician (progress waits until seen)
 
 
 class Cadence(StrEnum):
@@ -129,6 +131,7 @@ class GateTest(StrEnum):
     ENDURANCE_HOPS = "endurance_hops"  # 3 -> 4 when equipment cannot reach 1.5 x body weight
     GRADUATION = "graduation"  # 4 -> maintenance: read from the logs
     RECHECK = "recheck"  # after a 14+ day gap: morning pain + heel-raise test
+    HOP_TEST = "hop_test"  # R2: 10 single-leg hops before the running block
 
 
 class ProgrammeStatus(StrEnum):
@@ -142,3 +145,21 @@ class SessionType(StrEnum):
 
     STAGE = "stage"
     HSR = "hsr"
+    RUN = "run"  # R2: the walk-jog block, in place of one hop session a week
+
+
+class ExerciseLeg(StrEnum):
+    """Which leg a single-leg exercise works: one side, or each side in turn (both sore)."""
+
+    LEFT = "left"
+    RIGHT = "right"
+    EACH = "each"
+
+
+class ReviewRating(StrEnum):
+    """How the person rates the change at the 6- and 12-week reviews."""
+
+    MUCH_BETTER = "much_better"
+    BETTER = "better"
+    SAME = "same"
+    WORSE = "worse"

@@ -5,19 +5,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rehab.dosing import stage1_ladder, stage2_gate_load, stage2_gate_rung, stage2_ladder
-from rehab.enums import DecisionKind, GateTest, PainZone, ProgrammeStatus
+from rehab.enums import DecisionKind, GateTest, PainZone, ProgrammeStatus, Side
 from rehab.models import (
     Decision,
     GateRecord,
     GateRequirement,
     GateStatus,
     GateTestResult,
+    HeelRaiseCount,
     PendingGate,
     ProgrammeState,
     day_label,
 )
 from rehab.pain import classify_morning
-from rehab.protocol import GATES, STAGE4_FULL_RUNG
+from rehab.protocol import GATES, RUN_CONTINUOUS_30, STAGE4_FULL_RUNG
 from rehab.transitions import (
     decision,
     enter_stage,
@@ -176,7 +177,7 @@ def _stage4(state: ProgrammeState, today: date) -> list[GateRequirement]:
         if state.not_green_on is not None and state.not_green_on >= since:
             start = state.not_green_on + timedelta(days=1)
         green_days = max(0, _days(start, today))
-    return [
+    reqs = [
         _req(
             "Reach the full jumping ladder",
             state.rung >= STAGE4_FULL_RUNG,
@@ -188,6 +189,16 @@ def _stage4(state: ProgrammeState, today: date) -> list[GateRequirement]:
             f"{green_days} days so far",
         ),
     ]
+    if state.runs and state.run_since is not None:  # R2: and the running block, if chosen
+        top = RUN_CONTINUOUS_30
+        reqs.append(
+            _req(
+                "Reach 30 minutes of easy running",
+                state.run_step >= top,
+                f"step {min(state.run_step, top) + 1} of {top + 1} of the walk–jog",
+            )
+        )
+    return reqs
 
 
 def gate_status(state: ProgrammeState, today: date) -> GateStatus:
@@ -221,6 +232,9 @@ def gate_status(state: ProgrammeState, today: date) -> GateStatus:
         test, reqs = GateTest.HEEL_RAISE, _stage2(state, today)
     elif state.stage == 3:
         test, reqs, note = _stage3(state, today)
+    elif _hop_test_due(state, today):
+        test = GateTest.HOP_TEST
+        reqs = [_req("Hops low in pain for 2 weeks", True, "ready for the hop test")]
     else:
         test, reqs = GateTest.GRADUATION, _stage4(state, today)
     retest = _retest(state, today)
@@ -229,12 +243,48 @@ def gate_status(state: ProgrammeState, today: date) -> GateStatus:
     return GateStatus(due=all(r.met for r in reqs), test=test, requirements=reqs, note=note)
 
 
-def _endurance_ok(result: GateTestResult) -> bool:
-    reps = result.heel_raise_reps or 0
+def _hop_test_due(state: ProgrammeState, today: date) -> bool:
+    """R2: before the running block, 10 single-leg hops (unless the gate's hops passed)."""
+    from rehab.outcomes import hops_green_for_running  # local: outcomes imports this module's
+
+    return (
+        state.runs is not False
+        and state.hop_test_on is None
+        and state.referral is None
+        and hops_green_for_running(state, today)
+    )
+
+
+def leg_counts(state: ProgrammeState, result: GateTestResult) -> tuple[int, int | None]:
+    """The heel-raise count the norm is checked on, and the other side's count if usable.
+
+    R2: with both tendons sore each leg is tested and must reach the norm on its own, so the
+    count is the weaker leg's and "90 % of the other side" does not apply.
+    """
+    if state.profile.side is Side.BOTH:
+        legs = [n for n in (result.left_reps, result.right_reps) if n is not None]
+        if legs:
+            return min(legs), None
+        return result.heel_raise_reps or 0, None
+    return result.heel_raise_reps or 0, result.other_side_reps
+
+
+def _endurance_ok(state: ProgrammeState, result: GateTestResult) -> bool:
+    reps, other = leg_counts(state, result)
     if reps >= GATES.endurance_reps:
         return True
-    other = result.other_side_reps
     return other is not None and other > 0 and reps >= GATES.endurance_other_side_fraction * other
+
+
+def _log_count(state: ProgrammeState, result: GateTestResult, on: date) -> None:
+    if result.heel_raise_reps is None and result.left_reps is None and result.right_reps is None:
+        return
+    reps, _ = leg_counts(state, result)
+    state.heel_raise_log = [c for c in state.heel_raise_log if c.on != on]
+    state.heel_raise_log.append(
+        HeelRaiseCount(on=on, reps=reps, left=result.left_reps, right=result.right_reps)
+    )
+    state.heel_raise_log = sorted(state.heel_raise_log, key=lambda c: c.on)[-30:]
 
 
 def _record(state: ProgrammeState, test: GateTest, on: date, passed: bool, detail: str) -> None:
@@ -263,7 +313,9 @@ def _missing(result: GateTestResult, *fields: str) -> list[str]:
     return [_ANSWER_NAMES.get(f, f) for f in fields if getattr(result, f) is None]
 
 
-def _short_of_endurance(reps: int) -> str:
+def _short_of_endurance(state: ProgrammeState, reps: int) -> str:
+    if state.profile.side is Side.BOTH:
+        return f"Your weaker leg did {reps} heel raises; each leg needs {GATES.endurance_reps}"
     return (
         f"You did {reps} heel raises; the test needs {GATES.endurance_reps} "
         f"(or {GATES.endurance_other_side_fraction:.0%} of your other side)"
@@ -287,6 +339,27 @@ def record_gate_test(
     if not status.due:
         unmet = "; ".join(f"{r.label} ({r.detail})" for r in status.requirements if not r.met)
         return hold(f"This test is not due yet: {unmet}.")
+    if s.profile.side is Side.BOTH and result.left_reps is not None:
+        weaker = min(n for n in (result.left_reps, result.right_reps) if n is not None)
+        result = result.model_copy(update={"heel_raise_reps": weaker})
+    _log_count(s, result, on)
+
+    if test is GateTest.HOP_TEST:
+        if _missing(result, "hop_pain"):
+            return hold("The hop test needs the pain during the hops.")
+        hop = result.hop_pain or 0
+        ok = hop <= GATES.hop_max_pain
+        _record(s, test, on, ok, f"{GATES.hop_count} hops at {hop}/10")
+        if ok:
+            s.hop_test_on = on
+            return hold(
+                f"{GATES.hop_count} hops at {hop}/10: your tendon is ready for some running, "
+                "if you run or want to."
+            )
+        return hold(
+            f"The hops hurt {hop}/10; the limit is {GATES.hop_max_pain}. The hop sessions go "
+            f"on, and the test comes again in {GATES.retest_after_days} days."
+        )
 
     if test is GateTest.RECHECK:
         missing = _missing(result, "heel_raise_reps")
@@ -349,16 +422,16 @@ def record_gate_test(
             return hold("The Stage 3 entry test needs the heel-raise count.")
         reps = result.heel_raise_reps or 0
         ok = reps >= GATES.stage3_entry_heel_raises
-        _record(s, test, on, ok, f"{reps} heel raises")
         s.entry_test_pending = False
         s.gate_retest_after = None
         if ok:
-            enter_stage(s, 3, on)
+            s.pending_gate = PendingGate(test=test, on=on)
             reason = (
-                f"You did {reps} single-leg heel raises, so you start with heavy slow "
-                "resistance (Stage 3)."
+                f"You did {reps} single-leg heel raises. If tomorrow morning is calm, you start "
+                "heavy slow resistance (Stage 3) the day after this test."
             )
-            return finish(s, decision(before, s, DecisionKind.STAGE_UP, reason, test), on)
+            return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
+        _record(s, test, on, ok, f"{reps} heel raises")
         reason = (
             f"You did {reps} single-leg heel raises (Stage 3 needs "
             f"{GATES.stage3_entry_heel_raises}), so you stay in Stage 2 for now."
@@ -370,22 +443,23 @@ def record_gate_test(
             return hold("The Stage 3 test needs the heel-raise count.")
         reps = result.heel_raise_reps or 0
         ok = reps >= GATES.stage2_heel_raises
-        _record(s, test, on, ok, f"{reps} heel raises")
         if ok:
-            enter_stage(s, 3, on)
+            s.pending_gate = PendingGate(test=test, on=on)
             reason = (
-                f"You did {reps} single-leg heel raises with pain under control, so you move to "
-                "Stage 3: heavy slow resistance three times a week."
+                f"You did {reps} single-leg heel raises with pain under control. If tomorrow "
+                "morning is calm, you move to Stage 3 (heavy slow resistance three times a "
+                "week) the day after this test."
             )
-            return finish(s, decision(before, s, DecisionKind.STAGE_UP, reason, test), on)
+            return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
+        _record(s, test, on, ok, f"{reps} heel raises")
         reason = (
             f"You did {reps} single-leg heel raises; Stage 3 needs {GATES.stage2_heel_raises}. "
             f"Keep going with Stage 2 and try again in {GATES.retest_after_days} days."
         )
         return hold(reason)
 
-    endurance = _endurance_ok(result)
-    reps = result.heel_raise_reps or 0
+    endurance = _endurance_ok(s, result)
+    reps, _ = leg_counts(s, result)
     if test is GateTest.LOADED_HOLD:
         if result.loaded_hold_done is False:
             _record(s, test, on, False, f"could not hold {GATES.hold_seconds} s")
@@ -405,7 +479,7 @@ def record_gate_test(
             why = (
                 f"The hold hurt {pain}/10; the limit is {GATES.hold_max_pain}"
                 if pain > GATES.hold_max_pain
-                else _short_of_endurance(reps)
+                else _short_of_endurance(s, reps)
             )
             return hold(
                 f"{why}. Stage 3 continues; the checkpoint can be repeated in "
@@ -424,39 +498,53 @@ def record_gate_test(
     hop = result.hop_pain or 0
     ok = endurance and hop <= GATES.hop_max_pain
     detail = f"{reps} heel raises, {GATES.hop_count} hops at {hop}/10"
-    _record(s, test, on, ok, detail)
     if not ok:
+        _record(s, test, on, ok, detail)
         why = (
             f"The hops hurt {hop}/10; the limit is {GATES.hop_max_pain}"
             if hop > GATES.hop_max_pain
-            else _short_of_endurance(reps)
+            else _short_of_endurance(s, reps)
         )
         return hold(f"{why}. Stage 3 continues; try again in {GATES.retest_after_days} days.")
-    enter_stage(s, 4, on)
+    s.pending_gate = PendingGate(test=test, on=on)
+    s.hop_test_on = on
     reason = (
-        f"{reps} heel raises and {GATES.hop_count} hops at {hop}/10: you move to Stage 4, hops "
-        "and springy work, plus one heavy session a week."
+        f"{reps} heel raises and {GATES.hop_count} hops at {hop}/10 today. If tomorrow morning "
+        "is calm, you move to Stage 4 (hops and springy work) the day after this test."
     )
-    return finish(s, decision(before, s, DecisionKind.STAGE_UP, reason, test), on)
+    return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
+
+
+_NEXT_STAGE: dict[GateTest, int] = {
+    GateTest.HEEL_RAISE: 3,
+    GateTest.STAGE3_ENTRY: 3,
+    GateTest.LOADED_HOLD: 4,
+    GateTest.ENDURANCE_HOPS: 4,
+}
+_STAGE_WORDS = {
+    3: "Stage 3: heavy slow resistance three times a week",
+    4: "Stage 4: hops and springy work, plus one heavy session a week",
+}
 
 
 def resolve_pending_gate(
     state: ProgrammeState, before: ProgrammeState, today: date
 ) -> Decision | None:
-    """The morning after a passed loaded hold decides it. Mutates ``state``."""
+    """R2: every passed test waits for the next morning; a calm one starts the new stage that
+    day (never the day of the test). Mutates ``state``."""
     pending = state.pending_gate
     if pending is None or today <= pending.on:
         return None
     morning = next((m for m in state.mornings if m.on == pending.on + timedelta(days=1)), None)
     if morning is None:
-        if (today - pending.on).days >= 3:
+        if (today - pending.on).days >= GATES.morning_after_days:
             state.pending_gate = None
             return decision(
                 before,
                 state,
                 DecisionKind.HOLD,
-                "We never got the morning answer after the checkpoint, so it has to be "
-                "repeated before Stage 4.",
+                "We never got the morning answer after the test, so it has to be repeated "
+                "before the next stage.",
                 pending.test,
             )
         return None
@@ -464,13 +552,17 @@ def resolve_pending_gate(
     if morning.zone is PainZone.RED:
         _record(state, pending.test, today, False, f"morning flare ({morning.pain}/10)")
         return None  # the flare rule decides today
+    if any(x.on >= pending.on and x.zone is PainZone.RED for x in state.sessions):
+        _record(state, pending.test, today, False, "a session above the pain limit")
+        return None  # the red-session rule decides today
     _record(state, pending.test, today, True, f"calm morning ({morning.pain}/10)")
-    enter_stage(state, 4, today)
+    stage = _NEXT_STAGE[pending.test]
+    enter_stage(state, stage, today)
     return decision(
         before,
         state,
         DecisionKind.STAGE_UP,
-        f"Your morning after the checkpoint was calm ({morning.pain}/10), so you move to "
-        "Stage 4: hops and springy work, plus one heavy session a week.",
+        f"Your morning after the test was calm ({morning.pain}/10), so you move to "
+        f"{_STAGE_WORDS[stage]}.",
         pending.test,
     )

@@ -11,6 +11,7 @@ from rehab.enums import (
     DecisionKind,
     Effort,
     ExerciseKind,
+    ExerciseLeg,
     GateTest,
     HeelRaiseBand,
     Irritability,
@@ -19,6 +20,7 @@ from rehab.enums import (
     Presentation,
     ProgrammeStatus,
     RedFlagOutcome,
+    ReviewRating,
     SessionType,
     Side,
     Stance,
@@ -83,6 +85,9 @@ class ExercisePrescription(BaseModel):
     load_kg: float = 0.0
     contacts: int | None = None  # Stage 4: ground contacts per set
     rung: int
+    leg: ExerciseLeg | None = None  # single-leg work: which leg (each leg in turn when both)
+    walk_min: float | None = None  # running block: minutes of walking per rep
+    jog_min: float | None = None  # running block: minutes of jogging per rep
 
 
 class SessionPlan(BaseModel):
@@ -115,9 +120,15 @@ class SessionResult(BaseModel):
 
 
 class GateTestResult(BaseModel):
-    """What the user reports from a gate test. Fields not part of the test stay ``None``."""
+    """What the user reports from a gate test. Fields not part of the test stay ``None``.
+
+    When both tendons are sore, the heel-raise count is per leg (``left_reps``, ``right_reps``)
+    and each leg must reach the norm; ``heel_raise_reps`` is then the weaker leg's count.
+    """
 
     heel_raise_reps: int | None = Field(None, ge=0, le=500)
+    left_reps: int | None = Field(None, ge=0, le=500)
+    right_reps: int | None = Field(None, ge=0, le=500)
     other_side_reps: int | None = Field(None, ge=0, le=500)
     loaded_hold_pain: int | None = Field(None, ge=0, le=10)
     # The 1.5 x body-weight hold: False when the user could not hold it for the full time.
@@ -216,6 +227,8 @@ class LoadState(BaseModel):
     easy_streak: int = 0
     last_effort: Effort | None = None
     changed_on: date | None = None
+    sets_off: int = 0  # R2 gap rule: a set fewer when no added load is left to take off
+    recent: list[LoadMark] = Field(default_factory=list)  # loads set in the last days
 
 
 class GateRecord(BaseModel):
@@ -231,6 +244,40 @@ class PendingGate(BaseModel):
 
     test: GateTest
     on: date
+
+
+class LoadMark(BaseModel):
+    """A load an exercise was set to, from ``on`` (for the 7-day rise cap)."""
+
+    on: date
+    load_kg: float
+
+
+class ReferralRecord(BaseModel):
+    """R2: the bot advised seeing a clinician; progress waits until the user says they were
+    seen (``seen_at``, stored with its time like a red flag's clearance)."""
+
+    code: str
+    on: date
+    seen_on: date | None = None
+
+
+class ReviewRecord(BaseModel):
+    week: int
+    on: date
+    rating: ReviewRating | None = None
+    morning_start: float
+    morning_now: float | None
+    heel_raises_start: int
+    heel_raises_now: int | None
+    improved: bool
+
+
+class HeelRaiseCount(BaseModel):
+    on: date
+    reps: int
+    left: int | None = None
+    right: int | None = None
 
 
 class StopRecord(BaseModel):
@@ -278,6 +325,25 @@ class ProgrammeState(BaseModel):
     last_decision_on: date | None = None
     stop: StopRecord | None = None
     red_flag_history: list[StopRecord] = Field(default_factory=list)
+    # ---- R2 ----
+    load_rung_days: list[date] = Field(default_factory=list)  # Stage 2 load rungs
+    beyer_weeks_done: int = 0  # Stage 3 weeks of the schedule completed (by sessions)
+    beyer_week_from: date | None = None
+    beyer_week_sessions: int = 0
+    stage4_factor: float = Field(1.0, gt=0, le=1)  # Stage 4 contacts scale (after a step down)
+    amber_streak: int = 0  # sessions at this dose with sets at the ceiling that settled
+    flared_loads: dict[str, float] = Field(default_factory=dict)  # loads when Stage 3 flared
+    last_rise_on: date | None = None
+    referral: ReferralRecord | None = None
+    referral_history: list[ReferralRecord] = Field(default_factory=list)
+    reviews: list[ReviewRecord] = Field(default_factory=list)
+    heel_raise_log: list[HeelRaiseCount] = Field(default_factory=list)
+    runs: bool | None = None  # asked once in Stage 4: do you run (or want to)?
+    run_step: int = 0
+    run_since: date | None = None
+    last_run_on: date | None = None
+    hop_test_on: date | None = None  # the 10 single-leg hops passed (gate or Stage 4 test)
+    single_hops_since: date | None = None  # Stage 4: first day with single-leg hops
 
     def clone(self) -> ProgrammeState:
         """A copy whose containers can be changed without touching this state.
@@ -294,6 +360,11 @@ class ProgrammeState(BaseModel):
         c.stage3_loads = dict(self.stage3_loads)
         c.gate_results = list(self.gate_results)
         c.red_flag_history = list(self.red_flag_history)
+        c.load_rung_days = list(self.load_rung_days)
+        c.flared_loads = dict(self.flared_loads)
+        c.referral_history = list(self.referral_history)
+        c.reviews = list(self.reviews)
+        c.heel_raise_log = list(self.heel_raise_log)
         return c
 
 

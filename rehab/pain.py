@@ -65,9 +65,11 @@ def classify_morning_against(
     baseline: float, p: int, thresholds: Thresholds = THRESHOLDS
 ) -> PainZone:
     _check(p)
+    low_baseline = baseline <= thresholds.morning_flare_absolute_max_baseline
     if (
-        p >= thresholds.morning_flare_absolute
+        p >= thresholds.morning_flare_always
         or p >= baseline + thresholds.morning_flare_over_baseline
+        or (low_baseline and p >= thresholds.morning_flare_absolute)
     ):
         return PainZone.RED
     if p <= baseline + thresholds.morning_green_over_baseline:
@@ -78,7 +80,8 @@ def classify_morning_against(
 def classify_morning(
     state: ProgrammeState, p: int, thresholds: Thresholds = THRESHOLDS, on: date | None = None
 ) -> PainZone:
-    """First-steps morning pain: green up to baseline + 1; a flare (red) at baseline + 2 or 5+.
+    """First-steps morning pain: green up to baseline + 1; a flare (red) at baseline + 2, at 5+
+    when the baseline is 3 or less, and always at 7+ (R2: a steady high score is the baseline).
 
     ``on`` excludes that day's own entry (and later ones) from the baseline.
     """

@@ -9,7 +9,11 @@ A physiotherapist can read and tune the protocol here without touching the logic
 * ``LOADS`` -- load steps, tempos and caps (section 3);
 * ``EXERCISES`` -- the exercise catalogue, each with a short how-to in our own words;
 * ``STAGE1_LADDERS``, ``STAGE2_BASE_RUNGS``, ``BEYER_SCHEDULE``, ``STAGE4_LADDER`` --
-  the dose ladders of each stage.
+  the dose ladders of each stage; ``RUN_LADDER`` -- the walk-jog block of Stage 4;
+* ``REFERRAL`` -- when the bot says it is time to see a clinician (revision 2, section 5).
+
+Revision 2 of the rule book (rate caps, gaps, gates, referral, reviews, running) added the
+``TIMINGS``, ``GATES`` and ``LOADS`` fields marked "R2" below.
 
 The models validate themselves; ``tests/unit/rehab/test_protocol_data.py`` checks the tables
 against the protocol's rules (one dimension per rung, tempos of at least 3 s, and so on).
@@ -45,6 +49,10 @@ class Thresholds(_Frozen):
     morning_green_over_baseline: float = Field(1, ge=0)
     morning_flare_over_baseline: float = Field(2, gt=0)
     morning_flare_absolute: int = Field(5, ge=1, le=10)
+    # R2: the absolute 5 only counts when the baseline is this low; at or above
+    # ``morning_flare_always`` a morning is a flare whatever the baseline.
+    morning_flare_absolute_max_baseline: float = Field(3, ge=0)
+    morning_flare_always: int = Field(7, ge=1, le=10)
     baseline_window: int = Field(7, ge=1)
     baseline_min_scores: int = Field(3, ge=1)
     weekly_trend_rise: float = Field(1.0, gt=0)
@@ -103,6 +111,24 @@ class Timings(_Frozen):
     maintenance_weekdays: tuple[int, ...] = (0,)  # maintenance: weekly, on Mondays
     stage4_hsr_every_days: int = 7  # Stage 4 keeps one heavy slow resistance session a week
     stage4_rung_every_days: int = 7  # contacts rise at most once a week
+    clearance_after_days: int = 1  # a red flag's clearance is offered from the next day on
+    # R2 rate caps (section 3)
+    stage2_load_rung_min_days: int = 3  # Stage 2 load rungs at least 3 days apart ...
+    stage2_load_rungs_per_week: int = 2  # ... and at most twice in any 7 days
+    cap_window_days: int = 7  # "over any 7 days"
+    # R2: a Beyer "week" is this many completed sessions, or 7 days with at least the minimum
+    beyer_week_sessions: int = 3
+    beyer_week_min_sessions: int = 2
+    stage4_hsr_hold_first_days: int = 7  # Stage 4's first week keeps the last Stage 3 dose
+    # R2: settled amber (section 4)
+    settled_amber_sessions: int = 4
+    # R2: outcome checks and reviews (sections 7 and 10)
+    heel_raise_count_every_days: int = 14
+    stiffness_every_days: int = 7
+    review_weeks: tuple[int, ...] = (6, 12)
+    # R2: return to running (Stage 4)
+    run_hops_green_days: int = 14
+    run_every_days: int = 7  # running replaces one hop session a week
 
     @model_validator(mode="after")
     def _ordered(self) -> Timings:
@@ -152,6 +178,8 @@ class Gates(_Frozen):
     graduation_green_days: int = 14
     # Shared
     retest_after_days: int = 7
+    # R2: a passed test still waits for a calm next morning; the new stage starts the day after
+    morning_after_days: int = 3  # no morning answer in this many days: the test is repeated
     recheck_heel_raises: dict[int, int] = Field(default_factory=lambda: {1: 0, 2: 1, 3: 10, 4: 25})
 
 
@@ -178,9 +206,17 @@ class Loads(_Frozen):
     stage3_hold_rest_s: int = 120
     # First Stage 3 loads of the machine exercises, as a fraction of body weight
     machine_start_fraction_bw: dict[str, float] = Field(
-        default_factory=lambda: {"leg_press_calf_raise": 0.75, "seated_machine_calf_raise": 0.25}
+        default_factory=lambda: {"leg_press_calf_raise": 0.75, "seated_machine_calf_raise": 0.5}
     )
     stage4_drop_fraction: float = 0.2  # a red plyometric set: 20 % fewer contacts
+    # R2 rate caps: any exercise's load (what the tendon carries) +10 % at most over 7 days,
+    # one plate at a time; Stage 4 total contacts +20 % at most over 7 days.
+    weekly_load_rise_max: float = 0.10
+    weekly_contacts_rise_max: float = 0.20
+    stage4_down_factor: float = 0.8  # a flare, red session or gap in Stage 4: 20 % fewer contacts
+    # The seated single-leg raise starts from the heaviest load the user has, up to this share
+    # of body weight (R2, section 3).
+    seated_start_fraction_bw: float = 0.5
 
 
 LOADS = Loads()
@@ -203,6 +239,7 @@ class Exercise(_Frozen):
     tempo_s: tuple[int, int] | None = None
     end_range: bool = False  # loads the ankle below neutral (heel below the step edge)
     machine: bool = False  # load is the machine's weight, not added to body weight
+    seated: bool = False  # the tendon carries the added load only, not the body weight
     unsafe_for: frozenset[Presentation] = frozenset()
     how_to: str
 
@@ -340,6 +377,7 @@ EXERCISES: dict[str, Exercise] = {
         ),
         Exercise(
             id="seated_calf_raise",
+            seated=True,
             name="Seated calf raise, weight on the knees",
             stages=(2,),
             kind=ExerciseKind.REPS,
@@ -387,6 +425,7 @@ EXERCISES: dict[str, Exercise] = {
         ),
         Exercise(
             id="sl_seated_calf_raise",
+            seated=True,
             name="Single-leg seated calf raise, loaded",
             stages=(3, 4),
             kind=ExerciseKind.REPS,
@@ -492,11 +531,24 @@ EXERCISES: dict[str, Exercise] = {
             stages=(4,),
             kind=ExerciseKind.PLYO,
             knee=Knee.STRAIGHT,
-            stance=Stance.SINGLE_LEG,
+            stance=Stance.TWO_LEGS,  # strides alternate the legs: no one-leg sets apart
             surface=Surface.FLOOR,
             how_to=(
                 "Build from a jog to a brisk run over about 20 metres, then walk back.\n"
                 "Count foot strikes as contacts; no all-out sprinting."
+            ),
+        ),
+        Exercise(
+            id="walk_jog",
+            name="Walk–jog",
+            stages=(4,),
+            kind=ExerciseKind.RUN,
+            knee=Knee.STRAIGHT,
+            stance=Stance.TWO_LEGS,
+            surface=Surface.FLOOR,
+            how_to=(
+                "On level ground, walk briskly for the walk time, then jog easily.\n"
+                "Easy pace: you can talk in full sentences. Stop if the pain passes 3/10."
             ),
         ),
         Exercise(
@@ -505,7 +557,7 @@ EXERCISES: dict[str, Exercise] = {
             stages=(4,),
             kind=ExerciseKind.PLYO,
             knee=Knee.STRAIGHT,
-            stance=Stance.SINGLE_LEG,
+            stance=Stance.TWO_LEGS,  # strides alternate the legs: no one-leg sets apart
             surface=Surface.FLOOR,
             how_to=(
                 "Long, springy running strides, pushing off strongly from each foot.\n"
@@ -648,8 +700,8 @@ def _plyo(**doses: tuple[int, int]) -> dict[str, PlyoDose]:
     return {k: PlyoDose(sets=v[0], contacts_per_set=v[1]) for k, v in doses.items()}
 
 
-# Exercises join in this order; one rung a week at most, alternating "add the next exercise"
-# and "+10-20 % contacts on everything". Rung 8 is the full ladder.
+# Exercises join in this order; one rung a week at most, alternating "a new drill takes over
+# some contacts" and "+10-20 % contacts on everything". Rung 9 is the full ladder.
 STAGE4_ORDER: tuple[str, ...] = (
     "hop_two_legs",
     "hop_single_leg",
@@ -658,40 +710,102 @@ STAGE4_ORDER: tuple[str, ...] = (
     "bounding",
 )
 STAGE4_LADDER: tuple[dict[str, PlyoDose], ...] = (
-    _plyo(hop_two_legs=(3, 20)),
-    _plyo(hop_two_legs=(3, 23)),
-    _plyo(hop_two_legs=(3, 23), hop_single_leg=(3, 10)),
-    _plyo(hop_two_legs=(3, 26), hop_single_leg=(3, 12)),
-    _plyo(hop_two_legs=(3, 26), hop_single_leg=(3, 12), skipping=(3, 20)),
-    _plyo(hop_two_legs=(3, 30), hop_single_leg=(3, 14), skipping=(3, 23)),
+    # R2: total contacts rise at most 20 % a rung (one rung a week at most); a new drill takes
+    # over part of the contacts of the drills before it, so the rung that adds it keeps (or
+    # lowers) the session's total.
+    _plyo(hop_two_legs=(3, 20)),  # 60
+    _plyo(hop_two_legs=(3, 23)),  # 69
+    _plyo(hop_two_legs=(3, 16), hop_single_leg=(3, 7)),  # 69: single-leg hops take over
+    _plyo(hop_two_legs=(3, 18), hop_single_leg=(3, 8)),  # 78
+    _plyo(hop_two_legs=(3, 20), hop_single_leg=(3, 9)),  # 87
+    _plyo(hop_two_legs=(3, 13), hop_single_leg=(3, 9), skipping=(3, 7)),  # 87
+    _plyo(hop_two_legs=(3, 15), hop_single_leg=(3, 10), skipping=(3, 8)),  # 99
     _plyo(
-        hop_two_legs=(3, 30), hop_single_leg=(3, 14), skipping=(3, 23), acceleration_runs=(4, 10)
-    ),
+        hop_two_legs=(3, 9), hop_single_leg=(3, 10), skipping=(3, 6), acceleration_runs=(4, 6)
+    ),  # 99
     _plyo(
-        hop_two_legs=(3, 35), hop_single_leg=(3, 16), skipping=(3, 26), acceleration_runs=(4, 12)
-    ),
+        hop_two_legs=(3, 10), hop_single_leg=(3, 11), skipping=(3, 7), acceleration_runs=(4, 7)
+    ),  # 112
     _plyo(
-        hop_two_legs=(3, 35),
-        hop_single_leg=(3, 16),
-        skipping=(3, 26),
-        acceleration_runs=(4, 12),
-        bounding=(3, 8),
-    ),
+        hop_two_legs=(3, 6),
+        hop_single_leg=(3, 11),
+        skipping=(3, 6),
+        acceleration_runs=(4, 7),
+        bounding=(3, 4),
+    ),  # 109: the full ladder
     _plyo(
-        hop_two_legs=(3, 40),
-        hop_single_leg=(3, 18),
-        skipping=(3, 30),
-        acceleration_runs=(4, 14),
-        bounding=(3, 9),
-    ),
-    _plyo(
-        hop_two_legs=(3, 46),
-        hop_single_leg=(3, 21),
-        skipping=(3, 35),
-        acceleration_runs=(4, 16),
-        bounding=(3, 10),
-    ),
+        hop_two_legs=(3, 7),
+        hop_single_leg=(3, 12),
+        skipping=(3, 7),
+        acceleration_runs=(4, 8),
+        bounding=(3, 5),
+    ),  # 125
 )
-STAGE4_FULL_RUNG = 8
+STAGE4_FULL_RUNG = 9
 STAGE4_REST_S = 60
 STAGE4_WEEKLY_GROWTH = (0.10, 0.20)  # allowed contact rise per week when green
+
+
+# --------------------------------------------------------------------------------------------
+# Return to running (R2, part of Stage 4)
+# --------------------------------------------------------------------------------------------
+
+
+class RunStep(_Frozen):
+    reps: int = Field(ge=1)
+    walk_min: float = Field(ge=0)
+    jog_min: float = Field(gt=0)
+    change: str = ""  # past 30 minutes: one change at a time, pace or hills, in plain words
+
+    @property
+    def running_minutes(self) -> float:
+        return self.reps * self.jog_min
+
+
+def _runs(*rows: tuple[int, float, float]) -> tuple[RunStep, ...]:
+    return tuple(RunStep(reps=r, walk_min=w, jog_min=j) for r, w, j in rows)
+
+
+# A walk-jog block on level ground: 4 x (walk 2 min, jog 2 min) up to 30 min of continuous
+# easy running, at most +20 % running minutes a step (one step a week at most); then pace or
+# hills, one change at a time, the minutes unchanged.
+_RUN_BUILD: tuple[RunStep, ...] = _runs(
+    (4, 2, 2),  # 8 min running
+    (3, 1, 3),  # 9
+    (3, 1, 3.5),  # 10.5
+    (3, 1, 4),  # 12
+    (2, 1, 7),  # 14
+    (2, 1, 8),  # 16
+    (2, 1, 9.5),  # 19
+    (2, 1, 11),  # 22
+    (1, 0, 26),  # 26, continuous
+    (1, 0, 30),  # 30, continuous
+)
+RUN_LADDER: tuple[RunStep, ...] = (
+    *_RUN_BUILD,
+    RunStep(reps=1, walk_min=0, jog_min=30, change="with 4 bursts of 30 s a little faster"),
+    RunStep(reps=1, walk_min=0, jog_min=30, change="with 6 bursts of 30 s a little faster"),
+    RunStep(reps=1, walk_min=0, jog_min=30, change="on a gently hilly route, easy pace"),
+)
+RUN_CONTINUOUS_30 = len(_RUN_BUILD) - 1  # the step of 30 minutes of continuous easy running
+RUN_REST_S = 0
+
+
+# --------------------------------------------------------------------------------------------
+# Referral (R2, section 5): "not getting better"
+# --------------------------------------------------------------------------------------------
+
+
+class Referral(_Frozen):
+    flares: int = 3  # this many flares ...
+    flares_days: int = 14  # ... within this many days
+    severe_morning: int = 7  # morning pain at or above this ...
+    severe_mornings: int = 3  # ... on this many mornings ...
+    severe_days: int = 7  # ... within this many days
+    stuck_days: int = 21  # no step up for this long ...
+    stuck_not_green_days: int = 7  # ... with amber or red answers on at least this many days
+    rising_weeks: int = 3  # the weekly mean morning score rising this many weeks in a row
+    rising_min_step: float = 0.5  # ... each week by at least this much
+
+
+REFERRAL = Referral()

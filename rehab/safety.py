@@ -14,6 +14,7 @@ from rehab.models import (
     RedFlagSuspicion,
     StopRecord,
 )
+from rehab.protocol import TIMINGS
 from rehab.transitions import decision, finish
 
 # Most urgent first: when several flags are present, the first outcome in this list wins.
@@ -168,6 +169,30 @@ def scan_free_text(text: str) -> RedFlagSuspicion | None:
     )
 
 
+# What each flag is, in a few plain words (the clearance names the flag it clears).
+FLAG_NAMES: dict[str, str] = {
+    "rupture": "a possible tendon tear",
+    "calf_clot": "a possible blood clot",
+    "breathless_chest_pain": "breathlessness or chest pain",
+    "hot_tendon_fever": "a possible infection",
+    "fluoroquinolone": "the antibiotic warning",
+    "severe_rest_pain": "severe pain at rest",
+    "inflammatory": "possible joint inflammation",
+    "recent_rupture_or_surgery": "a recent tear or surgery",
+    "under_16": "the age limit",
+}
+
+
+def flag_name(code: str) -> str:
+    return FLAG_NAMES.get(code, "the warning sign")
+
+
+def clearance_offered(flagged_on: date, today: date) -> bool:
+    """Issue 11: "I have been checked and cleared" is never offered in the same sitting as the
+    flag; it is offered from the next day (``TIMINGS.clearance_after_days``)."""
+    return (today - flagged_on).days >= TIMINGS.clearance_after_days
+
+
 def stop_programme(state: ProgrammeState, code: str, on: date) -> tuple[ProgrammeState, Decision]:
     """A confirmed red flag stops the programme at once."""
     flag = RED_FLAGS.get(code)
@@ -180,5 +205,5 @@ def stop_programme(state: ProgrammeState, code: str, on: date) -> tuple[Programm
     s.stop = record
     s.pending_gate = None
     s.red_flag_history.append(record)
-    reason = f"You confirmed a warning sign ({code.replace('_', ' ')}). {flag.advice}"
+    reason = f"You confirmed a warning sign ({flag_name(code)}). {flag.advice}"
     return finish(s, decision(before, s, DecisionKind.STOP, reason), on)

@@ -31,9 +31,32 @@ from rehab.engine import (
     record_session,
     start_programme,
 )
-from rehab.enums import DecisionKind, Effort, GateTest, PainZone, ProgrammeStatus
+from rehab.enums import (
+    DecisionKind,
+    Effort,
+    GateTest,
+    PainZone,
+    ProgrammeStatus,
+    ReviewRating,
+    Side,
+)
 from rehab.gates import record_gate_test
-from rehab.models import Decision, ExercisePrescription, GateTestResult, Profile, SessionResult
+from rehab.models import (
+    Decision,
+    ExercisePrescription,
+    GateTestResult,
+    Profile,
+    ProgrammeState,
+    SessionResult,
+)
+from rehab.outcomes import (
+    heel_raise_count_due,
+    record_heel_raises,
+    record_review,
+    review_due,
+    running_offer_due,
+    set_running,
+)
 from rehab.protocol import THRESHOLDS
 from rehab.safety import RED_FLAGS, scan_free_text, stop_programme
 
@@ -57,6 +80,8 @@ class DayAnswers(BaseModel):
     skip: bool = False  # no check-in and no session that day
     red_flag: str | None = None  # a checklist code, or words that suggest one (confirmed)
     text: str | None = None  # free text the user sends; scanned, reported, not acted on
+    runs: bool | None = None  # R2: "do you run?" (asked once, in Stage 4)
+    review: ReviewRating | None = None  # R2: how they rate the change at weeks 6 and 12
 
     @field_validator("red_flag")
     @classmethod
@@ -87,6 +112,34 @@ class PersonaAnswers(BaseModel):
         return v
 
 
+class LegReps(BaseModel):
+    """A heel-raise count per leg (both tendons sore)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    left: int = Field(ge=0, le=500)
+    right: int = Field(ge=0, le=500)
+
+
+class PersonaTests(GateTestResult):
+    """The results the persona gives whenever a test is due. ``heel_raise_reps`` is a number,
+    or ``{"left": n, "right": n}`` when both tendons are sore."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    heel_raise_reps: int | LegReps | None = None  # type: ignore[assignment]
+
+    def result(self) -> GateTestResult:
+        data = self.model_dump(exclude={"heel_raise_reps"})
+        reps = self.heel_raise_reps
+        if isinstance(reps, LegReps):
+            data |= {"heel_raise_reps": min(reps.left, reps.right)}
+            data |= {"left_reps": reps.left, "right_reps": reps.right}
+        else:
+            data["heel_raise_reps"] = reps
+        return GateTestResult.model_validate(data)
+
+
 class Persona(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -94,7 +147,7 @@ class Persona(BaseModel):
     description: str = ""
     profile: Profile
     answers: PersonaAnswers = Field(default_factory=PersonaAnswers)
-    tests: GateTestResult | None = None
+    tests: PersonaTests | None = None
 
     def answers_for(self, day: int) -> DayAnswers:
         """Default answers, overridden by every matching key in file order (later wins)."""
@@ -143,6 +196,9 @@ class SimExercise(BaseModel):
     load_kg: float
     contacts: int | None
     rung: int
+    leg: str | None = None  # single-leg work: "left", "right" or "each" (both sore)
+    walk_min: float | None = None  # runs: minutes walked per rep
+    jog_min: float | None = None  # runs: minutes jogged per rep
 
     @classmethod
     def of(cls, p: ExercisePrescription) -> SimExercise:
@@ -162,6 +218,9 @@ class SimExercise(BaseModel):
             load_kg=p.load_kg,
             contacts=p.contacts,
             rung=p.rung,
+            leg=p.leg.value if p.leg is not None else None,
+            walk_min=p.walk_min,
+            jog_min=p.jog_min,
         )
 
 
@@ -197,6 +256,11 @@ def _run_session(
         if a.pain_during is None:
             break
         current = ex
+        if ex.kind.value == "run":  # the walk-jog: one pain answer for the run
+            pains.append(a.pain_during)
+            if a.pain_during >= THRESHOLDS.end_session_pain:
+                ended = True
+            continue
         ex_pains: list[int] = []
         for _ in range(ex.sets):
             ex_pains.append(a.pain_during)
@@ -217,9 +281,14 @@ def _run_session(
 
 
 def simulate(
-    persona: Persona, days: int = DEFAULT_DAYS, start: date = DEFAULT_START
+    persona: Persona,
+    days: int = DEFAULT_DAYS,
+    start: date = DEFAULT_START,
+    state: ProgrammeState | None = None,
 ) -> list[DayRecord]:
-    state = start_programme(persona.profile, start)
+    """Day by day from ``start``; ``state`` starts from a programme already under way (tests
+    and what-ifs of later stages), else from the persona's onboarding."""
+    state = state if state is not None else start_programme(persona.profile, start)
     records: list[DayRecord] = []
     plate = persona.profile.smallest_plate_kg
     script = persona.script(days)
@@ -254,12 +323,20 @@ def simulate(
                 state = record_morning(state, on, a.morning, a.stiffness_minutes)
                 morning_zone = state.mornings[-1].zone
             state, decision = decide_next(state, on)
+            referral = state.referral
+            if decision.kind is DecisionKind.REFER and referral is not None and referral.on == on:
+                events.append(f"refer: {referral.code}")
+            gate_now = decision.gate if decision.kind is DecisionKind.GATE_TEST else None
+            if gate_now is not None and any(
+                g.test is gate_now and not g.passed for g in state.gate_results
+            ):
+                events.append(f"retest: {gate_now.value}")
             if (
                 decision.gate is not None
                 and decision.kind in (DecisionKind.GATE_TEST, DecisionKind.REASSESS)
                 and persona.tests is not None
             ):
-                result = persona.tests
+                result = persona.tests.result()
                 if decision.gate is GateTest.RECHECK and a.morning is not None:
                     result = result.model_copy(update={"morning_pain": a.morning})
                 recorded = len(state.gate_results)
@@ -275,6 +352,7 @@ def simulate(
                     "decision": SimDecision.of(gate_decision).model_dump(mode="json"),
                 }
                 decision = gate_decision
+            state, decision = _outcome_checks(state, persona, a, on, decision, events)
             for _ in range(sessions_on(state, on)):
                 plan = prescribe(state, on)
                 sessions.append([SimExercise.of(p) for p in plan.exercises])
@@ -310,6 +388,43 @@ def simulate(
     return records
 
 
+def _outcome_checks(
+    state: ProgrammeState,
+    persona: Persona,
+    a: DayAnswers,
+    on: date,
+    decision: Decision,
+    events: list[str],
+) -> tuple[ProgrammeState, Decision]:
+    """R2: the 2-weekly heel-raise count, the week 6 and 12 reviews, "do you run?"."""
+    if state.status is ProgrammeStatus.STOPPED:
+        return state, decision
+    tests = persona.tests.result() if persona.tests is not None else None
+    if tests is not None and tests.heel_raise_reps is not None and heel_raise_count_due(state, on):
+        reps = tests.heel_raise_reps
+        state = record_heel_raises(state, on, reps, tests.left_reps, tests.right_reps)
+        events.append(f"heel raises: {_count_words(state.profile.side, tests)}")
+    week = review_due(state, on)
+    if week is not None:
+        state, referral = record_review(state, week, a.review, on)
+        rating = a.review.value if a.review is not None else "not answered"
+        improved = "improved" if state.reviews[-1].improved else "no better than the start"
+        events.append(f"review: week {week}, rated {rating}, {improved}")
+        if referral is not None and state.referral is not None:
+            events.append(f"refer: {state.referral.code}")
+            decision = referral
+    if a.runs is not None and running_offer_due(state, on):
+        state = set_running(state, a.runs, on)
+        events.append("running: walk-jog block starts" if a.runs else "running: not a runner")
+    return state, decision
+
+
+def _count_words(side: Side, t: GateTestResult) -> str:
+    if side is Side.BOTH and t.left_reps is not None and t.right_reps is not None:
+        return f"left {t.left_reps}, right {t.right_reps}"
+    return str(t.heel_raise_reps)
+
+
 # ---------------------------------------------------------------------------------------------
 # Rendering
 # ---------------------------------------------------------------------------------------------
@@ -322,6 +437,8 @@ def render_jsonl(records: Sequence[DayRecord]) -> str:
 
 
 def _dose(e: SimExercise) -> str:
+    if e.walk_min is not None and e.jog_min is not None:
+        return f"{e.id} {e.reps}x(w{e.walk_min:g}+j{e.jog_min:g}min)"
     if e.contacts is not None:
         text = f"{e.sets}x{e.contacts}c"
     elif e.hold_s is not None:

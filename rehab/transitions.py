@@ -8,10 +8,12 @@ from rehab.dosing import (
     beyer_phase,
     heavier,
     hsr_exercise_ids,
+    is_load_rung,
     lighter,
     rescale_for_phase,
     stage1_ladder,
     stage2_ladder,
+    stage4_total,
     start_loads,
     top_rung,
 )
@@ -84,8 +86,8 @@ def describe_dose(state: ProgrammeState) -> str:
         phase = BEYER_SCHEDULE[min(state.rung, len(BEYER_SCHEDULE) - 1)]
         return f"{phase.sets} x {phase.reps} heavy slow reps"
     rung = STAGE4_LADDER[min(state.rung, len(STAGE4_LADDER) - 1)]
-    total = sum(p.contacts for p in rung.values())
-    return f"{len(rung)} jumping drills, {total} ground contacts"
+    drills = "1 jumping drill" if len(rung) == 1 else f"{len(rung)} jumping drills"
+    return f"{drills}, {stage4_total(state)} ground contacts"
 
 
 def _rescale_all(state: ProgrammeState, on: date, phase_index: int) -> None:
@@ -107,9 +109,19 @@ def ensure_loads(state: ProgrammeState, on: date) -> None:
 
 
 def enter_stage(state: ProgrammeState, stage: int, on: date, rung: int = 0) -> None:
-    """Move to ``stage`` at ``rung`` (its entry by default), restarting the stage clock."""
+    """Move to ``stage`` at ``rung`` (its entry by default), restarting the stage clock.
+
+    R2: going down a stage voids every pending test (one chosen at signup included); leaving
+    Stage 3 downwards remembers the loads that flared, so a re-entry starts a plate below.
+    """
+    down = stage < state.stage
+    if down:
+        state.entry_test_pending = False
+        if state.stage == 3:
+            state.flared_loads = {k: v.load_kg for k, v in state.stage3_loads.items()}
     if stage == 3 and state.stage == 2:
         state.stage3_loads = start_loads(state, on)
+    previous = state.stage
     state.stage = stage
     state.rung = rung
     state.stage_start = on
@@ -117,13 +129,22 @@ def enter_stage(state: ProgrammeState, stage: int, on: date, rung: int = 0) -> N
     state.pending_gate = None
     state.gate_retest_after = None
     state.full_ladder_since = None
+    state.single_hops_since = None
+    state.stage4_factor = 1.0
+    state.beyer_weeks_done = 0
+    state.beyer_week_from = on
+    state.beyer_week_sessions = 0
+    state.amber_streak = 0
+    state.load_rung_days = []
     if stage >= 3:
         ensure_loads(state, on)
     if stage == 3:
         _rescale_all(state, on, 0)
-    if stage == 4:
+    if stage > previous:
+        state.last_rise_on = on
+    if stage == 4 and previous != 4:
+        # R2: one new thing at a time: the hops are new, the heavy session stays as it was.
         state.last_hsr_on = state.last_session_on or on
-        _rescale_all(state, on, len(BEYER_SCHEDULE) - 1)
     dose_changed(state, on)
 
 
@@ -142,9 +163,17 @@ def uses_loads(state: ProgrammeState) -> bool:
 
 
 def rung_down(state: ProgrammeState, on: date, load_factor: float) -> bool:
-    """One rung lower (loaded stages: loads times ``load_factor``). False if already lowest."""
+    """One rung lower (loaded stages: loads times ``load_factor``; Stage 4: every drill's
+    contacts 20 % fewer). False if already lowest."""
     if uses_loads(state):
         changed = scale_loads(state, on, load_factor)
+    elif state.stage == 4:
+        changed = state.stage4_factor > STAGE4_MIN_FACTOR + 1e-9
+        if changed:
+            state.stage4_factor = max(
+                STAGE4_MIN_FACTOR, round(state.stage4_factor * LOADS.stage4_down_factor, 3)
+            )
+            state.rung_changed_on = on
     elif state.rung > 0:
         state.rung -= 1
         state.rung_changed_on = on
@@ -158,9 +187,65 @@ def rung_down(state: ProgrammeState, on: date, load_factor: float) -> bool:
     return changed
 
 
+STAGE4_MIN_FACTOR = 0.4
+
+
+def stage2_load_rung_wait(state: ProgrammeState, on: date) -> date | None:
+    """R2: when the next Stage 2 rung adds load, the first day it may come (None: today is
+    fine, or it is not a load rung)."""
+    if state.stage != 2 or not is_load_rung(state.profile, state.rung + 1):
+        return None
+    days = sorted(state.load_rung_days)
+    waits: list[date] = []
+    if days:
+        waits.append(days[-1] + timedelta(days=TIMINGS.stage2_load_rung_min_days))
+    per_week = TIMINGS.stage2_load_rungs_per_week
+    if len(days) >= per_week:
+        waits.append(days[-per_week] + timedelta(days=TIMINGS.cap_window_days))
+    first = max(waits) if waits else None
+    return first if first is not None and first > on else None
+
+
+def stage4_up(state: ProgrammeState, on: date) -> bool:
+    """Stage 4 one step up, within +20 % total contacts: first undo a step down, then the next
+    rung of the ladder."""
+    now = stage4_total(state)
+    limit = now * (1 + LOADS.weekly_contacts_rise_max) + 1e-9
+    if state.stage4_factor < 1:
+        trial = state.model_copy()
+        factor = min(1.0, round(state.stage4_factor * (1 + LOADS.weekly_contacts_rise_max), 3))
+        while factor > state.stage4_factor:
+            trial.stage4_factor = factor
+            if stage4_total(trial) <= limit:
+                state.stage4_factor = factor
+                return True
+            factor = round(factor - 0.01, 3)
+        return False
+    if state.rung >= top_rung(state):
+        return False
+    trial = state.model_copy(update={"rung": state.rung + 1})
+    if stage4_total(trial) > limit:  # pragma: no cover - the ladder is checked by a test
+        return False
+    state.rung += 1
+    return True
+
+
 def rung_up(state: ProgrammeState, on: date, only_older_than: int | None = None) -> list[str]:
     """One rung higher. Returns what changed (names), empty when nothing could rise."""
     changed: list[str] = []
+    if state.stage == 2 and stage2_load_rung_wait(state, on) is not None:
+        return changed
+    if state.stage == 4 and not uses_loads(state):
+        if stage4_up(state, on):
+            state.rung_changed_on = on
+            changed.append(describe_dose(state))
+            if state.rung >= STAGE4_FULL_RUNG and state.full_ladder_since is None:
+                state.full_ladder_since = on
+            if "hop_single_leg" in STAGE4_LADDER[state.rung] and state.single_hops_since is None:
+                state.single_hops_since = on
+            dose_changed(state, on)
+            state.last_rise_on = on
+        return changed
     if uses_loads(state):
         for ex_id, ls in list(state.stage3_loads.items()):
             if (
@@ -174,19 +259,40 @@ def rung_up(state: ProgrammeState, on: date, only_older_than: int | None = None)
                 state.stage3_loads[ex_id] = new
                 changed.append(EXERCISES[ex_id].name)
     elif state.rung < top_rung(state):
+        if state.stage == 2 and is_load_rung(state.profile, state.rung + 1):
+            state.load_rung_days = [*state.load_rung_days[-3:], on]
         state.rung += 1
         state.rung_changed_on = on
         changed.append(describe_dose(state))
-        if state.stage == 4 and state.rung >= STAGE4_FULL_RUNG and state.full_ladder_since is None:
-            state.full_ladder_since = on
     if changed:
         dose_changed(state, on)
+        state.last_rise_on = on
     return changed
 
 
 def adjust_load(state: ProgrammeState, ex_id: str, new: LoadState, on: date) -> None:
+    if new.load_kg > state.stage3_loads[ex_id].load_kg:
+        state.last_rise_on = on
     state.stage3_loads[ex_id] = new
     dose_changed(state, on)
+
+
+def count_beyer_week(state: ProgrammeState, on: date, session_done: bool) -> None:
+    """R2: a week of the heavy schedule is three completed sessions, or seven days with at
+    least two; an absence does not advance it."""
+    if state.stage != 3 or state.status is not ProgrammeStatus.ACTIVE:
+        return
+    start = state.beyer_week_from or state.stage_start
+    if session_done:
+        state.beyer_week_sessions += 1
+    full = state.beyer_week_sessions >= TIMINGS.beyer_week_sessions
+    long = (on - start).days >= TIMINGS.trend_week_days and (
+        state.beyer_week_sessions >= TIMINGS.beyer_week_min_sessions
+    )
+    if full or long:
+        state.beyer_weeks_done += 1
+        state.beyer_week_sessions = 0
+        state.beyer_week_from = on + timedelta(days=1) if full else on
 
 
 def sync_phase(state: ProgrammeState, on: date, allow_rise: bool) -> bool:
@@ -194,12 +300,19 @@ def sync_phase(state: ProgrammeState, on: date, allow_rise: bool) -> bool:
     maximum unless a rise is not allowed today (after a flare). Returns True on a change."""
     changed = False
     if state.stage == 3 and state.status is ProgrammeStatus.ACTIVE:
-        idx, _ = beyer_phase(max(0, (on - state.stage_start).days) // 7 + 1)
+        count_beyer_week(state, on, session_done=False)
+        idx, _ = beyer_phase(state.beyer_weeks_done + 1)
         if idx != state.rung:
             state.rung = idx
             changed = True
-    elif state.stage in (1, 2, 4) and state.status is ProgrammeStatus.ACTIVE:
+    elif state.stage in (1, 2) and state.status is ProgrammeStatus.ACTIVE:
         return False
+    elif (
+        state.stage == 4
+        and state.status is ProgrammeStatus.ACTIVE
+        and (on - state.stage_start).days < TIMINGS.stage4_hsr_hold_first_days
+    ):
+        return False  # R2: the first week of Stage 4 keeps the last Stage 3 dose
     target = state.rung if state.stage == 3 else len(BEYER_SCHEDULE) - 1
     if state.stage >= 3 or state.status is ProgrammeStatus.MAINTENANCE:
         phase = BEYER_SCHEDULE[min(target, len(BEYER_SCHEDULE) - 1)]
@@ -208,6 +321,8 @@ def sync_phase(state: ProgrammeState, on: date, allow_rise: bool) -> bool:
             changed = True
     if changed:
         dose_changed(state, on)
+        if allow_rise:
+            state.last_rise_on = on
     return changed
 
 

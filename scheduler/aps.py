@@ -39,6 +39,11 @@ JOB_PREFIX = "rem"
 RECURRING_KINDS = (Kind.REMINDER, Kind.CHECKIN, Kind.SUMMARY, Kind.DAY_END)
 
 
+# After a failed start-up rebuild of one person's jobs, try again after these many seconds
+# (the last one repeating): a passing database error must not leave them without reminders.
+REBUILD_RETRY_S = (5.0, 30.0, 120.0, 600.0)
+
+
 def job_id(user_id: int, slot: str, follow_up: Kind | None = None) -> str:
     base = f"{JOB_PREFIX}:{user_id}:{slot}"
     return base if follow_up is None else f"{base}:{follow_up.value}"
@@ -90,12 +95,31 @@ class ApsReminderScheduler:
         async with self.runtime.uow() as uow:
             user_ids = list(await uow.users.active_ids())
         for user_id in user_ids:
-            try:
-                await service.catch_up(self.runtime, self.notifier, user_id)
-                await self._schedule(user_id)
-            except Exception:
-                log.exception("could not rebuild the jobs of user %s", user_id)
+            await self._rebuild_user(user_id, attempt=0)
         log.info("scheduler rebuilt: %d users, %d jobs", len(user_ids), len(self.aps.get_jobs()))
+
+    async def _rebuild_user(self, user_id: int, attempt: int) -> None:
+        """Catch up and rebuild one user's jobs; on a failure (a database error, say) try
+        again later, so nobody is left without reminders until the next restart."""
+        try:
+            await service.catch_up(self.runtime, self.notifier, user_id)
+            await self._schedule(user_id)
+        except Exception:
+            delay = REBUILD_RETRY_S[min(attempt, len(REBUILD_RETRY_S) - 1)]
+            log.exception(
+                "could not rebuild the jobs of user %s (attempt %d); trying again in %s s",
+                user_id,
+                attempt + 1,
+                delay,
+            )
+            self.aps.add_job(
+                self._rebuild_user,
+                DateTrigger(run_date=self._wall_clock() + timedelta(seconds=delay)),
+                args=[user_id, attempt + 1],
+                id=f"rebuild:{user_id}",
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
 
     # -- ReminderScheduler --------------------------------------------------------------------
 
@@ -200,7 +224,7 @@ class ApsReminderScheduler:
         try:
             outcome = await service.fire(self.runtime, self.notifier, user_id, kind, slot, due)
         except Exception:
-            log.exception("job %s failed", job_id(user_id, slot))
+            log.exception("%s job of user %s failed (slot %s)", kind, user_id, slot)
             outcome = Outcome.FAILED
         log.info("fired %s for user %s slot %s (due %s): %s", kind, user_id, slot, due_iso, outcome)
         if Kind(kind) in RECURRING_KINDS and outcome is not Outcome.BLOCKED:

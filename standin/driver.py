@@ -75,6 +75,22 @@ class UserDriver:
         shown = {m.message_id: m.buttons for m in candidates if m.buttons and not m.deleted}
         raise LookupError(f"no button text={text!r} data={data!r}; buttons on offer: {shown}")
 
+    async def send_in(self, chat_id: int, text: str) -> int:
+        """Send a text (a /command gets its entity) in a group made with `api.group`."""
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            content["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+            ]
+        self._mark()
+        return int(self.api.push_group_message(self.user_id, chat_id, content)["message_id"])
+
+    async def tap_data_in(self, chat_id: int, data: str, message_id: int) -> str:
+        """Tap a button with this data on a message in a group; the callback query id."""
+        self._mark()
+        return self.api.push_group_callback_query(self.user_id, chat_id, message_id, data)
+
     async def tap_data(self, data: str, message_id: int) -> str:
         """Forge a callback query with arbitrary data on any message id; the query id."""
         self._mark()

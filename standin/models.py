@@ -79,6 +79,7 @@ class SentMessage:
     keyboard: list[list[str]] | None = None
     photo: bytes | None = None
     document: bytes | None = None
+    animation: bytes | None = None
     filename: str | None = None
     mime_type: str | None = None
     edited: bool = False

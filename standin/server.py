@@ -41,12 +41,23 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_POLL_TIMEOUT = 50.0
 MAX_UPLOAD = 50 * 1024 * 1024
-FLOOD_LIMITED = {"sendmessage", "sendphoto", "senddocument"}
+FLOOD_LIMITED = {
+    "sendmessage",
+    "sendphoto",
+    "senddocument",
+    "sendanimation",
+    "editmessagetext",
+    "editmessagereplymarkup",
+}
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
+# A tap must be answered within about 15 minutes; a message can be edited for 48 hours.
+CALLBACK_QUERY_LIFETIME_S = 15 * 60
+EDITABLE_FOR_S = 48 * 3600
+MAX_CALLBACK_ANSWER = 200
 BUTTON_ACTIONS = {
     "url",
     "callback_data",
@@ -74,7 +85,8 @@ CHAT_ACTIONS = {
 }
 NOT_DEFAULT_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"RIFF")
-INJECTABLE = {"429", "403", "500", "502"}
+ANIMATION_MAGIC = b"GIF8"  # or an MP4, which has "ftyp" at byte 4
+INJECTABLE = {"429", "403", "401", "500", "502", "not_modified"}
 
 Params = dict[str, Any]
 T = TypeVar("T")
@@ -82,11 +94,15 @@ T = TypeVar("T")
 
 @dataclass
 class _Chat:
-    """A private chat with one user."""
+    """A private chat with one user (`user` is that person), or a group, supergroup or channel
+    (`user` then holds only the chat's id and `kind`/`title` say what it is)."""
 
     user: dict[str, Any]
     started: bool
+    kind: str = "private"
+    title: str | None = None
     blocked: bool = False
+    gone: bool = False
     message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     messages: dict[int, SentMessage] = field(default_factory=dict)
     history: list[SentMessage] = field(default_factory=list)
@@ -94,6 +110,8 @@ class _Chat:
 
     @property
     def json(self) -> dict[str, Any]:
+        if self.kind != "private":
+            return {"id": self.user["id"], "type": self.kind, "title": self.title or "A group"}
         keys = ("id", "first_name", "last_name", "username")
         return {"type": "private"} | {k: self.user[k] for k in keys if k in self.user}
 
@@ -157,7 +175,8 @@ class FakeBotApi:
         self._delivered_up_to = 0
         self._allowed_updates: set[str] | None = None
         self._poll_generation = 0
-        self._open_queries: dict[str, int] = {}
+        self._open_queries: dict[str, tuple[int, float]] = {}
+        self._clock_offset = 0.0
         self._ids = itertools.count(1)
         self._injected: list[_Injected] = []
         self._changed = asyncio.Event()
@@ -179,6 +198,7 @@ class FakeBotApi:
             "answercallbackquery": self._answer_callback_query,
             "sendphoto": self._send_photo,
             "senddocument": self._send_document,
+            "sendanimation": self._send_animation,
             "deletemessage": self._delete_message,
             "sendchataction": self._send_chat_action,
             "close": self._true,
@@ -264,12 +284,90 @@ class FakeBotApi:
             chat.user = user
         return self._drivers.setdefault(user_id, UserDriver(self, user_id))
 
+    def group(self, chat_id: int, title: str = "Running club", kind: str = "group") -> int:
+        """A group, supergroup or channel the bot is in (ids are negative, as on Telegram)."""
+        if chat_id >= 0 or kind not in ("group", "supergroup", "channel"):
+            raise ValueError(
+                "a group or channel has a negative id and kind group/supergroup/channel"
+            )
+        self._chats.setdefault(chat_id, _Chat(user={"id": chat_id}, started=True, kind=kind))
+        self._chats[chat_id].title = title
+        return chat_id
+
+    def push_group_message(
+        self, user_id: int | None, chat_id: int, content: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A message in a group (from `user_id`) or a post in a channel (user_id None, sent as
+        `channel_post` without a sender, as Telegram does)."""
+        chat = self._chat(chat_id)
+        message: dict[str, Any] = {
+            "message_id": next(chat.message_ids),
+            "chat": chat.json,
+            "date": int(self.now()),
+            **content,
+        }
+        if user_id is not None:
+            message["from"] = self._chat(user_id).user
+        chat.user_messages[message["message_id"]] = message
+        kind = "channel_post" if chat.kind == "channel" else "message"
+        self._enqueue({kind: message})
+        return message
+
+    def push_group_callback_query(
+        self, user_id: int, chat_id: int, message_id: int, data: str
+    ) -> str:
+        """`user_id` taps a button with this data on a message in a group; the query id."""
+        chat = self._chat(chat_id)
+        current = chat.messages.get(message_id)
+        message = (
+            current.raw
+            if current is not None
+            else {
+                "message_id": message_id,
+                "chat": chat.json,
+                "date": 0,
+            }
+        )
+        query_id = str(4_000_000_000 + next(self._ids))
+        self._open_queries[query_id] = (user_id, self.now())
+        self._enqueue(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self._chat(user_id).user,
+                    "message": message,
+                    "chat_instance": f"{chat_id}",
+                    "data": data,
+                }
+            }
+        )
+        return query_id
+
     def block_user(self, chat_id: int) -> None:
         """Every send to this chat answers 403 "bot was blocked by the user" until unblocked."""
         self._chat(chat_id).blocked = True
 
     def unblock_user(self, chat_id: int) -> None:
         self._chat(chat_id).blocked = False
+
+    def delete_account(self, chat_id: int) -> None:
+        """The person deleted their Telegram account: sends to the chat get 400 chat not found."""
+        self._chat(chat_id).gone = True
+
+    def delete_by_user(self, chat_id: int, message_id: int) -> None:
+        """The person deletes one of the bot's messages from the chat (edits then fail)."""
+        chat = self._chat(chat_id)
+        message = chat.messages[message_id]
+        chat.messages[message_id] = replace(message, deleted=True)
+
+    def advance(self, seconds: float) -> None:
+        """Move the stand-in's clock on: taps not answered by then are too old to answer, and
+        messages sent before (now - 48 h) can no longer be edited, as on Telegram."""
+        self._clock_offset += seconds
+
+    def now(self) -> float:
+        """The stand-in's clock (Unix time, moved on by `advance`)."""
+        return time.time() + self._clock_offset
 
     def fail_next(
         self,
@@ -280,13 +378,18 @@ class FakeBotApi:
         chat_id: int | None = None,
     ) -> None:
         """Answer the next `count` calls of `method` (to `chat_id`, if given) with an error:
-        "429" (retry_after), "403" (blocked by the user), "500" or "502"."""
+        "429" (retry_after), "403" (blocked by the user), "401" (the token was revoked),
+        "500", "502", or "not_modified" (an identical edit went through before)."""
         kind = str(error)
         if kind not in INJECTABLE:
             raise ValueError(f"error must be one of {sorted(INJECTABLE)}, not {error!r}")
         failure = {
             "429": ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after),
             "403": ApiError(403, "Forbidden: bot was blocked by the user"),
+            "401": ApiError(401, "Unauthorized"),
+            # What Telegram answers when an identical edit already went through (a retry after
+            # a lost response): the message already shows it.
+            "not_modified": bad_request(NOT_MODIFIED),
             "500": ApiError(500, "Internal Server Error"),
             "502": ApiError(502, "Bad Gateway"),
         }[kind]
@@ -306,6 +409,10 @@ class FakeBotApi:
         """Everything the bot did in this chat, in order: one snapshot per send, edit, delete."""
         return list(self._chat(chat_id).history)
 
+    def uploads(self, method: str, field: str) -> list[RecordedRequest]:
+        """The calls of `method` that uploaded a file in `field` (not a file_id or URL)."""
+        return [r for r in self.calls(method) if isinstance(r.params.get(field), Upload)]
+
     def calls(self, method: str) -> list[RecordedRequest]:
         """The recorded requests for one method (case-insensitive)."""
         return [r for r in self.requests if r.method.lower() == method.lower()]
@@ -321,6 +428,12 @@ class FakeBotApi:
         """Updates not yet confirmed by the bot."""
         return list(self._updates)
 
+    def take_updates(self) -> list[dict[str, Any]]:
+        """Hand over every queued update and forget them (for tests that feed the bot
+        in-process instead of letting it poll)."""
+        taken, self._updates = self._updates, []
+        return taken
+
     @property
     def unanswered_callback_queries(self) -> list[str]:
         return list(self._open_queries)
@@ -335,12 +448,17 @@ class FakeBotApi:
             "message_id": next(chat.message_ids),
             "from": chat.user,
             "chat": chat.json,
-            "date": int(time.time()),
+            "date": int(self.now()),
             **content,
         }
         chat.user_messages[message["message_id"]] = message
         self._enqueue({"message": message})
         return message
+
+    def push_raw_update(self, body: dict[str, Any]) -> int:
+        """Queue an update exactly as given (plus its update_id), however odd; the update_id."""
+        self._enqueue(dict(body))
+        return int(self._updates[-1]["update_id"])
 
     def push_callback_query(self, user_id: int, message_id: int, data: str) -> str:
         """The user taps an inline button with this data; returns the callback query id."""
@@ -351,7 +469,7 @@ class FakeBotApi:
         else:  # Telegram sends an InaccessibleMessage (date 0)
             message = {"message_id": message_id, "chat": chat.json, "date": 0}
         query_id = str(4_000_000_000 + next(self._ids))
-        self._open_queries[query_id] = user_id
+        self._open_queries[query_id] = (user_id, self.now())
         self._enqueue(
             {
                 "callback_query": {
@@ -418,8 +536,14 @@ class FakeBotApi:
     # ---- HTTP ---------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        params = await _read_params(request)
+        status, body = await self.serve(
+            request.match_info["method"], await _read_params(request), request.match_info["token"]
+        )
+        return web.json_response(body, status=status)
+
+    async def serve(self, method: str, params: Params, token: str) -> tuple[int, dict[str, Any]]:
+        """Answer one Bot API call (HTTP status, JSON body): what every request goes through,
+        over HTTP or in-process (standin/inprocess.py)."""
         record = RecordedRequest(method, params, time.time())
         self.requests.append(record)
         self.stats.requests[method] += 1
@@ -427,17 +551,17 @@ class FakeBotApi:
         self._in_flight += not polling
         self._bump()
         try:
-            result = await self._dispatch(method, params, request.match_info["token"])
+            result = await self._dispatch(method, params, token)
         except ApiError as error:
             record.error_code = error.code
             self.stats.errors[error.code] += 1
-            return web.json_response(error.payload(), status=error.code)
+            return error.code, error.payload()
         finally:
             self._in_flight -= not polling
             if not polling:
                 self._last_activity = time.monotonic()
             self._bump()
-        return web.json_response({"ok": True, "result": result})
+        return 200, {"ok": True, "result": result}
 
     async def _dispatch(self, method: str, params: Params, token: str) -> Any:
         if token != self.token:
@@ -480,6 +604,8 @@ class FakeBotApi:
         chat = self._chats.get(_maybe_int(raw) or 0)
         if chat is None:
             raise bad_request("chat not found")
+        if chat.gone:
+            raise bad_request("chat not found")
         if sending and chat.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if sending and not chat.started:
@@ -511,7 +637,7 @@ class FakeBotApi:
             "message_id": message_id,
             "from": self.bot_user,
             "chat": chat.json,
-            "date": int(time.time()),
+            "date": int(self.now()),
             **{k: v for k, v in body.items() if v},
         }
         if markup is not None:
@@ -528,6 +654,9 @@ class FakeBotApi:
             if message_id in chat.user_messages:
                 raise bad_request("message can't be edited")
             raise bad_request("message to edit not found")
+        if self.now() - message.date > EDITABLE_FOR_S:
+            raise bad_request("message can't be edited")
+        self._check_flood("editmessagetext", chat.user["id"])
         return chat, message
 
     def _store_file(self, params: Params, kind: str) -> _StoredFile:
@@ -539,11 +668,18 @@ class FakeBotApi:
                 raise bad_request("file must be non-empty")
             if kind == "photo" and not value.data.startswith(IMAGE_MAGIC):
                 raise bad_request("IMAGE_PROCESS_FAILED")
+            if kind == "animation" and not (
+                value.data.startswith(ANIMATION_MAGIC) or value.data[4:8] == b"ftyp"
+            ):
+                raise bad_request("wrong file type for an animation")
             stored = _StoredFile(f"{kind}-{next(self._ids)}", value.data, value.filename, None)
             stored.mime_type = value.content_type
             self.files[stored.file_id] = stored
             return stored
         if isinstance(value, str) and value in self.files:
+            stored_kind = value.split("-", 1)[0]
+            if stored_kind != kind:  # as Telegram: a photo's file_id is no animation
+                raise bad_request(f"can't use file of type {stored_kind} as {kind}")
             return self.files[value]
         if isinstance(value, str) and re.match(r"https?://", value):
             return _StoredFile(value, None, None, None)
@@ -648,7 +784,7 @@ class FakeBotApi:
             entities=entities,
             reply_markup=rows,
             keyboard=keyboard,
-            date=time.time(),
+            date=self.now(),
         )
         return self._publish(chat, message, raw)
 
@@ -657,6 +793,9 @@ class FakeBotApi:
 
     async def _send_document(self, params: Params) -> dict[str, Any]:
         return await self._send_file(params, "document")
+
+    async def _send_animation(self, params: Params) -> dict[str, Any]:
+        return await self._send_file(params, "animation")
 
     async def _send_file(self, params: Params, kind: str) -> dict[str, Any]:
         chat = self._target(params)
@@ -668,6 +807,10 @@ class FakeBotApi:
         if kind == "photo":
             width, height = _image_size(file.data or b"")
             media: Any = [ids | {"width": width, "height": height}]
+        elif kind == "animation":
+            width, height = _image_size(file.data or b"")
+            media = ids | {"width": width, "height": height, "duration": 1}
+            media |= {"file_name": file.filename} if file.filename else {}
         else:
             media = ids | {"file_name": file.filename, "mime_type": file.mime_type}
             media = {k: v for k, v in media.items() if v is not None}
@@ -684,9 +827,10 @@ class FakeBotApi:
             keyboard=keyboard,
             photo=file.data if kind == "photo" else None,
             document=file.data if kind == "document" else None,
+            animation=file.data if kind == "animation" else None,
             filename=file.filename if kind == "document" else None,
             mime_type=file.mime_type,
-            date=time.time(),
+            date=self.now(),
         )
         return self._publish(chat, message, raw)
 
@@ -700,7 +844,7 @@ class FakeBotApi:
         if (text, entities, markup) == (old.text, old.entities, old.raw.get("reply_markup")):
             raise bad_request(NOT_MODIFIED)
         raw = {k: v for k, v in old.raw.items() if k not in ("entities", "reply_markup")}
-        raw |= {"text": text, "edit_date": int(time.time())}
+        raw |= {"text": text, "edit_date": int(self.now())}
         raw |= {"entities": entities} if entities else {}
         raw |= {"reply_markup": markup} if markup else {}
         message = replace(
@@ -720,7 +864,7 @@ class FakeBotApi:
         if markup == old.raw.get("reply_markup"):
             raise bad_request(NOT_MODIFIED)
         raw = {k: v for k, v in old.raw.items() if k != "reply_markup"}
-        raw |= {"edit_date": int(time.time())}
+        raw |= {"edit_date": int(self.now())}
         raw |= {"reply_markup": markup} if markup else {}
         return self._publish(chat, replace(old, reply_markup=rows, edited=True), raw)
 
@@ -742,10 +886,14 @@ class FakeBotApi:
 
     async def _answer_callback_query(self, params: Params) -> bool:
         query_id = str(params.get("callback_query_id") or "")
-        user_id = self._open_queries.pop(query_id, None)
-        if user_id is None:
+        opened = self._open_queries.pop(query_id, None)
+        if opened is None or self.now() - opened[1] > CALLBACK_QUERY_LIFETIME_S:
             raise bad_request(QUERY_INVALID)
+        user_id = opened[0]
         text = params.get("text")
+        if text is not None and len(str(text)) > MAX_CALLBACK_ANSWER:
+            self._open_queries[query_id] = opened  # not answered: it can be tried again
+            raise bad_request("MESSAGE_TOO_LONG")
         self.callback_answers.append(
             CallbackAnswer(
                 callback_query_id=query_id,
@@ -866,8 +1014,11 @@ def _inline_button(button: dict[str, Any]) -> Button:
 
 
 def _image_size(data: bytes) -> tuple[int, int]:
-    """Width and height from a PNG header; 800x600 for anything else."""
+    """Width and height from a PNG or GIF header; 800x600 for anything else."""
     if data.startswith(IMAGE_MAGIC[0]) and len(data) >= 24:
         width, height = struct.unpack(">II", data[16:24])
+        return int(width), int(height)
+    if data.startswith(ANIMATION_MAGIC) and len(data) >= 10:
+        width, height = struct.unpack("<HH", data[6:10])
         return int(width), int(height)
     return 800, 600

@@ -138,6 +138,8 @@ class SetLog(Base):
     pain_during: Mapped[int | None] = mapped_column(Integer)
     completed: Mapped[bool] = mapped_column(Boolean, default=True)
     logged_at: Mapped[datetime]
+    # "left" / "right" for single-leg work (both sides sore: each leg's sets apart), else None
+    leg: Mapped[str | None] = mapped_column(String(8), default=None)
 
 
 class MorningCheckin(Base):
@@ -212,3 +214,32 @@ class SentLog(Base):
     status: Mapped[str] = mapped_column(String(16), default="sent")
     due_at: Mapped[datetime]
     created_at: Mapped[datetime]
+
+
+class MediaFile(Base):
+    """Telegram's file_id for a picture or tempo guide the bot has uploaded once (the key names
+    the file and a digest of its bytes). No data about any person: /delete leaves it alone."""
+
+    __tablename__ = "media_files"
+    __table_args__ = {"info": {"personal": False}}  # noqa: RUF012
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime]
+
+
+class InboxUpdate(Base):
+    """An incoming Telegram update, stored raw before Telegram is told it was received.
+
+    `done_at` is set in the same transaction as the update's effects (or once it was handled,
+    for an update that changes nothing), so after a crash the unfinished ones are handled again
+    and the finished ones never are. A handled row keeps only its id and done_at (no sender, no
+    content) for a day, to recognise a repeat; /delete removes a person's unhandled ones."""
+
+    __tablename__ = "inbox"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]

@@ -15,6 +15,8 @@ from storage.models import (
     Decision,
     Flow,
     GateTest,
+    InboxUpdate,
+    MediaFile,
     MorningCheckin,
     Profile,
     Programme,
@@ -48,7 +50,12 @@ class UserRepository(_Repository):
     async def upsert(
         self, *, user_id: int, chat_id: int, first_name: str, language: str | None, now: datetime
     ) -> tuple[User, bool]:
-        """Create the user or refresh their details; returns (user, created)."""
+        """Create the user or refresh their details; returns (user, created).
+
+        `chat_id` must be the person's private chat with the bot, whose id is their user id:
+        anything else (a group, a channel) is refused, so nothing personal is ever sent there."""
+        if chat_id != user_id:
+            raise ValueError(f"user {user_id}: chat {chat_id} is not their private chat")
         user = await self.get(user_id)
         if user is None:
             user = User(
@@ -86,6 +93,7 @@ class UserRepository(_Repository):
             await self.session.execute(delete(model).where(model.user_id == user_id))
         for model2 in (GateTest, Flow, Programme, Profile):
             await self.session.execute(delete(model2).where(model2.user_id == user_id))
+        await self.session.execute(delete(InboxUpdate).where(InboxUpdate.user_id == user_id))
         await self.session.execute(delete(User).where(User.id == user_id))
 
 
@@ -316,3 +324,78 @@ class SentLogRepository(_Repository):
         if kind is not None:
             stmt = stmt.where(SentLog.kind == kind)
         return (await self.session.scalars(stmt.order_by(SentLog.id))).all()
+
+
+class MediaFileRepository(_Repository):
+    async def file_id(self, key: str) -> str | None:
+        row = await self.session.get(MediaFile, key)
+        return None if row is None else row.file_id
+
+    async def remember(self, key: str, file_id: str, now: datetime) -> None:
+        """Store (or replace) the file_id for `key`."""
+        row = await self.session.get(MediaFile, key)
+        if row is not None:
+            row.file_id, row.created_at = file_id, now
+            return
+        if not await self._insert_once(MediaFile(key=key, file_id=file_id, created_at=now)):
+            # Another process stored it meanwhile: theirs is as good, keep one row.
+            await self.session.execute(
+                update(MediaFile).where(MediaFile.key == key).values(file_id=file_id)
+            )
+
+    async def forget(self, key: str) -> None:
+        await self.session.execute(delete(MediaFile).where(MediaFile.key == key))
+
+
+class InboxRepository(_Repository):
+    """Incoming updates, stored raw before they are confirmed to Telegram."""
+
+    async def store_new(
+        self, updates: Sequence[tuple[int, int | None, dict[str, Any]]], now: datetime
+    ) -> list[int]:
+        """Store (update_id, user_id, payload) rows not stored yet; the ids that were new."""
+        ids = [update_id for update_id, _, _ in updates]
+        if not ids:
+            return []
+        known = set(
+            await self.session.scalars(
+                select(InboxUpdate.update_id).where(InboxUpdate.update_id.in_(ids))
+            )
+        )
+        new: list[int] = []
+        for update_id, user_id, payload in updates:
+            if update_id in known or update_id in new:
+                continue
+            self.session.add(
+                InboxUpdate(update_id=update_id, user_id=user_id, payload=payload, received_at=now)
+            )
+            new.append(update_id)
+        await self.session.flush()
+        return new
+
+    async def mark_done(self, update_id: int, now: datetime) -> None:
+        """Handled: only the id is kept (to recognise a repeat), not who sent what."""
+        await self.session.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.update_id == update_id, InboxUpdate.done_at.is_(None))
+            .values(done_at=now, user_id=None, payload={})
+        )
+
+    async def is_done(self, update_id: int) -> bool:
+        row = await self.session.get(InboxUpdate, update_id)
+        return row is None or row.done_at is not None
+
+    async def unfinished(self) -> Sequence[InboxUpdate]:
+        """Updates stored but not handled to the end, oldest first."""
+        rows = await self.session.scalars(
+            select(InboxUpdate).where(InboxUpdate.done_at.is_(None)).order_by(InboxUpdate.update_id)
+        )
+        return rows.all()
+
+    async def purge_done(self, before: datetime) -> int:
+        result = await self.session.execute(
+            delete(InboxUpdate).where(
+                InboxUpdate.done_at.is_not(None), InboxUpdate.done_at < before
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

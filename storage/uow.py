@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage import handling
 from storage.repositories import (
     CheckinRepository,
     DecisionRepository,
     FlowRepository,
     GateTestRepository,
+    InboxRepository,
+    MediaFileRepository,
     ProfileRepository,
     ProgrammeRepository,
     RedFlagRepository,
@@ -35,9 +40,16 @@ class UnitOfWork:
     red_flags: RedFlagRepository
     gate_tests: GateTestRepository
     sent_log: SentLogRepository
+    media: MediaFileRepository
+    inbox: InboxRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._factory = session_factory
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     async def __aenter__(self) -> Self:
         self.session = self._factory()
@@ -52,6 +64,8 @@ class UnitOfWork:
         self.red_flags = RedFlagRepository(s)
         self.gate_tests = GateTestRepository(s)
         self.sent_log = SentLogRepository(s)
+        self.media = MediaFileRepository(s)
+        self.inbox = InboxRepository(s)
         return self
 
     async def __aexit__(
@@ -69,7 +83,14 @@ class UnitOfWork:
             await self.session.close()
 
     async def commit(self) -> None:
+        """Commit; while an incoming update is being handled, mark it done in the same
+        transaction (see storage/handling.py), so it is never applied twice."""
+        scope = handling.current()
+        if scope is not None and scope.update_id is not None and not scope.replay_safe:
+            await self.inbox.mark_done(scope.update_id, self._clock())
         await self.session.commit()
+        if scope is not None:
+            scope.commits += 1
 
     async def rollback(self) -> None:
         await self.session.rollback()

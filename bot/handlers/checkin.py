@@ -8,9 +8,11 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+import rehab
 from bot import flows, texts
 from bot.callbacks import CallbackDataError, unpack
 from bot.context import runtime_of
+from bot.handlers import outcomes as outcome_handlers
 from bot.pain import parse_pain
 from bot.services import checkins
 from bot.services.checkins import CheckinKind
@@ -41,6 +43,9 @@ async def on_checkin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     on, pain = parsed
     runtime = runtime_of(context)
     outcome = await checkins.answer(runtime, user.id, on, pain)
+    if outcome.kind == CheckinKind.NOT_ASKED:
+        await flows.expired(update, context)  # a morning never asked about
+        return
     if outcome.kind == CheckinKind.ALREADY:
         await query.answer(texts.ALREADY_NOTED)
         if outcome.pain != pain:
@@ -62,6 +67,8 @@ async def on_typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     if on is None:
         return False
     outcome = await checkins.answer(runtime, user.id, on, pain)
+    if outcome.kind == CheckinKind.NOT_ASKED:
+        return False
     if outcome.kind == CheckinKind.ALREADY:
         await context.bot.send_message(chat.id, texts.CHECKIN_ALREADY.format(pain=outcome.pain))
         return True
@@ -85,7 +92,11 @@ async def _tell(
     else:
         reason = texts.with_test_hint(outcome.reason, outcome.decision_kind)
         text = texts.CHECKIN_DECISION.format(pain=pain, reason=reason)
-    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    # A referral offers "I've been seen" (progress waits for it).
+    refer = outcome.decision_kind == str(rehab.DecisionKind.REFER)
+    markup = outcome_handlers.seen_markup() if refer else None
+    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     if outcome.kind == CheckinKind.DECIDED:
         # A stage change changes the cadence: the reminders follow at once.
         await runtime.reschedule(user_id)
+        await outcome_handlers.offer_review(context, chat_id, user_id)

@@ -51,6 +51,9 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _reply(update, texts.NOT_ONBOARDED)
         return
     if status.stopped:
+        if not status.clearance_offered:
+            await _reply(update, status.text)  # the clearance is offered from tomorrow
+            return
         button = InlineKeyboardButton(texts.OB_FLAGGED_CLEARED, callback_data=HOME_CLEARED)
     else:
         button = InlineKeyboardButton(texts.STATUS_START_OVER, callback_data=HOME_OVER)
@@ -86,7 +89,14 @@ async def render_restart(
     """The confirmation question of Start over / cleared."""
     if flow.step == STEP_CLEARED:
         options = [(texts.OB_CLEARED_YES, "yes"), (texts.START_OVER_NO, "no")]
-        await _reply(update, texts.OB_CLEARED_CONFIRM, _buttons(flow, options))
+        status = await settings_service.status_of(runtime_of(context), flow.user_id)
+        flag = await settings_service.stop_flag_name(runtime_of(context), flow.user_id)
+        if status is None or not status.clearance_offered:
+            await settings_service.close(runtime_of(context), flow.user_id)
+            await _reply(update, status.text if status is not None else texts.NOT_ONBOARDED)
+            return
+        text = texts.OB_CLEARED_CONFIRM.format(flag=escape(flag))
+        await _reply(update, text, _buttons(flow, options))
     else:
         options = [(texts.START_OVER_YES, "yes"), (texts.START_OVER_NO, "no")]
         await _reply(update, texts.START_OVER_CONFIRM, _buttons(flow, options))

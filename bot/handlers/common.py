@@ -12,6 +12,7 @@ from bot import texts
 from bot.context import runtime_of
 from bot.handlers import commands, onboarding
 from bot.services import users
+from storage import handling
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if tg_user is None or chat is None or update.effective_message is None:
         return
+    # Safe to run again after a crash (the registration is an upsert, onboarding resumes):
+    # a crash before the reply then replays /start rather than leaving it unanswered.
+    handling.mark_replay_safe()
     registration = await users.register(
         runtime_of(context),
         user_id=tg_user.id,
@@ -34,7 +38,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # New users (or a setup in progress) go through onboarding; the others see their status.
     if not await onboarding.start_or_resume(update, context):
         await commands.show_status(update, context)
-    log.debug("start for %s (new=%s)", registration.user_id, registration.created)
+    log.debug("start for user %s (new=%s)", registration.user_id, registration.created)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -27,6 +27,9 @@ def _question(flow: FlowView) -> tuple[str, InlineKeyboardMarkup | None]:
     version = flow.version
     if step == "heel_raise_reps":
         return texts.TEST_HEEL_RAISE, None
+    if step in gates.PER_LEG:
+        leg = texts.LEFT_LEG if step == "left_reps" else texts.RIGHT_LEG
+        return texts.TEST_HEEL_RAISE_LEG.format(leg=leg), None
     if step == "other_side_reps":
         skip = InlineKeyboardButton(texts.TEST_SKIP, callback_data=flow_data(version, "skip"))
         return texts.TEST_HEEL_RAISE_OTHER, InlineKeyboardMarkup([[skip]])
@@ -73,7 +76,8 @@ async def test_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if started.flow is None:
         await message.reply_text(texts.TEST_NOT_DUE)
         return
-    await message.reply_text(texts.TEST_INTRO, parse_mode=ParseMode.HTML)
+    intro = texts.COUNT_INTRO if started.flow.data.get("test") == gates.COUNT else texts.TEST_INTRO
+    await message.reply_text(intro, parse_mode=ParseMode.HTML)
     await render(update, context, started.flow)
 
 
@@ -109,6 +113,8 @@ async def _tell(
         return
     runtime = runtime_of(context)
     template = texts.TEST_RESULT_PASSED if result.passed else texts.TEST_RESULT_FAILED
+    if result.counted:
+        template = texts.COUNT_RESULT
     await context.bot.send_message(
         chat.id, template.format(reason=escape(result.reason)), parse_mode=ParseMode.HTML
     )

@@ -1,4 +1,5 @@
-"""Free text: offered to the current flow first, then checked for red-flag words, else a hint."""
+"""Free text: checked for red-flag words first, always; then a question the catalogue can answer;
+then offered to the current flow; else an answer if it is about a topic, or a hint."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import flows, texts
+from bot import faq, flows, texts
 from bot.context import runtime_of
-from bot.handlers import checkin
+from bot.handlers import checkin, learn
 from bot.services import settings as settings_service
 
 # Set by the safety feature: called with text no flow took; returns True if it reacted.
@@ -30,11 +31,17 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for screen in _red_flag_screens:
         if await screen(update, context, text):
             return
+    # A question about one of /learn's topics is answered wherever the user is; the step they
+    # are on (and its buttons) stays as it was.
+    if await learn.answer_question(update, context, text, questions_only=True):
+        return
     if await flows.on_flow_text(update, context, text):
         return
     if await checkin.on_typed_answer(update, context, text):
         return
-    await _pointer(update, context)
+    if await learn.answer_question(update, context, text, questions_only=False):
+        return
+    await _pointer(update, context, text)
 
 
 async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -48,14 +55,20 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await _pointer(update, context)
 
 
-async def _pointer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Nothing took the message: point a newcomer to /start, anyone else to /today and /help."""
+async def _pointer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str | None = None
+) -> None:
+    """Nothing took the message: point a newcomer to /start; offer anyone else the topics
+    of /learn for a question, or /today and /help."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
     runtime = runtime_of(context)
     if await settings_service.is_onboarded(runtime, user.id):
+        if text is not None and faq.is_question(text):
+            await learn.offer_topics(update, context)
+            return
         await message.reply_text(texts.UNEXPECTED_TEXT)
         return
     flow = await flows.current(runtime, user.id)

@@ -22,6 +22,7 @@ from telegram.ext import ContextTypes
 from bot import flows, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
+from bot.edits import edit_or_send
 from bot.flows import FlowSpec, FlowView
 from bot.keyboards import pain_rows
 from bot.services import onboarding as ob
@@ -120,17 +121,20 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         await _send(context, chat.id, text, _keyboard(flow, texts.OB_YES_NO))
     elif step == ob.FLAGGED:
         advice = escape(str((flow.data.get("flag") or {}).get("advice", "")))
-        await _send(
-            context,
-            chat.id,
-            texts.OB_FLAGGED.format(advice=advice),
-            _keyboard(flow, [(texts.OB_FLAGGED_CLEARED, "ok")], 1),
-        )
+        cleared = await ob.clearance(runtime_of(context), flow)
+        if cleared.offered:
+            text = texts.OB_FLAGGED_AGAIN.format(advice=advice, flag=escape(cleared.flag))
+            await _send(
+                context, chat.id, text, _keyboard(flow, [(texts.OB_FLAGGED_CLEARED, "ok")], 1)
+            )
+        else:  # never in the same sitting: the clearance is offered from tomorrow
+            await _send(context, chat.id, texts.OB_FLAGGED.format(advice=advice))
     elif step == ob.CLEARED:
+        cleared = await ob.clearance(runtime_of(context), flow)
         await _send(
             context,
             chat.id,
-            texts.OB_CLEARED_CONFIRM,
+            texts.OB_CLEARED_CONFIRM.format(flag=escape(cleared.flag)),
             _keyboard(flow, [(texts.OB_CLEARED_YES, "yes")], 1),
         )
     elif step in (ob.REST_PAIN, ob.MORNING_PAIN):
@@ -225,7 +229,10 @@ async def _render_menu(
     options += [(toggle, "summary"), (texts.SETTINGS_CLOSE, "close")]
     markup = _keyboard(flow, options, 2, back=False)
     if edit is not None:
-        await edit.edit_message_text(view.text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        message = edit.message
+        await edit_or_send(
+            context.bot, chat_id, message.message_id if message else None, view.text, markup
+        )
     else:
         await _send(context, chat_id, view.text, markup)
     return view.weekly_summary
@@ -355,7 +362,8 @@ async def on_text(
         if payload is not None:  # "left", "Yes", "not sure": as if the button was tapped
             await on_button(update, context, flow, payload)
             return True
-        await _send(context, chat.id, texts.OB_USE_BUTTONS)
+        if flow.step != ob.FLAGGED:  # the advice itself says what to do next
+            await _send(context, chat.id, texts.OB_USE_BUTTONS)
         await render(update, context, flow)
         return True
     value = ob.value_from_text(flow.step, text)

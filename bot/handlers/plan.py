@@ -12,6 +12,7 @@ import rehab
 from bot import texts
 from bot.context import runtime_of
 from bot.handlers.session import describe_dose
+from bot.html_fit import fit_html
 from bot.services import gates, sessions
 from bot.services import settings as settings_service
 from bot.services.sessions import TodayKind
@@ -28,7 +29,7 @@ def _dose_lines(plan: rehab.SessionPlan | None) -> list[str]:
 async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     if update.effective_message is not None:
         await update.effective_message.reply_text(
-            text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup
+            fit_html(text), parse_mode=ParseMode.HTML, reply_markup=markup
         )
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import flows, texts
 from bot.callbacks import CallbackDataError, pack, unpack
 from bot.context import runtime_of
+from bot.edits import edit_or_send
 from bot.export_schema import CSV_FILENAME, JSON_FILENAME, to_csv, to_json
 from bot.handlers.session import JOB_PREFIX as SESSION_TIMER_PREFIX
 from bot.services import records
@@ -68,21 +71,36 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_document(to_json(document), filename=JSON_FILENAME)
 
 
-def delete_keyboard(issued_epoch: int) -> InlineKeyboardMarkup:
+def confirmation_code(secret: str, user_id: int, message_id: int, issued: int) -> str:
+    """A short code that ties a /delete confirmation to its person, its message and its time;
+    made with a key derived from the bot token, so a forged one cannot be made up."""
+    key = hashlib.sha256(b"achilles-coach delete confirmation:" + secret.encode()).digest()
+    mac = hmac.new(key, f"{user_id}:{message_id}:{issued}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:9]).decode()
+
+
+def delete_keyboard(issued_epoch: int, code: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    texts.DELETE_YES, callback_data=pack(DELETE_PREFIX, issued_epoch, DELETE_YES)
+                    texts.DELETE_YES,
+                    callback_data=pack(DELETE_PREFIX, issued_epoch, code, DELETE_YES),
                 )
             ],
             [
                 InlineKeyboardButton(
-                    texts.DELETE_NO, callback_data=pack(DELETE_PREFIX, issued_epoch, DELETE_NO)
+                    texts.DELETE_NO,
+                    callback_data=pack(DELETE_PREFIX, issued_epoch, code, DELETE_NO),
                 )
             ],
         ]
     )
+
+
+def _secret(context: ContextTypes.DEFAULT_TYPE) -> str:
+    token = runtime_of(context).settings.telegram_bot_token
+    return token.get_secret_value() if token is not None else context.bot.token
 
 
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -95,25 +113,34 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.DELETE_NOTHING)
         return
     issued = int(runtime.now().timestamp())
-    await message.reply_text(
-        texts.DELETE_CONFIRM, parse_mode=ParseMode.HTML, reply_markup=delete_keyboard(issued)
+    # The buttons name the question they are on (its message id is known once it is sent).
+    question = await message.reply_text(texts.DELETE_CONFIRM, parse_mode=ParseMode.HTML)
+    code = confirmation_code(_secret(context), user.id, question.message_id, issued)
+    await context.bot.edit_message_reply_markup(
+        question.chat_id, question.message_id, reply_markup=delete_keyboard(issued, code)
     )
 
 
 async def on_delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`del:<issued>:yes|no`: delete everything (if fresh), or keep it."""
+    """`del:<issued>:<code>:yes|no`: delete everything (if fresh, and on the question that was
+    asked: the code names the person, the message and the time), or keep it."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
     runtime = runtime_of(context)
     try:
-        issued_text, choice = unpack(query.data, DELETE_PREFIX, 2)
-        age = runtime.now().timestamp() - int(issued_text)
+        issued_text, code, choice = unpack(query.data, DELETE_PREFIX, 3)
+        issued = int(issued_text)
     except (CallbackDataError, ValueError):
         await flows.expired(update, context)
         return
-    if choice not in (DELETE_YES, DELETE_NO) or not (
-        0 <= age <= DELETE_BUTTON_LIFETIME.total_seconds()
+    age = runtime.now().timestamp() - issued
+    asked = query.message.message_id if query.message is not None else 0
+    genuine = hmac.compare_digest(code, confirmation_code(_secret(context), user.id, asked, issued))
+    if (
+        not genuine
+        or choice not in (DELETE_YES, DELETE_NO)
+        or not (0 <= age <= DELETE_BUTTON_LIFETIME.total_seconds())
     ):
         await flows.expired(update, context)
         return
@@ -142,12 +169,8 @@ def _forget_in_memory(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:
 async def _replace_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     """Turn the confirmation message into the outcome (or send it when that fails)."""
     query = update.callback_query
-    try:
-        if query is not None and query.message is not None:
-            await query.edit_message_text(text)
-            return
-    except BadRequest:
-        log.info("could not edit the delete question; sending the outcome instead")
     chat = update.effective_chat
-    if chat is not None:
-        await context.bot.send_message(chat.id, text)
+    if chat is None:
+        return
+    message = query.message if query is not None else None
+    await edit_or_send(context.bot, chat.id, message.message_id if message else None, text)

@@ -12,15 +12,17 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
 import rehab
 from bot import flows, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
-from bot.dose import is_machine, load_text
+from bot.dose import is_machine, load_text, run_text
 from bot.flows import FlowSpec, FlowView
+from bot.handlers import learn
+from bot.html_fit import fit_html
 from bot.keyboards import pain_keyboard
 from bot.pain import parse_pain
 from bot.services import sessions
@@ -45,14 +47,23 @@ def _g(value: float) -> str:
 def _stance(ex: rehab.ExercisePrescription) -> str | None:
     """Both legs or one; None when the exercise's name says it already, and for hops and runs
     (the name says it, and a run uses both legs whatever its stance in the catalogue)."""
-    if ex.kind == rehab.ExerciseKind.PLYO:
+    if ex.kind in (rehab.ExerciseKind.PLYO, rehab.ExerciseKind.RUN):
         return None
+    if ex.leg is not None and str(ex.leg) in texts.LEG_NAMES:
+        return texts.LEG_NAMES[str(ex.leg)]  # "left leg", "each leg in turn" (both sore)
     stance = texts.STANCE_NAMES.get(str(ex.stance), str(ex.stance))
     return None if stance in ex.name.lower() else stance  # "Slow calf raise, both legs"
 
 
+def run_dose(ex: rehab.ExercisePrescription) -> str:
+    """A walk-jog: "4 × (walk 2 min, jog 2 min)", or "26 min of easy running"."""
+    return run_text(ex) or ""
+
+
 def describe_dose(ex: rehab.ExercisePrescription) -> str:
     """One line: sets × reps or hold, stance, load and rest."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        return run_dose(ex)
     if ex.contacts:
         work = f"{ex.sets} × {ex.contacts} contacts"
     elif ex.hold_s:
@@ -73,6 +84,8 @@ def describe_dose(ex: rehab.ExercisePrescription) -> str:
 
 def per_set(ex: rehab.ExercisePrescription) -> str:
     """What one set is: "20 s hold", "15 reps, +5 kg", "20 contacts"."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        return run_dose(ex)
     if ex.contacts:
         work = f"{ex.contacts} contacts"
     elif ex.hold_s:
@@ -104,6 +117,8 @@ def exercise_card(ex: rehab.ExercisePrescription) -> str:
 
 def set_seconds(ex: rehab.ExercisePrescription) -> float | None:
     """How long a set takes when the bot times it (holds and slow reps); None: the user says."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        return 60.0 * (ex.reps or 1) * ((ex.walk_min or 0) + (ex.jog_min or 0))
     if ex.hold_s:
         return float(ex.hold_s * max(ex.reps or 1, 1))
     if ex.tempo_s and ex.reps:
@@ -112,8 +127,30 @@ def set_seconds(ex: rehab.ExercisePrescription) -> float | None:
     return None
 
 
+def run_phases(ex: rehab.ExercisePrescription) -> list[tuple[float, str]]:
+    """The walk-jog's switches: (seconds from the start, what to say), after the first walk."""
+    walk, jog, rounds = ex.walk_min or 0, ex.jog_min or 0, ex.reps or 1
+    out: list[tuple[float, str]] = []
+    if not walk:
+        return out
+    for k in range(rounds):
+        start = 60.0 * k * (walk + jog)
+        if k > 0:
+            text = texts.SESSION_RUN_WALK.format(minutes=_g(walk), round=k + 1, rounds=rounds)
+            out.append((start, text))
+        text = texts.SESSION_RUN_JOG.format(minutes=_g(jog), round=k + 1, rounds=rounds)
+        out.append((start + 60.0 * walk, text))
+    return out
+
+
 def set_cue(ex: rehab.ExercisePrescription) -> str:
     """What to do now, in one message (never edited every second)."""
+    if ex.kind == rehab.ExerciseKind.RUN:
+        if not ex.walk_min:
+            return texts.SESSION_RUN_CONTINUOUS_CUE.format(jog=_g(ex.jog_min or 0))
+        return texts.SESSION_RUN_CUE.format(
+            walk=_g(ex.walk_min), jog=_g(ex.jog_min or 0), reps=ex.reps or 1
+        )
     if ex.hold_s:
         return texts.SESSION_HOLD_CUE.format(seconds=ex.hold_s)
     if ex.tempo_s and ex.reps:
@@ -145,6 +182,7 @@ def _ready_keyboard(position: Position) -> InlineKeyboardMarkup:
                 _button(texts.SESSION_ABANDON, position, "abandon"),
             ],
         ]
+        + ([row] if (row := learn.show_me_row(position.exercise)) else [])
     )
 
 
@@ -162,14 +200,20 @@ async def _send(
     markup: InlineKeyboardMarkup | None = None,
 ) -> Message:
     return await context.bot.send_message(
-        chat_id, text[:4096], parse_mode=ParseMode.HTML, reply_markup=markup
+        chat_id, fit_html(text), parse_mode=ParseMode.HTML, reply_markup=markup
     )
 
 
 async def render(
-    context: ContextTypes.DEFAULT_TYPE, position: Position, prefix: str | None = None
+    context: ContextTypes.DEFAULT_TYPE,
+    position: Position,
+    prefix: str | None = None,
+    *,
+    with_pictures: bool = True,
 ) -> None:
-    """Show the step the session is at, with its buttons; arm the timer a step needs."""
+    """Show the step the session is at, with its buttons; arm the timer a step needs. Before
+    the first set of an exercise the picture comes too, unless the step is only shown again
+    (`with_pictures=False`: after a stray message or an expired button)."""
     ex = position.exercise
     lead = f"{prefix}\n\n" if prefix else ""
     chat = position.chat_id
@@ -178,6 +222,8 @@ async def render(
             set_no=position.set_no, sets=ex.sets, dose=escape(per_set(ex))
         )
         body = f"{exercise_card(ex)}\n\n{header}" if position.set_no == 1 else header
+        if position.set_no == 1 and with_pictures:
+            await learn.show_exercise(context, position)
         await _send(context, chat, lead + body, _ready_keyboard(position))
     elif position.step == Step.ACTIVE:
         markup = InlineKeyboardMarkup([[_button(texts.SESSION_DONE, position, "done")]])
@@ -186,7 +232,10 @@ async def render(
         seconds = set_seconds(ex)
         if seconds is not None:
             _arm(context, position, "set", seconds)
-            _arm_countdown(context, position, seconds, sent.message_id, text, markup)
+            if ex.kind == rehab.ExerciseKind.RUN:
+                _arm_run_phases(context, position, ex)  # walk and jog timers, not a countdown
+            else:
+                _arm_countdown(context, position, seconds, sent.message_id, text, markup)
     elif position.step == Step.PAIN:
         await _send(context, chat, lead + texts.SESSION_PAIN_QUESTION, _pain_markup(position, "p"))
     elif position.step == Step.REST:
@@ -291,6 +340,46 @@ def _arm_countdown(
         )
 
 
+def _arm_run_phases(
+    context: ContextTypes.DEFAULT_TYPE, position: Position, ex: rehab.ExercisePrescription
+) -> None:
+    """Tell the walker when to jog and when to walk again, on the job queue."""
+    queue = context.job_queue
+    if queue is None:
+        return
+    scale = runtime_of(context).settings.timer_scale
+    for at, text in run_phases(ex):
+        queue.run_once(
+            _on_run_phase,
+            when=max(at * scale, MIN_TIMER_S),
+            data={
+                "user_id": position.user_id,
+                "session_id": position.session_id,
+                "at": (position.step, position.exercise_index, position.set_no),
+                "text": text,
+            },
+            name=f"{JOB_PREFIX}:{position.user_id}",
+            chat_id=position.chat_id,
+            user_id=position.user_id,
+        )
+
+
+async def _on_run_phase(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Walk or jog now, if the user is still on that run."""
+    job = context.job
+    if job is None or not isinstance(job.data, dict) or job.chat_id is None:
+        return
+    data = job.data
+    position = await sessions.position_of(runtime_of(context), data["user_id"])
+    if (
+        position is None
+        or position.session_id != data["session_id"]
+        or (position.step, position.exercise_index, position.set_no) != data["at"]
+    ):
+        return  # Done, paused or ended: nothing to switch
+    await _send(context, job.chat_id, data["text"])
+
+
 async def _on_countdown(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the time left on the hold or rest message, if the user is still on that step."""
     job = context.job
@@ -312,7 +401,9 @@ async def _on_countdown(context: ContextTypes.DEFAULT_TYPE) -> None:
             parse_mode=ParseMode.HTML,
             reply_markup=data["markup"],
         )
-    except BadRequest as exc:  # the message is gone or was changed meanwhile: not worth more
+    except (BadRequest, RetryAfter) as exc:
+        # Gone (deleted, too old to edit) or flood-limited: the next tick, or "Time's up",
+        # says it anyway; a countdown is not worth a new message or a wait.
         log.debug("countdown of user %s not shown: %s", data["user_id"], exc)
 
 
@@ -361,6 +452,8 @@ async def open_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         if opened.kind == OpenKind.STARTED
         else texts.SESSION_CONTINUED
     )
+    if opened.kind == OpenKind.STARTED and (link := learn.stage_link(position.stage)):
+        intro = f"{intro}\n{link}"
     if opened.note:
         intro = f"{texts.with_test_hint(opened.note, opened.note_kind)}\n\n{intro}"
     await render(context, position, intro)
@@ -485,7 +578,8 @@ async def _pain(
         await _send(context, position.chat_id, f"{noted}\n{ended}")
         await _send(context, position.chat_id, summary_text(result.summary))
         return True
-    if result.action == "drop_rung":
+    if result.action == "drop_rung" or pain > rehab.THRESHOLDS.amber_ceiling:
+        # A red set: the next set is lighter, or (the exercise's last set) what happens next.
         noted += "\n" + texts.SESSION_LIGHTER.format(reason=escape(result.reason))
     elif result.action == "stop_exercise":
         noted += "\n" + texts.SESSION_STOP_EXERCISE.format(reason=escape(result.reason))
@@ -515,7 +609,7 @@ async def on_text(
             return True
         await render(context, position, texts.SESSION_PAIN_HINT)
         return True
-    await render(context, position, texts.SESSION_USE_BUTTONS)
+    await render(context, position, texts.SESSION_USE_BUTTONS, with_pictures=False)
     return True
 
 
@@ -528,7 +622,7 @@ async def render_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: 
     if position is None:
         await _send(context, _chat_of(update, user.id), texts.NOTHING_PENDING)
         return
-    await render(context, position)
+    await render(context, position, with_pictures=False)
 
 
 flows.register_flow(sessions.SESSION_FLOW, FlowSpec(on_button, render_flow, on_text))

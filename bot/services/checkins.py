@@ -10,18 +10,21 @@ import rehab
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
 from bot.services.sessions import decision_row, local_today
-from scheduler.planner import Kind
+from scheduler.planner import SLOT_CHECKIN, Kind
 from scheduler.service import SentStatus
 from storage.models import MorningCheckin
 
 # An answer to a question older than this many days is refused (the engine has moved on).
 MAX_AGE_DAYS = 2
+# The ledger states of a morning question that went out (a failed send may have arrived).
+ASKED = (SentStatus.SENT, SentStatus.FAILED)
 
 
 class CheckinKind(StrEnum):
     NOT_ONBOARDED = "not_onboarded"
     ALREADY = "already"
     TOO_OLD = "too_old"
+    NOT_ASKED = "not_asked"
     DECIDED = "decided"
 
 
@@ -48,6 +51,10 @@ async def answer(runtime: Runtime, user_id: int, on: date, pain: int) -> Checkin
         today = await local_today(uow, user_id, now)
         if (today - on).days > MAX_AGE_DAYS or on > today:
             return CheckinOutcome(CheckinKind.TOO_OLD)
+        # Only a morning that was asked about can be answered (not one made up in a button).
+        asked = await uow.sent_log.get(user_id, Kind.CHECKIN, on, SLOT_CHECKIN)
+        if asked is None or asked.status not in ASKED:
+            return CheckinOutcome(CheckinKind.NOT_ASKED)
         row = MorningCheckin(user_id=user_id, local_date=on, pain=pain, answered_at=now)
         if not await uow.checkins.add_once(row):
             again = await uow.checkins.on_date(user_id, on)

@@ -12,10 +12,12 @@ from bot.flows import FlowView
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
 from bot.services.sessions import decision_row, local_today
+from rehab.outcomes import count_words, heel_raise_count_due, record_heel_raises
 from storage.models import GateTest
 from storage.uow import UnitOfWork
 
 GATE_FLOW = "gate"
+COUNT = "count"  # the two-weekly heel-raise count (issue 11), run by /test like a test
 
 # The steps the bot walks through for each test (answers are GateTestResult fields).
 STEPS: dict[str, tuple[str, ...]] = {
@@ -24,10 +26,13 @@ STEPS: dict[str, tuple[str, ...]] = {
     rehab.GateTest.LOADED_HOLD: ("heel_raise_reps", "other_side_reps", "loaded_hold_pain"),
     rehab.GateTest.ENDURANCE_HOPS: ("heel_raise_reps", "other_side_reps", "hop_pain"),
     rehab.GateTest.RECHECK: ("morning_pain", "heel_raise_reps"),
+    rehab.GateTest.HOP_TEST: ("hop_pain",),  # before the running block (Stage 4)
 }
+# Issue 11: both tendons sore: the heel raises are counted per leg (each leg to the norm).
+PER_LEG = ("left_reps", "right_reps")
 # Gates read from the logs: nothing to perform, /test records them at once.
 REVIEWS = frozenset({rehab.GateTest.HOLDS_REVIEW, rehab.GateTest.GRADUATION})
-COUNT_STEPS = frozenset({"heel_raise_reps", "other_side_reps"})
+COUNT_STEPS = frozenset({"heel_raise_reps", "other_side_reps", *PER_LEG})
 # The checkpoint hold's "couldn't hold it" button, and how long the hold is.
 HOLD_NOT_DONE = "nohold"
 HOLD_SECONDS = rehab.GATES.hold_seconds
@@ -66,6 +71,7 @@ class TestAnswer:
     passed: bool = False
     reason: str = ""
     stage_changed: bool = False
+    counted: bool = False  # the two-weekly heel-raise count, not a gate test
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,21 @@ class TestStart:
     flow: FlowView | None = None
     load_kg: float = 0.0
     reviewed: TestAnswer | None = None
+
+
+def steps_for(state: rehab.ProgrammeState, test: str) -> tuple[str, ...]:
+    """The test's steps; with both sides sore, each leg's count instead of one side's (and no
+    "other side")."""
+    steps = STEPS[test]
+    if state.profile.side is not rehab.Side.BOTH:
+        return steps
+    out: list[str] = []
+    for step in steps:
+        if step == "heel_raise_reps":
+            out += PER_LEG
+        elif step != "other_side_reps":
+            out.append(step)
+    return tuple(out)
 
 
 def hold_load(state: rehab.ProgrammeState) -> float:
@@ -92,6 +113,13 @@ async def begin_test(runtime: Runtime, user_id: int) -> TestStart:
             return TestStart(onboarded=True, stopped=True)
         today = await local_today(uow, user_id, runtime.now())
         status = rehab.gate_status(state, today)
+        if (not status.due or status.test is None) and heel_raise_count_due(state, today):
+            # Issue 11: the heel-raise count every 2 weeks, the programme's objective outcome
+            steps = steps_for(state, rehab.GateTest.HEEL_RAISE)
+            counting: dict[str, Any] = {"test": COUNT, "answers": {}, "steps": list(steps)}
+            flow = await flows.begin(uow, user_id, GATE_FLOW, steps[0], counting, runtime.now())
+            await uow.commit()
+            return TestStart(onboarded=True, flow=flow)
         if not status.due or status.test is None:
             return TestStart(onboarded=True)
         if status.test in REVIEWS:
@@ -101,8 +129,14 @@ async def begin_test(runtime: Runtime, user_id: int) -> TestStart:
         if str(status.test) not in STEPS:
             return TestStart(onboarded=True)
         test = str(status.test)
-        data: dict[str, Any] = {"test": test, "answers": {}, "load_kg": hold_load(state)}
-        flow = await flows.begin(uow, user_id, GATE_FLOW, STEPS[test][0], data, runtime.now())
+        steps = steps_for(state, test)
+        data: dict[str, Any] = {
+            "test": test,
+            "answers": {},
+            "load_kg": hold_load(state),
+            "steps": list(steps),
+        }
+        flow = await flows.begin(uow, user_id, GATE_FLOW, steps[0], data, runtime.now())
         await uow.commit()
         return TestStart(onboarded=True, flow=flow, load_kg=hold_load(state))
 
@@ -117,7 +151,7 @@ async def answer(
         if current is None or current.name != GATE_FLOW or current.version != flow.version:
             return None
         test = str(current.data["test"])
-        steps = STEPS[test]
+        steps = tuple(current.data.get("steps") or STEPS.get(test, ("heel_raise_reps",)))
         answers = dict(current.data.get("answers", {}))
         answers[current.step] = value
         if current.step == "loaded_hold_pain":
@@ -151,7 +185,15 @@ async def _record(
 ) -> TestAnswer:
     """Hand the result to the engine; store the test, the decision and the new state."""
     now = runtime.now()
+    if "left_reps" in answers and "right_reps" in answers:
+        answers = {**answers, "heel_raise_reps": min(answers["left_reps"], answers["right_reps"])}
     result = rehab.GateTestResult(**answers)
+    if test == COUNT:
+        reps = result.heel_raise_reps or 0
+        words = count_words(state, reps, today)
+        state = record_heel_raises(state, today, reps, result.left_reps, result.right_reps)
+        await save_state(uow, user_id, state, now)
+        return TestAnswer(None, True, words, counted=True)
     stage_before = state.stage
     records_before = len(state.gate_results)
     state, decision = rehab.record_gate_test(state, result, today)

@@ -470,12 +470,22 @@ async def answer(runtime: Runtime, flow: FlowView, value: Any, *, payload: str) 
             next_step = _answer_red_flag(uow, stored.user_id, data, bool(value), now)
             if next_step == FLAGGED:
                 data["_hist"] = []  # a flag ends onboarding: no way Back past the advice
-        elif step == FLAGGED:
-            next_step = CLEARED
-        elif step == CLEARED:
-            _store_flag(uow, stored.user_id, CLEARANCE_CODE, True, None, now, source="clearance")
-            data["_hist"] = []
-            next_step = SIDE
+                data["flag"] = dict(data["flag"], on=(await _today(uow, stored.user_id, now)))
+        elif step in (FLAGGED, CLEARED):
+            flagged = dict(data.get("flag") or {})
+            today = date.fromisoformat(await _today(uow, stored.user_id, now))
+            if not rehab.clearance_offered(
+                date.fromisoformat(flagged.get("on", "9999-12-31")), today
+            ):
+                return Outcome(None, accepted=False)  # never in the same sitting as the flag
+            if step == FLAGGED:
+                next_step = CLEARED
+            else:
+                # stored with its time, naming the flag it clears
+                code = str(flagged.get("code") or CLEARANCE_CODE)
+                _store_flag(uow, stored.user_id, code, True, None, now, source="clearance")
+                data["_hist"] = []
+                next_step = SIDE
         elif step == ZONE_OK and value is False:
             data["_hist"] = list(data["_hist"])[:-2]  # choosing again: Back skips the zone pair
             next_step = ZONE
@@ -500,6 +510,30 @@ async def answer(runtime: Runtime, flow: FlowView, value: Any, *, payload: str) 
     if next_step == DONE:
         await runtime.reschedule(flow.user_id)
     return Outcome(moved)
+
+
+async def _today(uow: UnitOfWork, user_id: int, now: datetime) -> str:
+    """The user's local date (UTC until they have chosen a zone), as ISO text."""
+    user = await uow.users.get(user_id)
+    zone = ZoneInfo(user.timezone) if user is not None and user.timezone else ZoneInfo("UTC")
+    return now.astimezone(zone).date().isoformat()
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """What the flagged step offers: the clearance (from the next day on) and the flag's name."""
+
+    offered: bool
+    flag: str
+
+
+async def clearance(runtime: Runtime, flow: FlowView) -> Clearance:
+    flag = dict(flow.data.get("flag") or {})
+    name = rehab.flag_name(str(flag.get("code", "")))
+    async with runtime.uow() as uow:
+        today = date.fromisoformat(await _today(uow, flow.user_id, runtime.now()))
+    on = date.fromisoformat(str(flag.get("on", "9999-12-31")))
+    return Clearance(rehab.clearance_offered(on, today), name)
 
 
 def _store_flag(
@@ -537,7 +571,11 @@ def _answer_red_flag(
     if yes:
         result = rehab.evaluate_red_flags(answers)
         if result is not None:
-            data["flag"] = {"outcome": result.outcome.value, "advice": result.advice}
+            data["flag"] = {
+                "outcome": result.outcome.value,
+                "advice": result.advice,
+                "code": result.codes[0] if result.codes else flag.code,
+            }
             return FLAGGED
     if index + 1 < len(checklist):
         data["rf_i"] = index + 1

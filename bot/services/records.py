@@ -460,6 +460,7 @@ def build_export(records: Records, now: datetime) -> AchillesCoachExport:
                         pain_during=r.pain_during,
                         completed=r.completed,
                         logged_at=r.logged_at,
+                        leg=r.leg,
                     )
                     for r in records.sets.get(s.id, [])
                 ],

@@ -40,12 +40,16 @@ SESSION_FLOW = "session"
 CLOSED_STEP = "closed"
 EFFORTS = ("easy", "right", "hard")
 EFFORT_STAGE = 3
+SIDES = (rehab.ExerciseLeg.LEFT, rehab.ExerciseLeg.RIGHT)
 
 
 def asks_effort(stage: int, ex: rehab.ExercisePrescription) -> bool:
     """Easy / right / hard is asked after a heavy exercise (Stage 3 on), whose load it steers;
     not after hops and runs, where "reps left" means nothing and nothing depends on it."""
-    return stage >= EFFORT_STAGE and ex.kind != rehab.ExerciseKind.PLYO
+    return stage >= EFFORT_STAGE and ex.kind not in (
+        rehab.ExerciseKind.PLYO,
+        rehab.ExerciseKind.RUN,
+    )
 
 
 class Step(StrEnum):
@@ -160,6 +164,18 @@ class _Loaded:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def each_leg_apart(plan: rehab.SessionPlan) -> rehab.SessionPlan:
+    """Both sides sore: a single-leg exercise is done with the left leg, then the right, each
+    with its own sets, pains and records (issue 11)."""
+    out: list[rehab.ExercisePrescription] = []
+    for ex in plan.exercises:
+        if ex.leg == rehab.ExerciseLeg.EACH:
+            out += [ex.model_copy(update={"leg": leg}) for leg in SIDES]
+        else:
+            out.append(ex)
+    return plan.model_copy(update={"exercises": out})
 
 
 def _dump_plan(plan: rehab.SessionPlan) -> dict[str, Any]:
@@ -319,7 +335,7 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
                 uow.decisions.add(decision_row(user_id, today, made, now))
                 if made.kind != rehab.DecisionKind.HOLD:
                     note, note_kind = made.reason, str(made.kind)
-            plan = rehab.prescribe(state, today)
+            plan = each_leg_apart(rehab.prescribe(state, today))
             if not plan.exercises:
                 return Opened(OpenKind.NOTHING_TODAY)
             row = TrainingSession(
@@ -430,6 +446,9 @@ async def log_pain(
                 pain_during=pain,
                 completed=True,
                 logged_at=now,
+                leg=str(ex.leg)
+                if ex.leg in (rehab.ExerciseLeg.LEFT, rehab.ExerciseLeg.RIGHT)
+                else None,
             )
         )
         if not stored:

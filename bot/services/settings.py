@@ -109,6 +109,11 @@ class Status:
     stage: int
     stopped: bool
     text: str
+    clearance_offered: bool = False  # stopped: "I've been cleared" from the day after the flag
+
+
+def _clearance_offered(state: rehab.ProgrammeState, today: date) -> bool:
+    return state.stop is None or rehab.clearance_offered(state.stop.on, today)
 
 
 async def status_of(runtime: Runtime, user_id: int) -> Status | None:
@@ -121,7 +126,11 @@ async def status_of(runtime: Runtime, user_id: int) -> Status | None:
         if state is None or user is None:
             return None
         if state.status == rehab.ProgrammeStatus.STOPPED:
-            return Status(user.first_name, state.stage, True, texts.STATUS_STOPPED)
+            today = runtime.now().astimezone(_zone(user.timezone)).date()
+            offered = _clearance_offered(state, today)
+            flag = escape(rehab.flag_name(state.stop.code if state.stop else ""))
+            template = texts.STATUS_STOPPED if offered else texts.STATUS_STOPPED_WAIT
+            return Status(user.first_name, state.stage, True, template.format(flag=flag), offered)
         if profile is not None and profile.paused:
             label = (
                 texts.STATUS_PAUSED_UNTIL.format(day=profile.paused_until.strftime("%a %d %b"))
@@ -139,6 +148,14 @@ async def status_of(runtime: Runtime, user_id: int) -> Status | None:
             next=escape(next_text or texts.STATUS_NEXT_NONE),
         )
         return Status(user.first_name, state.stage, False, text)
+
+
+async def stop_flag_name(runtime: Runtime, user_id: int) -> str:
+    """The warning sign that stopped the programme, in plain words."""
+    async with runtime.uow() as uow:
+        state = await load_state(uow, user_id)
+    code = state.stop.code if state is not None and state.stop is not None else ""
+    return rehab.flag_name(code)
 
 
 # -- /pause and /resume ------------------------------------------------------------------------
@@ -219,12 +236,14 @@ async def restart_after_clearance(runtime: Runtime, user_id: int) -> rehab.Asses
         if state is None or user is None or state.status != rehab.ProgrammeStatus.STOPPED:
             return None
         today = now.astimezone(_zone(user.timezone)).date()
+        if not _clearance_offered(state, today):
+            return None  # never on the day of the flag (a stale or forged button)
         fresh = rehab.restart_after_clearance(state, today)
         await save_state(uow, user_id, fresh, now)
-        uow.red_flags.add(
+        uow.red_flags.add(  # the clearance, with its time and the flag it clears
             RedFlagAnswer(
                 user_id=user_id,
-                code=CLEARANCE_CODE,
+                code=state.stop.code if state.stop else CLEARANCE_CODE,
                 answer=True,
                 source="clearance",
                 outcome=None,

@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot import texts
 from bot.app import BotRunner
-from bot.callbacks import pack
-from bot.keyboards import pain_keyboard
 from bot.notifier import TelegramNotifier
 from scheduler.planner import SLOT_CHECKIN, Kind
 from scheduler.service import Outcome, fire
 from standin.server import FakeBotApi
-from tests.e2e.test_session import UID, ZONE, do_set, local_today, seed_user, start_session
+from tests.e2e.test_session import (
+    UID,
+    ZONE,
+    ask_checkin,
+    do_set,
+    local_today,
+    seed_user,
+    start_session,
+)
 from tests.fakes import FakeClock
 
 pytestmark = pytest.mark.e2e
 
 
 async def ask(bot: BotRunner, day: str) -> None:
-    """Send the morning question exactly as the scheduler does (its buttons: mc:<day>:<pain>)."""
-    await bot.application.bot.send_message(
-        UID,
-        texts.CHECKIN_QUESTION,
-        reply_markup=pain_keyboard(lambda v: pack("mc", day, v)),
-    )
+    """The morning question for `day`, sent and recorded as the scheduler does."""
+    await ask_checkin(bot, day)
 
 
 async def test_the_answer_is_stored_once_and_the_decision_told(
@@ -87,6 +89,26 @@ async def test_forged_checkin_data_gets_the_expiry_reply(
     assert not [m for m in user.messages if texts.NOTHING_PENDING in m.content]
     async with bot.runtime.uow() as uow:
         assert list(await uow.checkins.all_for(UID)) == []
+
+
+async def test_an_answer_for_a_morning_never_asked_about_is_refused(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """A button for yesterday (never asked) next to today's real question stores nothing:
+    one check-in and one decision, for the morning that was asked about."""
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    today = local_today(clock())
+    await ask(bot, today.strftime("%Y%m%d"))
+    question = await user.wait_for(contains="first steps")
+    yesterday = (today - timedelta(days=1)).strftime("%Y%m%d")
+    await user.tap_data(f"mc:{yesterday}:3", question.message_id)
+    await user.wait_for(contains="That button has expired")
+    await user.tap(text="2", message=question)
+    await user.wait_for(contains="Morning pain 2/10 noted")
+    async with bot.runtime.uow() as uow:
+        assert [(c.local_date, c.pain) for c in await uow.checkins.all_for(UID)] == [(today, 2)]
+        assert len(list(await uow.decisions.all_for(UID))) == 1
 
 
 async def test_a_typed_score_answers_the_morning_question(

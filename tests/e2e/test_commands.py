@@ -147,7 +147,7 @@ async def test_onboarded_user_status_pause_resume_settings_start_over(
 
 
 async def test_stopped_user_restarts_only_after_confirming_clearance(
-    standin: FakeBotApi, bot: BotRunner
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
 ) -> None:
     ivy = standin.user(4204, first_name="Ivy")
     await answer_until_weight(ivy)
@@ -157,11 +157,18 @@ async def test_stopped_user_restarts_only_after_confirming_clearance(
     async with runtime.uow() as uow:  # a red flag confirmed later stopped the programme
         state = await load_state(uow, 4204)
         assert state is not None
-        stopped, _ = rehab.stop_programme(state, "rupture", date(2026, 12, 1))
+        flagged_on = runtime.now().astimezone(ZoneInfo("Europe/Berlin")).date()
+        stopped, _ = rehab.stop_programme(state, "rupture", flagged_on)
         await save_state(uow, 4204, stopped, runtime.now())
         await uow.commit()
 
+    # Issue 11: not in the same sitting as the flag; from the next day, naming the flag
+    same_day = await send_and_wait(ivy, "/start", "programme is stopped")
+    assert same_day.buttons == []
+    assert "From tomorrow" in same_day.content
+    clock.advance(days=1)
     status = await send_and_wait(ivy, "/start", "programme is stopped")
+    assert "because of a possible tendon tear" in status.content
     assert [label for label, _ in status.buttons] == [texts.OB_FLAGGED_CLEARED]
     await tap_and_wait(ivy, texts.OB_FLAGGED_CLEARED, "examined you")
     await tap_and_wait(ivy, texts.START_OVER_NO, "nothing changed")
@@ -179,7 +186,7 @@ async def test_stopped_user_restarts_only_after_confirming_clearance(
     assert state is not None
     assert state.status is rehab.ProgrammeStatus.ACTIVE
     assert [r.code for r in state.red_flag_history] == ["rupture"]
-    assert codes[-1] == "clinician_clearance"
+    assert codes[-1] == "rupture"  # the clearance names the flag it clears
 
 
 def session_jobs(bot: BotRunner, user_id: int) -> dict[str, datetime]:

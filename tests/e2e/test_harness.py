@@ -27,15 +27,15 @@ async def test_a_bot_that_fails_half_way_through_its_start_is_stopped(
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(BotRunner, "start", start_and_keep)
-        # No migrations: polling has begun when the scheduler's rebuild finds no tables.
+        # No migrations: the Application and the scheduler run when the inbox finds no tables.
         with pytest.raises(Exception, match="no such table"):
             async with running_bot(sqlite_url(tmp_path), standin, FakeClock()):
                 pytest.fail("the bot started on an empty database")
     (runner,) = started
-    assert standin.calls("getUpdates"), "the start failed before polling: nothing tested"
-    updater = runner.application.updater
-    assert updater is not None
-    assert not updater.running
+    assert standin.calls("setMyCommands"), "the start failed at once: nothing tested"
+    assert runner.application.updater is None  # the inbox poller replaces PTB's Updater
+    assert not runner.poller.running
+    assert not standin.calls("getUpdates")
     assert not runner.application.running
     assert runner.scheduler is not None
     assert not runner.scheduler.aps.running

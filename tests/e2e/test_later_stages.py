@@ -14,12 +14,10 @@ import pytest
 import rehab
 from bot import texts
 from bot.app import BotRunner
-from bot.callbacks import pack
-from bot.keyboards import pain_keyboard
 from bot.runtime import Runtime
 from bot.services.programme import save_state
 from standin.server import FakeBotApi
-from tests.e2e.test_session import UID, local_today, moderate_profile, seed_user
+from tests.e2e.test_session import UID, ask_checkin, local_today, moderate_profile, seed_user
 from tests.fakes import FakeClock
 from tests.unit.rehab.helpers import green_day
 
@@ -137,11 +135,7 @@ async def test_a_due_test_announced_at_check_in_says_how_to_take_it(
     today = local_today(clock())
     await seed_state(bot.runtime, due_for_stage3(today))
     user = standin.user(UID)
-    await bot.application.bot.send_message(
-        UID,
-        texts.CHECKIN_QUESTION,
-        reply_markup=pain_keyboard(lambda v: pack("mc", today.strftime("%Y%m%d"), v)),
-    )
+    await ask_checkin(bot, today.strftime("%Y%m%d"))
     question = await user.wait_for(contains="first steps")
     await user.tap(text="2", message=question)
     decided = await user.wait_for(contains="Morning pain 2/10 noted")

@@ -171,7 +171,7 @@ async def test_low_irritability_user_chooses_the_stage3_entry_test(
 
 
 async def test_red_flag_stops_onboarding_with_advice_and_no_programme(
-    standin: FakeBotApi, bot: BotRunner
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
 ) -> None:
     max_ = standin.user(4103, first_name="Max")
     await send_and_wait(max_, "/start", "can't diagnose")
@@ -182,8 +182,11 @@ async def test_red_flag_stops_onboarding_with_advice_and_no_programme(
     flagged = await max_.wait_for(contains="Let's stop here")
     clot = next(f for f in rehab.RED_FLAG_CHECKLIST if f.code == "calf_clot")
     assert clot.advice.split(".")[0] in flagged.content
-    assert [label for label, _ in flagged.buttons] == [texts.OB_FLAGGED_CLEARED]  # no Back
-    await send_and_wait(max_, "no, I'm fine", "use the buttons below")  # typing doesn't get past it
+    # Issue 11: no "I've been cleared" in the same sitting as the flag (and no Back)
+    assert flagged.buttons == []
+    assert "From tomorrow" in flagged.content
+    typed = await send_and_wait(max_, "no, I'm fine", "Let's stop here")  # typing doesn't help
+    assert typed.buttons == []
 
     async with bot.runtime.uow() as uow:
         assert await uow.programmes.get(4103) is None
@@ -191,14 +194,22 @@ async def test_red_flag_stops_onboarding_with_advice_and_no_programme(
         answers = [(a.code, a.answer) for a in await uow.red_flags.all_for(4103)]
     assert answers == [("rupture", False), ("calf_clot", True)]
 
-    # /start later shows the advice again; nothing was set up behind their back.
-    await send_and_wait(max_, "/start", "Let's stop here")
-    # Once a clinician has cleared them, they may carry on (after confirming it).
-    await tap_and_wait(max_, texts.OB_FLAGGED_CLEARED, "examined you")
+    # /start later that day shows the advice again, still without the clearance.
+    same_day = await send_and_wait(max_, "/start", "Let's stop here")
+    assert same_day.buttons == []
+    # From the next day, the clearance is offered, naming the flag it clears.
+    clock.advance(days=1)
+    next_day = await send_and_wait(max_, "/start", "We stopped because of a possible blood clot")
+    assert [label for label, _ in next_day.buttons] == [texts.OB_FLAGGED_CLEARED]
+    confirm = await tap_and_wait(max_, texts.OB_FLAGGED_CLEARED, "examined you")
+    assert "for a possible blood clot" in confirm.content
+    cleared_at = clock()
     await tap_and_wait(max_, texts.OB_CLEARED_YES, "Which Achilles")
     async with bot.runtime.uow() as uow:
-        codes = [a.code for a in await uow.red_flags.all_for(4103)]
-    assert codes[-1] == ob.CLEARANCE_CODE
+        rows = list(await uow.red_flags.all_for(4103))
+    last = rows[-1]
+    assert (last.code, last.answer, last.source) == ("calf_clot", True, "clearance")
+    assert last.answered_at == cleared_at  # stored with its time
 
 
 async def test_back_and_stale_buttons(standin: FakeBotApi, bot: BotRunner) -> None:

@@ -25,9 +25,11 @@ async def test_onboarding_on_postgres(
     )
 
 
-async def test_red_flag_at_onboarding_on_postgres(standin: FakeBotApi, pg_bot: BotRunner) -> None:
+async def test_red_flag_at_onboarding_on_postgres(
+    standin: FakeBotApi, pg_bot: BotRunner, clock: FakeClock
+) -> None:
     await test_onboarding.test_red_flag_stops_onboarding_with_advice_and_no_programme(
-        standin, pg_bot
+        standin, pg_bot, clock
     )
 
 

@@ -15,6 +15,7 @@ import pytest
 from bot import texts
 from bot.app import BotRunner
 from bot.export_schema import CSV_COLUMNS, CSV_FILENAME, JSON_FILENAME, AchillesCoachExport
+from bot.handlers.records import confirmation_code
 from scheduler import planner
 from standin.models import SentMessage
 from standin.server import FakeBotApi
@@ -98,7 +99,7 @@ async def test_delete_after_confirmation_then_fresh_start(
 
     # "Keep my data" deletes nothing.
     await kai.send("/delete")
-    question = await kai.wait_for(contains="Delete everything?")
+    question = await kai.wait_for(lambda m: "Delete everything?" in m.content and bool(m.buttons))
     await kai.tap(text=texts.DELETE_NO, message=question)
     await kai.wait_for(contains=texts.DELETE_KEPT)
     assert (await _rows_per_table(bot.runtime, 7002))["set_logs"] > 0
@@ -107,12 +108,23 @@ async def test_delete_after_confirmation_then_fresh_start(
     await kai.tap_data("del:notanumber:yes", question.message_id)
     await kai.wait_for(contains="That button has expired")
     stale = int(SUNDAY_EVENING.timestamp()) - 3600
-    await kai.tap_data(f"del:{stale}:yes", question.message_id)
+    secret = bot.runtime.settings.telegram_bot_token
+    assert secret is not None
+    code = confirmation_code(secret.get_secret_value(), 7002, question.message_id, stale)
+    await kai.tap_data(f"del:{stale}:{code}:yes", question.message_id)
+    await kai.wait_for(contains="That button has expired")
+    # A fresh time with a made-up code, or the real code on another message, is refused too.
+    now = int(SUNDAY_EVENING.timestamp())
+    await kai.tap_data(f"del:{now}:AAAAAAAAAAAA:yes", question.message_id)
+    await kai.wait_for(contains="That button has expired")
+    (_, real), _ = question.buttons
+    assert real is not None
+    await kai.tap_data(real, question.message_id - 1)
     await kai.wait_for(contains="That button has expired")
     assert (await _rows_per_table(bot.runtime, 7002))["users"] == 1
 
     await kai.send("/delete")
-    question = await kai.wait_for(contains="Delete everything?")
+    question = await kai.wait_for(lambda m: "Delete everything?" in m.content and bool(m.buttons))
     await kai.tap(text=texts.DELETE_YES, message=question)
     done = await kai.wait_for(contains="everything about you is deleted")
     assert done.message_id == question.message_id  # the question became the answer
@@ -196,7 +208,7 @@ async def test_real_session_is_exported_then_deleted_mid_session(
     assert document.profile is not None
 
     await ana.send("/delete")
-    question = await ana.wait_for(contains="Delete everything?")
+    question = await ana.wait_for(lambda m: "Delete everything?" in m.content and bool(m.buttons))
     await ana.tap(text=texts.DELETE_YES, message=question)
     await ana.wait_for(contains="everything about you is deleted")
     assert set((await _rows_per_table(bot.runtime, 7006)).values()) == {0}

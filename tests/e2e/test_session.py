@@ -19,9 +19,10 @@ from bot.callbacks import pack
 from bot.keyboards import pain_keyboard
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
+from scheduler.planner import SLOT_CHECKIN, Kind
 from standin.driver import UserDriver
 from standin.server import FakeBotApi
-from storage.models import Profile
+from storage.models import Profile, SentLog
 from tests.e2e.conftest import running_bot
 from tests.fakes import FakeClock
 
@@ -85,6 +86,31 @@ async def seed_user(
         await save_state(uow, user_id, state, now)
         await uow.commit()
     return state
+
+
+async def ask_checkin(bot: BotRunner, day: str, user_id: int = UID) -> None:
+    """Send the morning question exactly as the scheduler does (its buttons: mc:<day>:<pain>),
+    recording it in the ledger as sent first, as the scheduler does (an answer is taken only
+    for a morning that was asked about)."""
+    now = bot.runtime.now()
+    local_date = datetime.strptime(day, "%Y%m%d").date()
+    async with bot.runtime.uow() as uow:
+        if await uow.users.get(user_id) is not None:
+            await uow.sent_log.claim(
+                SentLog(
+                    user_id=user_id,
+                    kind=Kind.CHECKIN,
+                    local_date=local_date,
+                    slot=SLOT_CHECKIN,
+                    status="sent",
+                    due_at=now,
+                    created_at=now,
+                )
+            )
+            await uow.commit()
+    await bot.application.bot.send_message(
+        user_id, texts.CHECKIN_QUESTION, reply_markup=pain_keyboard(lambda v: pack("mc", day, v))
+    )
 
 
 async def set_logs(runtime: Runtime, user_id: int = UID) -> list[tuple[int, int, int | None]]:
@@ -224,6 +250,30 @@ async def test_red_set_makes_the_next_set_lighter_and_says_why(
     ]
 
 
+async def test_a_red_last_set_promises_no_lighter_set_and_says_what_comes_next(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    """Issue 11, point 7: "the next set is one step lighter" only when a set of that exercise
+    follows; after the last set the message says what happens next, and the next exercise
+    comes at its own dose."""
+    state = await seed_user(bot.runtime)
+    plan = rehab.prescribe(state, local_today(bot.runtime.now()))
+    first, second = plan.exercises[0], plan.exercises[1]
+    user = standin.user(UID)
+    await start_session(user)
+    for set_no in range(1, first.sets):
+        await do_set(user, 2)
+        await user.tap(text=texts.SESSION_SKIP_REST)
+        await user.wait_for(contains=f"Set {set_no + 1} of")
+    told = await do_set(user, 6)
+    assert "That last set hurt 6/10" in told
+    assert "next set" not in told
+    assert "done for today" in told
+    assert "next session will be a step lighter" in told
+    assert second.name in told
+    assert f"{second.sets} × {second.hold_s} s hold" in told or f"{second.hold_s} s" in told
+
+
 async def test_bad_pain_input_gets_a_hint_and_the_buttons_again(
     standin: FakeBotApi, bot: BotRunner
 ) -> None:
@@ -359,9 +409,7 @@ async def test_pain_seven_ends_the_session_with_rest_advice(
     # The next morning's answer: a red session (not "missing answers"), so no dose is kept.
     clock.advance(days=1)
     day = local_today(clock()).strftime("%Y%m%d")
-    await bot.application.bot.send_message(
-        UID, texts.CHECKIN_QUESTION, reply_markup=pain_keyboard(lambda v: pack("mc", day, v))
-    )
+    await ask_checkin(bot, day)
     question = await user.wait_for(contains="first steps")
     await user.tap(text="2", message=question)
     decided = await user.wait_for(contains="Morning pain 2/10 noted")

@@ -8,7 +8,8 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from bot.cli import RedactingFormatter, _secrets
+from bot.cli import _secrets
+from bot.logs import RedactingFormatter
 from bot.settings import DEFAULT_DATABASE_URL, Settings
 from tests.conftest import TEST_TOKEN
 

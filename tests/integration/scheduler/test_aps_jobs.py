@@ -201,3 +201,32 @@ async def test_a_rebuild_that_read_the_database_first_cannot_undo_a_later_pause(
     gate.release.set()
     await asyncio.wait_for(asyncio.gather(stale, fresh), 5)
     assert runs(aps_scheduler, UID) == {}
+
+
+async def test_a_database_error_at_start_up_is_retried_for_that_person(
+    rt, clock, aps_scheduler, notifier, monkeypatch
+):
+    """One person's rebuild fails at start-up (the database refused for a moment): a retry
+    is planned, and when it runs they get their reminders; the others are not held up."""
+    await seed_user(rt, UID, zone="Europe/Berlin")
+    await seed_user(rt, UID + 1, zone="Europe/Berlin")
+    clock.set(planner.local_instant(date(2026, 6, 10), time(12, 0), ZoneInfo("Europe/Berlin")))
+    real_catch_up = service.catch_up
+    failures = {UID: 1}
+
+    async def catch_up_with_a_blip(runtime, notifier_, user_id):
+        if failures.get(user_id):
+            failures[user_id] -= 1
+            raise OSError("database is locked")
+        return await real_catch_up(runtime, notifier_, user_id)
+
+    monkeypatch.setattr(service, "catch_up", catch_up_with_a_blip)
+    await aps_scheduler.rebuild_all()
+    assert runs(aps_scheduler, UID) == {}
+    assert f"rem:{UID + 1}:s1" in runs(aps_scheduler, UID + 1)
+    retry = aps_scheduler.aps.get_job(f"rebuild:{UID}")
+    assert retry is not None
+    assert retry.next_run_time == clock() + timedelta(seconds=5)
+
+    await retry.func(*retry.args)
+    assert f"rem:{UID}:s1" in runs(aps_scheduler, UID)

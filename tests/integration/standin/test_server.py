@@ -318,3 +318,58 @@ async def test_tap_makes_a_callback_query(standin: FakeBotApi, bot: Bot) -> None
     assert [u.callback_query.data for u in updates if u.callback_query] == ["p:0", "p:99"]
     assert updates[-1].callback_query is not None
     assert updates[-1].callback_query.id == forged
+
+
+async def test_telegram_time_limits_on_taps_and_edits(standin: FakeBotApi, bot: Bot) -> None:
+    """A tap can be answered for about 15 minutes (with at most 200 characters); a message can
+    be edited for 48 hours; a message the person deleted can't be edited at all."""
+    alex = standin.user(ALEX)
+    sent = await bot.send_message(ALEX, "Pain?", reply_markup=keyboard(("1", "p:1")))
+    fresh = await alex.tap("1")
+    with pytest.raises(BadRequest, match=r"(?i)message_too_long"):
+        await bot.answer_callback_query(fresh, text="x" * 201)
+    assert await bot.answer_callback_query(fresh, text="x" * 200)
+    late = await alex.tap("1")
+    standin.advance(15 * 60 + 1)
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_callback_query(late)
+    standin.advance(48 * 3600)
+    with pytest.raises(BadRequest, match=r"(?i)message can't be edited"):
+        await bot.edit_message_text("Pain now?", chat_id=ALEX, message_id=sent.message_id)
+    newer = await bot.send_message(ALEX, "Later")
+    standin.delete_by_user(ALEX, newer.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await bot.edit_message_text("Edited", chat_id=ALEX, message_id=newer.message_id)
+
+
+async def test_edits_are_flood_limited_like_sends() -> None:
+    async with FakeBotApi(flood_limit=True) as api:
+        async with Bot(api.token, base_url=api.base_url) as limited:
+            api.user(ALEX)
+            sent = await limited.send_message(ALEX, "0")
+            outcomes = []
+            for n in range(1, 5):
+                try:
+                    await limited.edit_message_text(
+                        f"{n}", chat_id=ALEX, message_id=sent.message_id
+                    )
+                    outcomes.append("ok")
+                except RetryAfter:
+                    outcomes.append("429")
+        assert outcomes == ["ok"] * 2 + ["429"] * 2  # one burst of 3 shared with the send
+
+
+async def test_groups_channels_and_gone_accounts(standin: FakeBotApi, bot: Bot) -> None:
+    alex = standin.user(ALEX)
+    group = standin.group(-100123, "Club", kind="supergroup")
+    await alex.send_in(group, "/start")
+    (update,) = await bot.get_updates()
+    assert update.effective_chat is not None
+    assert (update.effective_chat.id, update.effective_chat.type) == (group, "supergroup")
+    assert update.effective_user is not None
+    assert update.effective_user.id == ALEX
+    await bot.send_message(group, "Hello, club")
+    assert [m.content for m in standin.messages(group)] == ["Hello, club"]
+    standin.delete_account(ALEX)
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.send_message(ALEX, "Are you there?")

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 import rehab
 from bot import texts
 from bot.callbacks import MAX_CALLBACK_BYTES, flow_data
-from bot.handlers import checkin, session
+from bot.handlers import checkin, learn, session
+from bot.pictures import tempos
 from bot.services.sessions import ExerciseDone, Summary
 
 pytestmark = pytest.mark.unit
@@ -167,3 +168,49 @@ def test_a_stance_the_name_already_gives_is_not_repeated() -> None:
     # A rung that changes the stance still says so.
     one = both.model_copy(update={"stance": rehab.Stance.SINGLE_LEG})
     assert session.describe_dose(one) == "4 × 15 reps, one leg, rest 45 s"
+
+
+def test_show_me_and_the_tempo_guide_sit_under_every_set_card() -> None:
+    [show] = learn.show_me_row(hold(exercise_id="iso_calf_hold_straight"))
+    assert (show.text, show.callback_data) == (texts.SHOW_ME, "show:iso_calf_hold_straight")
+    paused = slow_reps(exercise_id="sl_calf_raise_floor").model_copy(
+        update={"tempo_s": (4, 4), "pause_top_s": 2}
+    )
+    show, tempo = learn.show_me_row(paused)
+    assert show.callback_data == "show:sl_calf_raise_floor"
+    assert (tempo.text, tempo.callback_data) == (texts.TEMPO_GUIDE, learn.tempo_data(4, 4, 2))
+    assert (4, 4, 2) in tempos()  # the button names a guide that exists
+    for every in (show, tempo):
+        assert len(str(every.callback_data).encode()) <= MAX_CALLBACK_BYTES
+    assert learn.show_me_row(hold(exercise_id="not_in_the_catalogue")) == []
+
+
+def test_a_walk_jog_reads_as_walk_and_jog_minutes_in_the_session_and_the_reminder() -> None:
+    """Issue 11: the running block's dose, not "1 × 4 reps"."""
+    from bot.notifier import exercise_dose
+
+    state = rehab.start_programme(
+        rehab.Profile.model_validate(
+            {
+                "presentation": "mid-portion",
+                "side": "right",
+                "bodyweight_kg": 70,
+                "rest_pain": 0,
+                "morning_pain": 1,
+                "stiffness_minutes": 5,
+                "single_leg_heel_raises": 30,
+            }
+        ),
+        date(2026, 12, 2),
+    ).model_copy(update={"stage": 4, "runs": True, "run_since": date(2026, 12, 1)})
+    (run,) = rehab.prescribe(state, date(2026, 12, 2)).exercises
+    assert session.describe_dose(run) == "4 × (walk 2 min, jog 2 min)"
+    assert exercise_dose(run) == "Walk–jog 4 × (walk 2 min, jog 2 min)"
+    assert session.set_seconds(run) == 16 * 60
+    assert [text for _, text in session.run_phases(run)][:2] == [
+        "🏃 Jog now: 2 min (round 1 of 4).",
+        "🚶 Walk now: 2 min (round 2 of 4).",
+    ]
+    continuous = run.model_copy(update={"reps": 1, "walk_min": 0.0, "jog_min": 30.0})
+    assert session.describe_dose(continuous) == "30 min of easy running"
+    assert session.run_phases(continuous) == []

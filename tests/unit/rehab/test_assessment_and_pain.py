@@ -136,8 +136,13 @@ def test_morning_zones() -> None:
     state = start_programme(profile(morning_pain=2), MONDAY)
     assert classify_morning(state, 3) == PainZone.GREEN  # baseline + 1
     assert classify_morning(state, 4) == PainZone.RED  # baseline + 2
+    state = start_programme(profile(morning_pain=3), MONDAY)
+    assert classify_morning(state, 5) == PainZone.RED  # 5+ when the baseline is 3 or less
     state = start_programme(profile(morning_pain=4), MONDAY)
-    assert classify_morning(state, 5) == PainZone.RED  # 5+ whatever the baseline
+    assert classify_morning(state, 5) == PainZone.GREEN  # R2: not above a higher baseline
+    assert classify_morning(state, 6) == PainZone.RED  # baseline + 2
+    state = start_programme(profile(morning_pain=6, rest_pain=4), MONDAY)
+    assert classify_morning(state, 7) == PainZone.RED  # R2: 7+ always
     state = start_programme(profile(morning_pain=1), MONDAY)
     for i, p in enumerate([1, 2, 2, 3]):
         state = record_morning(state, MONDAY + timedelta(days=i), p)

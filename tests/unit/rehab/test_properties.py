@@ -201,11 +201,13 @@ def test_no_end_range_work_for_insertional_or_unsure(persona: Persona) -> None:
 
 
 def _gate_passes(persona: Persona, test: str) -> bool:
-    t = persona.tests
-    assert t is not None
+    assert persona.tests is not None
+    t = persona.tests.result()
     reps = t.heel_raise_reps or 0
+    both = persona.profile.side.value == "both"  # R2: each leg to 25, no "90 % of the other"
     endurance = reps >= GATES.endurance_reps or (
-        t.other_side_reps is not None
+        not both
+        and t.other_side_reps is not None
         and reps >= GATES.endurance_other_side_fraction * t.other_side_reps
     )
     if test == "loaded_hold":
@@ -298,6 +300,8 @@ def test_no_dose_unchanged_for_14_green_days(persona: Persona) -> None:
     run_start = 0
     script = persona.script(DAYS)
     for i, r in enumerate(recs):
+        if r.decision is not None and r.decision.kind.value == "refer":
+            break  # R2: after a referral the dose waits for the clinician, by design
         if not _green(r, script[i], held) or r.status.value != "active":
             run_start = i + 1
             continue

@@ -177,6 +177,8 @@ def test_stage2_gate_test_fail_then_retest_after_7_days() -> None:
     s = run_green(s, 7, start=16)
     assert gate_status(s, on + timedelta(days=7)).due
     s, d = record_gate_test(s, GateTestResult(heel_raise_reps=10), on + timedelta(days=7))
+    assert d.kind is DecisionKind.HOLD  # R2: the next morning decides
+    s, d = decide_next(record_morning(s, on + timedelta(days=8), 2), on + timedelta(days=8))
     assert d.kind is DecisionKind.STAGE_UP
     assert s.stage == 3
 
@@ -190,8 +192,10 @@ def stage3_state(max_added: float, gym: bool = False) -> ProgrammeState:
         max_added_load_kg=max_added,
         gym=gym,
     )
-    s = start_programme(p, MONDAY)
-    s, _ = record_gate_test(s, GateTestResult(heel_raise_reps=30), MONDAY)
+    sunday = MONDAY - timedelta(days=1)
+    s = start_programme(p, sunday)
+    s, _ = record_gate_test(s, GateTestResult(heel_raise_reps=30), sunday)
+    s, _ = decide_next(record_morning(s, MONDAY, 1), MONDAY)  # R2: a calm next morning
     assert s.stage == 3
     return s
 
@@ -261,6 +265,9 @@ def test_stage3_alternative_gate_when_equipment_cannot_reach() -> None:
     s2, d = record_gate_test(s, GateTestResult(heel_raise_reps=30, hop_pain=3), on)
     assert s2.stage == 3
     s2, d = record_gate_test(s, GateTestResult(heel_raise_reps=30, hop_pain=2), on)
+    assert d.kind is DecisionKind.HOLD  # R2: never a new stage on the day of its test
+    assert s2.stage == 3
+    s2, d = decide_next(record_morning(s2, on + timedelta(days=1), 1), on + timedelta(days=1))
     assert d.kind is DecisionKind.STAGE_UP
     assert s2.stage == 4
 

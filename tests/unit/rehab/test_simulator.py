@@ -208,6 +208,130 @@ def test_what_users_read_has_no_internal_jargon(path: Path) -> None:
             texts.append(day.decision.reason)
     state = start_programme(persona.profile, date(2026, 1, 5))
     texts += [f"{r.label} {r.detail}" for r in gate_status(state, date(2026, 1, 5)).requirements]
+    texts += [e for day in simulate(persona) for e in day.events if not e.startswith("review")]
     for text in texts:
         assert not [w for w in JARGON if w in text.lower()], text
         assert "None" not in text, text
+
+
+def test_r2_reasons_users_read_have_no_jargon() -> None:
+    """The new reasons of revision 2 (in-session, breaks, referral, reviews, running) name
+    what changed and why in plain words."""
+    from rehab import ExerciseKind, adjust_after_set, prescribe, start_programme
+    from rehab.outcomes import record_review, refer, review_summary
+
+    from .helpers import profile
+
+    state = start_programme(profile(), date(2026, 1, 5))
+    ex = prescribe(state, date(2026, 1, 5)).exercises[0]
+    texts = [adjust_after_set(ex, [5] * ex.sets).reason, adjust_after_set(ex, [5]).reason]
+    texts.append(refer(state, "stuck", "The dose has not gone up.", date(2026, 2, 1))[1].reason)
+    texts.append(review_summary(state, date(2026, 2, 16), 6))
+    _, review = record_review(state, 12, None, date(2026, 3, 30))
+    assert review is not None
+    texts.append(review.reason)
+    assert ex.kind is ExerciseKind.HOLD
+    for text in texts:
+        assert not [w for w in (*JARGON, "baseline", "factor") if w in text.lower()], text
+        assert "None" not in text, text
+
+
+# ---- revision 2 (issue 11) -------------------------------------------------------------------
+
+
+def _run(name: str) -> list[DayRecord]:
+    return simulate(load_persona(PERSONAS / f"{name}.json"))
+
+
+def test_three_r2_personas_are_shipped() -> None:
+    assert {p.stem for p in SHIPPED} >= {"both_sides_sore", "stage4_break", "flares_keep_coming"}
+
+
+def test_both_sides_sore_works_each_leg_and_tests_each_leg() -> None:
+    recs = _run("both_sides_sore")
+    single = [e for r in recs for s in r.sessions for e in s if e.stance == "single-leg"]
+    assert single
+    assert {e.leg for e in single} == {"each"}
+    assert all(
+        e.leg is None for r in recs for s in r.sessions for e in s if e.stance != "single-leg"
+    )
+    counts = [ev for r in recs for ev in r.events if ev.startswith("heel raises:")]
+    assert "heel raises: left 16, right 12" in counts
+    gates = [r.gate for r in recs if r.gate is not None]
+    assert any(g["result"].get("left_reps") == 16 for g in gates)
+    # "90 % of the other side" does not apply: the weaker leg must reach 25 itself
+    checkpoint = [g for g in gates if g["test"] in ("loaded_hold", "endurance_hops")]
+    assert checkpoint
+    assert not any(g["passed"] for g in checkpoint)
+    assert "each leg needs 25" in checkpoint[0]["decision"]["reason"]
+
+
+def test_a_two_week_break_in_stage4_comes_back_lighter_in_every_exercise() -> None:
+    recs = _run("stage4_break")
+    away = [r.day for r in recs if "missed session" in r.events]
+    assert away
+    assert recs[away[0] - 1].stage == 4
+    before = [r for r in recs if r.sessions and r.day < away[0]]
+    after = [r for r in recs if r.sessions and r.day > away[-1]]
+    assert after
+
+    def last_of(recs_: list[DayRecord], plyo: bool) -> dict[str, tuple[float, int, int]]:
+        for r in recs_:
+            ex = r.sessions[0]
+            if any(e.contacts is not None for e in ex) == plyo:
+                return {e.id: (e.load_kg, e.sets, e.contacts or 0) for e in ex}
+        return {}
+
+    for plyo in (False, True):
+        old = last_of(list(reversed(before)), plyo)
+        new = last_of(after, plyo)
+        assert old
+        assert new
+        for ex_id, (load, sets, contacts) in new.items():
+            if ex_id in old:
+                o_load, o_sets, o_contacts = old[ex_id]
+                assert load <= o_load
+                assert sets <= o_sets
+                assert contacts <= o_contacts
+                assert (load, sets, contacts) != (o_load, o_sets, o_contacts), ex_id
+
+
+def test_morning_flares_that_keep_coming_end_in_a_referral() -> None:
+    recs = _run("flares_keep_coming")
+    assert recs[-1].decision is not None
+    assert recs[-1].decision.kind is DecisionKind.REFER
+    first = next(r for r in recs if r.decision is not None and r.decision.kind.value == "refer")
+    assert "refer: flares" in first.events
+    assert [r.day for r in recs if any(e.startswith("refer:") for e in r.events)] == [first.day]
+    assert "physiotherapist or doctor" in first.decision.reason  # type: ignore[union-attr]
+    # the dose never rises after the referral
+    later = [r for r in recs if r.day >= first.day and r.sessions]
+    assert len({tuple(e.model_dump_json() for e in r.sessions[0]) for r in later}) == 1
+
+
+def test_json_output_carries_leg_refer_and_the_review_events(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main([str(PERSONAS / "flares_keep_coming.json")]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines[-1]["decision"]["kind"] == "refer"
+    events = [e for line in lines for e in line["events"]]
+    assert any(e.startswith("refer: ") for e in events)
+    assert any(e.startswith("review: week 6") for e in events)
+    ex = lines[0]["sessions"][0][0]
+    assert {"leg", "walk_min", "jog_min"} <= set(ex)
+
+
+def test_persona_heel_raises_as_a_number_or_per_leg() -> None:
+    base = json.loads((PERSONAS / "both_sides_sore.json").read_text())
+    per_leg = Persona.model_validate(base)
+    assert per_leg.tests is not None
+    assert per_leg.tests.result().left_reps == 16
+    assert per_leg.tests.result().heel_raise_reps == 12
+    base["tests"]["heel_raise_reps"] = 20
+    number = Persona.model_validate(base)
+    assert number.tests is not None
+    assert number.tests.result().heel_raise_reps == 20
+    base["tests"]["heel_raise_reps"] = {"left": 3}
+    with pytest.raises(ValueError, match="right"):
+        Persona.model_validate(base)

@@ -1,0 +1,128 @@
+"""Pictures and tempo guides are uploaded to Telegram once and then sent by file_id (the Bot
+API stand-in over HTTP; the file_id cache on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+
+from bot import media, pictures
+from bot.runtime import Runtime
+from standin.fixtures import standin  # noqa: F401  (fixture)
+from standin.server import FakeBotApi
+
+pytestmark = pytest.mark.integration
+
+EXERCISE = "heel_drop_straight_floor"
+NAME = "Heel drop on the floor, straight knee"
+
+
+@pytest.fixture
+async def bot(standin: FakeBotApi) -> AsyncIterator[Bot]:  # noqa: F811
+    async with Bot(
+        standin.token, base_url=standin.base_url, base_file_url=standin.file_base_url
+    ) as ptb_bot:
+        yield ptb_bot
+
+
+async def _stored(runtime: Runtime, kind: media.Kind, path: Path) -> str | None:
+    async with runtime.uow() as uow:
+        return await uow.media.file_id(media.media_key(kind, path))
+
+
+def _picture() -> Path:
+    path = pictures.picture_path(EXERCISE)
+    assert path is not None
+    return path
+
+
+async def test_concurrent_first_sends_upload_once(
+    standin: FakeBotApi,  # noqa: F811
+    bot: Bot,
+    runtime: Runtime,
+) -> None:
+    chats = [standin.user(700 + i).chat_id for i in range(4)]
+    sent = await asyncio.gather(
+        *(media.send_exercise_picture(bot, runtime, chat, EXERCISE, NAME) for chat in chats)
+    )
+    assert sent == [True] * 4
+    assert len(standin.uploads("sendPhoto", "photo")) == 1
+    for chat in chats:
+        [message] = standin.messages(chat)
+        assert message.photo == _picture().read_bytes()
+        assert message.caption == NAME
+    file_id = await _stored(runtime, media.Kind.PICTURE, _picture())
+    assert file_id is not None
+    assert [c.params["photo"] for c in standin.calls("sendPhoto")][1:] == [file_id] * 3
+
+
+async def test_a_refused_file_id_is_dropped_and_the_file_uploaded_again(
+    standin: FakeBotApi,  # noqa: F811
+    bot: Bot,
+    runtime: Runtime,
+) -> None:
+    chat = standin.user(710).chat_id
+    key = media.media_key(media.Kind.PICTURE, _picture())
+    async with runtime.uow() as uow:
+        await uow.media.remember(key, "photo-from-another-bot", runtime.now())
+        await uow.commit()
+    assert await media.send_exercise_picture(bot, runtime, chat, EXERCISE, NAME)
+    assert [c.error_code for c in standin.calls("sendPhoto")] == [400, None]
+    assert len(standin.uploads("sendPhoto", "photo")) == 1
+    stored = await _stored(runtime, media.Kind.PICTURE, _picture())
+    assert stored not in (None, "photo-from-another-bot")
+    assert standin.messages(chat)[-1].photo == _picture().read_bytes()
+
+
+async def test_a_redrawn_picture_is_uploaded_afresh(
+    standin: FakeBotApi,  # noqa: F811
+    bot: Bot,
+    runtime: Runtime,
+    tmp_path: Path,
+) -> None:
+    chat = standin.user(720).chat_id
+    path = tmp_path / "picture.png"
+    shutil.copyfile(_picture(), path)
+    for _ in range(2):
+        assert await media.send_cached(bot, runtime, media.Kind.PICTURE, chat, path, NAME)
+    assert len(standin.uploads("sendPhoto", "photo")) == 1
+    other = pictures.picture_path("heel_drop_straight_step")
+    assert other is not None
+    await asyncio.sleep(0.05)  # a new modification time, as after `make pictures`
+    shutil.copyfile(other, path)
+    assert await media.send_cached(bot, runtime, media.Kind.PICTURE, chat, path, NAME)
+    assert len(standin.uploads("sendPhoto", "photo")) == 2
+    assert standin.messages(chat)[-1].photo == other.read_bytes()
+
+
+async def test_the_tempo_guide_is_an_animation_uploaded_once(
+    standin: FakeBotApi,  # noqa: F811
+    bot: Bot,
+    runtime: Runtime,
+) -> None:
+    chat = standin.user(730).chat_id
+    for _ in range(3):
+        assert await media.send_tempo_guide(bot, runtime, chat, (4, 4, 2))
+    guide = pictures.tempo_path((4, 4, 2))
+    assert guide is not None
+    assert len(standin.uploads("sendAnimation", "animation")) == 1
+    assert [m.animation for m in standin.messages(chat)] == [guide.read_bytes()] * 3
+    assert "hold 2 s at the top" in (standin.messages(chat)[0].caption or "")
+    assert await media.send_tempo_guide(bot, runtime, chat, (2, 2, 0)) is False  # no such tempo
+
+
+async def test_a_failed_send_is_reported_not_raised_and_nothing_is_stored(
+    standin: FakeBotApi,  # noqa: F811
+    bot: Bot,
+    runtime: Runtime,
+) -> None:
+    chat = standin.user(740).chat_id
+    standin.fail_next("sendPhoto", "403", chat_id=chat)
+    assert await media.send_exercise_picture(bot, runtime, chat, EXERCISE, NAME) is False
+    assert await _stored(runtime, media.Kind.PICTURE, _picture()) is None
+    assert await media.send_exercise_picture(bot, runtime, chat, "no_such_exercise", "x") is False
