@@ -5,32 +5,77 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable
 from typing import Any
 
-from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import texts
+from bot.charts import shutdown_renderer
 from bot.context import attach_runtime
 from bot.handlers import register_handlers
+from bot.locks import KeyedLocks
 from bot.notifier import TelegramNotifier
+from bot.pacing import FloodPacer
 from bot.polling import InboxPoller
 from bot.runtime import Clock, Runtime, system_clock
 from bot.settings import Settings
 from bot.telegram_bot import CoachApplication, CoachBot
-from scheduler.aps import ApsReminderScheduler
 from scheduler.interface import NoScheduler
+from scheduler.queue import DueQueueScheduler
 
 log = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
-# Telegram allows ~30 messages/s overall and ~1/s per chat; retry a 429 a few times.
+# Telegram allows ~30 messages/s overall (bot/pacing.py keeps to it); retry a 429 a few times.
 RATE_LIMIT_RETRIES = 5
 POLL_TIMEOUT_S = 10
 # Exit status of a bot that stopped listening (a rejected token, a poller that ended).
 EXIT_POLLING_STOPPED = 1
+
+# Updates processed at once (for different people; one person's run one at a time).
+CONCURRENT_UPDATES = 64
+
+
+class PerUserUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different people in parallel, each person's in the order they came.
+
+    PTB hands every update over as soon as it arrives (up to CONCURRENT_UPDATES at once); this
+    holds it until that person's previous update is done (a per-user lock, keyed by the user, or
+    the chat when an update has no user). So one person's chart or slow database call never
+    makes anyone else wait, and a person's taps never race each other.
+    """
+
+    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks = KeyedLocks()
+
+    @staticmethod
+    def key(update: object) -> int | None:
+        if not isinstance(update, Update):
+            return None
+        if update.effective_user is not None:
+            return update.effective_user.id
+        if update.effective_chat is not None:
+            return update.effective_chat.id
+        return None
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = self.key(update)
+        if key is None:
+            await coroutine
+            return
+        async with self._locks(key):
+            await coroutine
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
 
 
 def build_application(
@@ -48,7 +93,11 @@ def build_application(
         base_file_url=settings.api_file_base_url,
         request=request or HTTPXRequest(connection_pool_size=256),
         get_updates_request=request or HTTPXRequest(),
-        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES) if rate_limited else None,
+        rate_limiter=(
+            FloodPacer(settings.telegram_flood_rate, max_retries=RATE_LIMIT_RETRIES)
+            if rate_limited
+            else None
+        ),
     )
     # No Updater: bot/polling.py polls through the inbox instead.
     application = (
@@ -56,7 +105,7 @@ def build_application(
         .application_class(CoachApplication)
         .bot(bot)
         .updater(None)
-        .concurrent_updates(False)
+        .concurrent_updates(PerUserUpdateProcessor())
         .build()
     )
     attach_runtime(application, runtime)
@@ -78,7 +127,7 @@ class BotRunner:
         self.settings = settings
         self.runtime = Runtime.create(settings, clock)
         self.application = build_application(self.runtime)
-        self.scheduler: ApsReminderScheduler | None = None
+        self.scheduler: DueQueueScheduler | None = None
         bot, app = self.application.bot, self.application
         assert isinstance(bot, CoachBot)
         assert isinstance(app, CoachApplication)
@@ -87,26 +136,28 @@ class BotRunner:
     async def start(self) -> None:
         app = self.application
         await app.initialize()
-        await set_command_menu(app)
         await app.start()
-        # Reminders: the scheduler runs beside the Application; jobs are rebuilt from the DB.
-        self.scheduler = ApsReminderScheduler(self.runtime, TelegramNotifier(app.bot))
-        self.scheduler.start()
+        # Reminders: the due-queue lives in the database; its timer runs beside the Application.
+        self.scheduler = DueQueueScheduler(self.runtime, TelegramNotifier(app.bot))
         self.runtime.scheduler = self.scheduler
         await self.poller.start()
         log.info("bot is polling as @%s", app.bot.username)
-        await self.scheduler.rebuild_all()
+        due = await self.scheduler.check()  # one query; nothing is read per person
+        self.scheduler.start()
+        log.info("reminder queue started: %d due now", due)
+        await set_command_menu(app)  # after the first poll: nobody waits for the menu
 
     async def stop(self) -> None:
         app = self.application
         if self.scheduler is not None:
-            self.scheduler.shutdown()
+            await self.scheduler.stop()
             self.runtime.scheduler = NoScheduler()
         await self.poller.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
         await self.runtime.close()
+        shutdown_renderer()
 
     async def run_until_signalled(self) -> int:
         """Run until SIGINT or SIGTERM (then shut down cleanly: status 0), or until polling

@@ -4,25 +4,26 @@ Three pains over time (highest during each session, after it, next morning) on t
 the working load, or the hold time when nothing is lifted, on a second axis; stages as shaded
 bands; gate tests as markers along the top. Sized and lettered to be read on a phone.
 
-No pyplot: every chart is its own Figure on its own Agg canvas, so rendering in a worker
-thread is safe.
+No pyplot: every chart is its own Figure on its own Agg canvas. matplotlib is imported only when
+a chart is drawn, and the bot draws them in a worker process (`render_off_loop`): an idle bot
+does not carry matplotlib, and a chart never holds the event loop's interpreter.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
+import multiprocessing
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import dates as mdates
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 WIDTH_IN = 11.0
 HEIGHT_IN = 7.5
@@ -152,6 +153,13 @@ def _draw_stage_bands(ax: Axes, bands: Sequence[StageBand]) -> None:
 
 def build_progress_figure(data: ChartData) -> Figure:
     """The chart as a matplotlib Figure (inspect it in tests; `render_progress_chart` saves it)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import dates as mdates
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -277,3 +285,36 @@ def render_progress_chart(data: ChartData) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
+
+
+# -- drawing off the event loop -------------------------------------------------------------------
+
+_pool: ProcessPoolExecutor | None = None
+
+
+def _renderer() -> ProcessPoolExecutor:
+    """One worker process (started on first use, `spawn`: nothing of the bot's threads or
+    sockets is inherited): charts take turns there, and the event loop keeps its interpreter."""
+    global _pool
+    if _pool is None:
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return _pool
+
+
+async def render_off_loop(data: ChartData) -> bytes:
+    """`render_progress_chart` in the worker process (a new one if the last one died)."""
+    global _pool
+    loop = asyncio.get_running_loop()
+    try:
+        return await loop.run_in_executor(_renderer(), render_progress_chart, data)
+    except BrokenProcessPool:
+        _pool = None
+        return await loop.run_in_executor(_renderer(), render_progress_chart, data)
+
+
+def shutdown_renderer() -> None:
+    """Stop the worker process, if one was started."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None

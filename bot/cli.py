@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -130,9 +132,65 @@ def cmd_demo(port: int, data_dir: str, timer_scale: float, start: str | None) ->
 
 
 def cmd_simulate(argv: list[str]) -> int:
+    """One persona file: the simulator's own command. Several files or a folder: every persona
+    in this one process, one JSON line per persona-day with the persona's name."""
     from rehab.simulator import main as simulate_main
 
-    return simulate_main(argv)
+    paths = [a for a in argv if not a.startswith("-")]
+    if len(paths) == 1 and not Path(paths[0]).is_dir():
+        return simulate_main(argv)
+    return _simulate_batch(argv)
+
+
+def _simulate_batch(argv: list[str]) -> int:
+    from datetime import date
+
+    from rehab.simulator import (
+        DEFAULT_DAYS,
+        DEFAULT_START,
+        PersonaError,
+        load_persona,
+        render_table,
+        simulate,
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="achilles-coach simulate",
+        description="Run the rehab engine day by day against scripted personas.",
+    )
+    parser.add_argument("personas", type=Path, nargs="+", help="persona JSON files or folders")
+    parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days to simulate")
+    parser.add_argument("--start", type=date.fromisoformat, default=DEFAULT_START)
+    parser.add_argument("--table", action="store_true", help="print readable tables")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else 2
+    if args.days < 1:
+        print("error: --days must be at least 1", file=sys.stderr)
+        return 2
+    files: list[Path] = []
+    for path in args.personas:
+        files += sorted(path.glob("*.json")) if path.is_dir() else [path]
+    if not files:
+        print("error: no persona files found", file=sys.stderr)
+        return 2
+    try:
+        personas = [(f, load_persona(f)) for f in files]
+    except PersonaError as exc:
+        print(f"error: bad persona: {exc}", file=sys.stderr)
+        return 2
+    out = sys.stdout
+    for path, persona in personas:
+        name = persona.name or path.stem
+        records = simulate(persona, days=args.days, start=args.start)
+        if args.table:
+            out.write(f"== {name} ==\n{render_table(records)}\n")
+            continue
+        for record in records:
+            line = {"persona": name, **record.model_dump(mode="json")}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,8 +1,9 @@
 """The Telegram side of the scheduler: reminders, nudges, check-ins, summaries and notices.
 
-Messages go through the Application's bot, whose AIORateLimiter keeps within Telegram's limits
-and retries a 429 after its retry_after. A 403 (the person blocked the bot) becomes
-scheduler.ports.RecipientBlocked.
+Messages go through the Application's bot, whose rate limiter (bot/pacing.py) keeps within
+Telegram's flood limit and retries a 429 after its retry_after. A 403 (the person blocked the
+bot) or a 400 "chat not found" becomes scheduler.ports.RecipientBlocked, any other 400
+MessageRefused; everything else (network errors, 5xx) is left to the due-queue to retry.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from bot.callbacks import CHOOSE_DAYS_DATA, pack
 from bot.dose import load_text, run_text
 from bot.html_fit import fit_html
 from bot.keyboards import pain_keyboard
-from scheduler.ports import CadenceNotice, RecipientBlocked, ReminderMessage, Variant
+from scheduler.ports import (
+    CadenceNotice,
+    MessageRefused,
+    RecipientBlocked,
+    ReminderMessage,
+    Variant,
+)
 
 REMINDER_PREFIX = "rem"
 MAX_CAPTION = 1024
@@ -102,6 +109,13 @@ def reminder_text(message: ReminderMessage) -> str:
     return fit_html(text)
 
 
+def _final(exc: Exception) -> Exception:
+    """Telegram's final answers as the scheduler's exceptions."""
+    if isinstance(exc, Forbidden) or "chat not found" in str(exc).lower():
+        return RecipientBlocked(str(exc))
+    return MessageRefused(str(exc))
+
+
 class TelegramNotifier:
     """Implements scheduler.ports.Notifier with a python-telegram-bot Bot."""
 
@@ -113,12 +127,8 @@ class TelegramNotifier:
             await self.bot.send_message(
                 chat_id, fit_html(text), parse_mode=ParseMode.HTML, reply_markup=markup
             )
-        except Forbidden as exc:
-            raise RecipientBlocked(str(exc)) from exc
-        except BadRequest as exc:
-            if "chat not found" in exc.message.lower():  # the account is gone
-                raise RecipientBlocked(str(exc)) from exc
-            raise
+        except (Forbidden, BadRequest) as exc:
+            raise _final(exc) from exc
 
     async def send_reminder(self, message: ReminderMessage) -> None:
         markup = reminder_keyboard(
@@ -145,12 +155,8 @@ class TelegramNotifier:
                     await self.bot.send_message(chat_id, fit_html(text), parse_mode=ParseMode.HTML)
             else:
                 await self.bot.send_message(chat_id, fit_html(text), parse_mode=ParseMode.HTML)
-        except Forbidden as exc:
-            raise RecipientBlocked(str(exc)) from exc
-        except BadRequest as exc:
-            if "chat not found" in exc.message.lower():  # the account is gone
-                raise RecipientBlocked(str(exc)) from exc
-            raise
+        except (Forbidden, BadRequest) as exc:
+            raise _final(exc) from exc
 
     async def send_cadence_notice(self, notice: CadenceNotice) -> None:
         lines: list[str] = []

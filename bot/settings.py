@@ -36,6 +36,16 @@ class Settings(BaseSettings):
     reminder_grace_minutes: int = Field(default=120, ge=0, le=24 * 60)
     nudge_after_minutes: int = Field(default=120, ge=5, le=24 * 60)
     snooze_minutes: int = Field(default=30, ge=5, le=240)
+    # The due-queue (scheduler/queue.py): how often it looks for due rows, how many sends are in
+    # flight at once, how long a claimed row stays hidden from other ticks (longer than any one
+    # send can take), and the longest pause between retries of a passing failure.
+    # Messages per second to all chats together, evenly spaced (bot/pacing.py): just under
+    # Telegram's 30, so no one-second window ever holds a 31st.
+    telegram_flood_rate: float = Field(default=29.5, gt=0, le=1000)
+    reminder_tick_seconds: float = Field(default=1.0, gt=0, le=60)
+    reminder_workers: int = Field(default=32, ge=1, le=512)
+    reminder_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
+    reminder_retry_max_seconds: float = Field(default=60.0, ge=0.1, le=3600)
     # Multiplies every in-session hold/rest timer. 1.0 in real use; tests and demos shrink it.
     timer_scale: float = Field(default=1.0, gt=0, le=1)
 

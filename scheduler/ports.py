@@ -10,7 +10,12 @@ from typing import Any, Protocol
 
 
 class RecipientBlocked(Exception):
-    """The person blocked the bot (Telegram answered 403): stop writing to them."""
+    """The person blocked the bot (Telegram answered 403) or their chat is gone (400 chat not
+    found): stop writing to them."""
+
+
+class MessageRefused(Exception):
+    """Telegram refused this message for good (another 400): sending it again cannot help."""
 
 
 class Variant(StrEnum):
@@ -46,7 +51,9 @@ class CadenceNotice:
 
 
 class Notifier(Protocol):
-    """Sends the scheduler's messages. Raises RecipientBlocked when the person blocked the bot."""
+    """Sends the scheduler's messages. Raises RecipientBlocked when the person blocked the bot
+    (or their chat is gone), MessageRefused on Telegram's other final answers; anything else is
+    a passing failure the due-queue retries."""
 
     async def send_reminder(self, message: ReminderMessage) -> None: ...
 

@@ -1,9 +1,14 @@
 """The fire path: what happens when a reminder, nudge, check-in or summary is due.
 
 `fire(runtime, notifier, user_id, kind, slot, due_utc)` is a plain async function. It reloads
-everything from the database (jobs carry ids only), decides, claims the sent-log row and commits
-BEFORE anything is sent, so a restart or a second bot process can never send it twice. The clock
-is `runtime.now()`, so tests drive it with a fake clock.
+everything from the database (queue rows carry ids only), decides, claims the sent-log row as
+`sending` and commits BEFORE anything is sent, then records `sent` once Telegram accepted it. A
+row found `sending` belongs to an attempt that did not get through (a passing error, a crash):
+only the caller that holds the due-queue's claim on it (`resume=True`) takes it over and sends
+again; anyone else sees a duplicate. Passing failures (network, 5xx, the database) raise
+DeliveryFailed or the database's own error, for the queue to retry; Telegram's final answers
+(403 blocked, 400 chat not found or message refused) end it as `failed`. The clock is
+`runtime.now()`, so tests drive it with a fake clock.
 
 For a snooze or a nudge, `due_utc` is the due instant of the reminder they follow: its local
 date is the day they are about.
@@ -11,7 +16,9 @@ date is the day they are about.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -19,21 +26,59 @@ from typing import Any
 
 import rehab
 from bot.runtime import Runtime
-from bot.services.programme import load_state, save_state
+from bot.services.programme import save_state
 from bot.services.records import build_weekly_summary
+from rehab import ProgrammeState
 from scheduler import planner
 from scheduler.planner import Kind, UserPlan
-from scheduler.ports import CadenceNotice, Notifier, RecipientBlocked, ReminderMessage, Variant
+from scheduler.ports import (
+    CadenceNotice,
+    MessageRefused,
+    Notifier,
+    RecipientBlocked,
+    ReminderMessage,
+    Variant,
+)
 from storage.models import Profile, SentLog, TrainingSession
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-# Days the start-up catch-up looks back for scheduled days that ended without a session.
+# Days the catch-up after downtime looks back for scheduled days that ended without a session.
 DAY_END_LOOKBACK_DAYS = 7
 NOTICE_DAYS_SLOT = "days"
 # A reminder sent this much after its time says it is late (the bot was down).
 LATE_AFTER = timedelta(minutes=5)
+# Recording `sent` after Telegram accepted a message is tried this often before giving up
+# (a failure there could only ever lead to the message being sent again).
+RECORD_TRIES = 4
+RECORD_PAUSE_S = 0.25
+
+
+Settle = Callable[[UnitOfWork, "Outcome", "UserContext | None"], Awaitable[None]]
+
+
+@dataclass
+class _Call:
+    """One fire: the caller's settle hook, and the person's context once loaded."""
+
+    settle: Settle | None = None
+    ctx: UserContext | None = None
+    settled: bool = False
+
+    def saw(self, ctx: UserContext | None) -> UserContext | None:
+        self.ctx = ctx
+        return ctx
+
+    async def settle_in(self, uow: UnitOfWork, outcome: Outcome) -> None:
+        if self.settle is not None and not self.settled:
+            await self.settle(uow, outcome, self.ctx)
+            self.settled = True
+
+
+class DeliveryFailed(Exception):
+    """A passing failure (network, Telegram 5xx, a timeout): the sent-log row stays `sending` and
+    the due-queue tries again later."""
 
 
 class Outcome(StrEnum):
@@ -55,6 +100,7 @@ class SentStatus(StrEnum):
     SKIPPED = "skipped"
     SUPPRESSED = "suppressed"
     PENDING = "pending"
+    SENDING = "sending"  # claimed, not yet accepted by Telegram
     FAILED = "failed"
     INITIAL = "initial"
 
@@ -72,18 +118,16 @@ class UserContext:
     plan: UserPlan
     weekly_days_chosen: bool
     profile: Profile
+    state: Any = None  # the engine's ProgrammeState, parsed once
 
 
 async def load_context(uow: UnitOfWork, user_id: int) -> UserContext | None:
     """The person's plan, or None when they have no profile or programme yet."""
-    user = await uow.users.get(user_id)
-    profile = await uow.profiles.get(user_id)
-    row = await uow.programmes.get(user_id)
-    if user is None or profile is None or row is None:
+    found = await uow.people.get(user_id)
+    if found is None:
         return None
-    state = await load_state(uow, user_id)
-    if state is None:
-        return None
+    user, profile, row = found
+    state = ProgrammeState.model_validate(row.state)
     plan = planner.build_plan(
         zone=user.timezone,
         cadence=planner.to_cadence(rehab.cadence(state)),
@@ -106,6 +150,7 @@ async def load_context(uow: UnitOfWork, user_id: int) -> UserContext | None:
         plan=plan,
         weekly_days_chosen=bool(profile.weekly_days),
         profile=profile,
+        state=state,
     )
 
 
@@ -148,6 +193,32 @@ async def _claim(
     return await uow.sent_log.claim(row)
 
 
+async def _record(
+    uow: UnitOfWork,
+    user_id: int,
+    record: tuple[str, date, str],
+    status: str,
+    due_utc: datetime,
+    now: datetime,
+    resume: bool,
+) -> bool:
+    """Claim the sent-log row with `status`; True if this call owns it now. A row there already
+    is someone else's, unless it is still `sending` and the caller holds the due-queue's claim
+    (`resume`): then an attempt that did not get through is taken over (sent again, or recorded
+    with `status` instead)."""
+    kind, local_date, slot = record
+    if await _claim(uow, user_id, kind, local_date, slot, status, due_utc, now):
+        return True
+    if not resume:
+        return False
+    if status == SentStatus.SENDING:
+        row = await uow.sent_log.get(user_id, kind, local_date, slot)
+        return row is not None and row.status == SentStatus.SENDING
+    return await uow.sent_log.move_status(
+        user_id, kind, local_date, slot, status, from_status=SentStatus.SENDING
+    )
+
+
 async def mark_blocked(runtime: Runtime, user_id: int) -> None:
     """Telegram said 403: the person blocked the bot. Stop scheduling them until /start."""
     async with runtime.uow() as uow:
@@ -162,28 +233,51 @@ async def _deliver(
     user_id: int,
     send: Any,
     record: tuple[str, date, str],
+    call: _Call | None = None,
 ) -> Outcome:
-    """Run the send coroutine factory; handle a block or a failure after the row is claimed."""
+    """Run the send coroutine factory once the row is claimed: `sent` when Telegram accepted it,
+    `failed` on its final answers, DeliveryFailed (row left `sending`) on anything else."""
     try:
         await send()
     except RecipientBlocked:
         await _set_status(runtime, user_id, record, SentStatus.FAILED)
         await mark_blocked(runtime, user_id)
         return Outcome.BLOCKED
-    except Exception:
-        log.exception("could not send %s to user %s", record, user_id)
+    except MessageRefused:
+        log.exception("Telegram refused %s for user %s", record, user_id)
         await _set_status(runtime, user_id, record, SentStatus.FAILED)
         return Outcome.FAILED
+    except Exception as exc:
+        log.warning("could not send %s to user %s yet: %r", record, user_id, exc)
+        raise DeliveryFailed(f"{record} for user {user_id}") from exc
+    await _set_status(runtime, user_id, record, SentStatus.SENT, call, Outcome.SENT)
     return Outcome.SENT
 
 
 async def _set_status(
-    runtime: Runtime, user_id: int, record: tuple[str, date, str], status: str
+    runtime: Runtime,
+    user_id: int,
+    record: tuple[str, date, str],
+    status: str,
+    call: _Call | None = None,
+    outcome: Outcome | None = None,
 ) -> None:
+    """Record the outcome (and settle the caller's queue row in the same transaction), trying a
+    few times: the message is out whatever the database says."""
     kind, local_date, slot = record
-    async with runtime.uow() as uow:
-        await uow.sent_log.move_status(user_id, kind, local_date, slot, status)
-        await uow.commit()
+    for attempt in range(RECORD_TRIES):
+        try:
+            async with runtime.uow() as uow:
+                await uow.sent_log.move_status(user_id, kind, local_date, slot, status)
+                if call is not None and outcome is not None:
+                    await call.settle_in(uow, outcome)
+                await uow.commit()
+            return
+        except Exception:
+            if attempt == RECORD_TRIES - 1:
+                raise
+            log.warning("could not record %s of %s for user %s yet", status, record, user_id)
+            await asyncio.sleep(RECORD_PAUSE_S * (attempt + 1))
 
 
 async def fire(
@@ -193,22 +287,35 @@ async def fire(
     kind: str,
     slot: str,
     due_utc: datetime,
+    *,
+    resume: bool = False,
+    settle: Settle | None = None,
 ) -> Outcome:
-    """Send (at most once) what is due for `user_id`: see the module docstring."""
+    """Send what is due for `user_id` (never twice to a caller without the queue's claim, see
+    the module docstring). `settle(uow, outcome, context)` runs inside the transaction that
+    records a sent message (in one of its own for any other outcome): the queue advances its row
+    there."""
     kind = Kind(kind)
+    call = _Call(settle)
     if kind is Kind.REMINDER:
-        return await _fire_reminder(runtime, notifier, user_id, slot, due_utc)
-    if kind is Kind.SNOOZE:
-        return await _fire_snooze(runtime, notifier, user_id, slot, due_utc)
-    if kind is Kind.NUDGE:
-        return await _fire_nudge(runtime, notifier, user_id, slot, due_utc)
-    if kind is Kind.CHECKIN:
-        return await _fire_checkin(runtime, notifier, user_id, slot, due_utc)
-    if kind is Kind.SUMMARY:
-        return await _fire_summary(runtime, notifier, user_id, slot, due_utc)
-    if kind is Kind.DAY_END:
-        return await _fire_day_end(runtime, user_id, due_utc)
-    raise ValueError(f"nothing fires for kind {kind!r}")
+        outcome = await _fire_reminder(runtime, notifier, user_id, slot, due_utc, resume, call)
+    elif kind is Kind.SNOOZE:
+        outcome = await _fire_snooze(runtime, notifier, user_id, slot, due_utc, resume, call)
+    elif kind is Kind.NUDGE:
+        outcome = await _fire_nudge(runtime, notifier, user_id, slot, due_utc, resume, call)
+    elif kind is Kind.CHECKIN:
+        outcome = await _fire_checkin(runtime, notifier, user_id, slot, due_utc, resume, call)
+    elif kind is Kind.SUMMARY:
+        outcome = await _fire_summary(runtime, notifier, user_id, slot, due_utc, resume, call)
+    elif kind is Kind.DAY_END:
+        outcome = await _fire_day_end(runtime, user_id, due_utc, call)
+    else:
+        raise ValueError(f"nothing fires for kind {kind!r}")
+    if settle is not None and not call.settled:
+        async with runtime.uow() as uow:
+            await call.settle_in(uow, outcome)
+            await uow.commit()
+    return outcome
 
 
 def _prescription(state: Any, on: date) -> Any:
@@ -220,12 +327,18 @@ def _prescription(state: Any, on: date) -> Any:
 
 
 async def _fire_reminder(
-    runtime: Runtime, notifier: Notifier, user_id: int, slot: str, due_utc: datetime
+    runtime: Runtime,
+    notifier: Notifier,
+    user_id: int,
+    slot: str,
+    due_utc: datetime,
+    resume: bool,
+    call: _Call,
 ) -> Outcome:
     now = runtime.now()
     grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
     async with runtime.uow() as uow:
-        ctx = await load_context(uow, user_id)
+        ctx = call.saw(await load_context(uow, user_id))
         if ctx is None or not ctx.active or not ctx.programme_active:
             return Outcome.INACTIVE
         local_date = planner.local_date_of(due_utc, ctx.plan.zone)
@@ -237,25 +350,21 @@ async def _fire_reminder(
             or local_date.weekday() not in slot_def.weekdays
         ):
             return Outcome.NOT_DUE
+        record = (Kind.REMINDER.value, local_date, slot)
         sessions = list(await uow.sessions.on_date(user_id, local_date))
         if _sessions_cover(slot, sessions):
-            claimed = await _claim(
-                uow, user_id, Kind.REMINDER, local_date, slot, SentStatus.SUPPRESSED, due_utc, now
+            claimed = await _record(
+                uow, user_id, record, SentStatus.SUPPRESSED, due_utc, now, resume
             )
             await uow.commit()
             return Outcome.SUPPRESSED if claimed else Outcome.DUPLICATE
         if now - due_utc > grace:
-            claimed = await _claim(
-                uow, user_id, Kind.REMINDER, local_date, slot, SentStatus.MISSED, due_utc, now
-            )
+            claimed = await _record(uow, user_id, record, SentStatus.MISSED, due_utc, now, resume)
             await uow.commit()
             return Outcome.MISSED if claimed else Outcome.DUPLICATE
-        if not await _claim(
-            uow, user_id, Kind.REMINDER, local_date, slot, SentStatus.SENT, due_utc, now
-        ):
+        if not await _record(uow, user_id, record, SentStatus.SENDING, due_utc, now, resume):
             return Outcome.DUPLICATE
         await uow.commit()
-        state = await load_state(uow, user_id)
     late = now - due_utc > LATE_AFTER
     message = ReminderMessage(
         user_id=user_id,
@@ -264,13 +373,14 @@ async def _fire_reminder(
         slot=slot,
         variant=Variant.LATE if late else Variant.REMINDER,
         stage=ctx.stage,
-        session=_prescription(state, local_date),
+        session=_prescription(ctx.state, local_date),
     )
     outcome = await _deliver(
         runtime,
         user_id,
         lambda: notifier.send_reminder(message),
         (Kind.REMINDER, local_date, slot),
+        call,
     )
     if outcome is Outcome.SENT and late:
         return Outcome.SENT_LATE
@@ -278,9 +388,9 @@ async def _fire_reminder(
 
 
 async def _follow_up_context(
-    uow: UnitOfWork, user_id: int, slot: str, due_utc: datetime
+    uow: UnitOfWork, user_id: int, slot: str, due_utc: datetime, call: _Call
 ) -> tuple[UserContext, date] | None:
-    ctx = await load_context(uow, user_id)
+    ctx = call.saw(await load_context(uow, user_id))
     if ctx is None or not ctx.active or not ctx.programme_active:
         return None
     local_date = planner.local_date_of(due_utc, ctx.plan.zone)
@@ -290,11 +400,17 @@ async def _follow_up_context(
 
 
 async def _fire_snooze(
-    runtime: Runtime, notifier: Notifier, user_id: int, slot: str, due_utc: datetime
+    runtime: Runtime,
+    notifier: Notifier,
+    user_id: int,
+    slot: str,
+    due_utc: datetime,
+    resume: bool,
+    call: _Call,
 ) -> Outcome:
     """The one re-reminder after Snooze: its row was stored 'pending' when the button was tapped."""
     async with runtime.uow() as uow:
-        found = await _follow_up_context(uow, user_id, slot, due_utc)
+        found = await _follow_up_context(uow, user_id, slot, due_utc, call)
         if found is None:
             return Outcome.INACTIVE
         ctx, local_date = found
@@ -303,16 +419,19 @@ async def _fire_snooze(
         covered = _sessions_cover(slot, sessions) or (
             reminder is not None and reminder.status == SentStatus.SKIPPED
         )
-        to_status = SentStatus.SUPPRESSED if covered else SentStatus.SENT
+        to_status = SentStatus.SUPPRESSED if covered else SentStatus.SENDING
         moved = await uow.sent_log.move_status(
             user_id, Kind.SNOOZE, local_date, slot, to_status, from_status=SentStatus.PENDING
         )
+        if not moved and resume:  # an earlier attempt that did not get through
+            moved = await _record(
+                uow, user_id, (Kind.SNOOZE, local_date, slot), to_status, due_utc, due_utc, True
+            )
         await uow.commit()
         if not moved:
             return Outcome.DUPLICATE
         if covered:
             return Outcome.SUPPRESSED
-        state = await load_state(uow, user_id)
     message = ReminderMessage(
         user_id=user_id,
         chat_id=ctx.chat_id,
@@ -320,36 +439,45 @@ async def _fire_snooze(
         slot=slot,
         variant=Variant.SNOOZE,
         stage=ctx.stage,
-        session=_prescription(state, local_date),
+        session=_prescription(ctx.state, local_date),
     )
     return await _deliver(
-        runtime, user_id, lambda: notifier.send_reminder(message), (Kind.SNOOZE, local_date, slot)
+        runtime,
+        user_id,
+        lambda: notifier.send_reminder(message),
+        (Kind.SNOOZE, local_date, slot),
+        call,
     )
 
 
 async def _fire_nudge(
-    runtime: Runtime, notifier: Notifier, user_id: int, slot: str, due_utc: datetime
+    runtime: Runtime,
+    notifier: Notifier,
+    user_id: int,
+    slot: str,
+    due_utc: datetime,
+    resume: bool,
+    call: _Call,
 ) -> Outcome:
     """One gentle nudge when nothing was logged after a reminder; never a second one."""
     now = runtime.now()
     async with runtime.uow() as uow:
-        found = await _follow_up_context(uow, user_id, slot, due_utc)
+        found = await _follow_up_context(uow, user_id, slot, due_utc, call)
         if found is None:
             return Outcome.INACTIVE
         ctx, local_date = found
         reminder = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
         if reminder is None or reminder.status != SentStatus.SENT:
             return Outcome.NOT_DUE  # never reminded, skipped, suppressed or missed
+        record = (Kind.NUDGE.value, local_date, slot)
         sessions = list(await uow.sessions.on_date(user_id, local_date))
         if _sessions_cover(slot, sessions):
-            claimed = await _claim(
-                uow, user_id, Kind.NUDGE, local_date, slot, SentStatus.SUPPRESSED, due_utc, now
+            claimed = await _record(
+                uow, user_id, record, SentStatus.SUPPRESSED, due_utc, now, resume
             )
             await uow.commit()
             return Outcome.SUPPRESSED if claimed else Outcome.DUPLICATE
-        if not await _claim(
-            uow, user_id, Kind.NUDGE, local_date, slot, SentStatus.SENT, due_utc, now
-        ):
+        if not await _record(uow, user_id, record, SentStatus.SENDING, due_utc, now, resume):
             return Outcome.DUPLICATE
         await uow.commit()
     message = ReminderMessage(
@@ -361,18 +489,28 @@ async def _fire_nudge(
         stage=ctx.stage,
     )
     return await _deliver(
-        runtime, user_id, lambda: notifier.send_reminder(message), (Kind.NUDGE, local_date, slot)
+        runtime,
+        user_id,
+        lambda: notifier.send_reminder(message),
+        (Kind.NUDGE, local_date, slot),
+        call,
     )
 
 
 async def _fire_checkin(
-    runtime: Runtime, notifier: Notifier, user_id: int, slot: str, due_utc: datetime
+    runtime: Runtime,
+    notifier: Notifier,
+    user_id: int,
+    slot: str,
+    due_utc: datetime,
+    resume: bool,
+    call: _Call,
 ) -> Outcome:
     """The morning after a session day: one question, however many sessions there were."""
     now = runtime.now()
     grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
     async with runtime.uow() as uow:
-        ctx = await load_context(uow, user_id)
+        ctx = call.saw(await load_context(uow, user_id))
         if ctx is None or not ctx.active or not ctx.programme_active:
             return Outcome.INACTIVE
         local_date = planner.local_date_of(due_utc, ctx.plan.zone)
@@ -381,8 +519,9 @@ async def _fire_checkin(
         yesterday = await uow.sessions.on_date(user_id, local_date - timedelta(days=1))
         if not yesterday or await uow.checkins.on_date(user_id, local_date) is not None:
             return Outcome.NOT_DUE
-        status = SentStatus.MISSED if now - due_utc > grace else SentStatus.SENT
-        if not await _claim(uow, user_id, Kind.CHECKIN, local_date, slot, status, due_utc, now):
+        status = SentStatus.MISSED if now - due_utc > grace else SentStatus.SENDING
+        record = (Kind.CHECKIN.value, local_date, slot)
+        if not await _record(uow, user_id, record, status, due_utc, now, resume):
             return Outcome.DUPLICATE
         await uow.commit()
     if status == SentStatus.MISSED:
@@ -392,47 +531,55 @@ async def _fire_checkin(
         user_id,
         lambda: notifier.send_checkin(ctx.chat_id, local_date),
         (Kind.CHECKIN, local_date, slot),
+        call,
     )
 
 
 async def _fire_summary(
-    runtime: Runtime, notifier: Notifier, user_id: int, slot: str, due_utc: datetime
+    runtime: Runtime,
+    notifier: Notifier,
+    user_id: int,
+    slot: str,
+    due_utc: datetime,
+    resume: bool,
+    call: _Call,
 ) -> Outcome:
     """Sunday evening: the week's summary with the chart, once; too late is logged missed."""
     now = runtime.now()
     grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
     async with runtime.uow() as uow:
-        ctx = await load_context(uow, user_id)
+        ctx = call.saw(await load_context(uow, user_id))
         if ctx is None or not ctx.active or ctx.plan.slot(slot) is None:
             return Outcome.INACTIVE
         local_date = planner.local_date_of(due_utc, ctx.plan.zone)
         if planner.is_paused(ctx.plan, local_date):
             return Outcome.NOT_DUE
-        status = SentStatus.MISSED if now - due_utc > grace else SentStatus.SENT
-        if not await _claim(uow, user_id, Kind.SUMMARY, local_date, slot, status, due_utc, now):
+        status = SentStatus.MISSED if now - due_utc > grace else SentStatus.SENDING
+        record = (Kind.SUMMARY.value, local_date, slot)
+        if not await _record(uow, user_id, record, status, due_utc, now, resume):
             return Outcome.DUPLICATE
         await uow.commit()
     if status == SentStatus.MISSED:
         return Outcome.MISSED
     try:
         summary = await build_weekly_summary(runtime, user_id, now)
-    except Exception:
-        log.exception("could not build the weekly summary of user %s", user_id)
-        await _set_status(runtime, user_id, (Kind.SUMMARY, local_date, slot), SentStatus.FAILED)
-        return Outcome.FAILED
+    except Exception as exc:
+        log.exception("could not build the weekly summary of user %s yet", user_id)
+        raise DeliveryFailed(f"summary for user {user_id}") from exc
     return await _deliver(
         runtime,
         user_id,
         lambda: notifier.send_summary(ctx.chat_id, summary.text, summary.chart_png),
         (Kind.SUMMARY, local_date, slot),
+        call,
     )
 
 
-async def _fire_day_end(runtime: Runtime, user_id: int, due_utc: datetime) -> Outcome:
+async def _fire_day_end(runtime: Runtime, user_id: int, due_utc: datetime, call: _Call) -> Outcome:
     """A scheduled day ended without a session: log it missed, once, for the engine."""
     now = runtime.now()
     async with runtime.uow() as uow:
-        ctx = await load_context(uow, user_id)
+        ctx = call.saw(await load_context(uow, user_id))
         if ctx is None or not ctx.programme_active:
             return Outcome.INACTIVE
         local_date = planner.local_date_of(due_utc, ctx.plan.zone)
@@ -454,10 +601,9 @@ async def _fire_day_end(runtime: Runtime, user_id: int, due_utc: datetime) -> Ou
             uow, user_id, Kind.MISSED, local_date, "day", SentStatus.MISSED, due_utc, now
         ):
             return Outcome.DUPLICATE
-        state = await load_state(uow, user_id)
-        if state is not None:
-            state = rehab.record_missed(state, local_date)
-            await save_state(uow, user_id, state, now)
+        if ctx.state is not None:
+            await save_state(uow, user_id, rehab.record_missed(ctx.state, local_date), now)
+        await call.settle_in(uow, Outcome.LOGGED)
         await uow.commit()
     return Outcome.LOGGED
 
@@ -472,7 +618,8 @@ class TapResult(StrEnum):
 
 
 async def snooze(runtime: Runtime, user_id: int, local_date: date, slot: str) -> datetime | None:
-    """Store the snooze (re-reminds once) and return when it is due; None if already snoozed."""
+    """Store the snooze (re-reminds once) and queue it; returns when it is due, None if it was
+    snoozed already."""
     now = runtime.now()
     due = now + timedelta(minutes=runtime.settings.snooze_minutes)
     async with runtime.uow() as uow:
@@ -480,8 +627,17 @@ async def snooze(runtime: Runtime, user_id: int, local_date: date, slot: str) ->
             uow, user_id, Kind.SNOOZE, local_date, slot, SentStatus.PENDING, due, now
         ):
             return None
+        reminder = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
+        about = reminder.due_at if reminder is not None else due
+        job = follow_up_job(slot, Kind.SNOOZE)
+        await uow.queue.put(user_id, job, Kind.SNOOZE, slot, about, due)
         await uow.commit()
     return due
+
+
+def follow_up_job(slot: str, kind: Kind) -> str:
+    """The queue's job name of a one-off follow-up: `s1:snooze`, `s1:nudge`."""
+    return f"{slot}:{kind.value}"
 
 
 async def skip(runtime: Runtime, user_id: int, local_date: date, slot: str) -> TapResult:
@@ -518,39 +674,18 @@ async def reminder_is_for(runtime: Runtime, user_id: int, local_date: date, slot
     return planner.local_date_of(runtime.now(), planner.zone_of(user.timezone)) == local_date
 
 
-# -- start-up catch-up and notices ----------------------------------------------------------------
+# -- follow-ups and notices -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class FollowUp:
-    """A one-off job to (re)create at start-up: a pending snooze or a nudge still to come."""
+    """A follow-up to queue for someone whose rows predate the queue: a pending snooze or a
+    nudge still to come."""
 
     kind: Kind
     slot: str
     reminder_due: datetime
     run_at: datetime
-
-
-async def catch_up(runtime: Runtime, notifier: Notifier, user_id: int) -> list[FollowUp]:
-    """After a start: send what was missed within the grace window (else log it missed), log
-    ended days without a session, and return the snoozes and nudges still to be scheduled."""
-    now = runtime.now()
-    async with runtime.uow() as uow:
-        ctx = await load_context(uow, user_id)
-    if ctx is None or not ctx.active or not ctx.programme_active:
-        return []
-    plan = ctx.plan
-    for slot in plan.slots:
-        if slot.kind is Kind.DAY_END:
-            first = now - timedelta(days=DAY_END_LOOKBACK_DAYS)
-            for due in planner.dues_between(plan, slot, first, now):
-                await fire(runtime, notifier, user_id, slot.kind, slot.name, due.due_utc)
-            continue
-        latest = planner.latest_due(plan, slot, now)
-        if latest is None or (ctx.started_at is not None and latest.due_utc < ctx.started_at):
-            continue
-        await fire(runtime, notifier, user_id, slot.kind, slot.name, latest.due_utc)
-    return await pending_follow_ups(runtime, user_id)
 
 
 async def pending_follow_ups(runtime: Runtime, user_id: int) -> list[FollowUp]:
@@ -625,10 +760,12 @@ async def cadence_notice(runtime: Runtime, notifier: Notifier, user_id: int) -> 
         changed=changed,
         days_defaulted=tell_days or (weekly and not ctx.weekly_days_chosen),
     )
-    outcome = await _deliver(
-        runtime,
-        user_id,
-        lambda: notifier.send_cadence_notice(notice),
-        (Kind.NOTICE, today, cadence.value),
-    )
+    record = (Kind.NOTICE.value, today, cadence.value)
+    try:
+        outcome = await _deliver(
+            runtime, user_id, lambda: notifier.send_cadence_notice(notice), record
+        )
+    except DeliveryFailed:  # a notice is told once, when the change happens; not retried
+        await _set_status(runtime, user_id, record, SentStatus.FAILED)
+        return False
     return outcome is Outcome.SENT

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 import re
 import socket
 import struct
@@ -140,6 +141,23 @@ class _Injected:
     remaining: int
 
 
+class _Hold:
+    """A call kept waiting by `FakeBotApi.hold_next` until released."""
+
+    def __init__(self) -> None:
+        self.reached = asyncio.Event()
+        self._released = asyncio.Event()
+        self._deliver = False
+
+    def release(self, deliver: bool = False) -> None:
+        self._deliver = deliver
+        self._released.set()
+
+    async def wait(self) -> bool:
+        await self._released.wait()
+        return self._deliver
+
+
 class FakeBotApi:
     """The stand-in. `async with FakeBotApi() as api:` serves on a random port on 127.0.0.1."""
 
@@ -150,13 +168,16 @@ class FakeBotApi:
         host: str = "127.0.0.1",
         port: int = 0,
         flood_limit: bool = False,
+        flood_rate: int = 30,
         bot_username: str = "achilles_coach_test_bot",
     ) -> None:
         self.token = token
         self.host = host
         self.port = port
         self.flood_limit = flood_limit
-        self.limiter = FloodLimiter()
+        self.limiter = FloodLimiter(global_rate=flood_rate)
+        self._random_failures: dict[str, tuple[float, ApiError, random.Random]] = {}
+        self._holds: dict[tuple[str, int], _Hold] = {}
         self.bot_user: dict[str, Any] = {
             "id": int(token.split(":", 1)[0]),
             "is_bot": True,
@@ -395,6 +416,29 @@ class FakeBotApi:
         }[kind]
         self._injected.append(_Injected(method.lower(), failure, chat_id, count))
 
+    def fail_randomly(self, method: str, share: float, error: str = "500", seed: int = 0) -> None:
+        """From now on answer about `share` of the calls of `method` with a 500 or 502 (chosen
+        by a seeded random draw, so a run is repeatable); share 0 stops it. The failed call
+        delivers nothing, like a gateway that never reached Telegram."""
+        if error not in ("500", "502"):
+            raise ValueError("error must be '500' or '502'")
+        if share <= 0:
+            self._random_failures.pop(method.lower(), None)
+            return
+        failure = (
+            ApiError(500, "Internal Server Error")
+            if error == "500"
+            else ApiError(502, "Bad Gateway")
+        )
+        self._random_failures[method.lower()] = (share, failure, random.Random(seed))
+
+    def hold_next(self, method: str, chat_id: int) -> _Hold:
+        """Keep the next call of `method` to `chat_id` waiting until `release()`d; it then
+        answers 502 (delivering nothing) or, with `release(deliver=True)`, is carried out."""
+        hold = _Hold()
+        self._holds[(method.lower(), chat_id)] = hold
+        return hold
+
     def messages(self, chat_id: int) -> list[SentMessage]:
         """The bot's messages in this chat as they are now (edits applied, deletions marked)."""
         return list(self._chat(chat_id).messages.values())
@@ -569,6 +613,16 @@ class FakeBotApi:
         handler = self._methods.get(method.lower())
         if handler is None:
             raise ApiError(404, "Not Found")
+        hold = self._holds.pop((method.lower(), _maybe_int(params.get("chat_id")) or 0), None)
+        if hold is not None:
+            hold.reached.set()
+            if not await hold.wait():
+                raise ApiError(502, "Bad Gateway")
+        random_failure = self._random_failures.get(method.lower())
+        if random_failure is not None:
+            share, failure, draw = random_failure
+            if draw.random() < share:
+                raise failure
         for injected in self._injected:
             if injected.method == method.lower() and injected.chat_id in (
                 None,

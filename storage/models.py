@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -243,3 +244,30 @@ class InboxUpdate(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
+
+
+class DueJob(Base):
+    """The due-queue: the next instant something is due for a person, one row per slot.
+
+    `job` is the slot (`s1`, `mc`, ...) or a one-off follow-up (`s1:snooze`, `s1:nudge`).
+    `about` is the occurrence the row is for (the reminder's due instant for a follow-up);
+    `since` when it first fell due (lateness is measured from it); `due_at` when a tick may take
+    it next: the occurrence, a retry after its backoff, or the end of a claim's lease.
+    """
+
+    __tablename__ = "due_queue"
+    __table_args__ = (
+        UniqueConstraint("user_id", "job"),
+        Index("ix_due_queue_due_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, _user_fk())
+    job: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(16))
+    slot: Mapped[str] = mapped_column(String(16))
+    about: Mapped[datetime]
+    since: Mapped[datetime]  # when this occurrence (or follow-up) first fell due
+    due_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim: Mapped[str | None] = mapped_column(String(32))

@@ -6,13 +6,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Base,
     Decision,
+    DueJob,
     Flow,
     GateTest,
     InboxUpdate,
@@ -89,12 +92,33 @@ class UserRepository(_Repository):
 
     async def delete_everything(self, user_id: int) -> None:
         """Remove the user and, through ON DELETE CASCADE and explicit deletes, every row."""
-        for model in (SetLog, TrainingSession, SentLog, MorningCheckin, Decision, RedFlagAnswer):
+        for model in (
+            SetLog,
+            TrainingSession,
+            SentLog,
+            MorningCheckin,
+            Decision,
+            RedFlagAnswer,
+            DueJob,
+        ):
             await self.session.execute(delete(model).where(model.user_id == user_id))
         for model2 in (GateTest, Flow, Programme, Profile):
             await self.session.execute(delete(model2).where(model2.user_id == user_id))
         await self.session.execute(delete(InboxUpdate).where(InboxUpdate.user_id == user_id))
         await self.session.execute(delete(User).where(User.id == user_id))
+
+
+class PersonRepository(_Repository):
+    async def get(self, user_id: int) -> tuple[User, Profile, Programme] | None:
+        """The user with their profile and programme, in one query (None if any is missing)."""
+        stmt = (
+            select(User, Profile, Programme)
+            .join(Profile, Profile.user_id == User.id)
+            .join(Programme, Programme.user_id == User.id)
+            .where(User.id == user_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        return None if row is None else (row[0], row[1], row[2])
 
 
 class ProfileRepository(_Repository):
@@ -205,7 +229,30 @@ class SessionRepository(_Repository):
 
 class CheckinRepository(_Repository):
     async def add_once(self, row: MorningCheckin) -> bool:
-        return await self._insert_once(row)
+        """Store the morning answer unless that day has one: one INSERT ... ON CONFLICT DO
+        NOTHING (no savepoint round trips); True if stored."""
+        values = {
+            "user_id": row.user_id,
+            "local_date": row.local_date,
+            "pain": row.pain,
+            "stiffness_minutes": row.stiffness_minutes,
+            "answered_at": row.answered_at,
+        }
+        key = [MorningCheckin.user_id, MorningCheckin.local_date]
+        if self.session.get_bind().dialect.name == "postgresql":
+            stmt: Any = (
+                pg_insert(MorningCheckin)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=key)
+            )
+        else:
+            stmt = (
+                sqlite_insert(MorningCheckin)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=key)
+            )
+        result = await self.session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0))
 
     async def on_date(self, user_id: int, local_date: date) -> MorningCheckin | None:
         stmt = select(MorningCheckin).where(
@@ -262,8 +309,29 @@ class GateTestRepository(_Repository):
 
 class SentLogRepository(_Repository):
     async def claim(self, row: SentLog) -> bool:
-        """Record a reminder/check-in before it goes out; False if it was claimed already."""
-        return await self._insert_once(row)
+        """Record a reminder/check-in before it goes out; False if it was claimed already.
+
+        One INSERT ... ON CONFLICT DO NOTHING on the unique key (no savepoint round trips)."""
+        values = {
+            "user_id": row.user_id,
+            "kind": row.kind,
+            "local_date": row.local_date,
+            "slot": row.slot,
+            "status": row.status,
+            "due_at": row.due_at,
+            "created_at": row.created_at,
+        }
+        key = [SentLog.user_id, SentLog.kind, SentLog.local_date, SentLog.slot]
+        if self.session.get_bind().dialect.name == "postgresql":
+            stmt: Any = (
+                pg_insert(SentLog).values(**values).on_conflict_do_nothing(index_elements=key)
+            )
+        else:
+            stmt = (
+                sqlite_insert(SentLog).values(**values).on_conflict_do_nothing(index_elements=key)
+            )
+        result = await self.session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0))
 
     async def get(self, user_id: int, kind: str, local_date: date, slot: str) -> SentLog | None:
         stmt = select(SentLog).where(
@@ -399,3 +467,145 @@ class InboxRepository(_Repository):
             )
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+_REPLACED = ("kind", "slot", "about", "since", "due_at", "attempts", "claim")
+
+
+class DueQueueRepository(_Repository):
+    """The due-queue (scheduler/queue.py): one row per person and job, indexed by `due_at`."""
+
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, token: str, limit: int
+    ) -> Sequence[DueJob]:
+        """Take up to `limit` rows due at `now`, oldest first: they get `token` and are hidden
+        until `lease_until` (if the taker dies, they come back then). On PostgreSQL the rows are
+        picked FOR UPDATE SKIP LOCKED, so concurrent takers never get the same row; SQLite has
+        one writer at a time, so the UPDATE with its sub-select is atomic there too."""
+        picked = (
+            select(DueJob.id)
+            .where(DueJob.due_at <= now)
+            .order_by(DueJob.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        await self.session.execute(
+            update(DueJob)
+            .where(DueJob.id.in_(picked.scalar_subquery()))
+            .values(claim=token, due_at=lease_until)
+            .execution_options(synchronize_session=False)
+        )
+        rows = await self.session.scalars(select(DueJob).where(DueJob.claim == token))
+        return rows.all()
+
+    async def settle(
+        self, row_id: int, token: str, *, due_at: datetime | None, about: datetime | None = None
+    ) -> bool:
+        """Finish a claimed row: run it again at `due_at` (about `about`, attempts reset), or
+        delete it when `due_at` is None. Only while the claim is still ours; True if it was."""
+        mine = (DueJob.id == row_id) & (DueJob.claim == token)
+        if due_at is None:
+            result = await self.session.execute(
+                delete(DueJob).where(mine).execution_options(synchronize_session=False)
+            )
+        else:
+            values: dict[str, Any] = {"due_at": due_at, "claim": None, "attempts": 0}
+            if about is not None:
+                values["about"] = about
+                values["since"] = due_at
+            result = await self.session.execute(
+                update(DueJob)
+                .where(mine)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def retry_later(self, row_id: int, token: str, due_at: datetime) -> bool:
+        """A claimed row failed for a passing reason: take it again at `due_at`."""
+        result = await self.session.execute(
+            update(DueJob)
+            .where(DueJob.id == row_id, DueJob.claim == token)
+            .values(due_at=due_at, claim=None, attempts=DueJob.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def put(
+        self,
+        user_id: int,
+        job: str,
+        kind: str,
+        slot: str,
+        about: datetime,
+        due_at: datetime,
+        *,
+        replace: bool = True,
+    ) -> None:
+        """Insert the user's row for `job`, or (with `replace`) update it unless a tick holds
+        it right now: one statement, so there is no race with another writer."""
+        values = {
+            "user_id": user_id,
+            "job": job,
+            "kind": kind,
+            "slot": slot,
+            "about": about,
+            "since": due_at,
+            "due_at": due_at,
+            "attempts": 0,
+            "claim": None,
+        }
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            pg = pg_insert(DueJob).values(**values)
+            if replace:
+                stmt: Any = pg.on_conflict_do_update(
+                    index_elements=[DueJob.user_id, DueJob.job],
+                    set_={k: pg.excluded[k] for k in _REPLACED},
+                    where=DueJob.claim.is_(None),
+                )
+            else:
+                stmt = pg.on_conflict_do_nothing(index_elements=[DueJob.user_id, DueJob.job])
+        else:
+            lite = sqlite_insert(DueJob).values(**values)
+            if replace:
+                stmt = lite.on_conflict_do_update(
+                    index_elements=[DueJob.user_id, DueJob.job],
+                    set_={k: lite.excluded[k] for k in _REPLACED},
+                    where=DueJob.claim.is_(None),
+                )
+            else:
+                stmt = lite.on_conflict_do_nothing(index_elements=[DueJob.user_id, DueJob.job])
+        await self.session.execute(stmt)
+
+    async def of_user(self, user_id: int) -> Sequence[DueJob]:
+        stmt = select(DueJob).where(DueJob.user_id == user_id).order_by(DueJob.job)
+        return (await self.session.scalars(stmt)).all()
+
+    async def remove(self, user_id: int, jobs: Sequence[str] | None = None) -> None:
+        """Delete the user's rows (only `jobs`, when given)."""
+        stmt = delete(DueJob).where(DueJob.user_id == user_id)
+        if jobs is not None:
+            stmt = stmt.where(DueJob.job.in_(list(jobs)))
+        await self.session.execute(stmt.execution_options(synchronize_session=False))
+
+    async def unqueued_user_ids(self, after_id: int, limit: int) -> Sequence[int]:
+        """Active users with a programme and no row in the queue at all (a database from before
+        the queue, or rows lost by hand): at most `limit` with ids above `after_id`, in order."""
+        stmt = (
+            select(User.id)
+            .join(Programme, Programme.user_id == User.id)
+            .where(
+                User.id > after_id,
+                User.active.is_(True),
+                Programme.status != "stopped",
+                ~exists().where(DueJob.user_id == User.id),
+            )
+            .order_by(User.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def count_due(self, now: datetime) -> int:
+        stmt = select(func.count()).select_from(DueJob).where(DueJob.due_at <= now)
+        return int((await self.session.scalar(stmt)) or 0)

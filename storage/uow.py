@@ -13,10 +13,12 @@ from storage import handling
 from storage.repositories import (
     CheckinRepository,
     DecisionRepository,
+    DueQueueRepository,
     FlowRepository,
     GateTestRepository,
     InboxRepository,
     MediaFileRepository,
+    PersonRepository,
     ProfileRepository,
     ProgrammeRepository,
     RedFlagRepository,
@@ -42,6 +44,8 @@ class UnitOfWork:
     sent_log: SentLogRepository
     media: MediaFileRepository
     inbox: InboxRepository
+    queue: DueQueueRepository
+    people: PersonRepository
 
     def __init__(
         self,
@@ -66,6 +70,8 @@ class UnitOfWork:
         self.sent_log = SentLogRepository(s)
         self.media = MediaFileRepository(s)
         self.inbox = InboxRepository(s)
+        self.queue = DueQueueRepository(s)
+        self.people = PersonRepository(s)
         return self
 
     async def __aexit__(

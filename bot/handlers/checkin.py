@@ -97,6 +97,7 @@ async def _tell(
     markup = outcome_handlers.seen_markup() if refer else None
     await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     if outcome.kind == CheckinKind.DECIDED:
-        # A stage change changes the cadence: the reminders follow at once.
-        await runtime.reschedule(user_id)
+        if outcome.schedule_changed:
+            # A new cadence, a pause or a stop: the reminders follow at once.
+            await runtime.reschedule(user_id)
         await outcome_handlers.offer_review(context, chat_id, user_id)

@@ -35,6 +35,12 @@ class CheckinOutcome:
     reason: str = ""
     decision_kind: str | None = None
     stage_changed: bool = False
+    # The reminders depend on the cadence, the programme's status and a pause: any changed?
+    schedule_changed: bool = False
+
+
+def _schedule_key(state: rehab.ProgrammeState) -> tuple[object, ...]:
+    return (rehab.cadence(state), str(state.status), bool(getattr(state, "paused", False)))
 
 
 async def answer(runtime: Runtime, user_id: int, on: date, pain: int) -> CheckinOutcome:
@@ -59,6 +65,7 @@ async def answer(runtime: Runtime, user_id: int, on: date, pain: int) -> Checkin
         if not await uow.checkins.add_once(row):
             again = await uow.checkins.on_date(user_id, on)
             return CheckinOutcome(CheckinKind.ALREADY, again.pain if again else pain)
+        schedule_before = _schedule_key(state)
         state = rehab.record_morning(state, on, pain)
         stage_before = state.stage
         state, decision = rehab.decide_next(state, today)
@@ -71,6 +78,7 @@ async def answer(runtime: Runtime, user_id: int, on: date, pain: int) -> Checkin
             decision.reason,
             str(decision.kind),
             stage_changed=state.stage != stage_before,
+            schedule_changed=_schedule_key(state) != schedule_before,
         )
 
 
@@ -79,7 +87,8 @@ async def awaiting_answer(runtime: Runtime, user_id: int) -> date | None:
     (so a typed `3` or `3/10` can answer it); None otherwise."""
     async with runtime.uow() as uow:
         sent = await uow.sent_log.latest(user_id, Kind.CHECKIN)
-        if sent is None or sent.status != SentStatus.SENT:
+        # `sending`: Telegram may have it out already while the bot records it
+        if sent is None or sent.status not in (SentStatus.SENT, SentStatus.SENDING):
             return None
         if sent.local_date != await local_today(uow, user_id, runtime.now()):
             return None

@@ -16,8 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import texts
-from bot.charts import ChartData, GateMark, MorningPoint, SessionPoint, StageBand
-from bot.charts import render_progress_chart as _render
+from bot.charts import ChartData, GateMark, MorningPoint, SessionPoint, StageBand, render_off_loop
 from bot.export_schema import (
     AchillesCoachExport,
     ExportCheckin,
@@ -272,7 +271,7 @@ async def progress(runtime: Runtime, user_id: int) -> Progress:
     points = data.data_points()
     if points < MIN_CHART_POINTS:
         return Progress(ProgressStatus.TOO_LITTLE, points=points)
-    png = await asyncio.to_thread(_render, data)
+    png = await render_off_loop(data)
     return Progress(ProgressStatus.CHART, progress_caption(records, today), png, points)
 
 
@@ -516,7 +515,7 @@ async def export(runtime: Runtime, user_id: int) -> AchillesCoachExport | None:
     records = await load_records(runtime, user_id)
     if records is None or (records.profile is None and records.programme is None):
         return None
-    return build_export(records, runtime.now())
+    return await asyncio.to_thread(build_export, records, runtime.now())
 
 
 # -- /delete --------------------------------------------------------------------------------------
@@ -581,6 +580,6 @@ async def build_weekly_summary(runtime: Runtime, user_id: int, now: datetime) ->
         decision_reason=latest.reason if latest else None,
     )
     data = chart_data(records, today)
-    png = await asyncio.to_thread(_render, data) if data.data_points() >= MIN_CHART_POINTS else None
+    png = await render_off_loop(data) if data.data_points() >= MIN_CHART_POINTS else None
     facts = {"done": week.done, "planned": week.planned, "morning_now": this_week}
     return WeeklySummary(text, png, facts)

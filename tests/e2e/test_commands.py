@@ -189,15 +189,11 @@ async def test_stopped_user_restarts_only_after_confirming_clearance(
     assert codes[-1] == "rupture"  # the clearance names the flag it clears
 
 
-def session_jobs(bot: BotRunner, user_id: int) -> dict[str, datetime]:
-    """The reminder jobs the running scheduler holds for the user: slot → due instant."""
+async def session_jobs(bot: BotRunner, user_id: int) -> dict[str, datetime]:
+    """The user's session reminders in the due-queue: slot → due instant."""
     assert bot.scheduler is not None
-    jobs = {}
-    for job in bot.scheduler.jobs_of(user_id):
-        _, kind, slot, due = job.args
-        if kind == "reminder":
-            jobs[slot] = datetime.fromisoformat(due)
-    return jobs
+    rows = await bot.scheduler.rows_of(user_id)
+    return {row.slot: row.about for row in rows.values() if row.kind == "reminder"}
 
 
 async def test_settings_pause_and_resume_reach_the_schedule_at_once(
@@ -207,7 +203,7 @@ async def test_settings_pause_and_resume_reach_the_schedule_at_once(
     await answer_until_weight(rio)
     await answer_rest(rio)
     berlin = ZoneInfo("Europe/Berlin")
-    assert session_jobs(bot, 4205) == {
+    assert await session_jobs(bot, 4205) == {
         "s1": datetime(2026, 12, 2, 7, 0, tzinfo=berlin),
         "s2": datetime(2026, 12, 1, 19, 30, tzinfo=berlin),
     }
@@ -219,7 +215,7 @@ async def test_settings_pause_and_resume_reach_the_schedule_at_once(
     await tap_and_wait(rio, "Session times", "first session")
     await send_and_wait(rio, "6:15 pm", "second session")
     await tap_and_wait(rio, texts.OB_TIME2_ONCE, "Saved")
-    assert session_jobs(bot, 4205) == {"s1": datetime(2026, 12, 1, 18, 15, tzinfo=berlin)}
+    assert await session_jobs(bot, 4205) == {"s1": datetime(2026, 12, 1, 18, 15, tzinfo=berlin)}
 
     # Days for the three-weekly stages: typed, back-to-back days refused with a hint.
     await send_and_wait(rio, "/settings", "Your settings")
@@ -235,9 +231,9 @@ async def test_settings_pause_and_resume_reach_the_schedule_at_once(
     # Paused until /resume: no reminders at all; /resume brings them back.
     await send_and_wait(rio, "/pause", "how long")
     await tap_and_wait(rio, "Until I /resume", "Send /resume")
-    assert session_jobs(bot, 4205) == {}
+    assert await session_jobs(bot, 4205) == {}
     await send_and_wait(rio, "/resume", "a week or more")
-    assert session_jobs(bot, 4205) == {"s1": datetime(2026, 12, 1, 18, 15, tzinfo=berlin)}
+    assert await session_jobs(bot, 4205) == {"s1": datetime(2026, 12, 1, 18, 15, tzinfo=berlin)}
 
     # Moving to Tokyo moves the reminder with it: 18:15 there is 09:15 UTC today.
     await send_and_wait(rio, "/settings", "Your settings")
@@ -245,4 +241,4 @@ async def test_settings_pause_and_resume_reach_the_schedule_at_once(
     await tap_and_wait(rio, "Tokyo", "where you are")
     await tap_and_wait(rio, "Yes, that's right", "Saved")
     tokyo = ZoneInfo("Asia/Tokyo")
-    assert session_jobs(bot, 4205) == {"s1": datetime(2026, 12, 1, 18, 15, tzinfo=tokyo)}
+    assert await session_jobs(bot, 4205) == {"s1": datetime(2026, 12, 1, 18, 15, tzinfo=tokyo)}

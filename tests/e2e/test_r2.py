@@ -137,7 +137,8 @@ async def test_a_walk_jog_session_is_timed_walk_by_jog(
     shown = await user.wait_for(contains="Stage 4")
     assert "4 × (walk 2 min, jog 2 min)" in shown.content
     await user.tap(text=texts.SESSION_START_BUTTON)
-    card = await user.wait_for(contains="Walk–jog")
+    # The card (the picture before it has the same name as its caption).
+    card = await user.wait_for(lambda m: m.text is not None and "Walk–jog" in m.content)
     assert "level ground" in card.content
     await user.tap(text=texts.SESSION_GO)
     cue = await user.wait_for(contains="Walk 2 min, then")

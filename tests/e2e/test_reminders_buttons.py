@@ -1,4 +1,5 @@
-"""Reminders through the real bot and the stand-in: a job fires, the buttons work, blocking."""
+"""Reminders through the real bot and the stand-in: a queued reminder fires, the buttons work,
+blocking."""
 
 from __future__ import annotations
 
@@ -36,8 +37,13 @@ async def arm_reminder(bot: BotRunner, clock: FakeClock, standin: FakeBotApi) ->
     runtime = bot.runtime
     clock.set(DUE - timedelta(seconds=1))
     await runtime.reschedule(UID)
+    assert set(await queued(bot)) >= {"s1", "s2"}
+
+
+async def queued(bot: BotRunner) -> dict[str, datetime]:
+    """The user's rows in the due-queue: job → the occurrence it is about."""
     assert bot.scheduler is not None
-    assert {j.id for j in bot.scheduler.jobs_of(UID)} >= {f"rem:{UID}:s1", f"rem:{UID}:s2"}
+    return {job: row.about for job, row in (await bot.scheduler.rows_of(UID)).items()}
 
 
 async def wait_until(predicate, within: float = 5.0) -> None:
@@ -62,16 +68,16 @@ async def test_reminder_fires_with_the_dose_and_three_buttons(bot, standin, cloc
         "rem:20261202:s1:snooze",
         "rem:20261202:s1:skip",
     ]
-    # the job re-armed itself for tomorrow
-    tomorrow = (DUE + timedelta(days=1)).isoformat()
 
+    # the row re-armed itself for tomorrow
     async def rearmed() -> bool:
-        job = bot.scheduler.aps.get_job(f"rem:{UID}:s1")
-        return job is not None and job.args[3] == tomorrow
+        return (await queued(bot)).get("s1") == DUE + timedelta(days=1)
 
     await wait_until(rearmed)
-    # and the nudge is planned, 2 h after the reminder
-    assert f"rem:{UID}:s1:nudge" in {j.id for j in bot.scheduler.jobs_of(UID)}
+    # and the nudge is queued, 2 h after the reminder
+    assert bot.scheduler is not None
+    nudge = (await bot.scheduler.rows_of(UID))["s1:nudge"]
+    assert nudge.due_at == DUE + timedelta(hours=2)
 
 
 async def test_snooze_once_then_skip(bot, standin, clock):
@@ -83,7 +89,7 @@ async def test_snooze_once_then_skip(bot, standin, clock):
     clock.advance(minutes=1)
     await user.tap(text=texts.REMINDER_SNOOZE, message=reminder)
     await user.wait_for(contains="remind you once more in 30 minutes")
-    assert f"rem:{UID}:s1:snooze" in {j.id for j in bot.scheduler.jobs_of(UID)}
+    assert "s1:snooze" in await queued(bot)
 
     again = await user.tap(text=texts.REMINDER_SNOOZE, message=reminder)
     assert (await user.wait_answered(again)).text == texts.REMINDER_ALREADY_SNOOZED
@@ -124,13 +130,11 @@ async def test_blocked_user_stops_being_scheduled_and_start_brings_them_back(bot
     await user.send("/start")
     await user.wait_for(timeout=5)  # /start answers (greeting or status)
     assert not await inactive()
-    jobs = {j.id for j in bot.scheduler.jobs_of(UID)}
-    assert {f"rem:{UID}:s1", f"rem:{UID}:s2"} <= jobs
+    assert {"s1", "s2"} <= set(await queued(bot))
 
 
 async def _no_jobs(bot: BotRunner) -> bool:
-    assert bot.scheduler is not None
-    return bot.scheduler.jobs_of(UID) == []
+    return await queued(bot) == {}
 
 
 async def test_start_opens_the_guided_session(bot, standin, clock):
@@ -187,11 +191,10 @@ async def test_stage3_without_days_asks_for_them_and_the_schedule_follows(bot, s
         profile = await uow.profiles.get(UID)
     assert profile is not None
     assert (profile.weekly_days, profile.weekly_time) == ([1, 3, 5], "06:45")
-    job = bot.scheduler.aps.get_job(f"rem:{UID}:w")
-    assert job is not None
-    due = datetime.fromisoformat(job.args[3]).astimezone(ZONE)
+    rows = await queued(bot)
+    due = rows["w"].astimezone(ZONE)
     assert (due.weekday(), due.time()) == (3, time(6, 45))  # Thu 3 Dec, the next chosen day
-    assert f"rem:{UID}:s1" not in {j.id for j in bot.scheduler.jobs_of(UID)}
+    assert "s1" not in rows
 
     # A forged variant of the button is refused like any stale one.
     await user.tap_data("home:nope", notice.message_id)

@@ -68,7 +68,7 @@ async def test_a_late_snooze_still_says_when_it_will_remind(
     standin.advance(LATE_S)
     await user.wait_for(contains="remind you once more in 30 minutes")
     assert bot.scheduler is not None
-    assert f"rem:{UID}:s1:snooze" in {j.id for j in bot.scheduler.jobs_of(UID)}
+    assert "s1:snooze" in await bot.scheduler.rows_of(UID)
     assert _apologies(user) == []
 
 
@@ -173,7 +173,7 @@ async def test_a_person_who_cannot_be_reached_is_left_alone(
     sends = [r for r in standin.requests[since:] if r.method == "sendMessage"]
     assert [r.error_code for r in sends] == [code]  # no apology sent into the void
     assert bot.scheduler is not None
-    assert bot.scheduler.jobs_of(UID) == []  # no reminders until they come back
+    assert await bot.scheduler.rows_of(UID) == {}  # no reminders until they come back
 
 
 async def test_when_the_next_question_is_lost_a_second_tap_brings_it(
@@ -258,4 +258,4 @@ async def test_a_server_error_on_a_reminder_is_not_taken_for_a_block(
         assert row is not None
         assert row.active is reachable
     assert bot.scheduler is not None
-    assert bool(bot.scheduler.jobs_of(UID)) is reachable
+    assert bool(await bot.scheduler.rows_of(UID)) is reachable

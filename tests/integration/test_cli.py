@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -75,3 +76,25 @@ def test_version(tmp_path: Path) -> None:
     result = _run(["--version"], tmp_path)
     assert result.returncode == 0
     assert result.stdout.startswith("achilles-coach ")
+
+
+def test_simulate_a_folder_runs_every_persona_in_one_process(tmp_path: Path) -> None:
+    personas = Path(__file__).resolve().parents[2] / "examples" / "personas"
+    files = sorted(personas.glob("*.json"))
+    result = _run(["simulate", str(personas), "--days", "5"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    names = [json.loads(f.read_text())["name"] for f in files]
+    assert len(lines) == 5 * len(files)
+    assert [line["persona"] for line in lines] == [n for n in names for _ in range(5)]
+    assert [line["day"] for line in lines] == [1, 2, 3, 4, 5] * len(files)
+
+
+def test_simulate_several_files_and_a_bad_one_says_which(tmp_path: Path) -> None:
+    personas = Path(__file__).resolve().parents[2] / "examples" / "personas"
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    result = _run(["simulate", str(personas / "insertional.json"), str(bad)], tmp_path)
+    assert result.returncode == 2
+    assert "bad.json" in result.stderr
+    assert result.stdout == ""

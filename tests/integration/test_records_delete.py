@@ -69,6 +69,8 @@ async def test_delete_leaves_no_row_about_the_person(runtime: Runtime) -> None:
             ],
             SUNDAY_EVENING,
         )
+        for uid in (TARGET, BYSTANDER):  # a reminder in the due-queue
+            await uow.queue.put(uid, "s1", "reminder", "s1", SUNDAY_EVENING, SUNDAY_EVENING)
         await uow.commit()
 
     before = await _rows_per_table(runtime, TARGET)

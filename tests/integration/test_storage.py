@@ -27,6 +27,7 @@ EXPECTED_TABLES = {
     "red_flag_answers",
     "gate_tests",
     "sent_log",
+    "due_queue",
 }
 
 

@@ -1,4 +1,5 @@
-"""The fire path on a fake clock: cadence, snooze, skip, nudge, suppression, catch-up, DST."""
+"""The fire path on a fake clock: cadence, snooze, skip, nudge, suppression, DST (catch-up after
+downtime and retries are the queue's: test_queue.py)."""
 
 from __future__ import annotations
 
@@ -300,20 +301,6 @@ async def test_paused_user_gets_nothing(rt, notifier, clock):
     clock.set(due)
     assert await fire(rt, notifier, UID, "reminder", "s1", due) is Outcome.NOT_DUE
     assert notifier.sent == []
-
-
-async def test_catch_up_sends_within_grace_and_logs_missed_beyond(rt, notifier, clock):
-    await seed_user(rt, UID, session_times=("07:30", "10:00"))
-    day = date(2026, 6, 10)
-    clock.set(local(day, 10, 30))  # 07:30 is 3 h ago, 10:00 is 30 min ago
-    await service.catch_up(rt, notifier, UID)
-    assert notifier.kinds() == ["late"]
-    assert notifier.sent[0].payload.slot == "s2"
-    assert await sent_status(rt, "reminder", day, "s1") == "missed"
-    assert await sent_status(rt, "reminder", day, "s2") == "sent"
-    # a second start-up changes nothing
-    await service.catch_up(rt, notifier, UID)
-    assert notifier.kinds() == ["late"]
 
 
 async def test_blocked_user_is_marked_inactive_and_start_brings_them_back(rt, notifier, clock):
