@@ -120,7 +120,7 @@ def cmd_demo(port: int, data_dir: str, timer_scale: float, start: str | None) ->
         print("--timer-scale must be more than 0 and at most 1", file=sys.stderr)
         return EXIT_CONFIG
     configure_logging("INFO")
-    # A week's jump runs hundreds of jobs: APScheduler's line per job would drown the bot's log.
+    # The queue ticks every second: APScheduler's line per run would drown the bot's log.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     demo = Demo(Path(data_dir), port=port, timer_scale=timer_scale, start=begin)
     try:

@@ -3,11 +3,12 @@
 The bot runs on `DemoClock` (its `runtime.now()`): the real time plus an offset that only ever
 grows, so the demo's time passes as usual and jumps forward when asked, never back.
 
-A jump does not poke the scheduler's jobs one by one: `ClockBar` asks the scheduler when it next
-has something to do (`next_due()`), moves the clock to that instant, tells the scheduler the clock
-jumped (`clock_jumped(delta)`, which wakes it), waits until what fired has been sent, and repeats
-until the target. So a week's reminders, nudges, check-ins, day ends and summaries all happen, in
-order, each at its own time, exactly as they would if the week really passed.
+A jump does not skip what falls due on the way: `ClockBar` asks the reminder queue for its
+earliest due instant (`next_due()`, one query on `due_queue`), moves the clock there, has the
+queue work everything due by then (`run_due()`, the tick's own drain), waits until the bot has
+gone quiet, and repeats until the target. So a week's reminders, nudges, check-ins, day ends and
+summaries all happen, in order, each at its own time, and every row moves on to its next
+occurrence exactly as it would if the week really passed.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
-
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_SUBMITTED
+from typing import Protocol
 
 from bot.runtime import Clock, system_clock
 
@@ -45,15 +44,15 @@ class DemoClock:
 
 
 class JumpAware(Protocol):
-    """What the clock bar needs from the bot's scheduler (scheduler.aps.ApsReminderScheduler)."""
+    """What the clock bar needs from the bot's scheduler (scheduler.queue.DueQueueScheduler)."""
 
-    def next_due(self) -> datetime | None: ...
+    async def next_due(self) -> datetime | None: ...
 
-    def clock_jumped(self, delta: timedelta) -> None: ...
+    async def run_due(self) -> int: ...
 
 
 class ClockBar:
-    """Moves a DemoClock forward, stopping wherever the scheduler has something due."""
+    """Moves a DemoClock forward, stopping wherever the reminder queue has something due."""
 
     def __init__(
         self,
@@ -74,7 +73,7 @@ class ClockBar:
             steps = 0
             while steps < MAX_STEPS:
                 scheduler = self._scheduler()
-                due = scheduler.next_due() if scheduler is not None else None
+                due = await scheduler.next_due() if scheduler is not None else None
                 if due is None or due > target:
                     break
                 await self._jump_to(due)
@@ -86,34 +85,10 @@ class ClockBar:
             return steps
 
     async def _jump_to(self, instant: datetime) -> None:
-        delta = max(instant - self.clock(), timedelta(0))
-        self.clock.jump(delta)
+        """Move to `instant` (or stay, if it has passed), work what is due by then and wait for
+        the bot to go quiet."""
+        self.clock.jump(max(instant - self.clock(), timedelta(0)))
         scheduler = self._scheduler()
         if scheduler is not None:
-            scheduler.clock_jumped(delta)
+            await scheduler.run_due()
         await self._settle()
-
-
-class JobTracker:
-    """Counts the APScheduler jobs that were started and have not finished yet (listening to the
-    scheduler's events), so a jump can wait for what it set off."""
-
-    def __init__(self, aps: Any) -> None:
-        self.running = 0
-        aps.add_listener(self._on_event, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-
-    def _on_event(self, event: Any) -> None:
-        if event.code == EVENT_JOB_SUBMITTED:
-            self.running += 1
-        else:
-            self.running = max(0, self.running - 1)
-
-    async def finished(self, timeout: float) -> None:  # noqa: ASYNC109
-        """Return once no started job is still running; TimeoutError after `timeout` s."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        await asyncio.sleep(0.02)  # a wakeup runs the due jobs on a later loop iteration
-        while self.running:
-            if loop.time() >= deadline:
-                raise TimeoutError(f"{self.running} scheduler jobs still running")
-            await asyncio.sleep(0.02)

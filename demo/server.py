@@ -28,7 +28,7 @@ from aiohttp import web
 
 from bot.app import BotRunner
 from bot.settings import Settings
-from demo.clock import ClockBar, DemoClock, JobTracker, JumpAware
+from demo.clock import ClockBar, DemoClock, JumpAware
 from scheduler.planner import DEFAULT_CHECKIN_TIME
 from standin.driver import UserDriver
 from standin.models import SentMessage
@@ -105,7 +105,6 @@ class Demo:
         self.drivers: dict[int, UserDriver] = {}
         self.sent: dict[int, list[dict[str, Any]]] = {u.user_id: [] for u in DEMO_USERS}
         self.runner: BotRunner | None = None
-        self.tracker: JobTracker | None = None
         self.bar = ClockBar(self.clock, self._scheduler, self._settle)
         self._web: web.AppRunner | None = None
 
@@ -131,8 +130,6 @@ class Demo:
         settings = demo_settings(self.database_url, self.api.base_url, self.timer_scale)
         self.runner = BotRunner(settings, clock=self.clock)
         await self.runner.start()
-        assert self.runner.scheduler is not None
-        self.tracker = JobTracker(self.runner.scheduler.aps)
         self._web = web.AppRunner(self._app(), access_log=None, shutdown_timeout=1.0)
         await self._web.setup()
         site = web.TCPSite(self._web, HOST, self.port)
@@ -169,16 +166,9 @@ class Demo:
         return None if self.runner is None else self.runner.scheduler
 
     async def _settle(self) -> None:
-        """Wait until what the scheduler started has finished and the bot has gone quiet."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + SETTLE_TIMEOUT_S
+        """Wait until the bot has gone quiet (what the queue fired has been sent by then)."""
         try:
-            while True:
-                if self.tracker is not None:
-                    await self.tracker.finished(deadline - loop.time())
-                await self.api.wait_idle(quiet=0.1, timeout=max(deadline - loop.time(), 0.1))
-                if self.tracker is None or not self.tracker.running:
-                    return
+            await self.api.wait_idle(quiet=0.1, timeout=SETTLE_TIMEOUT_S)
         except TimeoutError:
             log.warning("the bot was still busy %ss after a clock jump", SETTLE_TIMEOUT_S)
 

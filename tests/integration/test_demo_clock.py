@@ -1,6 +1,7 @@
-"""The demo's clock bar on the real scheduler: moving the bot's clock forward makes the reminders,
-check-ins and day ends that fall due on the way fire (APScheduler really runs them), each at its
-own time in its person's own zone, and the clock never goes back."""
+"""The demo's clock bar on the real reminder queue: moving the bot's clock forward makes the
+reminders, nudges, check-ins, day ends and summaries that fall due on the way fire (the queue's
+own drain works them), each at its own time in its person's own zone, and the clock never goes
+back."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.runtime import Runtime
-from demo.clock import ClockBar, DemoClock, JobTracker
-from scheduler.aps import ApsReminderScheduler
+from demo.clock import ClockBar, DemoClock
 from scheduler.planner import local_instant
 from scheduler.ports import ReminderMessage
+from scheduler.queue import DueQueueScheduler
 from tests.conftest import make_settings
 from tests.integration.scheduler.conftest import RecordingNotifier
 from tests.integration.scheduler.seed import seed_user
@@ -49,6 +50,10 @@ class TimedNotifier(RecordingNotifier):
         await super().send_checkin(chat_id, local_date)
         self.log.append(Timed("checkin", chat_id, self.now()))
 
+    async def send_summary(self, chat_id: int, text: str, chart_png: bytes | None) -> None:
+        await super().send_summary(chat_id, text, chart_png)
+        self.log.append(Timed("summary", chat_id, self.now()))
+
     def at(self, kind: str, chat_id: int) -> list[datetime]:
         return [t.at for t in self.log if t.kind == kind and t.chat_id == chat_id]
 
@@ -57,7 +62,7 @@ class TimedNotifier(RecordingNotifier):
 class Setup:
     clock: DemoClock
     runtime: Runtime
-    scheduler: ApsReminderScheduler
+    scheduler: DueQueueScheduler
     notifier: TimedNotifier
     bar: ClockBar
 
@@ -67,26 +72,34 @@ async def demo(sqlite_migrated_url: str) -> AsyncIterator[Setup]:
     clock = DemoClock(START)
     runtime = Runtime.create(make_settings(sqlite_migrated_url), clock)
     notifier = TimedNotifier(clock)
-    scheduler = ApsReminderScheduler(runtime, notifier)  # APScheduler on the real wall clock
+    scheduler = DueQueueScheduler(runtime, notifier)  # its tick runs too, on the wall clock
     runtime.scheduler = scheduler
     scheduler.start()
-    tracker = JobTracker(scheduler.aps)
 
     async def settle() -> None:
-        await tracker.finished(10)
+        return None  # the notifier records synchronously: nothing is left in flight
 
     await seed_user(runtime, BERLIN, zone="Europe/Berlin", session_times=("07:30", "18:00"))
     await seed_user(runtime, TOKYO, zone="Asia/Tokyo", session_times=("07:30", "18:00"))
-    await scheduler.rebuild_all()
+    for user_id in (BERLIN, TOKYO):
+        await runtime.reschedule(user_id)
     try:
         yield Setup(clock, runtime, scheduler, notifier, ClockBar(clock, lambda: scheduler, settle))
     finally:
-        scheduler.shutdown()
+        await scheduler.stop()
         await runtime.close()
 
 
 def local(day: date, hhmm: str, zone: str) -> datetime:
     return local_instant(day, time.fromisoformat(hhmm), ZoneInfo(zone))
+
+
+async def test_next_due_is_the_earliest_row_of_the_queue(demo: Setup) -> None:
+    assert await demo.scheduler.next_due() == local(date(2026, 6, 10), "07:30", "Europe/Berlin")
+    await demo.scheduler.unschedule_user(BERLIN)
+    assert await demo.scheduler.next_due() == local(date(2026, 6, 10), "18:00", "Asia/Tokyo")
+    await demo.scheduler.unschedule_user(TOKYO)
+    assert await demo.scheduler.next_due() is None
 
 
 async def test_a_day_forward_fires_every_reminder_at_its_time_in_each_persons_zone(
@@ -118,6 +131,32 @@ async def test_a_day_forward_fires_every_reminder_at_its_time_in_each_persons_zo
     assert [_minute(t) for t in demo.notifier.at("nudge", BERLIN)][:1] == [
         local(wed, "09:30", "Europe/Berlin")
     ]
+    # Every row moved on to its next occurrence: nothing is left due behind the clock.
+    nxt = await demo.scheduler.next_due()
+    assert nxt is not None
+    assert nxt > demo.clock()
+
+
+async def test_a_week_forward_ends_the_days_and_sends_sundays_summary(demo: Setup) -> None:
+    await demo.bar.advance_to(START + timedelta(weeks=1))
+
+    sunday = date(2026, 6, 14)
+    assert [_minute(t) for t in demo.notifier.at("summary", BERLIN)] == [
+        local(sunday, "19:00", "Europe/Berlin")
+    ]
+    assert [_minute(t) for t in demo.notifier.at("summary", TOKYO)] == [
+        local(sunday, "19:00", "Asia/Tokyo")
+    ]
+    # Seven days of two reminders each for Berlin (Wednesday to Tuesday), none skipped.
+    assert len(demo.notifier.at("reminder", BERLIN)) == 14
+    # Each scheduled day without a session ended as missed, Wednesday's included.
+    async with demo.runtime.uow() as uow:
+        missed = await uow.sent_log.since(BERLIN, date(2026, 6, 10), kind="missed")
+    assert [r.local_date for r in missed] == [
+        date(2026, 6, 10) + timedelta(days=d) for d in range(7)
+    ]
+    times = [t.at for t in demo.notifier.log]
+    assert times == sorted(times)
 
 
 async def test_until_stops_right_after_the_step_that_sends_something(demo: Setup) -> None:
