@@ -26,6 +26,7 @@ pytestmark = pytest.mark.e2e
 UID = 6161
 ZONE = "Asia/Kolkata"  # UTC+05:30: the half-hour offset makes any zone slip visible
 REMINDER_HEADS = (texts.REMINDER_ON_TIME, texts.REMINDER_LATE)
+SECOND_TOKEN = "7000000003:second-stand-in-for-the-other-process-xyz"
 
 
 @pytest.fixture
@@ -126,17 +127,21 @@ async def test_restarted_twice_within_a_minute_sends_exactly_once(standin, db_ur
 
 
 async def test_two_processes_started_together_send_once(standin, db_url, seeded_runtime, tmp_path):
+    # Telegram allows one poller per token (a second one makes the bot exit): the second process
+    # polls its own stand-in; both work the one database's queue.
     standin.user(UID, "Ravi")
     await seed(seeded_runtime, 5)
-    first = BotProcess(standin, db_url, log_dir=tmp_path / "one")
-    second = BotProcess(standin, db_url, log_dir=tmp_path / "two")
-    (tmp_path / "one").mkdir()
-    (tmp_path / "two").mkdir()
-    try:
-        await asyncio.gather(first.start(wait_ready=False), second.start(wait_ready=False))
-        await asyncio.gather(rebuilt(first), rebuilt(second))
-        await standin.wait_idle()
-    finally:
-        await asyncio.gather(first.stop(), second.stop())
-    assert len(reminders(standin)) == 1
+    async with FakeBotApi(SECOND_TOKEN) as other:
+        other.user(UID, "Ravi")
+        first = BotProcess(standin, db_url, log_dir=tmp_path / "one")
+        second = BotProcess(other, db_url, log_dir=tmp_path / "two")
+        (tmp_path / "one").mkdir()
+        (tmp_path / "two").mkdir()
+        try:
+            await asyncio.gather(first.start(wait_ready=False), second.start(wait_ready=False))
+            await asyncio.gather(rebuilt(first), rebuilt(second))
+            await asyncio.gather(standin.wait_idle(), other.wait_idle())
+        finally:
+            await asyncio.gather(first.stop(), second.stop())
+        assert len(reminders(standin)) + len(reminders(other)) == 1
     assert await reminder_status(seeded_runtime) == ["sent"]
