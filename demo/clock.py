@@ -70,6 +70,11 @@ class ClockBar:
         `until`, stop right after the step that makes it true, and if none does, at the last due
         instant before `target` (not at `target`). Returns the number of steps."""
         async with self._lock:
+            scheduler = self._scheduler()
+            if scheduler is not None:
+                # Whatever is due already, and any drain of the queue's own tick in flight (its
+                # rows are claimed until their lease ends), is done before the first step.
+                await scheduler.run_due()
             steps = 0
             while steps < MAX_STEPS:
                 scheduler = self._scheduler()

@@ -78,12 +78,21 @@ def test_onboard_train_jump_to_the_morning_and_see_the_dose_change(
     page.tap("3", "3/10")
 
     # The chart: /progress sends a picture; tapping it opens it large.
+    # The exercise pictures are photos too: the chart is the picture that comes after /progress.
+    # The chat is drawn again whenever a message changes (a countdown's edits), so the newest
+    # picture is looked up afresh until it has arrived and loaded.
+    pictures = "#chat .msg.bot .bubble img"
+    before = len(page.driver.find_elements(By.CSS_SELECTOR, pictures))
     page.type("/progress", "")
-    image = page.wait.until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "#chat .msg.bot .bubble img")
-    )[-1]
-    page.wait.until(lambda d: d.execute_script("return arguments[0].naturalWidth", image) > 0)
-    image.click()
+    page.wait.until(
+        lambda d: d.execute_script(
+            "const all = document.querySelectorAll(arguments[0]);"
+            "return all.length > arguments[1] && all[all.length - 1].naturalWidth > 0;",
+            pictures,
+            before,
+        )
+    )
+    page.driver.find_elements(By.CSS_SELECTOR, pictures)[-1].click()
     viewer = page.driver.find_element(By.ID, "viewer")
     assert viewer.is_displayed()
     page.wait.until(
