@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck format migrate bench pictures clean lock lock-upgrade
+.PHONY: demo run test lint typecheck format migrate bench pictures clean lock lock-upgrade
 
 # Installs exactly what requirements.lock pins (hashes checked), then the project itself
 # without resolving anything again: a new release of a dependency never reaches us unannounced.
@@ -12,6 +12,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# See it work in your browser: the bot, a local Bot API and a chat page on 127.0.0.1:8080;
+# no token, nothing reaches Telegram.
+demo: $(STAMP)
+	$(VENV)/bin/achilles-coach demo
 
 # `make lock` adds what pyproject.toml newly asks for and keeps every other pin;
 # `make lock-upgrade` moves every pin to the newest release pyproject.toml allows.

@@ -27,13 +27,13 @@ from sqlalchemy import update
 
 from bot import texts
 from bot.runtime import Runtime
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head
 from storage.models import DueJob
 from tests.conftest import make_settings
 from tests.databases import temporary_postgres_database
 from tests.integration.scheduler.crowd import seed_crowd
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
 
 FLOOD_RATE = 30
 FIRST_ID = 1_000_000

@@ -25,12 +25,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.runtime import Runtime
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head
 from tests.conftest import make_settings
 from tests.integration.scheduler.crowd import seed_crowd
 from tests.integration.test_records import seed_three_weeks
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
 
 TAPS = 200
 STARTS = 100

@@ -1,4 +1,4 @@
-"""The `achilles-coach` command: run, migrate, simulate."""
+"""The `achilles-coach` command: run, migrate, simulate, demo."""
 
 from __future__ import annotations
 
@@ -99,6 +99,41 @@ def cmd_run() -> int:
     return asyncio.run(BotRunner(settings).run_until_signalled())
 
 
+def cmd_demo(port: int, data_dir: str, timer_scale: float, start: str | None) -> int:
+    """The bot, a local Bot API and a chat page on 127.0.0.1: no token, nothing reaches
+    Telegram (demo/server.py)."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from demo.server import Demo
+
+    begin = None
+    if start is not None:
+        try:
+            begin = datetime.fromisoformat(start)
+        except ValueError:
+            begin = None
+        if begin is None or begin.tzinfo is None:
+            print(
+                "--start needs a date and time with its offset, e.g. 2026-12-01T08:00Z",
+                file=sys.stderr,
+            )
+            return EXIT_CONFIG
+    if not 0 < timer_scale <= 1:
+        print("--timer-scale must be more than 0 and at most 1", file=sys.stderr)
+        return EXIT_CONFIG
+    configure_logging("INFO")
+    # The queue ticks every second: APScheduler's line per run would drown the bot's log.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    demo = Demo(Path(data_dir), port=port, timer_scale=timer_scale, start=begin)
+    try:
+        asyncio.run(demo.run_until_signalled(lambda line: print(line, flush=True)))
+    except OSError as exc:
+        print(f"The demo could not start: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_simulate(argv: list[str]) -> int:
     """One persona file: the simulator's own command. Several files or a folder: every persona
     in this one process, one JSON line per persona-day with the persona's name."""
@@ -172,11 +207,29 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="apply pending migrations, then run the bot (long polling)")
     sub.add_parser("migrate", help="apply pending database migrations")
     sub.add_parser("simulate", help="what-if: run the engine on a scripted persona", add_help=False)
+    demo = sub.add_parser(
+        "demo", help="try the bot in your browser: a local chat on 127.0.0.1, no token needed"
+    )
+    demo.add_argument("--port", type=int, default=8080, help="the page's port (default 8080)")
+    demo.add_argument(
+        "--data-dir", default="data/demo", help="where its SQLite file lives (default data/demo)"
+    )
+    demo.add_argument(
+        "--timer-scale",
+        type=float,
+        default=0.1,
+        help="how fast in-session holds and rests run (default 0.1: ten times faster)",
+    )
+    demo.add_argument(
+        "--start", help="the demo clock's start, e.g. 2026-12-01T08:00Z (default: now)"
+    )
     if args and args[0] == "simulate":
         return cmd_simulate(args[1:])
     parsed = parser.parse_args(args)
     if parsed.command == "run":
         return cmd_run()
+    if parsed.command == "demo":
+        return cmd_demo(parsed.port, parsed.data_dir, parsed.timer_scale, parsed.start)
     return cmd_migrate()
 
 

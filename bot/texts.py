@@ -18,7 +18,9 @@ How to get one:
   3. Put it in a file called .env next to this project:
        TELEGRAM_BOT_TOKEN=123456789:AAH...xyz
      (or export TELEGRAM_BOT_TOKEN in your shell).
-See deploy/.env.example for every setting."""
+See deploy/.env.example for every setting.
+
+No token yet? `make demo` (achilles-coach demo) shows the bot working in your browser."""
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Begin, or see where you are"),

@@ -34,10 +34,10 @@ echo "== run stage: the start command against the stand-in"
 free_port() { "$WORK/venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 API_PORT=$(free_port)
 HTTP_PORT=$(free_port)
-# The stand-in (tests/standin) needs only aiohttp, which the lock installs.
+# The stand-in (the standin package) needs only aiohttp, which the lock installs.
 PYTHONPATH="$REPO" "$WORK/venv/bin/python" - "$API_PORT" <<'PY' &
 import asyncio, sys
-from tests.standin.server import FakeBotApi
+from standin.server import FakeBotApi
 async def main() -> None:
     async with FakeBotApi(port=int(sys.argv[1])):
         await asyncio.Event().wait()

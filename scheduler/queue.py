@@ -211,6 +211,13 @@ class DueQueueScheduler:
             await uow.queue.remove(user_id)
             await uow.commit()
 
+    async def next_due(self) -> datetime | None:
+        """When the queue next has something to do, on the runtime's clock (None: it is empty).
+        A clock that jumps forward (the demo's clock bar) steps from one of these to the next,
+        calling `run_due()` at each, so everything due on the way fires in order."""
+        async with self.runtime.uow() as uow:
+            return await uow.queue.next_due_at()
+
     async def rows_of(self, user_id: int) -> dict[str, DueJob]:
         """The user's queue rows by job (`s1`, `mc`, `s1:nudge`, ...)."""
         async with self.runtime.uow() as uow:

@@ -591,6 +591,10 @@ class DueQueueRepository(_Repository):
                 stmt = lite.on_conflict_do_nothing(index_elements=[DueJob.user_id, DueJob.job])
         await self.session.execute(stmt)
 
+    async def next_due_at(self) -> datetime | None:
+        """The earliest `due_at` of the whole queue (None when it is empty): one index lookup."""
+        return await self.session.scalar(select(func.min(DueJob.due_at)))
+
     async def of_user(self, user_id: int) -> Sequence[DueJob]:
         stmt = select(DueJob).where(DueJob.user_id == user_id).order_by(DueJob.job)
         return (await self.session.scalars(stmt)).all()

@@ -12,12 +12,12 @@ import pytest
 
 from bot.app import BotRunner
 from bot.settings import Settings
+from standin.fixtures import standin  # noqa: F401  (fixture)
+from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head
 from tests.conftest import make_settings
 from tests.databases import postgres_url, sqlite_url, temporary_postgres_database
 from tests.fakes import FakeClock
-from tests.standin.fixtures import standin  # noqa: F401  (fixture)
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -12,6 +12,7 @@ from bot.app import BotRunner
 from bot.notifier import TelegramNotifier
 from scheduler.planner import SLOT_CHECKIN, Kind
 from scheduler.service import Outcome, fire
+from standin.server import FakeBotApi
 from tests.e2e.test_session import (
     UID,
     ZONE,
@@ -22,7 +23,6 @@ from tests.e2e.test_session import (
     start_session,
 )
 from tests.fakes import FakeClock
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -17,6 +17,8 @@ from bot.services import onboarding as ob
 from bot.services.programme import load_state, save_state
 from scheduler.planner import SLOT_CHECKIN, Kind
 from scheduler.service import Outcome, fire
+from standin.driver import UserDriver
+from standin.server import FakeBotApi
 from storage.models import TrainingSession
 from tests.e2e.test_onboarding import answer_until_weight, send_and_wait, tap_and_wait
 from tests.e2e.test_session import (
@@ -29,8 +31,6 @@ from tests.e2e.test_session import (
     start_session,
 )
 from tests.fakes import FakeClock
-from tests.standin.driver import UserDriver
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -11,12 +11,12 @@ import pytest
 
 from bot import texts
 from bot.runtime import Runtime
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head
 from tests.conftest import make_settings
 from tests.databases import sqlite_url
 from tests.e2e.test_session import UID, seed_user, set_logs
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotRunner
+from standin.server import FakeBotApi
 from tests.databases import sqlite_url
 from tests.e2e.conftest import running_bot
 from tests.fakes import FakeClock
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -14,13 +14,13 @@ from sqlalchemy.engine import make_url
 
 from bot import texts
 from bot.app import BotRunner
+from standin.server import FakeBotApi
 from storage.migrate import head_revision, upgrade_to_head
 from tests.databases import postgres_url, temporary_postgres_database
 from tests.e2e import test_reminders_buttons as reminders
 from tests.e2e.conftest import free_port, running_bot
 from tests.e2e.test_webhook import metric
 from tests.fakes import FakeClock
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 import rehab
 from bot.runtime import Runtime
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 from storage.models import Flow, InboxUpdate, User
 from tests.conftest import make_settings
 from tests.e2e.conftest import running_bot
 from tests.fakes import FakeClock
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

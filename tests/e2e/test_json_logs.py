@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot import texts
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 from tests.databases import postgres_url, temporary_postgres_database
 from tests.e2e.conftest import free_port
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

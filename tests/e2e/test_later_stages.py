@@ -16,9 +16,9 @@ from bot import texts
 from bot.app import BotRunner
 from bot.runtime import Runtime
 from bot.services.programme import save_state
+from standin.server import FakeBotApi
 from tests.e2e.test_session import UID, ask_checkin, local_today, moderate_profile, seed_user
 from tests.fakes import FakeClock
-from tests.standin.server import FakeBotApi
 from tests.unit.rehab.helpers import green_day
 
 pytestmark = pytest.mark.e2e

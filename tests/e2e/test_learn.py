@@ -9,12 +9,12 @@ import pytest
 import rehab
 from bot import pictures, texts
 from bot.app import BotRunner
+from standin.driver import UserDriver
+from standin.models import SentMessage
+from standin.server import FakeBotApi
 from tests.e2e.conftest import running_bot
 from tests.e2e.test_session import UID, local_today, seed_user, start_session
 from tests.fakes import FakeClock
-from tests.standin.driver import UserDriver
-from tests.standin.models import SentMessage
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -13,10 +13,10 @@ from bot.app import BotRunner
 from bot.handlers.onboarding import dose_text
 from bot.services import onboarding as ob
 from bot.services.programme import load_state
+from standin.driver import UserDriver
+from standin.models import SentMessage
+from standin.server import FakeBotApi
 from tests.fakes import FakeClock
-from tests.standin.driver import UserDriver
-from tests.standin.models import SentMessage
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

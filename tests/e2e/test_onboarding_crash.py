@@ -10,13 +10,13 @@ import pytest
 
 from bot import texts
 from bot.services import onboarding as ob
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade_to_head
 from storage.uow import UnitOfWork
 from tests.databases import sqlite_url
 from tests.e2e.test_onboarding import send_and_wait, tap_and_wait
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -14,8 +14,8 @@ import pytest
 from bot import texts
 from bot.app import BotRunner
 from bot.polling import ALLOWED_UPDATES
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -9,9 +9,9 @@ import pytest
 
 from bot import texts
 from bot.app import BotRunner
+from standin.server import FakeBotApi
 from tests.e2e.test_reminders_buttons import DUE, UID, arm_reminder
 from tests.fakes import FakeClock
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

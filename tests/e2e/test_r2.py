@@ -11,13 +11,13 @@ import rehab.outcomes
 from bot import texts
 from bot.app import BotRunner
 from bot.services.programme import load_state, save_state
+from standin.driver import UserDriver
+from standin.models import SentMessage
+from standin.server import FakeBotApi
 from tests.e2e.test_later_stages import seed_state
 from tests.e2e.test_onboarding import send_and_wait, tap_and_wait
 from tests.e2e.test_session import UID, ask_checkin, do_set, local_today, seed_user
 from tests.fakes import FakeClock
-from tests.standin.driver import UserDriver
-from tests.standin.models import SentMessage
-from tests.standin.server import FakeBotApi
 from tests.unit.rehab.helpers import green_day
 
 pytestmark = pytest.mark.e2e

@@ -18,12 +18,12 @@ from bot.app import BotRunner
 from bot.export_schema import CSV_COLUMNS, CSV_FILENAME, JSON_FILENAME, AchillesCoachExport
 from bot.handlers.records import confirmation_code
 from scheduler import planner
+from standin.models import SentMessage
+from standin.server import FakeBotApi
 from tests.e2e.test_session import do_set, seed_user, start_session
 from tests.fakes import FakeClock
 from tests.integration.test_records import SUNDAY_EVENING, TODAY, seed_three_weeks
 from tests.integration.test_records_delete import _rows_per_table
-from tests.standin.models import SentMessage
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

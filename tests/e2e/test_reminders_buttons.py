@@ -12,9 +12,9 @@ import pytest
 from bot import texts
 from bot.app import BotRunner
 from scheduler import planner
+from standin.server import FakeBotApi
 from tests.fakes import FakeClock
 from tests.integration.scheduler.seed import add_session, seed_user, set_stage
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

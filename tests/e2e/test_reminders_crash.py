@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from bot.runtime import Runtime
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head
 from tests.conftest import make_settings
 from tests.databases import sqlite_url
 from tests.e2e.test_reminders_restart import UID, reminder_status, reminders, seed
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

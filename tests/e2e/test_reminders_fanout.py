@@ -19,12 +19,12 @@ from bot import texts
 from bot.app import BotRunner
 from bot.runtime import Clock
 from scheduler import planner
+from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head
 from storage.models import SentLog
 from tests.conftest import make_settings
 from tests.databases import postgres_url, temporary_postgres_database
 from tests.integration.scheduler.crowd import seed_crowd
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 
 from bot import texts
 from bot.runtime import Runtime
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head
 from storage.models import SentLog
 from tests.conftest import make_settings
 from tests.databases import postgres_url, temporary_postgres_database
 from tests.integration.scheduler.crowd import seed_crowd
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

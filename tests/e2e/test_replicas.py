@@ -14,14 +14,14 @@ import pytest
 import rehab
 from bot import texts
 from bot.runtime import Runtime
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head
 from tests.conftest import make_settings
 from tests.databases import postgres_url, temporary_postgres_database
 from tests.e2e.conftest import WEBHOOK_SECRET, free_port
 from tests.e2e.test_inbox_crash import STEPS, _onboarding, _state
 from tests.integration.scheduler.crowd import seed_crowd
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
 
 pytestmark = [
     pytest.mark.e2e,

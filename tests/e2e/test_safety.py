@@ -9,8 +9,8 @@ import rehab
 from bot import texts
 from bot.app import BotRunner
 from bot.services.programme import load_state
+from standin.server import FakeBotApi
 from tests.e2e.test_session import UID, seed_user, set_logs, start_session
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -20,11 +20,11 @@ from bot.keyboards import pain_keyboard
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state
 from scheduler.planner import SLOT_CHECKIN, Kind
+from standin.driver import UserDriver
+from standin.server import FakeBotApi
 from storage.models import Profile, SentLog
 from tests.e2e.conftest import running_bot
 from tests.fakes import FakeClock
-from tests.standin.driver import UserDriver
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.app import BotRunner
+from standin.server import FakeBotApi
 from tests.databases import postgres_url
 from tests.e2e import test_checkin, test_safety, test_session
 from tests.fakes import FakeClock
-from tests.standin.server import FakeBotApi
 
 pytestmark = [
     pytest.mark.e2e,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from standin.process import REPO_ROOT, BotProcess
+from standin.server import FakeBotApi
 from tests.e2e.test_inbox_crash import _state, _welcomes
-from tests.standin.process import REPO_ROOT, BotProcess
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -10,10 +10,10 @@ import pytest
 
 from bot import texts
 from bot.app import BotRunner
+from standin.process import BotProcess
+from standin.server import FakeBotApi
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
-from tests.standin.process import BotProcess
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -13,11 +13,11 @@ from sqlalchemy.engine import make_url
 
 from bot import texts
 from bot.app import BotRunner
+from standin.driver import UserDriver
+from standin.server import FakeBotApi
 from tests.e2e.test_onboarding import send_and_wait, tap_and_wait
 from tests.e2e.test_reminders_buttons import DUE, UID, arm_reminder, onboard
 from tests.fakes import FakeClock
-from tests.standin.driver import UserDriver
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import BotRunner
+from standin.server import FakeBotApi
 from storage.models import InboxUpdate, User
 from tests.e2e import test_onboarding, test_session
 from tests.e2e.conftest import WEBHOOK_SECRET
 from tests.fakes import FakeClock
-from tests.standin.server import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

@@ -35,7 +35,19 @@ def test_run_without_token_explains_botfather(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "@BotFather" in result.stderr
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "make demo" in result.stderr  # no token yet: the demo shows the bot anyway
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_demo_refuses_a_start_without_a_time_zone_or_a_bad_timer_scale(tmp_path: Path) -> None:
+    naive = _run(["demo", "--port", "0", "--start", "2026-12-01T08:00"], tmp_path)
+    assert naive.returncode == 2
+    assert "2026-12-01T08:00Z" in naive.stderr  # says how to write it
+    scale = _run(["demo", "--port", "0", "--timer-scale", "5"], tmp_path)
+    assert scale.returncode == 2
+    assert "--timer-scale" in scale.stderr
+    assert "Traceback" not in naive.stderr + scale.stderr
+    assert not (tmp_path / "data").exists()  # refused before anything was created
 
 
 def test_run_with_malformed_token_never_echoes_it(tmp_path: Path) -> None:

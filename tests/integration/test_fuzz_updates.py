@@ -3,7 +3,7 @@ update objects from several people, mixed with the real steps of four others. Th
 raise no error, apply every real step, and let nobody's payload change another's record.
 
 The bot handles the updates in-process (the stand-in is reached without HTTP, see
-tests/standin/inprocess.py), exactly as the inbox poller would hand them over, so that the
+standin/inprocess.py), exactly as the inbox poller would hand them over, so that the
 run stays within seconds. A fixed seed makes any failure reproducible."""
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ from bot.app import build_application
 from bot.polling import parse_update
 from bot.runtime import Runtime
 from bot.telegram_bot import CoachBot
+from standin.inprocess import InProcessRequest
+from standin.server import FakeBotApi
+from standin.telegram_html import utf16_len
 from storage.migrate import upgrade_to_head
 from storage.models import Base
 from tests.conftest import make_settings
 from tests.e2e.test_session import seed_user
 from tests.fakes import FakeClock
-from tests.standin.inprocess import InProcessRequest
-from tests.standin.server import FakeBotApi
-from tests.standin.telegram_html import utf16_len
 
 pytestmark = pytest.mark.integration
 

@@ -13,8 +13,8 @@ from telegram import Bot
 
 from bot import media, pictures
 from bot.runtime import Runtime
-from tests.standin.fixtures import standin  # noqa: F401  (fixture)
-from tests.standin.server import FakeBotApi
+from standin.fixtures import standin  # noqa: F401  (fixture)
+from standin.server import FakeBotApi
 
 pytestmark = pytest.mark.integration
 

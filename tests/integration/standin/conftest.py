@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
-from tests.standin.fixtures import standin  # noqa: F401  (fixture)
-from tests.standin.server import FakeBotApi
+from standin.fixtures import standin  # noqa: F401  (fixture)
+from standin.server import FakeBotApi
 
 
 @pytest.fixture

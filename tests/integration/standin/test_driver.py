@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.standin.server import FakeBotApi
+from standin.server import FakeBotApi
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.standin.telegram_html import HtmlError, parse_html
+from standin.telegram_html import HtmlError, parse_html
 
 pytestmark = pytest.mark.integration
 

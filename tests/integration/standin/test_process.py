@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.standin.process import REPO_ROOT, BotProcess, stop_processes
-from tests.standin.server import FakeBotApi
+from standin.process import REPO_ROOT, BotProcess, stop_processes
+from standin.server import FakeBotApi
 
 pytestmark = pytest.mark.integration
 
@@ -86,7 +86,7 @@ async def test_processes_left_running_are_stopped_with_the_stand_in(
 
 ORPHAN = """
 import asyncio, os, sys
-from tests.standin.process import BotProcess
+from standin.process import BotProcess
 
 class Api:
     token, base_url, requests = "t", "http://127.0.0.1:9/bot", []

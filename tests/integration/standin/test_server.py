@@ -14,7 +14,7 @@ import pytest
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 
-from tests.standin.server import FakeBotApi
+from standin.server import FakeBotApi
 
 pytestmark = pytest.mark.integration
 

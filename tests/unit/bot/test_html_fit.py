@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.html_fit import MAX_MESSAGE, fit_html
-from tests.standin.telegram_html import HtmlError, parse_html, utf16_len
+from standin.telegram_html import HtmlError, parse_html, utf16_len
 
 pytestmark = pytest.mark.unit
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot import texts
-from tests.standin.telegram_html import parse_html
+from standin.telegram_html import parse_html
 
 pytestmark = pytest.mark.unit
 

@@ -21,9 +21,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
-    from tests.standin.server import FakeBotApi
+    from standin.server import FakeBotApi
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 # Every BotProcess started and not yet seen to end.

@@ -1,4 +1,4 @@
-"""Pytest fixtures: `from tests.standin.fixtures import standin` in a conftest (or list this
+"""Pytest fixtures: `from standin.fixtures import standin` in a conftest (or list this
 module in `pytest_plugins`)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from tests.standin.process import stop_processes
-from tests.standin.server import FakeBotApi
+from standin.process import stop_processes
+from standin.server import FakeBotApi
 
 
 @pytest_asyncio.fixture

@@ -22,10 +22,10 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import web
 
-from tests.standin import webhook
-from tests.standin.driver import UserDriver
-from tests.standin.limits import FloodLimiter
-from tests.standin.models import (
+from standin import webhook
+from standin.driver import UserDriver
+from standin.limits import FloodLimiter
+from standin.models import (
     ApiError,
     Button,
     CallbackAnswer,
@@ -35,7 +35,7 @@ from tests.standin.models import (
     Upload,
     bad_request,
 )
-from tests.standin.telegram_html import HtmlError, parse_html, utf16_len
+from standin.telegram_html import HtmlError, parse_html, utf16_len
 
 DEFAULT_TOKEN = "123456789:TEST-token-ABCDEFGHIJKLMNOPQRSTUVWX"
 MAX_TEXT = 4096
@@ -210,7 +210,7 @@ class FakeBotApi:
         self._last_activity = time.monotonic()
         self._runner: web.AppRunner | None = None
         self._closing = False
-        # Set by setWebhook: then updates are POSTed to the bot (tests/standin/webhook.py).
+        # Set by setWebhook: then updates are POSTed to the bot (standin/webhook.py).
         self.webhook: webhook.WebhookDelivery | None = None
         self._methods: dict[str, Callable[[Params], Awaitable[Any]]] = {
             "getme": self._get_me,
@@ -596,7 +596,7 @@ class FakeBotApi:
 
     async def serve(self, method: str, params: Params, token: str) -> tuple[int, dict[str, Any]]:
         """Answer one Bot API call (HTTP status, JSON body): what every request goes through,
-        over HTTP or in-process (tests/standin/inprocess.py)."""
+        over HTTP or in-process (standin/inprocess.py)."""
         record = RecordedRequest(method, params, time.time())
         self.requests.append(record)
         self.stats.requests[method] += 1

@@ -10,10 +10,10 @@ from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
-from tests.standin.models import Upload
+from standin.models import Upload
 
 if TYPE_CHECKING:
-    from tests.standin.server import FakeBotApi
+    from standin.server import FakeBotApi
 
 
 class InProcessRequest(BaseRequest):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tests.standin.models import Button, CallbackAnswer, SentMessage
-from tests.standin.telegram_html import utf16_len
+from standin.models import Button, CallbackAnswer, SentMessage
+from standin.telegram_html import utf16_len
 
 if TYPE_CHECKING:
-    from tests.standin.server import FakeBotApi
+    from standin.server import FakeBotApi
 
 
 class UserDriver:
