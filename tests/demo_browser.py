@@ -177,7 +177,7 @@ def onboard(page: Page) -> str:
     onboard_until_zone(page)
     assert "09:00" in page.type("berlin", "where you are")
     page.tap("Yes, that's right", "first session")
-    page.tap("07:00", "second session")
+    page.tap("08:00", "second session")
     page.type("19:30", "three times a week")
     page.tap("Mon · Wed · Fri", "what time on those days")
     page.tap("18:00", "When should I ask")
