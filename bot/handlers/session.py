@@ -366,11 +366,14 @@ def _arm_run_phases(
         )
 
 
-async def _on_run_phase(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Walk or jog now, if the user is still on that run."""
+async def _job_still_at_its_step(
+    context: ContextTypes.DEFAULT_TYPE,
+) -> tuple[int, dict[str, Any]] | None:
+    """(chat id, job data) of a step's job whose user is still on that step; None once they
+    have moved on (done, skipped, paused or ended)."""
     job = context.job
     if job is None or not isinstance(job.data, dict) or job.chat_id is None:
-        return
+        return None
     data = job.data
     position = await sessions.position_of(runtime_of(context), data["user_id"])
     if (
@@ -378,27 +381,28 @@ async def _on_run_phase(context: ContextTypes.DEFAULT_TYPE) -> None:
         or position.session_id != data["session_id"]
         or (position.step, position.exercise_index, position.set_no) != data["at"]
     ):
-        return  # Done, paused or ended: nothing to switch
-    await _send(context, job.chat_id, data["text"])
+        return None
+    return job.chat_id, data
+
+
+async def _on_run_phase(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Walk or jog now, if the user is still on that run."""
+    found = await _job_still_at_its_step(context)
+    if found is not None:
+        chat_id, data = found
+        await _send(context, chat_id, data["text"])
 
 
 async def _on_countdown(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the time left on the hold or rest message, if the user is still on that step."""
-    job = context.job
-    if job is None or not isinstance(job.data, dict) or job.chat_id is None:
+    found = await _job_still_at_its_step(context)
+    if found is None:
         return
-    data = job.data
-    position = await sessions.position_of(runtime_of(context), data["user_id"])
-    if (
-        position is None
-        or position.session_id != data["session_id"]
-        or (position.step, position.exercise_index, position.set_no) != data["at"]
-    ):
-        return  # Done, skipped, paused or ended: the countdown has nothing to show
+    chat_id, data = found
     try:
         await context.bot.edit_message_text(
             f"{data['text']}\n{texts.SESSION_COUNTDOWN.format(seconds=data['left'])}",
-            chat_id=job.chat_id,
+            chat_id=chat_id,
             message_id=data["message_id"],
             parse_mode=ParseMode.HTML,
             reply_markup=data["markup"],
