@@ -81,6 +81,9 @@ def demo_settings(database_url: str, api_base_url: str, timer_scale: float) -> S
             "telegram_api_base_url": api_base_url,
             "database_url": database_url,
             "timer_scale": timer_scale,
+            # The bot's health listener on a free port of 127.0.0.1: 8080 is the chat page's.
+            "http_host": "127.0.0.1",
+            "http_port": 0,
         }
     )
 
