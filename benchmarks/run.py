@@ -32,17 +32,9 @@ from time import perf_counter
 from typing import Any
 
 from bot import faq, pictures
-from bot.charts import (
-    ChartData,
-    GateMark,
-    MorningPoint,
-    SessionPoint,
-    StageBand,
-    render_progress_chart,
-)
-from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.charts import render_progress_chart
 from rehab import (
+    Cadence,
     DecisionKind,
     Effort,
     ProgrammeState,
@@ -55,12 +47,15 @@ from rehab import (
     sessions_on,
     start_programme,
 )
-from rehab.protocol import EXERCISES
+from rehab.protocol import EXERCISES, TIMINGS
 from rehab.simulator import load_persona, simulate
-from scheduler import planner
-from scheduler.planner import Cadence
 from scheduler.ports import CadenceNotice, ReminderMessage
 from scheduler.service import Outcome, fire
+from service_layer import planner
+from service_layer.chart_data import ChartData, GateMark, MorningPoint, SessionPoint, StageBand
+from service_layer.config import Settings
+from service_layer.records import WeeklySummary
+from service_layer.runtime import Runtime
 from storage.migrate import upgrade_to_head
 from tests.integration.scheduler.seed import seed_user
 from tests.unit.bot.test_faq import QUESTIONS
@@ -364,7 +359,7 @@ def twelve_weeks() -> ChartData:
         if i in (9, 30, 31, 58):
             continue  # missed
         stage = next(s for s, first, end in stages if first <= i < end)
-        if stage >= 3 and day.weekday() not in (0, 2, 4):
+        if stage >= 3 and day.weekday() not in TIMINGS.training_weekdays:
             continue
         for _ in range(2 if stage <= 2 else 1):
             sessions.append(
@@ -420,7 +415,7 @@ class CountingNotifier:
     async def send_checkin(self, chat_id: int, local_date: date) -> None:
         pass
 
-    async def send_summary(self, chat_id: int, text: str, chart_png: bytes | None) -> None:
+    async def send_summary(self, chat_id: int, summary: WeeklySummary) -> None:
         pass
 
     async def send_cadence_notice(self, notice: CadenceNotice) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.runtime import Runtime
+from service_layer.runtime import Runtime
 from standin.process import BotProcess
 from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head

@@ -17,15 +17,15 @@ from bot.charts import shutdown_renderer
 from bot.context import attach_runtime
 from bot.handlers import register_handlers
 from bot.http import HttpListener
-from bot.locks import KeyedLocks
 from bot.notifier import TelegramNotifier
 from bot.pacing import FloodPacer
 from bot.polling import ALLOWED_UPDATES, InboxPoller, hand_over
-from bot.runtime import Clock, Runtime, system_clock
-from bot.settings import Settings
 from bot.telegram_bot import CoachApplication, CoachBot
-from scheduler.interface import NoScheduler
 from scheduler.queue import DueQueueScheduler
+from service_layer.config import Settings
+from service_layer.locks import KeyedLocks
+from service_layer.runtime import Clock, Runtime, system_clock
+from service_layer.scheduling import NoScheduler
 
 log = logging.getLogger(__name__)
 

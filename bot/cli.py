@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from bot import texts
 from bot.logs import configure_logging
-from bot.settings import Settings
+from service_layer.config import Settings
 
 log = logging.getLogger("achilles_coach")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.runtime import Runtime
+from service_layer.runtime import Runtime
 
 RUNTIME_KEY = "runtime"
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
@@ -27,21 +26,9 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.callbacks import CallbackDataError, unpack
 from bot.context import runtime_of
-from bot.runtime import Runtime
-from storage.uow import UnitOfWork
+from service_layer.flows import FlowView, current
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class FlowView:
-    """A detached copy of a user's flow row."""
-
-    user_id: int
-    name: str
-    step: str
-    version: int
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 ButtonHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, FlowView, str], Awaitable[None]]
@@ -62,64 +49,12 @@ _REGISTRY: dict[str, FlowSpec] = {}
 
 
 def register_flow(name: str, spec: FlowSpec) -> None:
-    """Make a flow known to the dispatcher (called once per flow at import)."""
+    """Make a flow known to the dispatcher (bot/handlers/__init__.py registers every flow)."""
     _REGISTRY[name] = spec
 
 
 def spec_for(name: str) -> FlowSpec | None:
     return _REGISTRY.get(name)
-
-
-# -- persistence -------------------------------------------------------------------------------
-
-
-async def load(uow: UnitOfWork, user_id: int) -> FlowView | None:
-    row = await uow.flows.get(user_id)
-    if row is None:
-        return None
-    return FlowView(row.user_id, row.name, row.step, row.version, dict(row.data or {}))
-
-
-async def current(runtime: Runtime, user_id: int) -> FlowView | None:
-    async with runtime.uow() as uow:
-        return await load(uow, user_id)
-
-
-async def begin(
-    uow: UnitOfWork, user_id: int, name: str, step: str, data: dict[str, Any], now: Any
-) -> FlowView:
-    """Start (or restart) a flow at `step`; stale buttons of the previous one stop working."""
-    row = await uow.flows.start(user_id, name, step, data, now)
-    return FlowView(row.user_id, row.name, row.step, row.version, dict(row.data))
-
-
-async def advance(
-    uow: UnitOfWork,
-    flow: FlowView,
-    step: str,
-    data: dict[str, Any] | None = None,
-    *,
-    now: Any,
-    accepted_payload: str | None = None,
-) -> FlowView:
-    """Move `flow` to `step` (bumping its version) inside the caller's unit of work."""
-    row = await uow.flows.get(flow.user_id)
-    if row is None:
-        raise LookupError(f"user {flow.user_id} has no flow")
-    new_data = dict(data if data is not None else row.data or {})
-    if accepted_payload is not None:
-        new_data["_last"] = {"version": row.version, "payload": accepted_payload}
-    row.step = step
-    row.data = new_data
-    row.version += 1
-    row.updated_at = now
-    await uow.session.flush()
-    flow.step, flow.version, flow.data = step, row.version, dict(new_data)
-    return flow
-
-
-async def finish(uow: UnitOfWork, user_id: int) -> None:
-    await uow.flows.clear(user_id)
 
 
 # -- dispatch ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 * `GET /healthz`: liveness (the event loop answers);
 * `GET /readyz`: readiness: the database answers, its schema is at the migrations' head, and
   the scheduler runs (with when it last ran something); 503 with the reason otherwise;
-* `GET /metrics`: Prometheus text (bot/metrics.py);
+* `GET /metrics`: Prometheus text (service_layer/metrics.py);
 * in webhook mode, `POST <path of WEBHOOK_URL>`: Telegram's updates. A request without the
   right `X-Telegram-Bot-Api-Secret-Token` gets 403 and is not looked at. An update is answered
   200 only once it is stored in the inbox (bot/inbox.py), so an update Telegram was told about
@@ -24,8 +24,9 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from bot import inbox, metrics
-from bot.runtime import Runtime
+from bot import inbox
+from service_layer import metrics
+from service_layer.runtime import Runtime
 from storage.migrate import head_revision
 
 log = logging.getLogger(__name__)

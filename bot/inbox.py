@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from bot.runtime import Runtime
+from service_layer.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot import pictures, texts
-from bot.locks import KeyedLocks
-from bot.runtime import Runtime
+from service_layer.locks import KeyedLocks
+from service_layer.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

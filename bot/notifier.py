@@ -16,8 +16,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
-from bot import texts
+from bot import texts, views
 from bot.callbacks import CHOOSE_DAYS_DATA, pack
+from bot.charts import render_off_loop
 from bot.dose import load_text, run_text
 from bot.html_fit import fit_html
 from bot.keyboards import pain_keyboard
@@ -28,6 +29,7 @@ from scheduler.ports import (
     ReminderMessage,
     Variant,
 )
+from service_layer.records import WeeklySummary
 
 REMINDER_PREFIX = "rem"
 MAX_CAPTION = 1024
@@ -144,7 +146,9 @@ class TelegramNotifier:
             chat_id, texts.CHECKIN_QUESTION, pain_keyboard(lambda v: pack("mc", code, v))
         )
 
-    async def send_summary(self, chat_id: int, text: str, chart_png: bytes | None) -> None:
+    async def send_summary(self, chat_id: int, summary: WeeklySummary) -> None:
+        text = views.weekly_summary_text(summary)
+        chart_png = await render_off_loop(summary.chart) if summary.chart is not None else None
         try:
             if chart_png:
                 caption = text if len(text) <= MAX_CAPTION else None

@@ -21,8 +21,8 @@ from telegram import Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter
 
 from bot import inbox
-from bot.runtime import Runtime
 from bot.telegram_bot import CoachApplication, CoachBot
+from service_layer.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

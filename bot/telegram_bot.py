@@ -21,9 +21,10 @@ from telegram.error import (
 )
 from telegram.ext import Application, ExtBot
 
-from bot import inbox, metrics, serial
+from bot import inbox
 from bot.context import RUNTIME_KEY
-from bot.runtime import Runtime
+from service_layer import metrics, serial
+from service_layer.runtime import Runtime
 from storage import handling
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ class CoachApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     async def process_update(self, update: object) -> None:
         """Handle `update` in its inbox scope. A stored update from a person is handled under
-        the person's lock (bot/serial.py: across replicas on PostgreSQL), and only if no
+        the person's lock (service_layer/serial.py: across replicas on PostgreSQL), and only if no
         replica handled it already; the person's earlier updates still unfinished go first, so
         a replica never answers a step before the one it follows."""
         update_id = update.update_id if isinstance(update, Update) else None

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from rehab import Cadence
+from service_layer.records import DayOutcome
+
 BOTFATHER_GUIDANCE = """\
 Achilles Coach needs a Telegram bot token to run.
 
@@ -136,11 +139,11 @@ def weekday_list(days: tuple[int, ...]) -> str:
 def cadence_rhythm(
     cadence: str, session_times: tuple[str, ...], days: tuple[int, ...], at: str
 ) -> str:
-    if cadence == "twice_daily" and len(session_times) >= 2:
+    if cadence == Cadence.TWICE_DAILY and len(session_times) >= 2:
         return CADENCE_TWICE_DAILY.format(first=session_times[0], second=session_times[1])
-    if cadence in ("twice_daily", "once_daily") and session_times:
+    if cadence in (Cadence.TWICE_DAILY, Cadence.ONCE_DAILY) and session_times:
         return CADENCE_ONCE_DAILY.format(first=session_times[0])
-    template = CADENCE_WEEKLY if cadence == "weekly" else CADENCE_THREE_WEEKLY
+    template = CADENCE_WEEKLY if cadence == Cadence.WEEKLY else CADENCE_THREE_WEEKLY
     return template.format(days=weekday_list(days), time=at)
 
 
@@ -467,15 +470,15 @@ def progress_caption(
 
 
 HISTORY_TITLE = "<b>Your last 14 days</b> (newest first)"
-HISTORY_OUTCOMES = {
-    "done": "✅ done",
-    "ended_early": "⚠️ ended early",
-    "open": "⏸ open",
-    "stopped": "✖️ stopped",
-    "missed": "❌ missed",
-    "skipped": "⏭ skipped",
-    "today": "⏳ nothing yet today",
-    "rest": "💤 rest",
+HISTORY_OUTCOMES: dict[str, str] = {
+    DayOutcome.DONE: "✅ done",
+    DayOutcome.ENDED_EARLY: "⚠️ ended early",
+    DayOutcome.OPEN: "⏸ open",
+    DayOutcome.STOPPED: "✖️ stopped",
+    DayOutcome.MISSED: "❌ missed",
+    DayOutcome.SKIPPED: "⏭ skipped",
+    DayOutcome.TODAY: "⏳ nothing yet today",
+    DayOutcome.REST: "💤 rest",
 }
 DECISION_LABELS = {
     "progress": "⬆️ step up",
@@ -505,10 +508,10 @@ def history_line(
     decision. A session the engine ended early is never called done."""
     parts = [f"<b>{escape(day_label)}</b>", HISTORY_OUTCOMES.get(outcome, escape(outcome))]
     full = sessions_done - ended_early
-    if outcome == "done" and full > 1:
+    if outcome == DayOutcome.DONE and full > 1:
         parts[-1] += f" ×{full}"
-    if outcome == "done" and ended_early:
-        parts.append(HISTORY_OUTCOMES["ended_early"])
+    if outcome == DayOutcome.DONE and ended_early:
+        parts.append(HISTORY_OUTCOMES[DayOutcome.ENDED_EARLY])
     if pain is not None:
         parts.append(f"pain {pain}")
     if morning is not None:

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.runtime import Clock, system_clock
+from service_layer.runtime import Clock, system_clock
 
 # A jump that would take more steps than this stops there (it never loops forever).
 MAX_STEPS = 2000

@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.app import BotRunner
-from bot.settings import Settings
 from demo.clock import ClockBar, DemoClock, JumpAware
-from scheduler.planner import DEFAULT_CHECKIN_TIME
+from service_layer.config import Settings
+from service_layer.planner import DEFAULT_CHECKIN_TIME
 from standin.driver import UserDriver
 from standin.models import SentMessage
 from standin.server import FakeBotApi

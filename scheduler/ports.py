@@ -8,6 +8,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
+from service_layer.records import WeeklySummary
+
 
 class RecipientBlocked(Exception):
     """The person blocked the bot (Telegram answered 403) or their chat is gone (400 chat not
@@ -59,6 +61,6 @@ class Notifier(Protocol):
 
     async def send_checkin(self, chat_id: int, local_date: date) -> None: ...
 
-    async def send_summary(self, chat_id: int, text: str, chart_png: bytes | None) -> None: ...
+    async def send_summary(self, chat_id: int, summary: WeeklySummary) -> None: ...
 
     async def send_cadence_notice(self, notice: CadenceNotice) -> None: ...

@@ -36,13 +36,15 @@ from typing import Self
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.locks import KeyedLocks
-from bot.runtime import Runtime
-from scheduler import planner, service
-from scheduler.planner import Kind, Slot, UserPlan
+from scheduler import service
 from scheduler.ports import Notifier
-from scheduler.service import Outcome, SentStatus, follow_up_job
-from storage.models import DueJob
+from scheduler.service import Outcome
+from service_layer import planner
+from service_layer.locks import KeyedLocks
+from service_layer.planner import Kind, Slot, UserPlan
+from service_layer.reminders import follow_up_job
+from service_layer.runtime import Runtime
+from storage.models import DueJob, SentStatus
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -112,7 +114,7 @@ def _for_workers(runtime: Runtime) -> Runtime:
 
 
 class DueQueueScheduler:
-    """Implements scheduler.interface.ReminderScheduler on the `due_queue` table."""
+    """Implements service_layer.scheduling.ReminderScheduler on the `due_queue` table."""
 
     def __init__(
         self,

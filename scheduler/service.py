@@ -25,13 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 import rehab
-from bot import metrics
-from bot.runtime import Runtime
-from bot.services.programme import save_state
-from bot.services.records import build_weekly_summary
 from rehab import ProgrammeState
-from scheduler import planner
-from scheduler.planner import Kind, UserPlan
 from scheduler.ports import (
     CadenceNotice,
     MessageRefused,
@@ -40,7 +34,13 @@ from scheduler.ports import (
     ReminderMessage,
     Variant,
 )
-from storage.models import Profile, SentLog, TrainingSession
+from service_layer import metrics, planner
+from service_layer.planner import Kind, UserPlan
+from service_layer.programme import save_state
+from service_layer.records import build_weekly_summary
+from service_layer.reminders import claim, mark_blocked
+from service_layer.runtime import Runtime
+from storage.models import Profile, SentStatus, TrainingSession
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -93,17 +93,6 @@ class Outcome(StrEnum):
     BLOCKED = "blocked"  # Telegram said the person blocked the bot: marked inactive
     FAILED = "failed"  # sending failed for another reason (logged)
     LOGGED = "logged"  # a day end recorded a missed session
-
-
-class SentStatus(StrEnum):
-    SENT = "sent"
-    MISSED = "missed"
-    SKIPPED = "skipped"
-    SUPPRESSED = "suppressed"
-    PENDING = "pending"
-    SENDING = "sending"  # claimed, not yet accepted by Telegram
-    FAILED = "failed"
-    INITIAL = "initial"
 
 
 @dataclass(frozen=True)
@@ -172,28 +161,6 @@ def _sessions_cover(slot: str, sessions: list[TrainingSession]) -> bool:
     return planner.reminder_covered(slot, [s.status for s in sessions])
 
 
-async def _claim(
-    uow: UnitOfWork,
-    user_id: int,
-    kind: str,
-    local_date: date,
-    slot: str,
-    status: str,
-    due_utc: datetime,
-    now: datetime,
-) -> bool:
-    row = SentLog(
-        user_id=user_id,
-        kind=kind,
-        local_date=local_date,
-        slot=slot,
-        status=status,
-        due_at=due_utc,
-        created_at=now,
-    )
-    return await uow.sent_log.claim(row)
-
-
 async def _record(
     uow: UnitOfWork,
     user_id: int,
@@ -208,7 +175,7 @@ async def _record(
     (`resume`): then an attempt that did not get through is taken over (sent again, or recorded
     with `status` instead)."""
     kind, local_date, slot = record
-    if await _claim(uow, user_id, kind, local_date, slot, status, due_utc, now):
+    if await claim(uow, user_id, kind, local_date, slot, status, due_utc, now):
         return True
     if not resume:
         return False
@@ -218,15 +185,6 @@ async def _record(
     return await uow.sent_log.move_status(
         user_id, kind, local_date, slot, status, from_status=SentStatus.SENDING
     )
-
-
-async def mark_blocked(runtime: Runtime, user_id: int) -> None:
-    """Telegram said 403: the person blocked the bot. Stop scheduling them until /start."""
-    async with runtime.uow() as uow:
-        await uow.users.set_active(user_id, False, runtime.now())
-        await uow.commit()
-    log.info("user %s blocked the bot: marked inactive, jobs removed", user_id)
-    await runtime.scheduler.unschedule_user(user_id)
 
 
 async def _deliver(
@@ -295,7 +253,7 @@ async def fire(
     """Send what is due for `user_id` (never twice to a caller without the queue's claim, see
     the module docstring). `settle(uow, outcome, context)` runs inside the transaction that
     records a sent message (in one of its own for any other outcome): the queue advances its row
-    there. Its outcome and how late it ran are counted in the metrics (bot/metrics.py)."""
+    there. Its outcome and how late it ran are counted in the metrics (service_layer/metrics.py)."""
     now = runtime.now()
     runtime.extras["last_tick"] = now.isoformat()
     metrics.SCHEDULER_LAG.set(max((now - due_utc).total_seconds(), 0.0))
@@ -574,7 +532,7 @@ async def _fire_summary(
     return await _deliver(
         runtime,
         user_id,
-        lambda: notifier.send_summary(ctx.chat_id, summary.text, summary.chart_png),
+        lambda: notifier.send_summary(ctx.chat_id, summary),
         (Kind.SUMMARY, local_date, slot),
         call,
     )
@@ -602,7 +560,7 @@ async def _fire_day_end(runtime: Runtime, user_id: int, due_utc: datetime, call:
             return Outcome.NOT_DUE
         if await uow.sessions.on_date(user_id, local_date):
             return Outcome.NOT_DUE
-        if not await _claim(
+        if not await claim(
             uow, user_id, Kind.MISSED, local_date, "day", SentStatus.MISSED, due_utc, now
         ):
             return Outcome.DUPLICATE
@@ -614,69 +572,6 @@ async def _fire_day_end(runtime: Runtime, user_id: int, due_utc: datetime, call:
 
 
 # -- reminder buttons ----------------------------------------------------------------------------
-
-
-class TapResult(StrEnum):
-    OK = "ok"
-    ALREADY = "already"  # done before (double tap, or snoozed once already)
-    STALE = "stale"  # about another day, or the reminder is not this user's
-
-
-async def snooze(runtime: Runtime, user_id: int, local_date: date, slot: str) -> datetime | None:
-    """Store the snooze (re-reminds once) and queue it; returns when it is due, None if it was
-    snoozed already."""
-    now = runtime.now()
-    due = now + timedelta(minutes=runtime.settings.snooze_minutes)
-    async with runtime.uow() as uow:
-        if not await _claim(
-            uow, user_id, Kind.SNOOZE, local_date, slot, SentStatus.PENDING, due, now
-        ):
-            return None
-        reminder = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
-        about = reminder.due_at if reminder is not None else due
-        job = follow_up_job(slot, Kind.SNOOZE)
-        await uow.queue.put(user_id, job, Kind.SNOOZE, slot, about, due)
-        await uow.commit()
-    return due
-
-
-def follow_up_job(slot: str, kind: Kind) -> str:
-    """The queue's job name of a one-off follow-up: `s1:snooze`, `s1:nudge`."""
-    return f"{slot}:{kind.value}"
-
-
-async def skip(runtime: Runtime, user_id: int, local_date: date, slot: str) -> TapResult:
-    """Skip today's session: logged, and the nudge and any snooze are suppressed."""
-    now = runtime.now()
-    async with runtime.uow() as uow:
-        reminder = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
-        if reminder is None:
-            return TapResult.STALE
-        if reminder.status == SentStatus.SKIPPED:
-            return TapResult.ALREADY
-        await uow.sent_log.move_status(user_id, Kind.REMINDER, local_date, slot, SentStatus.SKIPPED)
-        if not await _claim(
-            uow, user_id, Kind.NUDGE, local_date, slot, SentStatus.SUPPRESSED, now, now
-        ):
-            await uow.sent_log.move_status(
-                user_id, Kind.NUDGE, local_date, slot, SentStatus.SUPPRESSED, SentStatus.PENDING
-            )
-        await uow.sent_log.move_status(
-            user_id, Kind.SNOOZE, local_date, slot, SentStatus.SUPPRESSED, SentStatus.PENDING
-        )
-        await uow.commit()
-    return TapResult.OK
-
-
-async def reminder_is_for(runtime: Runtime, user_id: int, local_date: date, slot: str) -> bool:
-    """True if a reminder for this day and slot was sent to this user, and it is still that
-    day where they live (yesterday's reminder cannot be snoozed or skipped any more)."""
-    async with runtime.uow() as uow:
-        row = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
-        user = await uow.users.get(user_id)
-    if row is None or user is None:
-        return False
-    return planner.local_date_of(runtime.now(), planner.zone_of(user.timezone)) == local_date
 
 
 # -- follow-ups and notices -----------------------------------------------------------------------
@@ -738,17 +633,17 @@ async def cadence_notice(runtime: Runtime, notifier: Notifier, user_id: int) -> 
         ]
         last_cadence = told[-1].slot if told else None
         changed = planner.cadence_changed_notice_needed(last_cadence, cadence)
-        weekly = cadence in (planner.Cadence.THREE_WEEKLY, planner.Cadence.WEEKLY)
+        weekly = cadence in (rehab.Cadence.THREE_WEEKLY, rehab.Cadence.WEEKLY)
         tell_days = weekly and not ctx.weekly_days_chosen
         if tell_days:
             tell_days = await uow.sent_log.latest(user_id, Kind.NOTICE, NOTICE_DAYS_SLOT) is None
         if last_cadence != cadence.value:
             status = SentStatus.SENT if changed else SentStatus.INITIAL
-            if not await _claim(uow, user_id, Kind.NOTICE, today, cadence.value, status, now, now):
+            if not await claim(uow, user_id, Kind.NOTICE, today, cadence.value, status, now, now):
                 # the same cadence was recorded earlier today: refresh its order
                 await uow.sent_log.move_status(user_id, Kind.NOTICE, today, cadence.value, status)
                 changed = False
-        if tell_days and not await _claim(
+        if tell_days and not await claim(
             uow, user_id, Kind.NOTICE, today, NOTICE_DAYS_SLOT, SentStatus.SENT, now, now
         ):
             tell_days = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -32,6 +33,45 @@ NAMING_CONVENTION = {
 }
 
 USER_FK = "users.id"
+
+
+class SessionStatus(StrEnum):
+    """Where a training session stands (sessions.status): the one list of session statuses."""
+
+    IN_PROGRESS = "in_progress"
+    PAUSED = "paused"
+    DONE = "done"
+    ENDED_EARLY = "ended_early"  # the person ended it before the last set
+    ABANDONED = "abandoned"  # left open past its day
+    STOPPED = "stopped"  # a red flag stopped the programme during it
+
+    @classmethod
+    def open(cls) -> frozenset[str]:
+        """Still under way: the day's reminders wait for it."""
+        return frozenset({cls.IN_PROGRESS, cls.PAUSED})
+
+    @classmethod
+    def finished(cls) -> frozenset[str]:
+        """Counted as done (an early end included: the person trained)."""
+        return frozenset({cls.DONE, cls.ENDED_EARLY})
+
+    @classmethod
+    def cut_off(cls) -> frozenset[str]:
+        """Ended without being finished."""
+        return frozenset({cls.ABANDONED, cls.STOPPED})
+
+
+class SentStatus(StrEnum):
+    """What became of one reminder slot (sent_log.status)."""
+
+    SENT = "sent"
+    MISSED = "missed"
+    SKIPPED = "skipped"
+    SUPPRESSED = "suppressed"
+    PENDING = "pending"
+    SENDING = "sending"  # claimed, not yet accepted by Telegram
+    FAILED = "failed"
+    INITIAL = "initial"
 
 
 class Base(DeclarativeBase):
@@ -119,7 +159,7 @@ class TrainingSession(Base):
     local_date: Mapped[date] = mapped_column(Date)
     slot: Mapped[str] = mapped_column(String(16), default="")  # ordinal in the day: "1", "2"
     stage: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="in_progress")
+    status: Mapped[str] = mapped_column(String(16), default=SessionStatus.IN_PROGRESS.value)
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
     exercise_index: Mapped[int] = mapped_column(Integer, default=0)
     set_no: Mapped[int] = mapped_column(Integer, default=1)

@@ -25,6 +25,7 @@ from storage.models import (
     Programme,
     RedFlagAnswer,
     SentLog,
+    SessionStatus,
     SetLog,
     TrainingSession,
     User,
@@ -175,7 +176,7 @@ class SessionRepository(_Repository):
             select(TrainingSession)
             .where(
                 TrainingSession.user_id == user_id,
-                TrainingSession.status.in_(("in_progress", "paused")),
+                TrainingSession.status.in_(SessionStatus.open()),
             )
             .order_by(TrainingSession.id.desc())
             .limit(1)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.runtime import Runtime
-from bot.settings import Settings
+from service_layer.config import Settings
+from service_layer.runtime import Runtime
 from storage.migrate import upgrade_to_head
 from tests.databases import postgres_url, sqlite_url, temporary_postgres_database
 

@@ -27,7 +27,7 @@ from bot.handlers import (
     plan,
     privacy,
     reminders,
-    safety,  # noqa: F401  (importing it registers the red-flag screen and its flow)
+    safety,
     session,
 )
 from bot.handlers import outcomes as outcome_handlers
@@ -40,6 +40,13 @@ PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Register all handlers. Order matters: PTB runs the first matching handler in a group."""
+    # The multi-step conversations: which module answers each flow's buttons and text.
+    for module in (onboarding, commands, session, gate, safety):
+        for name, spec in module.FLOWS.items():
+            flows.register_flow(name, spec)
+    # The red-flag screen reads every free text before any flow, /learn or the FAQ does: a
+    # warning sign stops the programme whatever step the person is on (protocol section 8).
+    messages.set_red_flag_screen(safety.screen)
     # 0. Private chats only: anything from a group, a channel or without a person stops here
     # (a command gets one general answer). The filters below say the same again.
     application.add_handler(TypeHandler(Update, privacy.guard), group=-1)

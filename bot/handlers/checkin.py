@@ -9,12 +9,12 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 import rehab
-from bot import flows, reader, texts
+from bot import flows, texts
 from bot.callbacks import CallbackDataError, pack, unpack
 from bot.context import runtime_of
 from bot.handlers import outcomes as outcome_handlers
-from bot.services import checkins
-from bot.services.checkins import CheckinKind
+from service_layer import checkins, reader
+from service_layer.checkins import CheckinKind
 
 
 def parse(data: str | None) -> tuple[date, int] | None:

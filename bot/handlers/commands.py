@@ -8,13 +8,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import flows, texts
+from bot import flows, texts, views
 from bot.callbacks import CHOOSE_DAYS_DATA, flow_data
 from bot.context import runtime_of
-from bot.flows import FlowSpec, FlowView
+from bot.flows import FlowSpec
 from bot.handlers import onboarding as onboarding_handlers
-from bot.services import onboarding as ob
-from bot.services import settings as settings_service
+from service_layer import flows as flow_state
+from service_layer import onboarding as ob
+from service_layer import settings as settings_service
+from service_layer.flows import FlowView
 
 HOME_OVER = "home:over"
 HOME_CLEARED = "home:cleared"
@@ -48,16 +50,17 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     status = await settings_service.status_of(runtime_of(context), user.id)
     if status is None:
-        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
+        await _reply(update, await views.newcomer_text(runtime_of(context), user.id))
         return
     if status.stopped:
         if not status.clearance_offered:
-            await _reply(update, status.text)  # the clearance is offered from tomorrow
+            # The clearance is offered from tomorrow.
+            await _reply(update, views.status_text(status))
             return
         button = InlineKeyboardButton(texts.OB_FLAGGED_CLEARED, callback_data=HOME_CLEARED)
     else:
         button = InlineKeyboardButton(texts.STATUS_START_OVER, callback_data=HOME_OVER)
-    await _reply(update, status.text, InlineKeyboardMarkup([[button]]))
+    await _reply(update, views.status_text(status), InlineKeyboardMarkup([[button]]))
 
 
 async def on_home_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -70,7 +73,7 @@ async def on_home_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await query.answer()
     runtime = runtime_of(context)
     if not await settings_service.is_onboarded(runtime, user.id):
-        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
+        await _reply(update, await views.newcomer_text(runtime_of(context), user.id))
         return
     if query.data == CHOOSE_DAYS_DATA:
         # From the notice that Stage 3 needs training days: the /settings days step.
@@ -93,7 +96,9 @@ async def render_restart(
         flag = await settings_service.stop_flag_name(runtime_of(context), flow.user_id)
         if status is None or not status.clearance_offered:
             await settings_service.close(runtime_of(context), flow.user_id)
-            await _reply(update, status.text if status is not None else texts.NOT_ONBOARDED)
+            await _reply(
+                update, views.status_text(status) if status is not None else texts.NOT_ONBOARDED
+            )
             return
         text = texts.OB_CLEARED_CONFIRM.format(flag=escape(flag))
         await _reply(update, text, _buttons(flow, options))
@@ -131,7 +136,7 @@ async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     runtime = runtime_of(context)
     if not await settings_service.is_onboarded(runtime, user.id):
-        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
+        await _reply(update, await views.newcomer_text(runtime_of(context), user.id))
         return
     if await settings_service.is_stopped(runtime, user.id):
         await _reply(update, texts.PROGRAMME_STOPPED)
@@ -177,7 +182,7 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     runtime = runtime_of(context)
     if not await settings_service.is_onboarded(runtime, user.id):
-        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
+        await _reply(update, await views.newcomer_text(runtime_of(context), user.id))
         return
     if await settings_service.is_stopped(runtime, user.id):  # as /today and /start say
         await _reply(update, texts.PROGRAMME_STOPPED)
@@ -196,7 +201,7 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     runtime = runtime_of(context)
     if not await settings_service.is_onboarded(runtime, user.id):
-        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
+        await _reply(update, await views.newcomer_text(runtime_of(context), user.id))
         return
     await onboarding_handlers.render(update, context, await ob.begin_settings(runtime, user.id))
 
@@ -215,7 +220,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await ob.park(runtime, user.id):
         await _reply(update, texts.CANCEL_ONBOARDING)
         return
-    flow = await flows.current(runtime, user.id)
+    flow = await flow_state.current(runtime, user.id)
     if flow is None or flow.name == ob.PARKED_FLOW:
         await _reply(update, texts.CANCEL_NOTHING)
         return
@@ -223,5 +228,8 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(update, texts.CANCEL_DONE)
 
 
-flows.register_flow(settings_service.RESTART_FLOW, FlowSpec(on_restart_button, render_restart))
-flows.register_flow(settings_service.PAUSE_FLOW, FlowSpec(on_pause_button, render_pause))
+# The flows this module answers (registered in bot/handlers/__init__.py).
+FLOWS = {
+    settings_service.RESTART_FLOW: FlowSpec(on_restart_button, render_restart),
+    settings_service.PAUSE_FLOW: FlowSpec(on_pause_button, render_pause),
+}

@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.context import runtime_of
 from bot.handlers import commands, onboarding
-from bot.services import users
+from service_layer import users
 from storage import handling
 
 log = logging.getLogger(__name__)

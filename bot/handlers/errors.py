@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot import flows, texts
 from bot.context import runtime_of
 from bot.handlers.privacy import is_private
-from scheduler import service
+from service_layer import reminders
 from storage import handling
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if unreachable(context.error):
         # They blocked the bot or their chat is gone: no reminders until they /start again.
         try:
-            await service.mark_blocked(runtime_of(context), user.id)
+            await reminders.mark_blocked(runtime_of(context), user.id)
         except Exception:
             log.exception("could not mark user %s unreachable", user.id)
         return

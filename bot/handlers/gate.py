@@ -8,14 +8,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import flows, reader, texts
+from bot import texts, views
 from bot.callbacks import flow_data
 from bot.context import runtime_of
-from bot.flows import FlowSpec, FlowView
+from bot.flows import FlowSpec
 from bot.handlers.session import refuse
 from bot.keyboards import pain_keyboard
-from bot.services import gates
-from bot.services import settings as settings_service
+from service_layer import gates, reader
+from service_layer.flows import FlowView
 
 MAX_COUNT = 500
 
@@ -63,7 +63,7 @@ async def test_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     started = await gates.begin_test(runtime_of(context), user.id)
     if not started.onboarded:
-        await message.reply_text(await settings_service.newcomer_text(runtime_of(context), user.id))
+        await message.reply_text(await views.newcomer_text(runtime_of(context), user.id))
         return
     if started.stopped:
         await message.reply_text(texts.PROGRAMME_STOPPED)
@@ -166,4 +166,5 @@ async def on_text(
     return True
 
 
-flows.register_flow(gates.GATE_FLOW, FlowSpec(on_button, render, on_text))
+# The flow this module answers (registered in bot/handlers/__init__.py).
+FLOWS = {gates.GATE_FLOW: FlowSpec(on_button, render, on_text)}

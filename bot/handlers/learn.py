@@ -18,8 +18,8 @@ import rehab
 from bot import faq, flows, media, pictures, texts
 from bot.callbacks import CallbackDataError, pack, unpack
 from bot.context import runtime_of
-from bot.services.sessions import Position
 from rehab.protocol import EXERCISES
+from service_layer.sessions import Position
 
 log = logging.getLogger(__name__)
 

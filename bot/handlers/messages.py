@@ -8,18 +8,22 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import faq, flows, reader, texts
+from bot import faq, flows, texts
 from bot.context import runtime_of
 from bot.handlers import checkin, learn
-from bot.services import settings as settings_service
+from service_layer import flows as flow_state
+from service_layer import reader
+from service_layer import settings as settings_service
 
-# Set by the safety feature: called with text no flow took; returns True if it reacted.
+# The red-flag screen (bot/handlers/safety.py's `screen`, set by register_handlers): sees every
+# free text first; returns True if it reacted.
 RedFlagScreen = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[bool]]
-_red_flag_screens: list[RedFlagScreen] = []
+_red_flag_screen: RedFlagScreen | None = None
 
 
-def add_red_flag_screen(screen: RedFlagScreen) -> None:
-    _red_flag_screens.append(screen)
+def set_red_flag_screen(screen: RedFlagScreen) -> None:
+    global _red_flag_screen
+    _red_flag_screen = screen
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -28,9 +32,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or message.text is None:
         return
     text = message.text
-    for screen in _red_flag_screens:
-        if await screen(update, context, text):
-            return
+    if _red_flag_screen is not None and await _red_flag_screen(update, context, text):
+        return
     # A question about one of /learn's topics is answered wherever the user is; the step they
     # are on (and its buttons) stays as it was.
     if await learn.answer_question(update, context, text, questions_only=True):
@@ -81,7 +84,7 @@ async def _pointer(
             return
         await message.reply_text(texts.UNEXPECTED_TEXT)
         return
-    flow = await flows.current(runtime, user.id)
+    flow = await flow_state.current(runtime, user.id)
     spec = flows.spec_for(flow.name) if flow is not None else None
     if flow is not None and spec is not None:
         await spec.render(update, context, flow)  # a setup left with /cancel: "send /start"

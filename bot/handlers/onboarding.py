@@ -20,15 +20,17 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import flows, reader, texts
+from bot import flows, texts, views
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.edits import edit_or_send
-from bot.flows import FlowSpec, FlowView
+from bot.flows import FlowSpec
 from bot.keyboards import pain_rows
-from bot.services import onboarding as ob
-from bot.services import settings as settings_service
-from bot.services import timezones
+from service_layer import flows as flow_state
+from service_layer import onboarding as ob
+from service_layer import reader, timezones
+from service_layer import settings as settings_service
+from service_layer.flows import FlowView
 
 BACK = "back"
 
@@ -247,12 +249,16 @@ async def _render_menu(
     if edit is not None:
         message = edit.message
         await edit_or_send(
-            context.bot, chat_id, message.message_id if message else None, view.text, markup
+            context.bot,
+            chat_id,
+            message.message_id if message else None,
+            views.settings_menu_text(view),
+            markup,
         )
         if message is not None:  # its buttons are the new step's: closed once it is answered
             flows.note_markup(context, chat_id, chat_id, message.message_id, markup)
     else:
-        await _send(context, chat_id, view.text, markup)
+        await _send(context, chat_id, views.settings_menu_text(view), markup)
     return view.weekly_summary
 
 
@@ -313,8 +319,10 @@ async def _submit(
     problem = await ob.check_time(runtime_of(context), flow, value)
     if problem is not None:
         options = [(t, f"{ob.CONFIRMED}{t}") for t in problem.fixes]
-        options += [(label, value_) for label, value_ in problem.extra]
-        await _send(context, chat.id, problem.text, _keyboard(flow, options, 3, back=False))
+        if problem.offer_once:
+            options.append((texts.OB_TIME2_ONCE, ob.ONCE))
+        text = views.time_problem_text(problem)
+        await _send(context, chat.id, text, _keyboard(flow, options, 3, back=False))
         return
     outcome = await ob.answer(runtime_of(context), flow, value, payload=payload)
     await _after(update, context, outcome)
@@ -329,7 +337,8 @@ async def _after(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: ob
         user = update.effective_user
         if outcome.saved in texts.SETTINGS_TIME_KEYS and user is not None:
             now = await settings_service.times_saved(runtime_of(context), user.id)
-            text = f"{text}\n\n{now}" if now else text  # every time, in the person's zone
+            if now is not None:  # every time, in the person's zone
+                text = f"{text}\n\n{views.times_now_text(now)}"
         await _send(context, chat.id, text)
     elif outcome.flow is None:
         await flows.expired(update, context)
@@ -467,7 +476,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     user = update.effective_user
     if message is None or message.location is None or user is None:
         return
-    flow = await flows.current(runtime_of(context), user.id)
+    flow = await flow_state.current(runtime_of(context), user.id)
     if (
         flow is None
         or flow.name not in (ob.ONBOARDING_FLOW, ob.SETTINGS_FLOW)
@@ -515,12 +524,13 @@ async def start_or_resume(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     return True
 
 
-flows.register_flow(ob.ONBOARDING_FLOW, FlowSpec(on_button, render, on_text))
-
-
 def _keeps_buttons(flow: FlowView, payload: str) -> bool:
     return flow.step == ob.MENU and payload == "summary"  # the menu is edited in place
 
 
-flows.register_flow(ob.SETTINGS_FLOW, FlowSpec(on_button, render, on_text, _keeps_buttons))
-flows.register_flow(ob.PARKED_FLOW, FlowSpec(parked_button, parked_render))
+# The flows this module answers (registered in bot/handlers/__init__.py).
+FLOWS = {
+    ob.ONBOARDING_FLOW: FlowSpec(on_button, render, on_text),
+    ob.SETTINGS_FLOW: FlowSpec(on_button, render, on_text, _keeps_buttons),
+    ob.PARKED_FLOW: FlowSpec(parked_button, parked_render),
+}

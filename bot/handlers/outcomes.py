@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 from bot import flows, texts
 from bot.callbacks import CallbackDataError, pack, unpack
 from bot.context import runtime_of
-from bot.services import outcomes
+from service_layer import outcomes
 
 SEEN_DATA = "ref:seen"
 

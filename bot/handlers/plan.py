@@ -9,13 +9,13 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 import rehab
-from bot import texts
+from bot import texts, views
 from bot.context import runtime_of
 from bot.handlers.session import describe_dose
 from bot.html_fit import fit_html
-from bot.services import gates, sessions
-from bot.services import settings as settings_service
-from bot.services.sessions import TodayKind
+from service_layer import gates, sessions
+from service_layer import settings as settings_service
+from service_layer.sessions import TodayKind
 
 OPEN_DATA = "ses:open"
 
@@ -40,7 +40,7 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     view = await sessions.overview(runtime_of(context), user.id)
     if view.kind == TodayKind.NOT_ONBOARDED:
-        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
+        await _reply(update, await views.newcomer_text(runtime_of(context), user.id))
         return
     if view.kind == TodayKind.STOPPED:
         await _reply(update, texts.PROGRAMME_STOPPED)
@@ -86,7 +86,7 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     view = await sessions.overview(runtime_of(context), user.id)
     if view.kind == TodayKind.NOT_ONBOARDED:
-        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
+        await _reply(update, await views.newcomer_text(runtime_of(context), user.id))
         return
     if view.kind == TodayKind.STOPPED:
         await _reply(update, texts.PROGRAMME_STOPPED)
@@ -125,7 +125,7 @@ async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     view = await gates.stage_view(runtime_of(context), user.id)
     if not view.onboarded:
-        await _reply(update, await settings_service.newcomer_text(runtime_of(context), user.id))
+        await _reply(update, await views.newcomer_text(runtime_of(context), user.id))
         return
     if view.stopped:
         await _reply(update, texts.PROGRAMME_STOPPED)

@@ -12,15 +12,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ContextTypes
 
-from bot import flows, texts
+from bot import flows, texts, views
 from bot.callbacks import CallbackDataError, pack, unpack
+from bot.charts import render_off_loop
 from bot.context import runtime_of
 from bot.edits import edit_or_send
-from bot.export_schema import CSV_FILENAME, JSON_FILENAME, to_csv, to_json
 from bot.handlers.session import JOB_PREFIX as SESSION_TIMER_PREFIX
-from bot.services import records
-from bot.services import settings as settings_service
-from bot.services.records import ProgressStatus
+from service_layer import records
+from service_layer.export_schema import CSV_FILENAME, JSON_FILENAME, to_csv, to_json
+from service_layer.records import ProgressStatus
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +40,12 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     result = await records.progress(runtime_of(context), user.id)
     if result.status == ProgressStatus.NOT_ONBOARDED:
         await message.reply_text(await _newcomer(context, user.id))
-    elif result.status == ProgressStatus.TOO_LITTLE or result.chart_png is None:
+    elif result.facts is None or result.chart is None:
         await message.reply_text(texts.PROGRESS_TOO_LITTLE.format(points=result.points))
     else:
-        await message.reply_photo(
-            result.chart_png, caption=result.caption, parse_mode=ParseMode.HTML
-        )
+        png = await render_off_loop(result.chart)
+        caption = views.progress_caption(result.facts)
+        await message.reply_photo(png, caption=caption, parse_mode=ParseMode.HTML)
 
 
 async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,7 +53,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    text = await records.history_text(runtime_of(context), user.id)
+    text = views.history_text(await records.history_days(runtime_of(context), user.id))
     if text == texts.RECORDS_NOT_ONBOARDED:
         text = await _newcomer(context, user.id)
     await message.reply_text(text, parse_mode=ParseMode.HTML)
@@ -181,5 +181,5 @@ async def _replace_question(update: Update, context: ContextTypes.DEFAULT_TYPE, 
 
 async def _newcomer(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> str:
     """Mid-setup: where they are; else how to begin."""
-    text = await settings_service.newcomer_text(runtime_of(context), user_id)
+    text = await views.newcomer_text(runtime_of(context), user_id)
     return texts.OB_IN_SETUP if text == texts.OB_IN_SETUP else texts.RECORDS_NOT_ONBOARDED

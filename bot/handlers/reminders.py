@@ -13,8 +13,8 @@ from bot import flows, texts
 from bot.callbacks import CallbackDataError, unpack
 from bot.context import runtime_of
 from bot.notifier import REMINDER_PREFIX, Action
-from scheduler import service
-from scheduler.planner import SESSION_SLOTS
+from service_layer import reminders
+from service_layer.planner import SESSION_SLOTS
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +49,12 @@ async def on_reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await flows.close_tapped(context, query)
         await _open_session(update, context, chat.id)
         return
-    if not await service.reminder_is_for(runtime, user.id, local_date, slot):
+    if not await reminders.reminder_is_for(runtime, user.id, local_date, slot):
         await query.answer(texts.REMINDER_STALE)
         await context.bot.send_message(chat.id, texts.REMINDER_STALE)
         return
     if action == Action.SNOOZE:
-        due = await service.snooze(runtime, user.id, local_date, slot)
+        due = await reminders.snooze(runtime, user.id, local_date, slot)
         if due is None:
             await query.answer(texts.REMINDER_ALREADY_SNOOZED)
             return
@@ -64,8 +64,8 @@ async def on_reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
             chat.id, texts.REMINDER_SNOOZE_OK.format(minutes=runtime.settings.snooze_minutes)
         )
         return
-    result = await service.skip(runtime, user.id, local_date, slot)
-    if result is service.TapResult.ALREADY:
+    result = await reminders.skip(runtime, user.id, local_date, slot)
+    if result is reminders.TapResult.ALREADY:
         await query.answer(texts.ALREADY_NOTED)
         return
     await query.answer()

@@ -11,10 +11,10 @@ from telegram.ext import ContextTypes
 from bot import flows, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
-from bot.flows import FlowSpec, FlowView
-from bot.handlers import messages
+from bot.flows import FlowSpec
 from bot.handlers.session import refuse
-from bot.services import safety
+from service_layer import safety
+from service_layer.flows import FlowView
 
 YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "ja"})
 NO_WORDS = frozenset({"no", "n", "nope", "nein"})
@@ -119,5 +119,5 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         await _ask(context, chat.id, str(flow.data.get("question", "")), flow.version)
 
 
-flows.register_flow(safety.REDFLAG_FLOW, FlowSpec(on_button, render, on_text))
-messages.add_red_flag_screen(screen)
+# The flow this module answers (registered in bot/handlers/__init__.py, with `screen`).
+FLOWS = {safety.REDFLAG_FLOW: FlowSpec(on_button, render, on_text)}

@@ -1,6 +1,6 @@
 """The guided session in chat: exercise cards, Go, timers, pain after every set, the summary.
 
-The position lives in the database (bot/services/sessions.py); this module only shows it. Timers
+The position lives in the database (service_layer/sessions.py); this module only shows it. Timers
 run on the job queue, carry ids only, and do nothing when the user has moved on.
 """
 
@@ -16,17 +16,18 @@ from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
 import rehab
-from bot import flows, reader, texts
+from bot import flows, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.dose import is_machine, load_text, run_text
-from bot.flows import FlowSpec, FlowView
+from bot.flows import FlowSpec
 from bot.handlers import learn
 from bot.html_fit import fit_html
 from bot.keyboards import pain_keyboard
-from bot.services import sessions
-from bot.services import settings as settings_service
-from bot.services.sessions import OpenKind, Outcome, Position, Step, Summary
+from service_layer import reader, sessions
+from service_layer import settings as settings_service
+from service_layer.flows import FlowView
+from service_layer.sessions import OpenKind, Outcome, Position, Step, Summary
 
 log = logging.getLogger(__name__)
 
@@ -675,4 +676,5 @@ async def render_flow(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: 
     await render(context, position, with_pictures=False)
 
 
-flows.register_flow(sessions.SESSION_FLOW, FlowSpec(on_button, render_flow, on_text))
+# The flow this module answers (registered in bot/handlers/__init__.py).
+FLOWS = {sessions.SESSION_FLOW: FlowSpec(on_button, render_flow, on_text)}

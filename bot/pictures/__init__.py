@@ -4,7 +4,7 @@ The bot never draws on the hot path: `bot/pictures/draw.py` renders every pictur
 (matplotlib, no downloaded art) into this package (`exercises/*.png`, `tempo/*.gif`, shipped as
 package data) and copies them to `docs/exercises/` for the README. At run time the bot only
 looks a file up and sends it; Telegram's file_id is cached after the first upload
-(bot/services/media.py).
+(bot/media.py).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotRunner
-from bot.settings import Settings
+from service_layer.config import Settings
 from standin.fixtures import standin  # noqa: F401  (fixture)
 from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head

@@ -11,8 +11,8 @@ import pytest
 import rehab
 from bot import texts
 from bot.app import BotRunner
-from bot.services import onboarding as ob
-from bot.services.programme import load_state, save_state
+from service_layer import onboarding as ob
+from service_layer.programme import load_state, save_state
 from standin.server import FakeBotApi
 from tests.e2e.test_onboarding import answer_rest, answer_until_weight, send_and_wait, tap_and_wait
 from tests.fakes import FakeClock

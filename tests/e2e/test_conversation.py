@@ -13,10 +13,10 @@ import rehab
 from bot import texts
 from bot.app import BotRunner
 from bot.notifier import TelegramNotifier
-from bot.services import onboarding as ob
-from bot.services.programme import load_state, save_state
-from scheduler.planner import SLOT_CHECKIN, Kind
 from scheduler.service import Outcome, fire
+from service_layer import onboarding as ob
+from service_layer.planner import SLOT_CHECKIN, Kind
+from service_layer.programme import load_state, save_state
 from standin.driver import UserDriver
 from standin.server import FakeBotApi
 from storage.models import TrainingSession

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.runtime import Runtime
+from service_layer.runtime import Runtime
 from standin.process import BotProcess
 from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 import rehab
-from bot.runtime import Runtime
+from service_layer.runtime import Runtime
 from standin.process import BotProcess
 from standin.server import FakeBotApi
 from storage.models import Flow, InboxUpdate, User

@@ -14,8 +14,8 @@ import pytest
 import rehab
 from bot import texts
 from bot.app import BotRunner
-from bot.runtime import Runtime
-from bot.services.programme import save_state
+from service_layer.programme import save_state
+from service_layer.runtime import Runtime
 from standin.server import FakeBotApi
 from tests.e2e.test_session import UID, ask_checkin, local_today, moderate_profile, seed_user
 from tests.fakes import FakeClock

@@ -11,8 +11,8 @@ import rehab
 from bot import texts
 from bot.app import BotRunner
 from bot.handlers.onboarding import dose_text
-from bot.services import onboarding as ob
-from bot.services.programme import load_state
+from service_layer import onboarding as ob
+from service_layer.programme import load_state
 from standin.driver import UserDriver
 from standin.models import SentMessage
 from standin.server import FakeBotApi

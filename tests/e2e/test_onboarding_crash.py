@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import texts
-from bot.services import onboarding as ob
+from service_layer import onboarding as ob
 from standin.process import BotProcess
 from standin.server import FakeBotApi
 from storage.db import make_engine, make_session_factory

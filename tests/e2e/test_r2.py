@@ -10,7 +10,7 @@ import rehab
 import rehab.outcomes
 from bot import texts
 from bot.app import BotRunner
-from bot.services.programme import load_state, save_state
+from service_layer.programme import load_state, save_state
 from standin.driver import UserDriver
 from standin.models import SentMessage
 from standin.server import FakeBotApi

@@ -15,9 +15,14 @@ import pytest
 
 from bot import texts
 from bot.app import BotRunner
-from bot.export_schema import CSV_COLUMNS, CSV_FILENAME, JSON_FILENAME, AchillesCoachExport
 from bot.handlers.records import confirmation_code
-from scheduler import planner
+from service_layer import planner
+from service_layer.export_schema import (
+    CSV_COLUMNS,
+    CSV_FILENAME,
+    JSON_FILENAME,
+    AchillesCoachExport,
+)
 from standin.models import SentMessage
 from standin.server import FakeBotApi
 from tests.e2e.test_session import do_set, seed_user, start_session

@@ -11,7 +11,7 @@ import pytest
 
 from bot import texts
 from bot.app import BotRunner
-from scheduler import planner
+from service_layer import planner
 from standin.server import FakeBotApi
 from tests.fakes import FakeClock
 from tests.integration.scheduler.seed import add_session, seed_user, set_stage

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from bot import texts
 from bot.app import BotRunner
-from bot.runtime import Clock
-from scheduler import planner
+from service_layer import planner
+from service_layer.runtime import Clock
 from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head
 from storage.models import SentLog

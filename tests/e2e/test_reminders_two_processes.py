@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import texts
-from bot.runtime import Runtime
+from service_layer.runtime import Runtime
 from standin.process import BotProcess
 from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head

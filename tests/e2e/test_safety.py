@@ -8,7 +8,7 @@ import pytest
 import rehab
 from bot import texts
 from bot.app import BotRunner
-from bot.services.programme import load_state
+from service_layer.programme import load_state
 from standin.server import FakeBotApi
 from tests.e2e.test_session import UID, seed_user, set_logs, start_session
 

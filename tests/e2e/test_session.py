@@ -17,9 +17,9 @@ from bot import texts
 from bot.app import BotRunner
 from bot.callbacks import pack
 from bot.keyboards import pain_keyboard
-from bot.runtime import Runtime
-from bot.services.programme import load_state, save_state
-from scheduler.planner import SLOT_CHECKIN, Kind
+from service_layer.planner import SLOT_CHECKIN, Kind
+from service_layer.programme import load_state, save_state
+from service_layer.runtime import Runtime
 from standin.driver import UserDriver
 from standin.server import FakeBotApi
 from storage.models import Profile, SentLog

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.runtime import Runtime
 from demo.clock import ClockBar, DemoClock
-from scheduler.planner import local_instant
 from scheduler.ports import ReminderMessage
 from scheduler.queue import DueQueueScheduler
+from service_layer.planner import local_instant
+from service_layer.records import WeeklySummary
+from service_layer.runtime import Runtime
 from tests.conftest import make_settings
 from tests.integration.scheduler.conftest import RecordingNotifier
 from tests.integration.scheduler.seed import seed_user
@@ -50,8 +51,8 @@ class TimedNotifier(RecordingNotifier):
         await super().send_checkin(chat_id, local_date)
         self.log.append(Timed("checkin", chat_id, self.now()))
 
-    async def send_summary(self, chat_id: int, text: str, chart_png: bytes | None) -> None:
-        await super().send_summary(chat_id, text, chart_png)
+    async def send_summary(self, chat_id: int, summary: WeeklySummary) -> None:
+        await super().send_summary(chat_id, summary)
         self.log.append(Timed("summary", chat_id, self.now()))
 
     def at(self, kind: str, chat_id: int) -> list[datetime]:

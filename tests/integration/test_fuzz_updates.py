@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 from bot import texts
 from bot.app import build_application
 from bot.polling import parse_update
-from bot.runtime import Runtime
 from bot.telegram_bot import CoachBot
+from service_layer.runtime import Runtime
 from standin.inprocess import InProcessRequest
 from standin.server import FakeBotApi
 from standin.telegram_html import utf16_len

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot import inbox
-from bot.runtime import Runtime
+from service_layer.runtime import Runtime
 from storage import handling
 from tests.fakes import FakeClock
 

@@ -12,7 +12,7 @@ import pytest
 from telegram import Bot
 
 from bot import media, pictures
-from bot.runtime import Runtime
+from service_layer.runtime import Runtime
 from standin.fixtures import standin  # noqa: F401  (fixture)
 from standin.server import FakeBotApi
 

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import rehab
-from bot import texts
-from bot.export_schema import CSV_COLUMNS, AchillesCoachExport, to_csv, to_json
-from bot.runtime import Runtime
-from bot.services import records
-from bot.services.programme import save_state
-from bot.services.records import ProgressStatus
+from bot import texts, views
+from bot.charts import render_progress_chart
+from service_layer import records
+from service_layer.export_schema import CSV_COLUMNS, AchillesCoachExport, to_csv, to_json
+from service_layer.programme import save_state
+from service_layer.records import ProgressStatus
+from service_layer.runtime import Runtime
 from storage.models import (
     Decision,
     GateTest,
@@ -234,15 +235,17 @@ async def seeded(runtime: Runtime) -> Seeded:
 async def test_progress_chart_and_caption(runtime: Runtime, seeded: Seeded) -> None:
     result = await records.progress(runtime, seeded.user_id)
     assert result.status == ProgressStatus.CHART
-    assert result.chart_png is not None
-    assert result.chart_png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert result.chart is not None
+    assert result.facts is not None
+    assert render_progress_chart(result.chart).startswith(b"\x89PNG\r\n\x1a\n")
+    caption = views.progress_caption(result.facts)
     # Week 3, Stage 2; morning pain averaged 3.9 in week 1 and 1.6 over the last 7 days.
-    assert "Week 3 of 12" in result.caption
-    assert "Stage 2" in result.caption
-    assert "3.9 in week 1 → 1.6 now" in result.caption
+    assert "Week 3 of 12" in caption
+    assert "Stage 2" in caption
+    assert "3.9 in week 1 → 1.6 now" in caption
     # 18 sessions done, one abandoned, two days missed: 18 of 21.
-    assert "Sessions finished: 18 · missed or stopped: 3" in result.caption
-    assert len(result.caption) <= 1024
+    assert "Sessions finished: 18 · missed or stopped: 3" in caption
+    assert len(caption) <= 1024
 
 
 async def test_progress_without_enough_data_or_programme(runtime: Runtime) -> None:
@@ -259,7 +262,7 @@ async def test_progress_without_enough_data_or_programme(runtime: Runtime) -> No
     result = await records.progress(runtime, 502)
     assert result.status == ProgressStatus.TOO_LITTLE
     assert result.points == 2
-    assert result.chart_png is None
+    assert result.chart is None
 
 
 async def test_history_lists_fourteen_days(runtime: Runtime, seeded: Seeded) -> None:
@@ -278,7 +281,7 @@ async def test_history_lists_fourteen_days(runtime: Runtime, seeded: Seeded) -> 
         2,
         "progress",
     )
-    text = await records.history_text(runtime, seeded.user_id)
+    text = views.history_text(days)
     lines = text.splitlines()
     assert lines[1].startswith("<b>Sun 29 Nov</b> · ✅ done · pain 2 · AM 1")
     assert "<b>Sat 21 Nov</b> · ❌ missed · AM 2" in text
@@ -287,7 +290,8 @@ async def test_history_lists_fourteen_days(runtime: Runtime, seeded: Seeded) -> 
 
 
 async def test_history_points_to_start_when_not_onboarded(runtime: Runtime) -> None:
-    assert await records.history_text(runtime, 404) == texts.RECORDS_NOT_ONBOARDED
+    days = await records.history_days(runtime, 404)
+    assert views.history_text(days) == texts.RECORDS_NOT_ONBOARDED
 
 
 async def test_export_round_trips_and_the_csv_has_sets_mornings_and_after_pain(
@@ -341,12 +345,13 @@ async def test_export_for_someone_without_a_programme(runtime: Runtime) -> None:
 
 async def test_weekly_summary(runtime: Runtime, seeded: Seeded) -> None:
     summary = await records.build_weekly_summary(runtime, seeded.user_id, SUNDAY_EVENING)
+    text = views.weekly_summary_text(summary)
     # Mon 23 – Sun 29 Nov: six done, one abandoned.
-    assert "Sessions: 6 of 7 done (86%)" in summary.text
+    assert "Sessions: 6 of 7 done (86%)" in text
     # Mornings 2,2,2,2,1,1,1 against 3,3,3,3,3,2,2 the week before.
-    assert "Morning pain: 1.6, down 👍 (last week 2.7)" in summary.text
-    assert "same dose" in summary.text
-    assert "cut short" in summary.text
-    assert summary.chart_png is not None
-    assert summary.chart_png.startswith(b"\x89PNG")
-    assert len(summary.text) < 1024
+    assert "Morning pain: 1.6, down 👍 (last week 2.7)" in text
+    assert "same dose" in text
+    assert "cut short" in text
+    assert summary.chart is not None
+    assert render_progress_chart(summary.chart).startswith(b"\x89PNG")
+    assert len(text) < 1024

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Table, func, select
 
-from bot.runtime import Runtime
-from bot.services import records
+from service_layer import records
+from service_layer.runtime import Runtime
 from storage.models import Base
 from tests.integration.test_records import SUNDAY_EVENING, TimeAt, seed_three_weeks
 

@@ -1,6 +1,6 @@
 """What keeps several replicas on one database apart, on each backend: one person's lock
-(bot/serial.py; an advisory lock on PostgreSQL, taken by two separate engines as two replicas
-would) and the flow's version check done by the database."""
+(service_layer/serial.py; an advisory lock on PostgreSQL, taken by two separate engines as two
+replicas would) and the flow's version check done by the database."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import inbox, serial
-from bot.runtime import Runtime
+from bot import inbox
+from service_layer import serial
+from service_layer.runtime import Runtime
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.integration

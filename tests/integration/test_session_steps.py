@@ -6,10 +6,9 @@ import asyncio
 
 import pytest
 
-from bot import flows
-from bot.runtime import Runtime
-from bot.services import sessions
-from bot.services.sessions import Step
+from service_layer import flows, sessions
+from service_layer.runtime import Runtime
+from service_layer.sessions import Step
 from tests.e2e.test_session import UID, seed_user
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import inspect, text
 
-from bot.runtime import Runtime
+from service_layer.runtime import Runtime
 from storage.db import make_engine
 from storage.models import Base, SentLog
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from bot.cli import _secrets
 from bot.logs import RedactingFormatter
-from bot.settings import DEFAULT_DATABASE_URL, Settings
+from service_layer.config import DEFAULT_DATABASE_URL, Settings
 from tests.conftest import TEST_TOKEN
 
 pytestmark = pytest.mark.unit

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.runtime import Runtime
 from scheduler.ports import CadenceNotice, RecipientBlocked, ReminderMessage
+from service_layer.records import WeeklySummary
+from service_layer.runtime import Runtime
 from tests.conftest import make_settings
 from tests.fakes import FakeClock
 
@@ -40,9 +41,9 @@ class RecordingNotifier:
         self._check(chat_id)
         self.sent.append(Sent("checkin", chat_id, local_date))
 
-    async def send_summary(self, chat_id: int, text: str, chart_png: bytes | None) -> None:
+    async def send_summary(self, chat_id: int, summary: WeeklySummary) -> None:
         self._check(chat_id)
-        self.sent.append(Sent("summary", chat_id, text))
+        self.sent.append(Sent("summary", chat_id, summary))
 
     async def send_cadence_notice(self, notice: CadenceNotice) -> None:
         self._check(notice.chat_id)

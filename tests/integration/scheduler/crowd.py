@@ -10,8 +10,8 @@ from datetime import date, datetime
 from sqlalchemy import insert
 
 import rehab
-from bot.runtime import Runtime
-from scheduler import planner
+from service_layer import planner
+from service_layer.runtime import Runtime
 from storage.models import DueJob, Profile, Programme, User
 from tests.integration.scheduler.seed import engine_profile
 
@@ -22,7 +22,7 @@ def crowd_plan(zone: str, session_times: Sequence[str]) -> planner.UserPlan:
     """The plan every person of the crowd has: twice daily at `session_times`, check-in 08:30."""
     return planner.build_plan(
         zone=zone,
-        cadence=planner.Cadence.TWICE_DAILY,
+        cadence=rehab.Cadence.TWICE_DAILY,
         session_times=list(session_times),
         checkin_time="08:30",
         weekly_summary=False,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import rehab
-from bot.runtime import Runtime
-from bot.services.programme import load_state, save_state
+from service_layer.programme import load_state, save_state
+from service_layer.runtime import Runtime
 from storage.models import Profile, TrainingSession
 
 

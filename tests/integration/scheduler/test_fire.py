@@ -9,13 +9,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.runtime import Runtime
-from bot.services.programme import load_state
-from bot.services.users import register
-from scheduler import planner, service
-from scheduler.planner import Kind
+from scheduler import service
 from scheduler.ports import Variant
-from scheduler.service import Outcome, TapResult, fire
+from scheduler.service import Outcome, fire
+from service_layer import planner, reminders
+from service_layer.planner import Kind
+from service_layer.programme import load_state
+from service_layer.records import WeeklySummary
+from service_layer.reminders import TapResult
+from service_layer.runtime import Runtime
+from service_layer.users import register
 from tests.fakes import FakeClock
 from tests.integration.scheduler.conftest import RecordingNotifier
 from tests.integration.scheduler.seed import add_session, seed_user, set_stage
@@ -192,9 +195,9 @@ async def test_snooze_re_reminds_once(rt, notifier, clock):
     clock.set(due)
     assert await fire(rt, notifier, UID, "reminder", "s1", due) is Outcome.SENT
     clock.advance(minutes=2)
-    snooze_at = await service.snooze(rt, UID, day, "s1")
+    snooze_at = await reminders.snooze(rt, UID, day, "s1")
     assert snooze_at == clock() + timedelta(minutes=30)
-    assert await service.snooze(rt, UID, day, "s1") is None  # only once
+    assert await reminders.snooze(rt, UID, day, "s1") is None  # only once
     (follow_up,) = [f for f in await service.pending_follow_ups(rt, UID) if f.kind is Kind.SNOOZE]
     assert follow_up.run_at == snooze_at
     clock.set(snooze_at)
@@ -210,7 +213,7 @@ async def test_snooze_then_session_started_suppresses_the_re_reminder(rt, notifi
     due = local(day, 7, 30)
     clock.set(due)
     await fire(rt, notifier, UID, "reminder", "s1", due)
-    await service.snooze(rt, UID, day, "s1")
+    await reminders.snooze(rt, UID, day, "s1")
     await add_session(rt, UID, day, status="in_progress")
     clock.advance(minutes=30)
     assert await fire(rt, notifier, UID, "snooze", "s1", due) is Outcome.SUPPRESSED
@@ -223,14 +226,14 @@ async def test_skip_is_logged_and_suppresses_the_nudge(rt, notifier, clock):
     due = local(day, 7, 30)
     clock.set(due)
     await fire(rt, notifier, UID, "reminder", "s1", due)
-    assert await service.skip(rt, UID, day, "s1") is TapResult.OK
-    assert await service.skip(rt, UID, day, "s1") is TapResult.ALREADY
+    assert await reminders.skip(rt, UID, day, "s1") is TapResult.OK
+    assert await reminders.skip(rt, UID, day, "s1") is TapResult.ALREADY
     assert await sent_status(rt, "reminder", day, "s1") == "skipped"
     clock.advance(hours=2)
     assert await fire(rt, notifier, UID, "nudge", "s1", due) is Outcome.NOT_DUE
     assert notifier.kinds() == ["reminder"]
     # a skip for a reminder that was never sent is stale
-    assert await service.skip(rt, UID, day, "s2") is TapResult.STALE
+    assert await reminders.skip(rt, UID, day, "s2") is TapResult.STALE
 
 
 async def test_one_nudge_two_hours_after_a_reminder_and_no_more(rt, notifier, clock):
@@ -367,8 +370,8 @@ async def test_weekly_summary_on_sunday_evening_once(rt, notifier, clock):
     assert await fire(rt, notifier, UID, "summary", "sum", due) is Outcome.SENT
     assert await fire(rt, notifier, UID, "summary", "sum", due) is Outcome.DUPLICATE
     (summary,) = notifier.of("summary")
-    assert isinstance(summary.payload, str)
-    assert summary.payload
+    assert isinstance(summary.payload, WeeklySummary)
+    assert summary.payload.onboarded
 
 
 async def test_checkin_is_not_sent_twice_nor_after_an_answer(rt, notifier, clock):
@@ -388,10 +391,10 @@ async def test_yesterdays_reminder_can_no_longer_be_snoozed_or_skipped(rt, notif
     due = local(day, 7, 30)
     clock.set(due)
     await fire(rt, notifier, UID, "reminder", "s1", due)
-    assert await service.reminder_is_for(rt, UID, day, "s1") is True
-    assert await service.reminder_is_for(rt, UID, day, "s2") is False  # never sent
+    assert await reminders.reminder_is_for(rt, UID, day, "s1") is True
+    assert await reminders.reminder_is_for(rt, UID, day, "s2") is False  # never sent
     clock.set(local(day + timedelta(days=1), 0, 5))
-    assert await service.reminder_is_for(rt, UID, day, "s1") is False
+    assert await reminders.reminder_is_for(rt, UID, day, "s1") is False
 
 
 async def test_the_day_of_onboarding_is_not_missed_when_its_reminders_came_before(rt, clock):

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.runtime import Runtime
-from scheduler import planner, service
 from scheduler.ports import MessageRefused, RecipientBlocked, ReminderMessage
 from scheduler.queue import DueQueueScheduler
+from service_layer import planner, reminders
+from service_layer.runtime import Runtime
 from tests.fakes import FakeClock
 from tests.integration.scheduler.conftest import RecordingNotifier
 from tests.integration.scheduler.seed import seed_user, set_stage
@@ -132,7 +132,7 @@ async def test_snooze_is_a_row_of_the_queue_and_comes_once(rt, clock, queue, not
     clock.set(due)
     await queue.run_due()
     clock.advance(minutes=2)
-    snooze_at = await service.snooze(rt, UID, DAY, "s1")
+    snooze_at = await reminders.snooze(rt, UID, DAY, "s1")
     assert (await dues(queue))["s1:snooze"] == snooze_at
     clock.set(snooze_at)
     await queue.run_due()

@@ -6,7 +6,7 @@ import pytest
 
 from bot.callbacks import MAX_CALLBACK_BYTES, CallbackDataError, flow_data, pack, unpack
 from bot.keyboards import pain_keyboard
-from bot.pain import parse_pain
+from service_layer.pain import parse_pain
 
 pytestmark = pytest.mark.unit
 

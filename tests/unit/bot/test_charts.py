@@ -15,15 +15,8 @@ import pytest
 from matplotlib.patches import Polygon, Rectangle
 
 from bot import charts
-from bot.charts import (
-    ChartData,
-    GateMark,
-    MorningPoint,
-    SessionPoint,
-    StageBand,
-    build_progress_figure,
-    render_progress_chart,
-)
+from bot.charts import build_progress_figure, render_progress_chart
+from service_layer.chart_data import ChartData, GateMark, MorningPoint, SessionPoint, StageBand
 
 pytestmark = pytest.mark.unit
 

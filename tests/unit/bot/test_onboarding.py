@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rehab
-from bot.services import onboarding as ob
-from bot.services import timezones
-from bot.services.settings import next_session, when_text
+from service_layer import onboarding as ob
+from service_layer import timezones
+from service_layer.settings import next_session, when_text
 
 pytestmark = pytest.mark.unit
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import reader
-from bot.reader import Reading
+from service_layer import reader
+from service_layer.reader import Reading
 
 # -- the examples people sent ------------------------------------------------------------------
 

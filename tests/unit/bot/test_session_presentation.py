@@ -13,7 +13,7 @@ from bot import texts
 from bot.callbacks import MAX_CALLBACK_BYTES, flow_data
 from bot.handlers import checkin, learn, session
 from bot.pictures import tempos
-from bot.services.sessions import ExerciseDone, Summary
+from service_layer.sessions import ExerciseDone, Summary
 
 pytestmark = pytest.mark.unit
 

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduler.planner import (
+from rehab import Cadence
+from service_layer.planner import (
     SLOT_CHECKIN,
     SLOT_DAY_END,
     SLOT_FIRST,
     SLOT_SECOND,
     SLOT_SUMMARY,
     SLOT_WEEKLY,
-    Cadence,
     Kind,
     build_plan,
     dues_between,

@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import rehab
-from bot.runtime import Runtime
-from bot.services.programme import load_state, save_state
-from bot.services.sessions import decision_row, local_today
 from rehab.outcomes import (
     heel_raise_count_due,
     record_review,
@@ -21,6 +18,9 @@ from rehab.outcomes import (
     set_running,
     stiffness_due,
 )
+from service_layer.programme import load_state, save_state
+from service_layer.runtime import Runtime
+from service_layer.sessions import decision_row, local_today
 from storage.models import RedFlagAnswer
 
 SEEN_SOURCE = "referral"  # stored like a red flag's clearance: code, answer, time

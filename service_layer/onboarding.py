@@ -10,17 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import rehab
-from bot import flows, reader
-from bot.flows import FlowView
-from bot.pain import parse_pain
-from bot.reader import Reading
-from bot.runtime import Runtime
-from bot.services import timezones
-from bot.services.programme import load_state, save_state
+from service_layer import flows, planner, reader, timezones
+from service_layer.flows import FlowView
+from service_layer.pain import parse_pain
+from service_layer.programme import load_state, save_state
+from service_layer.reader import Reading
+from service_layer.runtime import Runtime
 from storage.models import Profile, RedFlagAnswer
 from storage.uow import UnitOfWork
 
@@ -106,13 +106,11 @@ ENTRY_CHOICES = {"stage2": False, "test": True}
 TIME1_CHOICES = ("06:30", "07:00", "07:30", "08:00", "12:00", "17:00", "18:00", "19:00")
 TIME2_CHOICES = ("12:00", "13:00", "16:00", "17:00", "18:00", "19:00", "20:00", "21:00")
 ONCE = "once"
+# Button key: the weekdays it stands for, one digit a day (0 = Monday).
 DAYS_CHOICES: dict[str, tuple[int, ...]] = {
-    "024": (0, 2, 4),
-    "135": (1, 3, 5),
-    "035": (0, 3, 5),
-    "246": (2, 4, 6),
+    key: tuple(int(day) for day in key) for key in ("024", "135", "035", "246")
 }
-DEFAULT_DAYS = (0, 2, 4)
+DEFAULT_DAYS = planner.DEFAULT_WEEKLY_DAYS
 WEEKLY_TIME_CHOICES = ("07:00", "08:00", "12:00", "17:00", "18:00", "19:00")
 CHECKIN_CHOICES = ("06:30", "07:00", "07:30", "08:00", "08:30", "09:00")
 
@@ -364,13 +362,22 @@ def checkin_choices(first: str | None) -> list[str]:
     return usual or [_hhmm(m) for m in (start - 60, start - 30) if m >= 0]
 
 
+class TimeClash(StrEnum):
+    """Why a time does not work."""
+
+    GAP = "gap"  # the second session is less than six hours after the first
+    FIRST_BEFORE_CHECKIN = "first_before_checkin"  # the first session before the check-in
+    CHECKIN_LATE = "checkin_late"  # the check-in at or after the first session
+
+
 @dataclass(frozen=True)
 class TimeProblem:
-    """Why a time does not work, and the times that would (buttons)."""
+    """Why a time does not work (with the times that clash), and the times that would."""
 
-    text: str
+    clash: TimeClash
+    times: dict[str, str]  # first / second / checkin, as typed or chosen
     fixes: list[str]
-    extra: list[tuple[str, str]]
+    offer_once: bool = False  # a second session that cannot fit: offer once a day instead
 
 
 async def first_session_time(runtime: Runtime, flow: FlowView) -> str | None:
@@ -392,34 +399,33 @@ async def _saved_checkin(runtime: Runtime, user_id: int) -> str | None:
 async def check_time(runtime: Runtime, flow: FlowView, value: Any) -> TimeProblem | None:
     """Session times in order and 6 hours apart; the morning check-in before the first session
     (so the first session's dose already knows this morning's answer)."""
-    from bot import texts
-
     step = flow.step
     answers = flow.data.get("a") or {}
     if step == TIME2 and value != ONCE:
         first = str(answers.get(TIME1) or "")
         if first and _minutes(str(value)) - _minutes(first) < MIN_GAP_MINUTES:
             return TimeProblem(
-                texts.OB_TIME_GAP.format(first=first, second=value),
+                TimeClash.GAP,
+                {"first": first, "second": str(value)},
                 second_time_choices(first)[:6],
-                [(texts.OB_TIME2_ONCE, ONCE)],
+                offer_once=True,
             )
     if step == TIME1 and flow.data.get("mode") == "times":
         checkin = await _saved_checkin(runtime, flow.user_id)
         if checkin and _minutes(str(value)) <= _minutes(checkin):
             later = [t for t in TIME1_CHOICES if _minutes(t) > _minutes(checkin)]
             return TimeProblem(
-                texts.OB_FIRST_BEFORE_CHECKIN.format(first=value, checkin=checkin),
+                TimeClash.FIRST_BEFORE_CHECKIN,
+                {"first": str(value), "checkin": checkin},
                 later[:6],
-                [],
             )
     if step == CHECKIN:
         session = await first_session_time(runtime, flow)
         if session and _minutes(str(value)) >= _minutes(session):
             return TimeProblem(
-                texts.OB_CHECKIN_LATE.format(checkin=value, first=session),
+                TimeClash.CHECKIN_LATE,
+                {"checkin": str(value), "first": session},
                 checkin_choices(session),
-                [],
             )
     return None
 

@@ -7,12 +7,11 @@ from datetime import date
 from enum import StrEnum
 
 import rehab
-from bot.runtime import Runtime
-from bot.services.programme import load_state, save_state
-from bot.services.sessions import decision_row, local_today
-from scheduler.planner import SLOT_CHECKIN, Kind
-from scheduler.service import SentStatus
-from storage.models import MorningCheckin
+from service_layer.planner import SLOT_CHECKIN, Kind
+from service_layer.programme import load_state, save_state
+from service_layer.runtime import Runtime
+from service_layer.sessions import decision_row, local_today
+from storage.models import MorningCheckin, SentStatus
 
 # An answer to a question older than this many days is refused (the engine has moved on).
 MAX_AGE_DAYS = 2

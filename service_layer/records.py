@@ -8,16 +8,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import mean
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import texts
-from bot.charts import ChartData, GateMark, MorningPoint, SessionPoint, StageBand, render_off_loop
-from bot.export_schema import (
+from service_layer.chart_data import ChartData, GateMark, MorningPoint, SessionPoint, StageBand
+from service_layer.export_schema import (
     AchillesCoachExport,
     ExportCheckin,
     ExportDecision,
@@ -31,7 +30,7 @@ from bot.export_schema import (
     ExportStageChange,
     ExportUser,
 )
-from bot.runtime import Runtime
+from service_layer.runtime import Runtime
 from storage.models import (
     Decision,
     GateTest,
@@ -39,6 +38,7 @@ from storage.models import (
     Profile,
     Programme,
     RedFlagAnswer,
+    SessionStatus,
     SetLog,
     TrainingSession,
     User,
@@ -50,11 +50,6 @@ log = logging.getLogger(__name__)
 MIN_CHART_POINTS = 3
 HISTORY_DAYS = 14
 PROGRAMME_WEEKS = 12
-# Session statuses: finished (counts as done), cut short by the person, still open.
-DONE_STATUSES = frozenset({"done", "ended_early", "completed"})
-ENDED_EARLY_STATUS = "ended_early"
-STOPPED_STATUSES = frozenset({"abandoned", "stopped"})
-OPEN_STATUSES = frozenset({"in_progress", "paused"})
 MISSED_KIND = "missed"  # sent_log kind written when a scheduled day ends without a session
 REMINDER_KIND = "reminder"
 SKIPPED_STATUS = "skipped"
@@ -175,7 +170,7 @@ def chart_data(records: Records, until: date) -> ChartData:
     """The chart's input from the stored rows."""
     points: list[SessionPoint] = []
     for session in records.sessions:
-        if session.status in OPEN_STATUSES and not records.sets.get(session.id):
+        if session.status in SessionStatus.open() and not records.sets.get(session.id):
             continue
         rows = [r for r in records.sets.get(session.id, []) if r.completed]
         loads = [r.load_kg for r in rows if r.load_kg]
@@ -219,8 +214,10 @@ def adherence(
         for s in records.sessions
         if (first is None or s.local_date >= first) and (last is None or s.local_date <= last)
     ]
-    done = sum(1 for s in chosen if s.status in DONE_STATUSES)
-    stopped = sum(1 for s in chosen if s.status in STOPPED_STATUSES or s.status == MISSED_KIND)
+    done = sum(1 for s in chosen if s.status in SessionStatus.finished())
+    stopped = sum(
+        1 for s in chosen if s.status in SessionStatus.cut_off() or s.status == MISSED_KIND
+    )
     return Adherence(done, done + stopped + missed_days)
 
 
@@ -238,22 +235,48 @@ class ProgressStatus(StrEnum):
     CHART = "chart"
 
 
+class DayOutcome(StrEnum):
+    """What a day of /history shows: one list for the records and the text catalogue."""
+
+    DONE = SessionStatus.DONE.value
+    ENDED_EARLY = SessionStatus.ENDED_EARLY.value  # not "done": the session stopped on pain
+    OPEN = "open"
+    STOPPED = SessionStatus.STOPPED.value
+    MISSED = "missed"
+    SKIPPED = "skipped"
+    TODAY = "today"  # the day isn't over: not a rest day (yet)
+    REST = "rest"
+
+
+@dataclass(frozen=True)
+class ProgressFacts:
+    """The figures under the /progress chart."""
+
+    week: int
+    total_weeks: int
+    stage: int | None
+    morning_week1: float | None
+    morning_now: float | None
+    sessions_done: int
+    sessions_missed: int
+
+
 @dataclass(frozen=True)
 class Progress:
     status: ProgressStatus
-    caption: str = ""
-    chart_png: bytes | None = None
+    facts: ProgressFacts | None = None
+    chart: ChartData | None = None
     points: int = 0
 
 
-def progress_caption(records: Records, today: date) -> str:
+def progress_facts(records: Records, today: date) -> ProgressFacts:
     start = records.start_date()
     week = (today - start).days // 7 + 1
     week1 = _mean_morning(records, start, start + timedelta(days=6))
     latest = max((c.local_date for c in records.checkins), default=today)
     now = _mean_morning(records, latest - timedelta(days=6), latest)
     counts = adherence(records, missed_days=records.missed_days)
-    return texts.progress_caption(
+    return ProgressFacts(
         week=week,
         total_weeks=PROGRAMME_WEEKS,
         stage=records.current_stage(),
@@ -265,7 +288,7 @@ def progress_caption(records: Records, today: date) -> str:
 
 
 async def progress(runtime: Runtime, user_id: int) -> Progress:
-    """The /progress chart and its caption, or why there is none yet."""
+    """What /progress shows (the chart's data and its figures), or why there is none yet."""
     records = await load_records(runtime, user_id)
     if records is None or not records.onboarded:
         return Progress(ProgressStatus.NOT_ONBOARDED)
@@ -274,8 +297,7 @@ async def progress(runtime: Runtime, user_id: int) -> Progress:
     points = data.data_points()
     if points < MIN_CHART_POINTS:
         return Progress(ProgressStatus.TOO_LITTLE, points=points)
-    png = await render_off_loop(data)
-    return Progress(ProgressStatus.CHART, progress_caption(records, today), png, points)
+    return Progress(ProgressStatus.CHART, progress_facts(records, today), data, points)
 
 
 # -- /history -------------------------------------------------------------------------------------
@@ -284,7 +306,7 @@ async def progress(runtime: Runtime, user_id: int) -> Progress:
 @dataclass(frozen=True)
 class HistoryDay:
     day: date
-    outcome: str  # done | ended_early | stopped | open | missed | skipped | today | rest
+    outcome: DayOutcome
     sessions_done: int  # sessions finished, in full or ended early
     pain_during_max: int | None
     morning_pain: int | None
@@ -300,8 +322,8 @@ async def history_days(runtime: Runtime, user_id: int) -> list[HistoryDay] | Non
             return None
         today = records.local_date(runtime.now())
         first = max(today - timedelta(days=HISTORY_DAYS - 1), records.start_date())
-        from bot.services.programme import load_state
-        from bot.services.sessions import planned_sessions
+        from service_layer.programme import load_state
+        from service_layer.sessions import planned_sessions
 
         state = await load_state(uow, user_id)
         days: list[HistoryDay] = []
@@ -312,11 +334,11 @@ async def history_days(runtime: Runtime, user_id: int) -> list[HistoryDay] | Non
             # A past day the schedule had sessions on, with none held: missed, as /plan says
             # ("not done"), whether or not its reminders were ever sent.
             if (
-                entry.outcome == "rest"
+                entry.outcome == DayOutcome.REST
                 and state is not None
                 and await planned_sessions(uow, user_id, state, day)
             ):
-                entry = replace(entry, outcome="missed")
+                entry = replace(entry, outcome=DayOutcome.MISSED)
             days.append(entry)
             day += timedelta(days=1)
     return days
@@ -333,24 +355,24 @@ def _history_day(
     records: Records, day: date, ledger: set[str], *, today: bool = False
 ) -> HistoryDay:
     sessions = [s for s in records.sessions if s.local_date == day]
-    done = sum(1 for s in sessions if s.status in DONE_STATUSES)
-    ended = sum(1 for s in sessions if s.status == ENDED_EARLY_STATUS)
+    done = sum(1 for s in sessions if s.status in SessionStatus.finished())
+    ended = sum(1 for s in sessions if s.status == SessionStatus.ENDED_EARLY)
     if done > ended:
-        outcome = "done"
+        outcome = DayOutcome.DONE
     elif ended:
-        outcome = "ended_early"  # not "done": the session stopped on pain
-    elif any(s.status in OPEN_STATUSES for s in sessions):
-        outcome = "open"
-    elif any(s.status in STOPPED_STATUSES for s in sessions):
-        outcome = "stopped"
+        outcome = DayOutcome.ENDED_EARLY
+    elif any(s.status in SessionStatus.open() for s in sessions):
+        outcome = DayOutcome.OPEN
+    elif any(s.status in SessionStatus.cut_off() for s in sessions):
+        outcome = DayOutcome.STOPPED
     elif MISSED_KIND in ledger or any(s.status == MISSED_KIND for s in sessions):
-        outcome = "missed"
+        outcome = DayOutcome.MISSED
     elif SKIPPED_STATUS in ledger:
-        outcome = "skipped"
+        outcome = DayOutcome.SKIPPED
     elif today:
-        outcome = "today"  # the day isn't over: not a rest day (yet)
+        outcome = DayOutcome.TODAY
     else:
-        outcome = "rest"
+        outcome = DayOutcome.REST
     pains = [
         p for s in sessions for r in records.sets.get(s.id, []) if (p := r.pain_during) is not None
     ]
@@ -364,27 +386,6 @@ def _history_day(
         morning_pain=morning,
         decision=decisions[-1].kind if decisions else None,
         ended_early=ended,
-    )
-
-
-async def history_text(runtime: Runtime, user_id: int) -> str:
-    """The /history message (or a pointer to /start)."""
-    days = await history_days(runtime, user_id)
-    if days is None:
-        return texts.RECORDS_NOT_ONBOARDED
-    return texts.history(
-        [
-            texts.history_line(
-                day_label(d.day),
-                d.outcome,
-                d.sessions_done,
-                d.pain_during_max,
-                d.morning_pain,
-                d.decision,
-                ended_early=d.ended_early,
-            )
-            for d in reversed(days)
-        ]
     )
 
 
@@ -565,9 +566,20 @@ async def delete_everything(runtime: Runtime, user_id: int) -> bool:
 
 @dataclass(frozen=True)
 class WeeklySummary:
-    text: str
-    chart_png: bytes | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
+    """The Sunday-evening summary as data; `onboarded` False: there is nothing to sum up."""
+
+    onboarded: bool
+    first: date | None = None
+    last: date | None = None
+    done: int = 0
+    planned: int = 0
+    morning_now: float | None = None
+    morning_before: float | None = None
+    stage: int | None = None
+    stage_to: int | None = None  # a stage move made this week
+    decision_kind: str | None = None
+    decision_reason: str | None = None
+    chart: ChartData | None = None  # None: too few points to draw
 
 
 async def build_weekly_summary(runtime: Runtime, user_id: int, now: datetime) -> WeeklySummary:
@@ -575,7 +587,7 @@ async def build_weekly_summary(runtime: Runtime, user_id: int, now: datetime) ->
     async with runtime.uow() as uow:
         records = await _load(uow, user_id)
         if records is None or not records.onboarded:
-            return WeeklySummary(texts.RECORDS_NOT_ONBOARDED)
+            return WeeklySummary(onboarded=False)
         today = records.local_date(now)
         first = today - timedelta(days=6)
         missed = 0
@@ -585,23 +597,21 @@ async def build_weekly_summary(runtime: Runtime, user_id: int, now: datetime) ->
                 missed += 1
             day += timedelta(days=1)
     week = adherence(records, first, today, missed_days=missed)
-    this_week = _mean_morning(records, first, today)
-    last_week = _mean_morning(records, first - timedelta(days=7), first - timedelta(days=1))
     decisions = [d for d in records.decisions if first <= d.local_date <= today]
     stage_moves = [d for d in decisions if d.stage_to is not None and d.stage_to != d.stage_from]
     latest = decisions[-1] if decisions else None
-    text = texts.weekly_summary(
-        period=f"{day_label(first)} – {day_label(today)}",
+    data = chart_data(records, today)
+    return WeeklySummary(
+        onboarded=True,
+        first=first,
+        last=today,
         done=week.done,
         planned=week.planned,
-        morning_now=this_week,
-        morning_before=last_week,
+        morning_now=_mean_morning(records, first, today),
+        morning_before=_mean_morning(records, first - timedelta(days=7), first - timedelta(days=1)),
         stage=records.current_stage(),
         stage_to=stage_moves[-1].stage_to if stage_moves else None,
-        decision_label=texts.DECISION_LABELS.get(latest.kind, latest.kind) if latest else None,
+        decision_kind=latest.kind if latest else None,
         decision_reason=latest.reason if latest else None,
+        chart=data if data.data_points() >= MIN_CHART_POINTS else None,
     )
-    data = chart_data(records, today)
-    png = await render_off_loop(data) if data.data_points() >= MIN_CHART_POINTS else None
-    facts = {"done": week.done, "planned": week.planned, "morning_now": this_week}
-    return WeeklySummary(text, png, facts)

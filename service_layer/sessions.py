@@ -23,12 +23,11 @@ from enum import StrEnum
 from typing import Any
 
 import rehab
-from bot import flows, serial
-from bot.flows import FlowView
-from bot.runtime import Runtime
-from bot.services.programme import load_state, save_state, user_zone
-from scheduler import planner
-from storage.models import Decision, SetLog, TrainingSession
+from service_layer import flows, planner, serial
+from service_layer.flows import FlowView
+from service_layer.programme import load_state, save_state, user_zone
+from service_layer.runtime import Runtime
+from storage.models import Decision, SessionStatus, SetLog, TrainingSession
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -58,18 +57,6 @@ class Step(StrEnum):
     REST = "rest"  # rest timer before the next set
     EFFORT = "effort"  # Stage 3: easy / right / hard after an exercise
     AFTER = "after"  # "pain right now?" at the end
-
-
-class Status(StrEnum):
-    IN_PROGRESS = "in_progress"
-    PAUSED = "paused"
-    DONE = "done"
-    ENDED_EARLY = "ended_early"
-    ABANDONED = "abandoned"
-    STOPPED = "stopped"
-
-
-OPEN_STATUSES = (Status.IN_PROGRESS, Status.PAUSED)
 
 
 @dataclass(frozen=True)
@@ -198,7 +185,7 @@ async def _chat_id(uow: UnitOfWork, user_id: int) -> int:
 @asynccontextmanager
 async def _stepping(runtime: Runtime, user_id: int) -> AsyncIterator[UnitOfWork]:
     """A unit of work for a step of the user's session, taken after the step before it ended
-    (in any replica: bot/serial.py)."""
+    (in any replica: service_layer/serial.py)."""
     async with serial.one_at_a_time(runtime, user_id), runtime.uow() as uow:
         yield uow
 
@@ -221,7 +208,7 @@ def _position(loaded: _Loaded) -> Position:
 async def _load(uow: UnitOfWork, user_id: int, session_id: int, step: Step) -> _Loaded | None:
     """The user's own open session `session_id`, if its flow is current and at `step`."""
     row = await uow.sessions.get(session_id)
-    if row is None or row.user_id != user_id or row.status != Status.IN_PROGRESS:
+    if row is None or row.user_id != user_id or row.status != SessionStatus.IN_PROGRESS:
         return None
     flow = await flows.load(uow, user_id)
     if flow is None or flow.name != SESSION_FLOW or flow.data.get("session_id") != session_id:
@@ -285,7 +272,7 @@ async def position_of(runtime: Runtime, user_id: int) -> Position | None:
             return None
         session_id = int(flow.data.get("session_id", 0))
         row = await uow.sessions.get(session_id)
-        if row is None or row.user_id != user_id or row.status != Status.IN_PROGRESS:
+        if row is None or row.user_id != user_id or row.status != SessionStatus.IN_PROGRESS:
             return None
         loaded = _Loaded(row, flow, _load_plan(row.plan), await _chat_id(uow, user_id))
         return _position(loaded)
@@ -298,7 +285,7 @@ async def planned_sessions(
     uow: UnitOfWork, user_id: int, state: rehab.ProgrammeState, on: date
 ) -> int:
     """How many sessions the user's schedule has on `on`: their own days in Stages 3-4, and the
-    first of them in maintenance (the days the reminders come, scheduler.planner)."""
+    first of them in maintenance (the days the reminders come, service_layer.planner)."""
     cadence = rehab.cadence(state)
     if cadence in (rehab.Cadence.THREE_WEEKLY, rehab.Cadence.WEEKLY):
         profile = await uow.profiles.get(user_id)
@@ -343,9 +330,9 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
             earlier = [
                 s
                 for s in await uow.sessions.on_date(user_id, today)
-                if s.status in (Status.DONE, Status.ENDED_EARLY)
+                if s.status in SessionStatus.finished()
             ]
-            if any(s.status == Status.ENDED_EARLY for s in earlier):
+            if any(s.status == SessionStatus.ENDED_EARLY for s in earlier):
                 return Opened(OpenKind.PAIN_STOPPED_TODAY)
             planned = await planned_sessions(uow, user_id, state, today)
             if planned == 0:
@@ -367,7 +354,7 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
                 local_date=today,
                 slot=str(len(await uow.sessions.on_date(user_id, today)) + 1),
                 stage=int(plan.stage),
-                status=Status.IN_PROGRESS,
+                status=SessionStatus.IN_PROGRESS,
                 plan=_dump_plan(plan),
                 exercise_index=0,
                 set_no=1,
@@ -378,7 +365,7 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
             uow.sessions.add(row)
             await uow.sessions.flush()
             kind = OpenKind.STARTED
-        row.status = Status.IN_PROGRESS
+        row.status = SessionStatus.IN_PROGRESS
         if row.step in (Step.ACTIVE, Step.REST):
             # A set or a rest in flight when the user paused: the next set starts from Go.
             row.step = Step.READY
@@ -610,7 +597,7 @@ async def _close(
     row = loaded.row
     sets = list(await uow.sessions.sets_of(row.id))
     row.pain_after = pain_after
-    row.status = Status.ENDED_EARLY if ended_early else Status.DONE
+    row.status = SessionStatus.ENDED_EARLY if ended_early else SessionStatus.DONE
     row.ended_at = now
     await _park(uow, loaded.flow, row.id, now, payload)
     await _record(uow, row, loaded.plan, sets, pain_after, ended_early=ended_early, now=now)
@@ -666,11 +653,11 @@ async def pause(
     async with _stepping(runtime, user_id) as uow:
         row = await uow.sessions.get(session_id)
         flow = await flows.load(uow, user_id)
-        if row is None or row.user_id != user_id or row.status != Status.IN_PROGRESS:
+        if row is None or row.user_id != user_id or row.status != SessionStatus.IN_PROGRESS:
             return False
         if flow is None or flow.name != SESSION_FLOW or flow.data.get("session_id") != session_id:
             return False
-        row.status = Status.PAUSED
+        row.status = SessionStatus.PAUSED
         if row.step == Step.ACTIVE:
             row.step = Step.READY
         await _park(uow, flow, session_id, runtime.now(), payload)
@@ -685,12 +672,12 @@ async def abandon(
     now = runtime.now()
     async with _stepping(runtime, user_id) as uow:
         row = await uow.sessions.get(session_id)
-        if row is None or row.user_id != user_id or row.status not in OPEN_STATUSES:
+        if row is None or row.user_id != user_id or row.status not in SessionStatus.open():
             return False
         flow = await flows.load(uow, user_id)
         if flow is not None and flow.name == SESSION_FLOW:
             await _park(uow, flow, session_id, now, payload)
-        row.status = Status.ABANDONED
+        row.status = SessionStatus.ABANDONED
         row.ended_at = now
         sets = list(await uow.sessions.sets_of(row.id))
         if sets:
@@ -704,7 +691,7 @@ async def stop_open_session(uow: UnitOfWork, user_id: int, now: datetime) -> Non
     """Close any open session because the programme stopped (red flag)."""
     row = await uow.sessions.open_for(user_id)
     if row is not None:
-        row.status = Status.STOPPED
+        row.status = SessionStatus.STOPPED
         row.ended_at = now
 
 
@@ -762,12 +749,11 @@ class Overview:
     maintenance: bool = False
 
 
-FINISHED = (Status.DONE, Status.ENDED_EARLY)
 WEEK_DAYS = 7
 
 
 def _times_of(profile: Any, state: rehab.ProgrammeState, planned: int) -> tuple[str, ...]:
-    """The reminder times of a day with `planned` sessions (the schedule's, scheduler.planner)."""
+    """The reminder times of a day with `planned` sessions (service_layer.planner)."""
     if profile is None or planned == 0:
         return ()
     if rehab.cadence(state) in (rehab.Cadence.THREE_WEEKLY, rehab.Cadence.WEEKLY):
@@ -796,12 +782,12 @@ async def overview(runtime: Runtime, user_id: int) -> Overview:
             day = date.fromordinal(monday.toordinal() + offset)
             planned = await planned_sessions(uow, user_id, schedule, day)
             held = [r for r in rows if r.local_date == day]
-            done = sum(1 for r in held if r.status in FINISHED)
+            done = sum(1 for r in held if r.status in SessionStatus.finished())
             if day < today and held:
                 # The past as it happened: the sessions held then, whatever today's cadence.
                 planned = max(len(held), done)
             times = _times_of(profile, state, planned) if day >= today else ()
-            ended = sum(1 for r in held if r.status == Status.ENDED_EARLY)
+            ended = sum(1 for r in held if r.status == SessionStatus.ENDED_EARLY)
             paused = state.paused and day >= today and planned > 0
             week.append(DayPlan(day, planned, done, times, ended, paused))
         next_day = None
@@ -823,7 +809,7 @@ async def overview(runtime: Runtime, user_id: int) -> Overview:
             kind = TodayKind.PAUSED
         elif open_row is not None and open_row.local_date == today:
             kind = TodayKind.OPEN
-        elif any(r.local_date == today and r.status == Status.ENDED_EARLY for r in rows):
+        elif any(r.local_date == today and r.status == SessionStatus.ENDED_EARLY for r in rows):
             kind = TodayKind.PAIN_STOPPED
         elif this_day.planned == 0 or not plan.exercises:
             kind = TodayKind.REST

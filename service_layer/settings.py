@@ -5,20 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
 import rehab
-from bot import flows, texts
-from bot.runtime import Runtime
-from bot.services.programme import load_state, save_state
-from scheduler import planner
-from storage.models import Profile, RedFlagAnswer
+from service_layer import flows, planner
+from service_layer.programme import load_state, save_state
+from service_layer.runtime import Runtime
+from storage.models import Profile, RedFlagAnswer, SessionStatus
 
 PAUSE_FLOW = "pause"
 RESTART_FLOW = "restart"
 CLEARANCE_CODE = "clinician_clearance"
-OPEN_SESSION_STATUSES = frozenset({"in_progress", "paused"})
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -78,13 +75,10 @@ async def is_onboarded(runtime: Runtime, user_id: int) -> bool:
         return await uow.programmes.get(user_id) is not None
 
 
-async def newcomer_text(runtime: Runtime, user_id: int) -> str:
-    """What a command says to someone without a programme: mid-setup, where they are; else
-    how to begin."""
+async def in_setup(runtime: Runtime, user_id: int) -> bool:
+    """True while someone without a programme is answering the onboarding questions."""
     flow = await flows.current(runtime, user_id)
-    if flow is not None and flow.name == "onboarding":
-        return texts.OB_IN_SETUP
-    return texts.NOT_ONBOARDED
+    return flow is not None and flow.name == "onboarding"
 
 
 async def next_session_text(runtime: Runtime, user_id: int) -> str | None:
@@ -111,7 +105,8 @@ async def next_session_text(runtime: Runtime, user_id: int) -> str | None:
             # A session under way counts as done here: "next" is the one after it, the same
             # answer /start gives now and the end of the session gives later.
             session_statuses=[
-                "done" if s.status in OPEN_SESSION_STATUSES else s.status for s in sessions
+                SessionStatus.DONE if s.status in SessionStatus.open() else s.status
+                for s in sessions
             ],
         )
         return None if local is None else when_text(local, now.astimezone(_zone(user.timezone)))
@@ -119,11 +114,17 @@ async def next_session_text(runtime: Runtime, user_id: int) -> str | None:
 
 @dataclass(frozen=True)
 class Status:
+    """What /start shows an onboarded user."""
+
     name: str
     stage: int
     stopped: bool
-    text: str
     clearance_offered: bool = False  # stopped: "I've been cleared" from the day after the flag
+    flag_name: str = ""  # stopped: the warning sign, in plain words
+    paused: bool = False
+    paused_until: date | None = None
+    maintenance: bool = False
+    next_session: str | None = None  # None: no session ahead
 
 
 def _clearance_offered(state: rehab.ProgrammeState, today: date) -> bool:
@@ -141,27 +142,18 @@ async def status_of(runtime: Runtime, user_id: int) -> Status | None:
             return None
         if state.status == rehab.ProgrammeStatus.STOPPED:
             today = runtime.now().astimezone(_zone(user.timezone)).date()
+            flag = rehab.flag_name(state.stop.code if state.stop else "")
             offered = _clearance_offered(state, today)
-            flag = escape(rehab.flag_name(state.stop.code if state.stop else ""))
-            template = texts.STATUS_STOPPED if offered else texts.STATUS_STOPPED_WAIT
-            return Status(user.first_name, state.stage, True, template.format(flag=flag), offered)
-        if profile is not None and profile.paused:
-            label = (
-                texts.STATUS_PAUSED_UNTIL.format(day=profile.paused_until.strftime("%a %d %b"))
-                if profile.paused_until
-                else texts.STATUS_PAUSED
-            )
-        elif state.status == rehab.ProgrammeStatus.MAINTENANCE:
-            label = texts.STATUS_MAINTENANCE
-        else:
-            label = texts.STATUS_ACTIVE
-        text = texts.STATUS.format(
-            name=escape(user.first_name),
-            stage=state.stage,
-            status=label,
-            next=escape(next_text or texts.STATUS_NEXT_NONE),
+            return Status(user.first_name, state.stage, True, offered, flag)
+        return Status(
+            user.first_name,
+            state.stage,
+            False,
+            paused=profile is not None and profile.paused,
+            paused_until=profile.paused_until if profile is not None else None,
+            maintenance=state.status == rehab.ProgrammeStatus.MAINTENANCE,
+            next_session=next_text,
         )
-        return Status(user.first_name, state.stage, False, text)
 
 
 async def stop_flag_name(runtime: Runtime, user_id: int) -> str:
@@ -281,20 +273,42 @@ async def restart_after_clearance(runtime: Runtime, user_id: int) -> rehab.Asses
 
 
 @dataclass(frozen=True)
+class TimesNow:
+    """The reminder times in force, in the person's zone."""
+
+    session_times: tuple[str, ...]  # one time: once a day
+    checkin: str
+    days: tuple[int, ...]
+    weekly_time: str
+    zone: str
+
+
+@dataclass(frozen=True)
 class SettingsView:
-    text: str
+    """What the /settings menu shows."""
+
+    times: TimesNow
+    bodyweight_kg: float
+    has_step: bool
+    max_added_load_kg: float
+    gym: bool
     weekly_summary: bool
 
 
-def _times_text(profile: Profile, once: bool) -> str:
+def _times_now(profile: Profile, user_zone_name: str | None, once: bool) -> TimesNow:
     times = list(profile.session_times or [])
     first = times[0] if times else planner.DEFAULT_SESSION_TIMES[0]
-    if once or len(times) < 2:
-        return texts.SETTINGS_ONCE_DAILY.format(first=first)
-    return texts.SETTINGS_TWICE_DAILY.format(first=first, second=times[1])
+    session_times = (first,) if once or len(times) < 2 else (first, times[1])
+    return TimesNow(
+        session_times=session_times,
+        checkin=profile.checkin_time or planner.DEFAULT_CHECKIN_TIME,
+        days=planner.effective_weekly_days(profile.weekly_days),
+        weekly_time=profile.weekly_time or planner.DEFAULT_WEEKLY_TIME,
+        zone=user_zone_name or "UTC",
+    )
 
 
-async def times_saved(runtime: Runtime, user_id: int) -> str | None:
+async def times_saved(runtime: Runtime, user_id: int) -> TimesNow | None:
     """The times now in force, in the person's zone: shown back after a change of times, days,
     check-in or zone."""
     async with runtime.uow() as uow:
@@ -303,13 +317,7 @@ async def times_saved(runtime: Runtime, user_id: int) -> str | None:
         state = await load_state(uow, user_id)
         if profile is None or user is None or state is None:
             return None
-        return texts.SETTINGS_TIMES_NOW.format(
-            times=_times_text(profile, state.profile.once_daily),
-            checkin=profile.checkin_time or planner.DEFAULT_CHECKIN_TIME,
-            days=texts.weekday_list(planner.effective_weekly_days(profile.weekly_days)),
-            weekly_time=profile.weekly_time or planner.DEFAULT_WEEKLY_TIME,
-            zone=escape(user.timezone or "UTC"),
-        )
+        return _times_now(profile, user.timezone, state.profile.once_daily)
 
 
 async def describe(runtime: Runtime, user_id: int) -> SettingsView | None:
@@ -320,23 +328,14 @@ async def describe(runtime: Runtime, user_id: int) -> SettingsView | None:
         if profile is None or user is None or state is None:
             return None
         p = state.profile
-        kit = [texts.SETTINGS_STEP] if p.has_step else []
-        if p.max_added_load_kg:
-            kit.append(texts.SETTINGS_WEIGHTS.format(kg=f"{p.max_added_load_kg:g}"))
-        if p.gym:
-            kit.append(texts.SETTINGS_GYM)
-        days = planner.effective_weekly_days(profile.weekly_days)
-        text = texts.SETTINGS_MENU.format(
-            times=_times_text(profile, p.once_daily),
-            days=texts.weekday_list(days),
-            weekly_time=profile.weekly_time or planner.DEFAULT_WEEKLY_TIME,
-            checkin=profile.checkin_time or planner.DEFAULT_CHECKIN_TIME,
-            zone=escape(user.timezone or "UTC"),
-            weight=f"{p.bodyweight_kg:g}",
-            equipment=", ".join(kit) or texts.SETTINGS_NO_EQUIPMENT,
-            summary=texts.SETTINGS_ON if profile.weekly_summary else texts.SETTINGS_OFF,
+        return SettingsView(
+            times=_times_now(profile, user.timezone, p.once_daily),
+            bodyweight_kg=p.bodyweight_kg,
+            has_step=p.has_step,
+            max_added_load_kg=p.max_added_load_kg or 0.0,
+            gym=p.gym,
+            weekly_summary=profile.weekly_summary,
         )
-        return SettingsView(text, profile.weekly_summary)
 
 
 async def toggle_summary(runtime: Runtime, flow: flows.FlowView) -> flows.FlowView | None:

@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any
 
 import rehab
-from bot import flows
-from bot.flows import FlowView
-from bot.runtime import Runtime
-from bot.services.programme import load_state, save_state
-from bot.services.sessions import decision_row, local_today
 from rehab.outcomes import count_words, heel_raise_count_due, record_heel_raises
+from service_layer import flows
+from service_layer.flows import FlowView
+from service_layer.programme import load_state, save_state
+from service_layer.runtime import Runtime
+from service_layer.sessions import decision_row, local_today
 from storage.models import GateTest
 from storage.uow import UnitOfWork
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import rehab
-from bot import flows
-from bot.flows import FlowView
-from bot.runtime import Runtime
-from bot.services.programme import load_state, save_state
-from bot.services.sessions import CLOSED_STEP, decision_row, local_today, stop_open_session
+from service_layer import flows
+from service_layer.flows import FlowView
+from service_layer.programme import load_state, save_state
+from service_layer.runtime import Runtime
+from service_layer.sessions import CLOSED_STEP, decision_row, local_today, stop_open_session
 from storage.models import RedFlagAnswer
 
 REDFLAG_FLOW = "redflag"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.runtime import Runtime
+from service_layer.runtime import Runtime
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rehab import TIMINGS, Cadence
+from storage.models import SessionStatus
+
 ALL_DAYS: frozenset[int] = frozenset(range(7))
 DEFAULT_SESSION_TIMES: tuple[str, str] = ("08:00", "18:00")
-DEFAULT_WEEKLY_DAYS: tuple[int, ...] = (0, 2, 4)  # Monday, Wednesday, Friday (0 = Monday)
+DEFAULT_WEEKLY_DAYS: tuple[int, ...] = TIMINGS.training_weekdays  # the protocol's training days
 DEFAULT_WEEKLY_TIME = "18:00"
 DEFAULT_CHECKIN_TIME = "07:30"
 SUMMARY_DAY = 6  # Sunday
@@ -28,13 +31,6 @@ SUMMARY_TIME = time(19, 0)
 DAY_END_TIME = time(23, 59)
 # How far the planner looks ahead for the next occurrence (a paused_until far away is "none").
 HORIZON_DAYS = 400
-
-
-class Cadence(StrEnum):
-    TWICE_DAILY = "twice_daily"
-    ONCE_DAILY = "once_daily"
-    THREE_WEEKLY = "three_weekly"
-    WEEKLY = "weekly"
 
 
 class Kind(StrEnum):
@@ -244,9 +240,9 @@ def dues_between(plan: UserPlan, slot: Slot, start: datetime, end: datetime) -> 
 
 
 # Session statuses (storage's sessions.status) that matter to the reminders of their day.
-OPEN_SESSION_STATUSES = frozenset({"in_progress", "paused"})
+OPEN_SESSION_STATUSES = SessionStatus.open()
 # A session ended for pain >= 7 ends the day: "stop for today and rest" (protocol section 5).
-DAY_ENDING_STATUSES = frozenset({"ended_early"})
+DAY_ENDING_STATUSES = frozenset({SessionStatus.ENDED_EARLY})
 
 
 def slot_ordinal(slot_name: str) -> int:

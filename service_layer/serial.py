@@ -17,8 +17,8 @@ from contextvars import ContextVar
 
 from sqlalchemy import text
 
-from bot.locks import KeyedLocks
-from bot.runtime import Runtime
+from service_layer.locks import KeyedLocks
+from service_layer.runtime import Runtime
 
 # Keeps the bot's keys apart from other advisory locks on a shared server ("AC" in the top
 # bits; Telegram's ids are far below 2**48).

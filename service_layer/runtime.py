@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.settings import Settings
-from scheduler.interface import NoScheduler, ReminderScheduler
+from service_layer.config import Settings
+from service_layer.scheduling import NoScheduler, ReminderScheduler
 from storage.db import make_engine, make_session_factory
 from storage.uow import UnitOfWork
 

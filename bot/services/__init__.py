@@ -1,1 +1,0 @@
-"""Application services: what handlers and jobs call. They own transactions, not Telegram."""

@@ -1,0 +1,143 @@
+"""The service layer's answers put into words: what /progress, /history and the weekly summary
+show (the sentences come from the catalogue, bot/texts.py)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot import texts
+from service_layer import settings
+from service_layer.onboarding import TimeClash, TimeProblem
+from service_layer.records import HistoryDay, ProgressFacts, WeeklySummary, day_label
+from service_layer.runtime import Runtime
+from service_layer.settings import SettingsView, Status, TimesNow
+
+
+async def newcomer_text(runtime: Runtime, user_id: int) -> str:
+    """What a command says to someone without a programme: mid-setup, where they are; else
+    how to begin."""
+    return texts.OB_IN_SETUP if await settings.in_setup(runtime, user_id) else texts.NOT_ONBOARDED
+
+
+def status_text(status: Status) -> str:
+    """/start's summary for an onboarded user."""
+    if status.stopped:
+        template = texts.STATUS_STOPPED if status.clearance_offered else texts.STATUS_STOPPED_WAIT
+        return template.format(flag=escape(status.flag_name))
+    if status.paused:
+        label = (
+            texts.STATUS_PAUSED_UNTIL.format(day=status.paused_until.strftime("%a %d %b"))
+            if status.paused_until
+            else texts.STATUS_PAUSED
+        )
+    elif status.maintenance:
+        label = texts.STATUS_MAINTENANCE
+    else:
+        label = texts.STATUS_ACTIVE
+    return texts.STATUS.format(
+        name=escape(status.name),
+        stage=status.stage,
+        status=label,
+        next=escape(status.next_session or texts.STATUS_NEXT_NONE),
+    )
+
+
+def _times_text(times: TimesNow) -> str:
+    if len(times.session_times) < 2:
+        return texts.SETTINGS_ONCE_DAILY.format(first=times.session_times[0])
+    first, second = times.session_times[:2]
+    return texts.SETTINGS_TWICE_DAILY.format(first=first, second=second)
+
+
+def times_now_text(times: TimesNow) -> str:
+    """Every reminder time in force, in the person's zone."""
+    return texts.SETTINGS_TIMES_NOW.format(
+        times=_times_text(times),
+        checkin=times.checkin,
+        days=texts.weekday_list(times.days),
+        weekly_time=times.weekly_time,
+        zone=escape(times.zone),
+    )
+
+
+def settings_menu_text(view: SettingsView) -> str:
+    """The /settings menu's text."""
+    kit = [texts.SETTINGS_STEP] if view.has_step else []
+    if view.max_added_load_kg:
+        kit.append(texts.SETTINGS_WEIGHTS.format(kg=f"{view.max_added_load_kg:g}"))
+    if view.gym:
+        kit.append(texts.SETTINGS_GYM)
+    times = view.times
+    return texts.SETTINGS_MENU.format(
+        times=_times_text(times),
+        days=texts.weekday_list(times.days),
+        weekly_time=times.weekly_time,
+        checkin=times.checkin,
+        zone=escape(times.zone),
+        weight=f"{view.bodyweight_kg:g}",
+        equipment=", ".join(kit) or texts.SETTINGS_NO_EQUIPMENT,
+        summary=texts.SETTINGS_ON if view.weekly_summary else texts.SETTINGS_OFF,
+    )
+
+
+def progress_caption(facts: ProgressFacts) -> str:
+    """The caption under the /progress chart."""
+    return texts.progress_caption(
+        week=facts.week,
+        total_weeks=facts.total_weeks,
+        stage=facts.stage,
+        morning_week1=facts.morning_week1,
+        morning_now=facts.morning_now,
+        sessions_done=facts.sessions_done,
+        sessions_missed=facts.sessions_missed,
+    )
+
+
+def history_text(days: list[HistoryDay] | None) -> str:
+    """The /history message, newest day first (or a pointer to /start)."""
+    if days is None:
+        return texts.RECORDS_NOT_ONBOARDED
+    return texts.history(
+        [
+            texts.history_line(
+                day_label(d.day),
+                d.outcome,
+                d.sessions_done,
+                d.pain_during_max,
+                d.morning_pain,
+                d.decision,
+                ended_early=d.ended_early,
+            )
+            for d in reversed(days)
+        ]
+    )
+
+
+def weekly_summary_text(summary: WeeklySummary) -> str:
+    """The Sunday-evening summary's text."""
+    if not summary.onboarded or summary.first is None or summary.last is None:
+        return texts.RECORDS_NOT_ONBOARDED
+    kind = summary.decision_kind
+    return texts.weekly_summary(
+        period=f"{day_label(summary.first)} – {day_label(summary.last)}",
+        done=summary.done,
+        planned=summary.planned,
+        morning_now=summary.morning_now,
+        morning_before=summary.morning_before,
+        stage=summary.stage,
+        stage_to=summary.stage_to,
+        decision_label=texts.DECISION_LABELS.get(kind, kind) if kind else None,
+        decision_reason=summary.decision_reason,
+    )
+
+
+_CLASHES = {
+    TimeClash.GAP: texts.OB_TIME_GAP,
+    TimeClash.FIRST_BEFORE_CHECKIN: texts.OB_FIRST_BEFORE_CHECKIN,
+    TimeClash.CHECKIN_LATE: texts.OB_CHECKIN_LATE,
+}
+
+
+def time_problem_text(problem: TimeProblem) -> str:
+    """Why a time was not taken, with the times that clash."""
+    return _CLASHES[problem.clash].format(**{k: escape(v) for k, v in problem.times.items()})
