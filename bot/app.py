@@ -9,7 +9,8 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import inbox, texts
@@ -79,6 +80,10 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         return None
 
 
+# Every text of the catalogue is Telegram HTML (and every value put into one is escaped).
+DEFAULTS = Defaults(parse_mode=ParseMode.HTML)
+
+
 def build_application(
     runtime: Runtime, request: BaseRequest | None = None, *, rate_limited: bool = True
 ) -> AnyApplication:
@@ -90,6 +95,7 @@ def build_application(
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the bot")
     bot = CoachBot(
         settings.telegram_bot_token.get_secret_value(),
+        defaults=DEFAULTS,
         base_url=settings.api_base_url,
         base_file_url=settings.api_file_base_url,
         request=request or HTTPXRequest(connection_pool_size=256),

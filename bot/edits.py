@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 log = logging.getLogger(__name__)
@@ -34,7 +33,6 @@ async def edit_or_send(
                 text,
                 chat_id=chat_id,
                 message_id=message_id,
-                parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
             return
@@ -47,4 +45,4 @@ async def edit_or_send(
                 chat_id,
                 error.message,
             )
-    await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await bot.send_message(chat_id, text, reply_markup=markup)

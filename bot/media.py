@@ -21,7 +21,6 @@ from html import escape
 from pathlib import Path
 
 from telegram import Bot, Message
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot import pictures, texts
@@ -70,14 +69,12 @@ async def _send_value(
             chat_id,
             value,
             caption=caption,
-            parse_mode=ParseMode.HTML,
             filename=filename,
         )
     return await bot.send_animation(
         chat_id,
         value,
         caption=caption,
-        parse_mode=ParseMode.HTML,
         filename=filename,
     )
 

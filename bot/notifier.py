@@ -13,14 +13,13 @@ from html import escape
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot import texts, views
 from bot.callbacks import CHOOSE_DAYS_DATA, pack
 from bot.charts import render_off_loop
 from bot.dose import load_text, run_text
-from bot.html_fit import fit_html
+from bot.html_fit import send_long
 from bot.keyboards import pain_keyboard
 from scheduler.ports import (
     CadenceNotice,
@@ -107,8 +106,7 @@ def reminder_text(message: ReminderMessage) -> str:
         Variant.SNOOZE: texts.REMINDER_SNOOZED_AGAIN,
     }[message.variant]
     dose = dose_line(message.session, message.stage)
-    text = head if not dose else f"{head}\n{texts.REMINDER_TODAY.format(dose=dose)}"
-    return fit_html(text)
+    return head if not dose else f"{head}\n{texts.REMINDER_TODAY.format(dose=dose)}"
 
 
 def _final(exc: Exception) -> Exception:
@@ -126,9 +124,7 @@ class TelegramNotifier:
 
     async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
         try:
-            await self.bot.send_message(
-                chat_id, fit_html(text), parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+            await send_long(self.bot, chat_id, text, markup)
         except (Forbidden, BadRequest) as exc:
             raise _final(exc) from exc
 
@@ -152,13 +148,11 @@ class TelegramNotifier:
         try:
             if chart_png:
                 caption = text if len(text) <= MAX_CAPTION else None
-                await self.bot.send_photo(
-                    chat_id, chart_png, caption=caption, parse_mode=ParseMode.HTML
-                )
+                await self.bot.send_photo(chat_id, chart_png, caption=caption)
                 if caption is None:
-                    await self.bot.send_message(chat_id, fit_html(text), parse_mode=ParseMode.HTML)
+                    await send_long(self.bot, chat_id, text)
             else:
-                await self.bot.send_message(chat_id, fit_html(text), parse_mode=ParseMode.HTML)
+                await send_long(self.bot, chat_id, text)
         except (Forbidden, BadRequest) as exc:
             raise _final(exc) from exc
 

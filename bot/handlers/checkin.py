@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 import rehab
@@ -111,7 +110,7 @@ async def _tell(
     # A referral offers "I've been seen" (progress waits for it).
     refer = outcome.decision_kind == str(rehab.DecisionKind.REFER)
     markup = outcome_handlers.seen_markup() if refer else None
-    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await context.bot.send_message(chat_id, text, reply_markup=markup)
     if outcome.kind == CheckinKind.DECIDED:
         if outcome.schedule_changed:
             # A new cadence, a pause or a stop: the reminders follow at once.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import flows, texts, views
@@ -29,9 +28,7 @@ async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None 
     chat = update.effective_chat
     if chat is None or update.get_bot() is None:
         return
-    await update.get_bot().send_message(
-        chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-    )
+    await update.get_bot().send_message(chat.id, text, reply_markup=markup)
 
 
 def _buttons(flow: FlowView, options: list[tuple[str, str]]) -> InlineKeyboardMarkup:

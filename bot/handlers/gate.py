@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import texts, views
@@ -52,7 +51,7 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
     if chat is None:
         return
     text, markup = _question(flow)
-    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
 async def test_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -75,7 +74,7 @@ async def test_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await message.reply_text(texts.TEST_NOT_DUE)
         return
     intro = texts.COUNT_INTRO if started.flow.data.get("test") == gates.COUNT else texts.TEST_INTRO
-    await message.reply_text(intro, parse_mode=ParseMode.HTML)
+    await message.reply_text(intro)
     await render(update, context, started.flow)
 
 
@@ -113,9 +112,7 @@ async def _tell(
     template = texts.TEST_RESULT_PASSED if result.passed else texts.TEST_RESULT_FAILED
     if result.counted:
         template = texts.COUNT_RESULT
-    await context.bot.send_message(
-        chat.id, template.format(reason=escape(result.reason)), parse_mode=ParseMode.HTML
-    )
+    await context.bot.send_message(chat.id, template.format(reason=escape(result.reason)))
     if result.stage_changed:
         # A new stage brings a new cadence: the reminders follow at once.
         await runtime.reschedule(user.id)

@@ -11,7 +11,6 @@ import logging
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 import rehab
@@ -96,7 +95,7 @@ async def _send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, key: 
     text = faq.answer(key)
     if chat is None or text is None:
         return False
-    await context.bot.send_message(chat.id, text + texts.LEARN_MORE, parse_mode=ParseMode.HTML)
+    await context.bot.send_message(chat.id, text + texts.LEARN_MORE)
     return True
 
 
@@ -104,9 +103,7 @@ async def learn_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """/learn: the topics, as buttons."""
     chat = update.effective_chat
     if chat is not None:
-        await context.bot.send_message(
-            chat.id, texts.LEARN_INTRO, parse_mode=ParseMode.HTML, reply_markup=topics_keyboard()
-        )
+        await context.bot.send_message(chat.id, texts.LEARN_INTRO, reply_markup=topics_keyboard())
 
 
 async def topic_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -204,5 +201,5 @@ async def offer_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     chat = update.effective_chat
     if chat is not None:
         await context.bot.send_message(
-            chat.id, texts.LEARN_NO_MATCH, parse_mode=ParseMode.HTML, reply_markup=topics_keyboard()
+            chat.id, texts.LEARN_NO_MATCH, reply_markup=topics_keyboard()
         )

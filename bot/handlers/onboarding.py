@@ -17,7 +17,6 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import flows, texts, views
@@ -92,9 +91,7 @@ async def _send(
 ) -> Message:
     if isinstance(markup, InlineKeyboardMarkup):
         await flows.close_before(context, chat_id, markup)
-    sent = await context.bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-    )
+    sent = await context.bot.send_message(chat_id, text, reply_markup=markup)
     flows.note_keyboard(context, chat_id, sent)  # a private chat: its id is the user's
     return sent
 
@@ -486,7 +483,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     zone = timezones.zone_from_location(message.location.latitude, message.location.longitude)
     if zone is None:
-        await message.reply_text(texts.OB_ZONE_HINT, parse_mode=ParseMode.HTML)
+        await message.reply_text(texts.OB_ZONE_HINT)
         await render(update, context, flow)
         return
     await _submit(update, context, flow, zone, payload=f"loc:{zone}")

@@ -10,7 +10,6 @@ from datetime import datetime
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import flows, texts
@@ -58,16 +57,12 @@ async def offer_review(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id
                 ]
             ]
         )
-        await context.bot.send_message(
-            chat_id, texts.RUN_QUESTION, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+        await context.bot.send_message(chat_id, texts.RUN_QUESTION, reply_markup=markup)
     offer = await outcomes.review_offer(runtime_of(context), user_id)
     if offer is None:
         return
     text = texts.REVIEW_QUESTION.format(summary=escape(offer.summary))
-    await context.bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=_review_markup(offer.week)
-    )
+    await context.bot.send_message(chat_id, text, reply_markup=_review_markup(offer.week))
 
 
 async def on_review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,12 +85,10 @@ async def on_review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await flows.close_tapped(context, query)  # answered: the chat shows the answer
     if result.referral is not None:
         text = texts.REVIEW_REFER.format(reason=escape(result.referral))
-        await context.bot.send_message(
-            chat.id, text, parse_mode=ParseMode.HTML, reply_markup=seen_markup()
-        )
+        await context.bot.send_message(chat.id, text, reply_markup=seen_markup())
         return
     text = texts.REVIEW_DONE_12 if week >= 12 else texts.REVIEW_DONE
-    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+    await context.bot.send_message(chat.id, text)
 
 
 async def on_seen_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -109,7 +102,7 @@ async def on_seen_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     await query.answer()
     await flows.close_tapped(context, query)  # answered: the chat shows the answer
-    await context.bot.send_message(chat.id, texts.REFER_SEEN_DONE, parse_mode=ParseMode.HTML)
+    await context.bot.send_message(chat.id, texts.REFER_SEEN_DONE)
 
 
 async def on_running_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -132,7 +125,7 @@ async def on_running_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await query.answer()
     await flows.close_tapped(context, query)  # answered: the chat shows the answer
     text = texts.RUN_STARTS if choice == "yes" else texts.RUN_SKIPPED
-    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+    await context.bot.send_message(chat.id, text)
 
 
 async def on_stiffness_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 import rehab
 from bot import texts, views
 from bot.context import runtime_of
 from bot.handlers.session import describe_dose
-from bot.html_fit import fit_html
+from bot.html_fit import send_long
 from service_layer import gates, sessions
 from service_layer import settings as settings_service
 from service_layer.sessions import TodayKind
@@ -27,10 +26,8 @@ def _dose_lines(plan: rehab.SessionPlan | None) -> list[str]:
 
 
 async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(
-            fit_html(text), parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+    if update.effective_chat is not None:
+        await send_long(update.get_bot(), update.effective_chat.id, text, markup)
 
 
 async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

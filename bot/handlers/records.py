@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from bot import flows, texts, views
@@ -45,7 +45,7 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         png = await render_off_loop(result.chart)
         caption = views.progress_caption(result.facts)
-        await message.reply_photo(png, caption=caption, parse_mode=ParseMode.HTML)
+        await message.reply_photo(png, caption=caption)
 
 
 async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -56,7 +56,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = views.history_text(await records.history_days(runtime_of(context), user.id))
     if text == texts.RECORDS_NOT_ONBOARDED:
         text = await _newcomer(context, user.id)
-    await message.reply_text(text, parse_mode=ParseMode.HTML)
+    await message.reply_text(text)
 
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -117,7 +117,7 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     issued = int(runtime.now().timestamp())
     # The buttons name the question they are on (its message id is known once it is sent).
-    question = await message.reply_text(texts.DELETE_CONFIRM, parse_mode=ParseMode.HTML)
+    question = await message.reply_text(texts.DELETE_CONFIRM)
     code = confirmation_code(_secret(context), user.id, question.message_id, issued)
     await context.bot.edit_message_reply_markup(
         question.chat_id, question.message_id, reply_markup=delete_keyboard(issued, code)

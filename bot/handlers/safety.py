@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import flows, texts
@@ -37,7 +36,6 @@ async def _ask(
     await context.bot.send_message(
         chat_id,
         texts.REDFLAG_QUESTION.format(question=escape(question)),
-        parse_mode=ParseMode.HTML,
         reply_markup=_keyboard(version),
     )
 
@@ -75,7 +73,6 @@ async def _answer(
         await context.bot.send_message(
             chat.id,
             texts.REDFLAG_STOPPED.format(advice=escape(confirmed.advice)),
-            parse_mode=ParseMode.HTML,
         )
         # The programme is stopped: the reminders go too.
         await runtime.reschedule(user.id)

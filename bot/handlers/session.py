@@ -11,7 +11,6 @@ from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
@@ -22,7 +21,7 @@ from bot.context import runtime_of
 from bot.dose import is_machine, load_text, run_text
 from bot.flows import FlowSpec
 from bot.handlers import learn
-from bot.html_fit import fit_html
+from bot.html_fit import send_long
 from bot.keyboards import pain_keyboard
 from service_layer import reader, sessions
 from service_layer import settings as settings_service
@@ -200,9 +199,7 @@ async def _send(
     markup: InlineKeyboardMarkup | None = None,
 ) -> Message:
     await flows.close_before(context, chat_id, markup)
-    sent = await context.bot.send_message(
-        chat_id, fit_html(text), parse_mode=ParseMode.HTML, reply_markup=markup
-    )
+    sent = await send_long(context.bot, chat_id, text, markup)
     flows.note_keyboard(context, chat_id, sent)  # a private chat: its id is the user's
     return sent
 
@@ -405,7 +402,6 @@ async def _on_countdown(context: ContextTypes.DEFAULT_TYPE) -> None:
             f"{data['text']}\n{texts.SESSION_COUNTDOWN.format(seconds=data['left'])}",
             chat_id=chat_id,
             message_id=data["message_id"],
-            parse_mode=ParseMode.HTML,
             reply_markup=data["markup"],
         )
     except (BadRequest, RetryAfter) as exc:

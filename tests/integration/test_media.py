@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from telegram import Bot
+from telegram.ext import ExtBot
 
 from bot import media, pictures
+from bot.app import DEFAULTS
 from service_layer.runtime import Runtime
 from standin.fixtures import standin  # noqa: F401  (fixture)
 from standin.server import FakeBotApi
@@ -24,8 +26,11 @@ NAME = "Heel drop on the floor, straight knee"
 
 @pytest.fixture
 async def bot(standin: FakeBotApi) -> AsyncIterator[Bot]:  # noqa: F811
-    async with Bot(
-        standin.token, base_url=standin.base_url, base_file_url=standin.file_base_url
+    async with ExtBot(
+        standin.token,
+        base_url=standin.base_url,
+        base_file_url=standin.file_base_url,
+        defaults=DEFAULTS,  # the bot's own: parse mode HTML
     ) as ptb_bot:
         yield ptb_bot
 
