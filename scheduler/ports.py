@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
+from rehab import SessionPlan
 from service_layer.records import WeeklySummary
 
 
@@ -37,8 +38,8 @@ class ReminderMessage:
     slot: str
     variant: Variant
     stage: int | None
-    # rehab.SessionPlan for `local_date` (None if the engine could not prescribe one).
-    session: Any = None
+    # The session prescribed for `local_date` (None if the engine could not prescribe one).
+    session: SessionPlan | None = None
 
 
 @dataclass(frozen=True)

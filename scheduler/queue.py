@@ -42,7 +42,7 @@ from scheduler.service import Outcome
 from service_layer import planner
 from service_layer.locks import KeyedLocks
 from service_layer.planner import Kind, Slot, UserPlan
-from service_layer.reminders import follow_up_job
+from service_layer.reminders import follow_up_job, is_follow_up
 from service_layer.runtime import Runtime
 from storage.models import DueJob, SentStatus
 from storage.uow import UnitOfWork
@@ -285,7 +285,11 @@ class DueQueueScheduler:
                 await uow.queue.put(
                     user_id, slot.name, slot.kind, slot.name, due.due_utc, due.due_utc
                 )
-            stale = [job for job in existing if ":" not in job and job not in wanted]
+            stale = [
+                job
+                for job, row in existing.items()
+                if not is_follow_up(row.kind) and job not in wanted
+            ]
             if stale:
                 await uow.queue.remove(user_id, stale)
             await uow.commit()

@@ -22,7 +22,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 import rehab
 from rehab import ProgrammeState
@@ -108,7 +107,7 @@ class UserContext:
     plan: UserPlan
     weekly_days_chosen: bool
     profile: Profile
-    state: Any = None  # the engine's ProgrammeState, parsed once
+    state: ProgrammeState  # parsed once
 
 
 async def load_context(uow: UnitOfWork, user_id: int) -> UserContext | None:
@@ -126,30 +125,22 @@ async def load_context(uow: UnitOfWork, user_id: int) -> UserContext | None:
         weekly_time=profile.weekly_time,
         checkin_time=profile.checkin_time,
         weekly_summary=bool(profile.weekly_summary),
-        paused=bool(profile.paused) or bool(getattr(state, "paused", False)),
+        paused=bool(profile.paused) or state.paused,
         paused_until=profile.paused_until,
     )
-    status = str(getattr(state, "status", row.status))
+    stopped = rehab.ProgrammeStatus.STOPPED
     return UserContext(
         user_id=user_id,
         chat_id=user.chat_id,
         active=bool(user.active),
-        programme_active=status != "stopped" and row.status != "stopped",
+        programme_active=state.status != stopped and row.status != stopped,
         started_at=row.started_at,
-        stage=_stage_of(state),
+        stage=state.stage,
         plan=plan,
         weekly_days_chosen=bool(profile.weekly_days),
         profile=profile,
         state=state,
     )
-
-
-def _stage_of(state: Any) -> int | None:
-    stage = getattr(state, "stage", None)
-    try:
-        return int(stage) if stage is not None else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _sessions_cover(slot: str, sessions: list[TrainingSession]) -> bool:
@@ -190,7 +181,7 @@ async def _record(
 async def _deliver(
     runtime: Runtime,
     user_id: int,
-    send: Any,
+    send: Callable[[], Awaitable[None]],
     record: tuple[str, date, str],
     call: _Call | None = None,
 ) -> Outcome:
@@ -281,7 +272,7 @@ async def fire(
     return outcome
 
 
-def _prescription(state: Any, on: date) -> Any:
+def _prescription(state: ProgrammeState, on: date) -> rehab.SessionPlan | None:
     try:
         return rehab.prescribe(state, on)
     except Exception:

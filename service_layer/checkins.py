@@ -39,7 +39,7 @@ class CheckinOutcome:
 
 
 def _schedule_key(state: rehab.ProgrammeState) -> tuple[object, ...]:
-    return (rehab.cadence(state), str(state.status), bool(getattr(state, "paused", False)))
+    return (rehab.cadence(state), str(state.status), state.paused)
 
 
 async def answer(runtime: Runtime, user_id: int, on: date, pain: int) -> CheckinOutcome:

@@ -73,9 +73,20 @@ async def snooze(runtime: Runtime, user_id: int, local_date: date, slot: str) ->
     return due
 
 
+# The kinds of one-off follow-ups of a reminder; every other queue row is a slot of the plan.
+FOLLOW_UP_KINDS = frozenset({Kind.SNOOZE, Kind.NUDGE})
+
+
 def follow_up_job(slot: str, kind: Kind) -> str:
     """The queue's job name of a one-off follow-up: `s1:snooze`, `s1:nudge`."""
+    if kind not in FOLLOW_UP_KINDS:
+        raise ValueError(f"{kind} is not a follow-up")
     return f"{slot}:{kind.value}"
+
+
+def is_follow_up(kind: str) -> bool:
+    """True for a queue row of a one-off follow-up (by its kind, never by its name's shape)."""
+    return kind in FOLLOW_UP_KINDS
 
 
 async def skip(runtime: Runtime, user_id: int, local_date: date, slot: str) -> TapResult:

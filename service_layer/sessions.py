@@ -27,7 +27,7 @@ from service_layer import flows, planner, serial
 from service_layer.flows import FlowView
 from service_layer.programme import load_state, save_state, user_zone
 from service_layer.runtime import Runtime
-from storage.models import Decision, SessionStatus, SetLog, TrainingSession
+from storage.models import Decision, Profile, SessionStatus, SetLog, TrainingSession
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -752,7 +752,9 @@ class Overview:
 WEEK_DAYS = 7
 
 
-def _times_of(profile: Any, state: rehab.ProgrammeState, planned: int) -> tuple[str, ...]:
+def _times_of(
+    profile: Profile | None, state: rehab.ProgrammeState, planned: int
+) -> tuple[str, ...]:
     """The reminder times of a day with `planned` sessions (service_layer.planner)."""
     if profile is None or planned == 0:
         return ()
