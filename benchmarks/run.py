@@ -49,8 +49,9 @@ from rehab import (
 )
 from rehab.protocol import EXERCISES, TIMINGS
 from rehab.simulator import load_persona, simulate
+from scheduler.delivery import Outcome
 from scheduler.ports import CadenceNotice, ReminderMessage
-from scheduler.service import Outcome, fire
+from scheduler.service import fire
 from service_layer import planner
 from service_layer.chart_data import ChartData, GateMark, MorningPoint, SessionPoint, StageBand
 from service_layer.config import Settings

@@ -36,9 +36,10 @@ from typing import Self
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from scheduler import service
+from scheduler import follow_ups, service
+from scheduler.context import UserContext, load_context
+from scheduler.delivery import Outcome
 from scheduler.ports import Notifier
-from scheduler.service import Outcome
 from service_layer import planner
 from service_layer.locks import KeyedLocks
 from service_layer.planner import Kind, Slot, UserPlan
@@ -204,7 +205,7 @@ class DueQueueScheduler:
         try:
             async with self._locks(user_id):
                 await self._plan_user(user_id, catch_up=False)
-            await service.cadence_notice(self.runtime, self.notifier, user_id)
+            await follow_ups.cadence_notice(self.runtime, self.notifier, user_id)
         except Exception:
             log.exception("could not schedule user %s", user_id)
 
@@ -248,7 +249,7 @@ class DueQueueScheduler:
         return count
 
     def _first_due(
-        self, ctx: service.UserContext, slot: Slot, now: datetime, catch_up: bool
+        self, ctx: UserContext, slot: Slot, now: datetime, catch_up: bool
     ) -> planner.Due | None:
         plan = ctx.plan
         if catch_up:
@@ -263,7 +264,7 @@ class DueQueueScheduler:
     async def _plan_user(self, user_id: int, *, catch_up: bool) -> None:
         now = self.runtime.now()
         async with self.runtime.uow() as uow:
-            ctx = await service.load_context(uow, user_id)
+            ctx = await load_context(uow, user_id)
             if ctx is None or not ctx.active or not ctx.programme_active:
                 await uow.queue.remove(user_id)
                 await uow.commit()
@@ -294,9 +295,9 @@ class DueQueueScheduler:
                 await uow.queue.remove(user_id, stale)
             await uow.commit()
         if catch_up:
-            follow_ups = await service.pending_follow_ups(self.runtime, user_id)
+            pending = await follow_ups.pending_follow_ups(self.runtime, user_id)
             async with self.runtime.uow() as uow:
-                for f in follow_ups:
+                for f in pending:
                     await uow.queue.put(
                         user_id,
                         follow_up_job(f.slot, f.kind),
@@ -369,9 +370,7 @@ class DueQueueScheduler:
     async def _work(self, row: DueJob, token: str) -> None:
         kind = Kind(row.kind)
 
-        async def settle(
-            uow: UnitOfWork, outcome: Outcome, ctx: service.UserContext | None
-        ) -> None:
+        async def settle(uow: UnitOfWork, outcome: Outcome, ctx: UserContext | None) -> None:
             await self._settle(uow, row, token, outcome, ctx)
 
         try:
@@ -445,7 +444,7 @@ class DueQueueScheduler:
         row: DueJob,
         token: str,
         outcome: Outcome,
-        ctx: service.UserContext | None,
+        ctx: UserContext | None,
     ) -> None:
         """Inside the transaction that records the outcome: the row's next due instant (or its
         end), and a sent reminder's nudge."""

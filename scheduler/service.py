@@ -16,218 +16,39 @@ date is the day they are about.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 import rehab
-from rehab import ProgrammeState
+from scheduler.context import UserContext, load_context, prescription, sessions_cover
+from scheduler.delivery import (
+    Call,
+    DeliveryFailed,
+    Outcome,
+    Settle,
+    deliver,
+    record_claim,
+)
 from scheduler.ports import (
-    CadenceNotice,
-    MessageRefused,
     Notifier,
-    RecipientBlocked,
     ReminderMessage,
     Variant,
 )
 from service_layer import metrics, planner
-from service_layer.planner import Kind, UserPlan
+from service_layer.planner import Kind
 from service_layer.programme import save_state
 from service_layer.records import build_weekly_summary
-from service_layer.reminders import claim, mark_blocked
+from service_layer.reminders import claim
 from service_layer.runtime import Runtime
-from storage.models import Profile, SentStatus, TrainingSession
+from storage.models import SentStatus
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 # Days the catch-up after downtime looks back for scheduled days that ended without a session.
 DAY_END_LOOKBACK_DAYS = 7
-NOTICE_DAYS_SLOT = "days"
 # A reminder sent this much after its time says it is late (the bot was down).
 LATE_AFTER = timedelta(minutes=5)
-# Recording `sent` after Telegram accepted a message is tried this often before giving up
-# (a failure there could only ever lead to the message being sent again).
-RECORD_TRIES = 4
-RECORD_PAUSE_S = 0.25
-
-
-Settle = Callable[[UnitOfWork, "Outcome", "UserContext | None"], Awaitable[None]]
-
-
-@dataclass
-class _Call:
-    """One fire: the caller's settle hook, and the person's context once loaded."""
-
-    settle: Settle | None = None
-    ctx: UserContext | None = None
-    settled: bool = False
-
-    def saw(self, ctx: UserContext | None) -> UserContext | None:
-        self.ctx = ctx
-        return ctx
-
-    async def settle_in(self, uow: UnitOfWork, outcome: Outcome) -> None:
-        if self.settle is not None and not self.settled:
-            await self.settle(uow, outcome, self.ctx)
-            self.settled = True
-
-
-class DeliveryFailed(Exception):
-    """A passing failure (network, Telegram 5xx, a timeout): the sent-log row stays `sending` and
-    the due-queue tries again later."""
-
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    SENT_LATE = "sent_late"
-    DUPLICATE = "duplicate"  # claimed already (another process, a restart, a double fire)
-    SUPPRESSED = "suppressed"  # a session was done or started, or the reminder was skipped
-    MISSED = "missed"  # too late to send: logged as missed
-    NOT_DUE = "not_due"  # nothing to do (paused, stale slot, no session yesterday, ...)
-    INACTIVE = "inactive"  # not onboarded, blocked or the programme stopped
-    BLOCKED = "blocked"  # Telegram said the person blocked the bot: marked inactive
-    FAILED = "failed"  # sending failed for another reason (logged)
-    LOGGED = "logged"  # a day end recorded a missed session
-
-
-@dataclass(frozen=True)
-class UserContext:
-    """A detached snapshot of what the scheduler needs about one person."""
-
-    user_id: int
-    chat_id: int
-    active: bool
-    programme_active: bool
-    started_at: datetime | None
-    stage: int | None
-    plan: UserPlan
-    weekly_days_chosen: bool
-    profile: Profile
-    state: ProgrammeState  # parsed once
-
-
-async def load_context(uow: UnitOfWork, user_id: int) -> UserContext | None:
-    """The person's plan, or None when they have no profile or programme yet."""
-    found = await uow.people.get(user_id)
-    if found is None:
-        return None
-    user, profile, row = found
-    state = ProgrammeState.model_validate(row.state)
-    plan = planner.build_plan(
-        zone=user.timezone,
-        cadence=planner.to_cadence(rehab.cadence(state)),
-        session_times=list(profile.session_times or []),
-        weekly_days=list(profile.weekly_days or []),
-        weekly_time=profile.weekly_time,
-        checkin_time=profile.checkin_time,
-        weekly_summary=bool(profile.weekly_summary),
-        paused=bool(profile.paused) or state.paused,
-        paused_until=profile.paused_until,
-    )
-    stopped = rehab.ProgrammeStatus.STOPPED
-    return UserContext(
-        user_id=user_id,
-        chat_id=user.chat_id,
-        active=bool(user.active),
-        programme_active=state.status != stopped and row.status != stopped,
-        started_at=row.started_at,
-        stage=state.stage,
-        plan=plan,
-        weekly_days_chosen=bool(profile.weekly_days),
-        profile=profile,
-        state=state,
-    )
-
-
-def _sessions_cover(slot: str, sessions: list[TrainingSession]) -> bool:
-    """A session done, started or stopped for pain today makes this reminder unnecessary.
-
-    A session's own `slot` is its ordinal in the day ("1", "2"), whichever reminder (or none)
-    led to it; the rule itself is planner.reminder_covered.
-    """
-    return planner.reminder_covered(slot, [s.status for s in sessions])
-
-
-async def _record(
-    uow: UnitOfWork,
-    user_id: int,
-    record: tuple[str, date, str],
-    status: str,
-    due_utc: datetime,
-    now: datetime,
-    resume: bool,
-) -> bool:
-    """Claim the sent-log row with `status`; True if this call owns it now. A row there already
-    is someone else's, unless it is still `sending` and the caller holds the due-queue's claim
-    (`resume`): then an attempt that did not get through is taken over (sent again, or recorded
-    with `status` instead)."""
-    kind, local_date, slot = record
-    if await claim(uow, user_id, kind, local_date, slot, status, due_utc, now):
-        return True
-    if not resume:
-        return False
-    if status == SentStatus.SENDING:
-        row = await uow.sent_log.get(user_id, kind, local_date, slot)
-        return row is not None and row.status == SentStatus.SENDING
-    return await uow.sent_log.move_status(
-        user_id, kind, local_date, slot, status, from_status=SentStatus.SENDING
-    )
-
-
-async def _deliver(
-    runtime: Runtime,
-    user_id: int,
-    send: Callable[[], Awaitable[None]],
-    record: tuple[str, date, str],
-    call: _Call | None = None,
-) -> Outcome:
-    """Run the send coroutine factory once the row is claimed: `sent` when Telegram accepted it,
-    `failed` on its final answers, DeliveryFailed (row left `sending`) on anything else."""
-    try:
-        await send()
-    except RecipientBlocked:
-        await _set_status(runtime, user_id, record, SentStatus.FAILED)
-        await mark_blocked(runtime, user_id)
-        return Outcome.BLOCKED
-    except MessageRefused:
-        log.exception("Telegram refused %s for user %s", record, user_id)
-        await _set_status(runtime, user_id, record, SentStatus.FAILED)
-        return Outcome.FAILED
-    except Exception as exc:
-        log.warning("could not send %s to user %s yet: %r", record, user_id, exc)
-        raise DeliveryFailed(f"{record} for user {user_id}") from exc
-    await _set_status(runtime, user_id, record, SentStatus.SENT, call, Outcome.SENT)
-    return Outcome.SENT
-
-
-async def _set_status(
-    runtime: Runtime,
-    user_id: int,
-    record: tuple[str, date, str],
-    status: str,
-    call: _Call | None = None,
-    outcome: Outcome | None = None,
-) -> None:
-    """Record the outcome (and settle the caller's queue row in the same transaction), trying a
-    few times: the message is out whatever the database says."""
-    kind, local_date, slot = record
-    for attempt in range(RECORD_TRIES):
-        try:
-            async with runtime.uow() as uow:
-                await uow.sent_log.move_status(user_id, kind, local_date, slot, status)
-                if call is not None and outcome is not None:
-                    await call.settle_in(uow, outcome)
-                await uow.commit()
-            return
-        except Exception:
-            if attempt == RECORD_TRIES - 1:
-                raise
-            log.warning("could not record %s of %s for user %s yet", status, record, user_id)
-            await asyncio.sleep(RECORD_PAUSE_S * (attempt + 1))
 
 
 async def fire(
@@ -249,7 +70,7 @@ async def fire(
     runtime.extras["last_tick"] = now.isoformat()
     metrics.SCHEDULER_LAG.set(max((now - due_utc).total_seconds(), 0.0))
     kind = Kind(kind)
-    call = _Call(settle)
+    call = Call(settle)
     if kind is Kind.REMINDER:
         outcome = await _fire_reminder(runtime, notifier, user_id, slot, due_utc, resume, call)
     elif kind is Kind.SNOOZE:
@@ -272,14 +93,6 @@ async def fire(
     return outcome
 
 
-def _prescription(state: ProgrammeState, on: date) -> rehab.SessionPlan | None:
-    try:
-        return rehab.prescribe(state, on)
-    except Exception:
-        log.exception("could not prescribe a session for %s", on)
-        return None
-
-
 async def _fire_reminder(
     runtime: Runtime,
     notifier: Notifier,
@@ -287,7 +100,7 @@ async def _fire_reminder(
     slot: str,
     due_utc: datetime,
     resume: bool,
-    call: _Call,
+    call: Call,
 ) -> Outcome:
     now = runtime.now()
     grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
@@ -306,17 +119,19 @@ async def _fire_reminder(
             return Outcome.NOT_DUE
         record = (Kind.REMINDER.value, local_date, slot)
         sessions = list(await uow.sessions.on_date(user_id, local_date))
-        if _sessions_cover(slot, sessions):
-            claimed = await _record(
+        if sessions_cover(slot, sessions):
+            claimed = await record_claim(
                 uow, user_id, record, SentStatus.SUPPRESSED, due_utc, now, resume
             )
             await uow.commit()
             return Outcome.SUPPRESSED if claimed else Outcome.DUPLICATE
         if now - due_utc > grace:
-            claimed = await _record(uow, user_id, record, SentStatus.MISSED, due_utc, now, resume)
+            claimed = await record_claim(
+                uow, user_id, record, SentStatus.MISSED, due_utc, now, resume
+            )
             await uow.commit()
             return Outcome.MISSED if claimed else Outcome.DUPLICATE
-        if not await _record(uow, user_id, record, SentStatus.SENDING, due_utc, now, resume):
+        if not await record_claim(uow, user_id, record, SentStatus.SENDING, due_utc, now, resume):
             return Outcome.DUPLICATE
         await uow.commit()
     late = now - due_utc > LATE_AFTER
@@ -327,9 +142,9 @@ async def _fire_reminder(
         slot=slot,
         variant=Variant.LATE if late else Variant.REMINDER,
         stage=ctx.stage,
-        session=_prescription(ctx.state, local_date),
+        session=prescription(ctx.state, local_date),
     )
-    outcome = await _deliver(
+    outcome = await deliver(
         runtime,
         user_id,
         lambda: notifier.send_reminder(message),
@@ -342,7 +157,7 @@ async def _fire_reminder(
 
 
 async def _follow_up_context(
-    uow: UnitOfWork, user_id: int, slot: str, due_utc: datetime, call: _Call
+    uow: UnitOfWork, user_id: int, slot: str, due_utc: datetime, call: Call
 ) -> tuple[UserContext, date] | None:
     ctx = call.saw(await load_context(uow, user_id))
     if ctx is None or not ctx.active or not ctx.programme_active:
@@ -360,7 +175,7 @@ async def _fire_snooze(
     slot: str,
     due_utc: datetime,
     resume: bool,
-    call: _Call,
+    call: Call,
 ) -> Outcome:
     """The one re-reminder after Snooze: its row was stored 'pending' when the button was tapped."""
     async with runtime.uow() as uow:
@@ -370,7 +185,7 @@ async def _fire_snooze(
         ctx, local_date = found
         sessions = list(await uow.sessions.on_date(user_id, local_date))
         reminder = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
-        covered = _sessions_cover(slot, sessions) or (
+        covered = sessions_cover(slot, sessions) or (
             reminder is not None and reminder.status == SentStatus.SKIPPED
         )
         to_status = SentStatus.SUPPRESSED if covered else SentStatus.SENDING
@@ -378,7 +193,7 @@ async def _fire_snooze(
             user_id, Kind.SNOOZE, local_date, slot, to_status, from_status=SentStatus.PENDING
         )
         if not moved and resume:  # an earlier attempt that did not get through
-            moved = await _record(
+            moved = await record_claim(
                 uow, user_id, (Kind.SNOOZE, local_date, slot), to_status, due_utc, due_utc, True
             )
         await uow.commit()
@@ -393,9 +208,9 @@ async def _fire_snooze(
         slot=slot,
         variant=Variant.SNOOZE,
         stage=ctx.stage,
-        session=_prescription(ctx.state, local_date),
+        session=prescription(ctx.state, local_date),
     )
-    return await _deliver(
+    return await deliver(
         runtime,
         user_id,
         lambda: notifier.send_reminder(message),
@@ -411,7 +226,7 @@ async def _fire_nudge(
     slot: str,
     due_utc: datetime,
     resume: bool,
-    call: _Call,
+    call: Call,
 ) -> Outcome:
     """One gentle nudge when nothing was logged after a reminder; never a second one."""
     now = runtime.now()
@@ -425,13 +240,13 @@ async def _fire_nudge(
             return Outcome.NOT_DUE  # never reminded, skipped, suppressed or missed
         record = (Kind.NUDGE.value, local_date, slot)
         sessions = list(await uow.sessions.on_date(user_id, local_date))
-        if _sessions_cover(slot, sessions):
-            claimed = await _record(
+        if sessions_cover(slot, sessions):
+            claimed = await record_claim(
                 uow, user_id, record, SentStatus.SUPPRESSED, due_utc, now, resume
             )
             await uow.commit()
             return Outcome.SUPPRESSED if claimed else Outcome.DUPLICATE
-        if not await _record(uow, user_id, record, SentStatus.SENDING, due_utc, now, resume):
+        if not await record_claim(uow, user_id, record, SentStatus.SENDING, due_utc, now, resume):
             return Outcome.DUPLICATE
         await uow.commit()
     message = ReminderMessage(
@@ -442,7 +257,7 @@ async def _fire_nudge(
         variant=Variant.NUDGE,
         stage=ctx.stage,
     )
-    return await _deliver(
+    return await deliver(
         runtime,
         user_id,
         lambda: notifier.send_reminder(message),
@@ -458,7 +273,7 @@ async def _fire_checkin(
     slot: str,
     due_utc: datetime,
     resume: bool,
-    call: _Call,
+    call: Call,
 ) -> Outcome:
     """The morning after a session day: one question, however many sessions there were."""
     now = runtime.now()
@@ -475,12 +290,12 @@ async def _fire_checkin(
             return Outcome.NOT_DUE
         status = SentStatus.MISSED if now - due_utc > grace else SentStatus.SENDING
         record = (Kind.CHECKIN.value, local_date, slot)
-        if not await _record(uow, user_id, record, status, due_utc, now, resume):
+        if not await record_claim(uow, user_id, record, status, due_utc, now, resume):
             return Outcome.DUPLICATE
         await uow.commit()
     if status == SentStatus.MISSED:
         return Outcome.MISSED
-    return await _deliver(
+    return await deliver(
         runtime,
         user_id,
         lambda: notifier.send_checkin(ctx.chat_id, local_date),
@@ -496,7 +311,7 @@ async def _fire_summary(
     slot: str,
     due_utc: datetime,
     resume: bool,
-    call: _Call,
+    call: Call,
 ) -> Outcome:
     """Sunday evening: the week's summary with the chart, once; too late is logged missed."""
     now = runtime.now()
@@ -510,7 +325,7 @@ async def _fire_summary(
             return Outcome.NOT_DUE
         status = SentStatus.MISSED if now - due_utc > grace else SentStatus.SENDING
         record = (Kind.SUMMARY.value, local_date, slot)
-        if not await _record(uow, user_id, record, status, due_utc, now, resume):
+        if not await record_claim(uow, user_id, record, status, due_utc, now, resume):
             return Outcome.DUPLICATE
         await uow.commit()
     if status == SentStatus.MISSED:
@@ -520,7 +335,7 @@ async def _fire_summary(
     except Exception as exc:
         log.exception("could not build the weekly summary of user %s yet", user_id)
         raise DeliveryFailed(f"summary for user {user_id}") from exc
-    return await _deliver(
+    return await deliver(
         runtime,
         user_id,
         lambda: notifier.send_summary(ctx.chat_id, summary),
@@ -529,7 +344,7 @@ async def _fire_summary(
     )
 
 
-async def _fire_day_end(runtime: Runtime, user_id: int, due_utc: datetime, call: _Call) -> Outcome:
+async def _fire_day_end(runtime: Runtime, user_id: int, due_utc: datetime, call: Call) -> Outcome:
     """A scheduled day ended without a session: log it missed, once, for the engine."""
     now = runtime.now()
     async with runtime.uow() as uow:
@@ -560,103 +375,3 @@ async def _fire_day_end(runtime: Runtime, user_id: int, due_utc: datetime, call:
         await call.settle_in(uow, Outcome.LOGGED)
         await uow.commit()
     return Outcome.LOGGED
-
-
-# -- reminder buttons ----------------------------------------------------------------------------
-
-
-# -- follow-ups and notices -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """A follow-up to queue for someone whose rows predate the queue: a pending snooze or a
-    nudge still to come."""
-
-    kind: Kind
-    slot: str
-    reminder_due: datetime
-    run_at: datetime
-
-
-async def pending_follow_ups(runtime: Runtime, user_id: int) -> list[FollowUp]:
-    """Snoozes not yet sent and nudges not yet decided, from the sent-log (last two days)."""
-    now = runtime.now()
-    nudge_after = timedelta(minutes=runtime.settings.nudge_after_minutes)
-    async with runtime.uow() as uow:
-        ctx = await load_context(uow, user_id)
-        if ctx is None:
-            return []
-        today = planner.local_date_of(now, ctx.plan.zone)
-        rows = list(await uow.sent_log.since(user_id, today - timedelta(days=1)))
-    by_key = {(r.kind, r.local_date, r.slot): r for r in rows}
-    grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
-    out: list[FollowUp] = []
-    for row in rows:
-        if row.kind == Kind.SNOOZE and row.status == SentStatus.PENDING:
-            reminder = by_key.get((Kind.REMINDER, row.local_date, row.slot))
-            reminder_due = reminder.due_at if reminder else row.due_at
-            out.append(FollowUp(Kind.SNOOZE, row.slot, reminder_due, row.due_at))
-        if (
-            row.kind == Kind.REMINDER
-            and row.status == SentStatus.SENT
-            and (Kind.NUDGE, row.local_date, row.slot) not in by_key
-        ):
-            out.append(FollowUp(Kind.NUDGE, row.slot, row.due_at, row.created_at + nudge_after))
-    # A follow-up long overdue (the bot was down) is dropped: it would be about another moment.
-    return [f for f in out if now - f.run_at <= grace]
-
-
-async def cadence_notice(runtime: Runtime, notifier: Notifier, user_id: int) -> bool:
-    """Tell the person when their stage changed the cadence, and (once) when their training
-    days were defaulted to Mon/Wed/Fri. The first plan is recorded silently. True if told."""
-    now = runtime.now()
-    async with runtime.uow() as uow:
-        ctx = await load_context(uow, user_id)
-        if ctx is None or not ctx.active:
-            return False
-        today = planner.local_date_of(now, ctx.plan.zone)
-        cadence = ctx.plan.cadence
-        told = [
-            r
-            for r in await uow.sent_log.since(user_id, date.min, Kind.NOTICE)
-            if r.slot != NOTICE_DAYS_SLOT
-        ]
-        last_cadence = told[-1].slot if told else None
-        changed = planner.cadence_changed_notice_needed(last_cadence, cadence)
-        weekly = cadence in (rehab.Cadence.THREE_WEEKLY, rehab.Cadence.WEEKLY)
-        tell_days = weekly and not ctx.weekly_days_chosen
-        if tell_days:
-            tell_days = await uow.sent_log.latest(user_id, Kind.NOTICE, NOTICE_DAYS_SLOT) is None
-        if last_cadence != cadence.value:
-            status = SentStatus.SENT if changed else SentStatus.INITIAL
-            if not await claim(uow, user_id, Kind.NOTICE, today, cadence.value, status, now, now):
-                # the same cadence was recorded earlier today: refresh its order
-                await uow.sent_log.move_status(user_id, Kind.NOTICE, today, cadence.value, status)
-                changed = False
-        if tell_days and not await claim(
-            uow, user_id, Kind.NOTICE, today, NOTICE_DAYS_SLOT, SentStatus.SENT, now, now
-        ):
-            tell_days = False
-        await uow.commit()
-    if not changed and not tell_days:
-        return False
-    session_slots = ctx.plan.session_slots
-    notice = CadenceNotice(
-        chat_id=ctx.chat_id,
-        cadence=cadence.value,
-        weekly_days=tuple(sorted(session_slots[0].weekdays)) if weekly else (),
-        weekly_time=session_slots[0].at.strftime("%H:%M"),
-        session_times=tuple(s.at.strftime("%H:%M") for s in session_slots),
-        changed=changed,
-        days_defaulted=tell_days or (weekly and not ctx.weekly_days_chosen),
-    )
-    record = (Kind.NOTICE.value, today, cadence.value)
-    try:
-        outcome = await _deliver(
-            runtime, user_id, lambda: notifier.send_cadence_notice(notice), record
-        )
-    except DeliveryFailed:  # a notice is told once, when the change happens; not retried
-        await _set_status(runtime, user_id, record, SentStatus.FAILED)
-        return False
-    return outcome is Outcome.SENT

@@ -10,7 +10,8 @@ import pytest
 from bot import texts
 from bot.app import BotRunner
 from bot.notifier import TelegramNotifier
-from scheduler.service import Outcome, fire
+from scheduler.delivery import Outcome
+from scheduler.service import fire
 from service_layer.planner import SLOT_CHECKIN, Kind
 from standin.server import FakeBotApi
 from tests.e2e.test_session import (

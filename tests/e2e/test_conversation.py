@@ -13,7 +13,8 @@ import rehab
 from bot import texts
 from bot.app import BotRunner
 from bot.notifier import TelegramNotifier
-from scheduler.service import Outcome, fire
+from scheduler.delivery import Outcome
+from scheduler.service import fire
 from service_layer import onboarding as ob
 from service_layer.planner import SLOT_CHECKIN, Kind
 from service_layer.programme import load_state, save_state

@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler import service
+from scheduler import follow_ups, service
+from scheduler.context import load_context
+from scheduler.delivery import Outcome
 from scheduler.ports import Variant
-from scheduler.service import Outcome, fire
+from scheduler.service import fire
 from service_layer import planner, reminders
 from service_layer.planner import Kind
 from service_layer.programme import load_state
@@ -52,7 +54,7 @@ async def run_between(
 ) -> list[Event]:
     """Play the scheduler: fire every slot occurrence in (start, end] in order, clock in step."""
     async with rt.uow() as uow:
-        ctx = await service.load_context(uow, user_id)
+        ctx = await load_context(uow, user_id)
     assert ctx is not None
     events = sorted(
         (d.due_utc, slot.kind.value, slot.name, d.local_date)
@@ -167,18 +169,18 @@ async def test_three_times_a_week_on_chosen_days(rt, notifier, clock):
 async def test_stage_change_switches_cadence_and_tells_the_user(rt, notifier, clock):
     await seed_user(rt, UID, stage=2, weekly_days=())
     clock.set(local(date(2026, 6, 8), 0, 0))
-    assert await service.cadence_notice(rt, notifier, UID) is False  # first plan: silent
+    assert await follow_ups.cadence_notice(rt, notifier, UID) is False  # first plan: silent
     day1 = await run_between(rt, notifier, clock, UID, clock(), clock() + timedelta(days=1))
     assert len(reminders_sent(day1)) == 2
 
     await set_stage(rt, UID, 3)
-    assert await service.cadence_notice(rt, notifier, UID) is True
+    assert await follow_ups.cadence_notice(rt, notifier, UID) is True
     (notice,) = notifier.of("notice")
     assert notice.payload.cadence == "three_weekly"
     assert notice.payload.changed
     assert notice.payload.days_defaulted
     assert notice.payload.weekly_days == (0, 2, 4)
-    assert await service.cadence_notice(rt, notifier, UID) is False  # told once
+    assert await follow_ups.cadence_notice(rt, notifier, UID) is False  # told once
 
     week = await run_between(rt, notifier, clock, UID, clock(), clock() + timedelta(days=7))
     assert [d.weekday() for _, d in reminders_sent(week)] == [2, 4, 0]
@@ -198,7 +200,9 @@ async def test_snooze_re_reminds_once(rt, notifier, clock):
     snooze_at = await reminders.snooze(rt, UID, day, "s1")
     assert snooze_at == clock() + timedelta(minutes=30)
     assert await reminders.snooze(rt, UID, day, "s1") is None  # only once
-    (follow_up,) = [f for f in await service.pending_follow_ups(rt, UID) if f.kind is Kind.SNOOZE]
+    (follow_up,) = [
+        f for f in await follow_ups.pending_follow_ups(rt, UID) if f.kind is Kind.SNOOZE
+    ]
     assert follow_up.run_at == snooze_at
     clock.set(snooze_at)
     assert await fire(rt, notifier, UID, "snooze", "s1", due) is Outcome.SENT
@@ -242,13 +246,13 @@ async def test_one_nudge_two_hours_after_a_reminder_and_no_more(rt, notifier, cl
     due = local(day, 7, 30)
     clock.set(due)
     await fire(rt, notifier, UID, "reminder", "s1", due)
-    (nudge,) = [f for f in await service.pending_follow_ups(rt, UID) if f.kind is Kind.NUDGE]
+    (nudge,) = [f for f in await follow_ups.pending_follow_ups(rt, UID) if f.kind is Kind.NUDGE]
     assert nudge.run_at == due + timedelta(hours=2)
     clock.set(nudge.run_at)
     assert await fire(rt, notifier, UID, "nudge", "s1", due) is Outcome.SENT
     assert await fire(rt, notifier, UID, "nudge", "s1", due) is Outcome.DUPLICATE
     assert notifier.kinds() == ["reminder", "nudge"]
-    assert [f for f in await service.pending_follow_ups(rt, UID) if f.kind is Kind.NUDGE] == []
+    assert [f for f in await follow_ups.pending_follow_ups(rt, UID) if f.kind is Kind.NUDGE] == []
 
 
 async def test_no_nudge_when_a_session_was_started(rt, notifier, clock):
