@@ -12,9 +12,9 @@ from bot import texts, views
 from bot.context import runtime_of
 from bot.handlers.session import describe_dose
 from bot.html_fit import send_long
-from service_layer import gates, sessions
+from service_layer import gates, overview
 from service_layer import settings as settings_service
-from service_layer.sessions import TodayKind
+from service_layer.overview import TodayKind
 
 OPEN_DATA = "ses:open"
 
@@ -35,7 +35,7 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if user is None:
         return
-    view = await sessions.overview(runtime_of(context), user.id)
+    view = await overview.overview(runtime_of(context), user.id)
     if view.kind == TodayKind.NOT_ONBOARDED:
         await _reply(update, await views.newcomer_text(runtime_of(context), user.id))
         return
@@ -81,7 +81,7 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if user is None:
         return
-    view = await sessions.overview(runtime_of(context), user.id)
+    view = await overview.overview(runtime_of(context), user.id)
     if view.kind == TodayKind.NOT_ONBOARDED:
         await _reply(update, await views.newcomer_text(runtime_of(context), user.id))
         return
