@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from enum import Enum, auto
 
 import rehab
 from service_layer.programme import load_state
@@ -14,15 +14,17 @@ from service_layer.sessions import Position, local_today, planned_sessions
 from storage.models import Profile, SessionStatus
 
 
-class TodayKind(StrEnum):
-    NOT_ONBOARDED = "not_onboarded"
-    STOPPED = "stopped"
-    PAUSED = "paused"
-    OPEN = "open"
-    REST = "rest"
-    DONE = "done"
-    PAIN_STOPPED = "pain_stopped"  # a session ended at pain >= 7 today: rest
-    DUE = "due"
+class TodayKind(Enum):
+    """What to show (never stored: the values are not statuses)."""
+
+    NOT_ONBOARDED = auto()
+    STOPPED = auto()
+    PAUSED = auto()
+    OPEN = auto()
+    REST = auto()
+    DONE = auto()
+    PAIN_STOPPED = auto()  # a session ended at pain >= 7 today: rest
+    DUE = auto()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from enum import StrEnum
+from enum import Enum, StrEnum, auto
 from typing import Any
 
 import rehab
@@ -82,15 +82,17 @@ class Position:
         return self.exercise_index >= len(self.exercises) - 1
 
 
-class OpenKind(StrEnum):
-    NOT_ONBOARDED = "not_onboarded"
-    STOPPED = "stopped"
-    PAUSED = "paused"
-    NOTHING_TODAY = "nothing_today"
-    DONE_TODAY = "done_today"
-    PAIN_STOPPED_TODAY = "pain_stopped_today"  # a session ended at pain >= 7: rest today
-    STARTED = "started"
-    CONTINUED = "continued"
+class OpenKind(Enum):
+    """What to show (never stored: the values are not statuses)."""
+
+    NOT_ONBOARDED = auto()
+    STOPPED = auto()
+    PAUSED = auto()
+    NOTHING_TODAY = auto()
+    DONE_TODAY = auto()
+    PAIN_STOPPED_TODAY = auto()  # a session ended at pain >= 7: rest today
+    STARTED = auto()
+    CONTINUED = auto()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rehab import ProgrammeStatus
 from storage.models import (
     Base,
     Decision,
@@ -616,7 +617,7 @@ class DueQueueRepository(_Repository):
             .where(
                 User.id > after_id,
                 User.active.is_(True),
-                Programme.status != "stopped",
+                Programme.status != ProgrammeStatus.STOPPED,
                 ~exists().where(DueJob.user_id == User.id),
             )
             .order_by(User.id)
