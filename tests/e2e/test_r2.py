@@ -214,7 +214,8 @@ async def test_mornings_of_8_in_a_week_bring_the_referral_and_i_have_been_seen(
     assert [label for label, _ in await user.wait_closed(told.message_id)] == [
         f"✓ {texts.REFER_SEEN}"
     ]
-    await user.tap_data(_data(told, texts.REFER_SEEN), told.message_id)
+    again = await user.tap_data(_data(told, texts.REFER_SEEN), told.message_id)
+    assert (await user.wait_answered(again)).text == texts.ALREADY_NOTED
     await user.wait_idle()
     async with bot.runtime.uow() as uow:
         assert len(list(await uow.red_flags.all_for(UID))) == len(rows)
@@ -362,7 +363,8 @@ async def test_weekly_stiffness_and_the_two_weekly_heel_raise_count(
     assert "/test" in due.content
     await user.tap(text="About 20 min", message=question)
     await user.wait_for(contains="20 min of stiffness")
-    await user.tap_data(_data(question, "Not at all"), question.message_id)  # answered once
+    again = await user.tap_data(_data(question, "Not at all"), question.message_id)
+    assert (await user.wait_answered(again)).text == texts.ALREADY_NOTED  # answered once
     await user.send("/test")
     intro = await user.wait_for(contains="Heel-raise count")
     assert "Every two weeks" in intro.content
