@@ -94,6 +94,9 @@ def configure_logging(
     # Request URLs contain the bot token (httpx logs them at INFO, PTB at DEBUG): never log it.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # The reminder queue ticks every second: APScheduler's two lines per run (86 400 a day each)
+    # would drown the bot's own in the journal. Its warnings (a missed or skipped run) stay.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     if fmt == "json":
         # Below INFO, libraries log what passes through them: PTB every request's parameters
         # (message texts, chat ids), the database drivers every query's values. Nothing of

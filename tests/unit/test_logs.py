@@ -12,7 +12,7 @@ import pytest
 from telegram import Update
 
 from bot.handlers.errors import describe
-from bot.logs import JsonFormatter, RedactingFormatter
+from bot.logs import OWN_LOGGERS, JsonFormatter, LogFormat, RedactingFormatter, configure_logging
 from tests.conftest import TEST_TOKEN
 
 pytestmark = pytest.mark.unit
@@ -64,6 +64,25 @@ def test_pseudonyms_follow_a_person_and_depend_on_the_key() -> None:
 def test_text_lines_keep_their_shape_and_redact() -> None:
     line = RedactingFormatter([PASSWORD]).format(_record("db %s", PASSWORD))
     assert line.endswith("ERROR scheduler: db <redacted>")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_the_queue_tick_is_not_logged_but_its_warnings_are(fmt: LogFormat) -> None:
+    names = ("", "httpx", "httpcore", "apscheduler.executors", *OWN_LOGGERS)
+    saved = {name: logging.getLogger(name).level for name in names}
+    root_handlers = list(logging.getLogger().handlers)
+    try:
+        logging.getLogger().setLevel(logging.DEBUG)  # as in a process of its own (basicConfig)
+        configure_logging("DEBUG", [TEST_TOKEN], fmt)
+        executor = logging.getLogger("apscheduler.executors.default")
+        assert not executor.isEnabledFor(logging.INFO)  # "Running job ... _tick", every second
+        assert executor.isEnabledFor(logging.WARNING)  # "Run time of job ... was missed"
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+        for handler in logging.getLogger().handlers:
+            if handler not in root_handlers:
+                logging.getLogger().removeHandler(handler)
 
 
 def test_an_update_is_described_without_what_the_person_wrote() -> None:
