@@ -86,11 +86,15 @@ ct() {
 }
 step() { printf '\n### %s\n' "$1"; }
 
-ct 'systemctl is-system-running --wait' || true
+for _ in $(seq 1 100); do  # systemctl talks to PID 1 once its private socket is there
+    ct 'test -S /run/systemd/private' && break
+    sleep 0.2
+done
+ct 'systemctl is-system-running --wait' || ct 'systemctl --failed --no-pager'
 ct 'echo "PID 1 is $(cat /proc/1/comm) $(systemctl --version | head -1)"'
 
 step "prerequisites"
-ct 'apt-get install --no-download -y -q git make python3 python3-venv curl sqlite3 | tail -1'
+ct 'apt-get install --no-download -y -q git make python3 python3-venv curl sqlite3 2>&1 | tail -3'
 
 step "1. the user"
 ct 'useradd --system --home-dir /var/lib/achilles-coach --shell /usr/sbin/nologin achilles && id achilles'
@@ -159,6 +163,6 @@ ct 'install -d -m 0700 /backups &&
 step "started again after the stop"
 ct 'systemctl start achilles-coach && sleep 3 && systemctl is-active achilles-coach && systemctl stop achilles-coach'
 
-ct 'systemctl stop try-standin; journalctl -u try-standin -o cat --no-pager | tail -1'
+ct 'systemctl stop try-standin; journalctl -u try-standin -o cat --no-pager | grep "stand-in stops"'
 echo
 echo "try-systemd: docs/operations.md's systemd path works under systemd (see the steps above)"
