@@ -424,3 +424,43 @@ async def test_both_sides_sore_each_leg_has_its_own_sets_and_records(
 def _data(message: SentMessage, label: str) -> str:
     """The callback data of the button `label` as `message` showed it when it was sent."""
     return next(data for text, data in message.buttons if text == label and data is not None)
+
+
+async def test_do_you_run_is_asked_once_in_stage_4_and_a_yes_starts_the_walk_jog(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """Hops green for two weeks and the hop test passed: the morning answer brings "do you run?";
+    "Yes" starts the walk-jog block, and the question's old buttons change nothing after it."""
+    today = local_today(clock())
+    await seed_user(
+        bot.runtime,
+        profile=strong_profile(stage3_entry_test=False),
+        started=today - timedelta(weeks=12),
+        update={
+            "stage": 4,
+            "rung": 4,
+            "stage_start": today - timedelta(weeks=4),
+            "single_hops_since": today - timedelta(weeks=3),
+            "hop_test_on": today - timedelta(days=1),
+            "last_hsr_on": today - timedelta(days=2),
+            "last_session_on": today - timedelta(days=1),
+        },
+    )
+    user = standin.user(UID)
+    await morning(bot, user, today, 1)
+    question = await user.wait_for(contains="Do you run")
+    assert [label for label, _ in question.buttons] == [label for _, label in texts.RUN_CHOICES]
+    await user.tap(text="Yes, I run", message=question)
+    await user.wait_for(contains="Your walk–jog starts")
+    async with bot.runtime.uow() as uow:
+        stored = await load_state(uow, UID)
+    assert stored is not None
+    assert (stored.runs, stored.run_since) == (True, today)
+    again = await user.tap_data(_data(question, "I don't run"), question.message_id)
+    assert (await user.wait_answered(again)).text == texts.ALREADY_NOTED
+    await user.wait_idle()
+    async with bot.runtime.uow() as uow:
+        stored = await load_state(uow, UID)
+    assert stored is not None
+    assert stored.runs is True
+    assert texts.RUN_SKIPPED not in [m.content for m in user.messages]
