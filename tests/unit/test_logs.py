@@ -70,7 +70,7 @@ def test_text_lines_keep_their_shape_and_redact() -> None:
 def test_the_queue_tick_is_not_logged_but_its_warnings_are(fmt: LogFormat) -> None:
     names = ("", "httpx", "httpcore", "apscheduler.executors", *OWN_LOGGERS)
     saved = {name: logging.getLogger(name).level for name in names}
-    root_handlers = list(logging.getLogger().handlers)
+    formatters = {handler: handler.formatter for handler in logging.getLogger().handlers}
     try:
         logging.getLogger().setLevel(logging.DEBUG)  # as in a process of its own (basicConfig)
         configure_logging("DEBUG", [TEST_TOKEN], fmt)
@@ -80,8 +80,10 @@ def test_the_queue_tick_is_not_logged_but_its_warnings_are(fmt: LogFormat) -> No
     finally:
         for name, level in saved.items():
             logging.getLogger(name).setLevel(level)
-        for handler in logging.getLogger().handlers:
-            if handler not in root_handlers:
+        for handler in list(logging.getLogger().handlers):
+            if handler in formatters:
+                handler.setFormatter(formatters[handler])
+            else:
                 logging.getLogger().removeHandler(handler)
 
 
