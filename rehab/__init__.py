@@ -114,6 +114,7 @@ from rehab.pain import (
     morning_baseline,
 )
 from rehab.protocol import EXERCISES, GATES, LOADS, THRESHOLDS, TIMINGS, Thresholds
+from rehab.reasons import Reason, ReasonCode
 from rehab.safety import (
     RED_FLAG_CHECKLIST,
     clearance_offered,
@@ -151,6 +152,8 @@ __all__ = [
     "Profile",
     "ProgrammeState",
     "ProgrammeStatus",
+    "Reason",
+    "ReasonCode",
     "RedFlag",
     "RedFlagOutcome",
     "RedFlagResult",

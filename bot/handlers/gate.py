@@ -113,8 +113,9 @@ async def _tell(
     template = texts.TEST_RESULT_PASSED if result.passed else texts.TEST_RESULT_FAILED
     if result.counted:
         template = texts.COUNT_RESULT
+    reason = texts.reason_text(result.reason) if result.reason is not None else ""
     await context.bot.send_message(
-        chat.id, template.format(reason=escape(result.reason)), parse_mode=ParseMode.HTML
+        chat.id, template.format(reason=escape(reason)), parse_mode=ParseMode.HTML
     )
     if result.stage_changed:
         # A new stage brings a new cadence: the reminders follow at once.

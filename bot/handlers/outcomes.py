@@ -89,7 +89,7 @@ async def on_review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await query.answer()
     await flows.close_tapped(context, query)  # answered: the chat shows the answer
     if result.referral is not None:
-        text = texts.REVIEW_REFER.format(reason=escape(result.referral))
+        text = texts.REVIEW_REFER.format(reason=escape(texts.reason_text(result.referral)))
         await context.bot.send_message(
             chat.id, text, parse_mode=ParseMode.HTML, reply_markup=seen_markup()
         )

@@ -460,8 +460,9 @@ async def open_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
     if opened.kind == OpenKind.STARTED and (link := learn.stage_link(position.stage)):
         intro = f"{intro}\n{link}"
-    if opened.note:
-        intro = f"{texts.with_test_hint(opened.note, opened.note_kind)}\n\n{intro}"
+    if opened.note is not None:
+        note = texts.with_test_hint(texts.reason_text(opened.note), opened.note_kind)
+        intro = f"{note}\n\n{intro}"
     await render(context, position, intro)
 
 
@@ -588,15 +589,19 @@ async def _pain(
     noted = texts.SESSION_NOTED.format(pain=pain)
     position = result.position
     if result.outcome == Outcome.ENDED and result.summary is not None:
-        ended = texts.SESSION_ENDED.format(reason=escape(result.reason))
+        ended = texts.SESSION_ENDED.format(reason=escape(texts.reason_text(result.reason)))
         await _send(context, position.chat_id, f"{noted}\n{ended}")
         await _send(context, position.chat_id, summary_text(result.summary))
         return True
     if result.action == "drop_rung" or pain > rehab.THRESHOLDS.amber_ceiling:
         # A red set: the next set is lighter, or (the exercise's last set) what happens next.
-        noted += "\n" + texts.SESSION_LIGHTER.format(reason=escape(result.reason))
+        noted += "\n" + texts.SESSION_LIGHTER.format(
+            reason=escape(texts.reason_text(result.reason))
+        )
     elif result.action == "stop_exercise":
-        noted += "\n" + texts.SESSION_STOP_EXERCISE.format(reason=escape(result.reason))
+        noted += "\n" + texts.SESSION_STOP_EXERCISE.format(
+            reason=escape(texts.reason_text(result.reason))
+        )
     await render(context, position, noted)
     return True
 

@@ -15,6 +15,9 @@ from statistics import mean
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import ValidationError
+
+import rehab.reasons
 from bot import texts
 from bot.charts import ChartData, GateMark, MorningPoint, SessionPoint, StageBand, render_off_loop
 from bot.export_schema import (
@@ -395,6 +398,19 @@ def day_label(day: date) -> str:
 # -- /export --------------------------------------------------------------------------------------
 
 
+def reason_words(row: Decision) -> str:
+    """A stored decision's reason in words: worded again from its data when the row has it
+    (so today's catalogue applies), else the words stored with it."""
+    if row.reason_data is None:
+        return row.reason
+    try:
+        reason = rehab.reasons.reason_from_json(row.reason_data)
+    except ValidationError:
+        log.warning("a stored decision's reason could not be read; showing its stored words")
+        return row.reason
+    return texts.reason_text(reason)
+
+
 def stage_history(records: Records) -> list[ExportStageChange]:
     """The starting stage, then every decision that moved the stage."""
     moves = [
@@ -423,7 +439,10 @@ def stage_history(records: Records) -> list[ExportStageChange]:
         assert d.stage_to is not None
         changes.append(
             ExportStageChange(
-                date_local=d.local_date, stage=d.stage_to, stage_from=d.stage_from, reason=d.reason
+                date_local=d.local_date,
+                stage=d.stage_to,
+                stage_from=d.stage_from,
+                reason=reason_words(d),
             )
         )
     return changes
@@ -501,7 +520,7 @@ def build_export(records: Records, now: datetime) -> AchillesCoachExport:
             ExportDecision(
                 date_local=d.local_date,
                 kind=d.kind,
-                reason=d.reason,
+                reason=reason_words(d),
                 stage_from=d.stage_from,
                 stage_to=d.stage_to,
                 made_at=d.made_at,
@@ -599,7 +618,7 @@ async def build_weekly_summary(runtime: Runtime, user_id: int, now: datetime) ->
         stage=records.current_stage(),
         stage_to=stage_moves[-1].stage_to if stage_moves else None,
         decision_label=texts.DECISION_LABELS.get(latest.kind, latest.kind) if latest else None,
-        decision_reason=latest.reason if latest else None,
+        decision_reason=reason_words(latest) if latest else None,
     )
     data = chart_data(records, today)
     png = await render_off_loop(data) if data.data_points() >= MIN_CHART_POINTS else None

@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 import rehab
-from bot import flows, serial
+from bot import flows, serial, texts
 from bot.flows import FlowView
 from bot.runtime import Runtime
 from bot.services.programme import load_state, save_state, user_zone
@@ -110,7 +110,7 @@ class OpenKind(StrEnum):
 class Opened:
     kind: OpenKind
     position: Position | None = None
-    note: str = ""  # the engine's decision, when it changed something
+    note: rehab.Reason | None = None  # the engine's decision's reason, when it changed something
     note_kind: str = ""  # that decision's kind (rehab.DecisionKind)
 
 
@@ -146,7 +146,7 @@ class PainResult:
 
     pain: int
     action: str
-    reason: str
+    reason: rehab.Reason  # the engine's advice after the set (the catalogue words it)
     outcome: Outcome
     position: Position
     previous: rehab.ExercisePrescription
@@ -338,7 +338,8 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
         if row is not None and row.local_date != today:
             row = None  # closed just above; today gets a fresh one
         kind = OpenKind.CONTINUED
-        note = note_kind = ""
+        note: rehab.Reason | None = None
+        note_kind = ""
         if row is None:
             earlier = [
                 s
@@ -523,7 +524,7 @@ async def log_pain(
                 outcome = await _next_exercise(uow, loaded, now, payload)
         position = _position(loaded)
         await uow.commit()
-        return PainResult(pain, action, str(advice.reason), outcome, position, ex, summary)
+        return PainResult(pain, action, advice.reason, outcome, position, ex, summary)
 
 
 async def _next_exercise(
@@ -709,12 +710,14 @@ async def stop_open_session(uow: UnitOfWork, user_id: int, now: datetime) -> Non
 
 
 def decision_row(user_id: int, on: date, decision: rehab.Decision, now: datetime) -> Decision:
-    """The storage row of an engine decision."""
+    """The storage row of an engine decision: the reason's words as the person read them, and
+    the reason as data (what readers word again, in the catalogue of their time)."""
     return Decision(
         user_id=user_id,
         local_date=on,
         kind=str(decision.kind),
-        reason=decision.reason,
+        reason=texts.reason_text(decision.reason),
+        reason_data=decision.reason.model_dump(mode="json"),
         stage_from=decision.stage_from,
         stage_to=decision.stage_to,
         made_at=now,
