@@ -1264,6 +1264,44 @@ REASON_HEEL_RAISES_COUNTED = (
     "{reps} single-leg heel raises{last}; you started with {start}. I'll ask again in two weeks."
 )
 HEEL_RAISES_LAST_TIME = " (last time {reps})"
+# A gate's requirements: (label, detail) for /stage and the reasons that name one.
+REQUIREMENTS = {
+    "no_flare_for": ("No morning flare in the last {days} days", "none"),
+    "retest_from": ("Time since the last attempt", "the test can be repeated from {on}"),
+    "top_holds": ("Reach {sets} holds of {hold_s} s", "step {step} of {steps}"),
+    "days_at_top": (
+        "{days} days in a row at the top with pain {max_pain}/10 or less",
+        "{good_days} of {days} days",
+    ),
+    "calm_mornings_after": (
+        "No morning flare after those days",
+        "{calm} of {days} calm mornings answered",
+    ),
+    "days_in_stage": ("At least {min_days} days in Stage {stage}", "{days} days so far"),
+    "loaded_heel_drops": (
+        "3 x 15 single-leg heel drops with {target_kg:g} kg added",
+        "now {sets} x {reps} with {load_kg:g} kg",
+    ),
+    "pain_at_that_dose": ("Pain {max_pain}/10 or less at that dose", "not yet done at that dose"),
+    "weeks_in_stage": ("At least {min_weeks} weeks in Stage {stage}", "{weeks} weeks so far"),
+    "weeks_in_programme": ("At least {min_weeks} weeks in the programme", "{weeks} weeks so far"),
+    "full_jump_ladder": ("Reach the full jumping ladder", "step {step} of {steps}"),
+    "low_pain_days_full_ladder": (
+        "{days} low-pain days on the full ladder",
+        "{so_far} days so far",
+    ),
+    "easy_running_30": (
+        "Reach 30 minutes of easy running",
+        "step {step} of {steps} of the walk–jog",
+    ),
+    "recheck_after_break": ("Re-check after a long break", "morning pain + heel raises"),
+    "calm_morning_after_test": ("Calm morning after the test", "waiting for tomorrow's answer"),
+    "chosen_at_onboarding": ("Chosen at onboarding", "Stage 3 entry test"),
+    "no_flare_yesterday_or_today": ("No flare yesterday or today", ""),
+    "hops_low_for_two_weeks": ("Hops low in pain for 2 weeks", "ready for the hop test"),
+}
+REQUIREMENT_LAST_FLARE = "last one on {on}"
+REQUIREMENT_DONE = "done"
 REASON_RED_FLAG_STOP = "You confirmed a warning sign ({flag}). {advice}"
 
 
@@ -1382,6 +1420,17 @@ def set_dose_words(d: rr.SetDose) -> str:
     return ", ".join(parts)
 
 
+def requirement_words(req: rr.Requirement) -> tuple[str, str]:
+    """A gate requirement as /stage lists it: its label and how far the person is."""
+    values = {k: day_words(v) if isinstance(v, date) else v for k, v in req if k != "kind"}
+    label, detail = REQUIREMENTS[req.kind]
+    if isinstance(req, rr.NoFlareFor) and req.last_flare is not None:
+        detail = REQUIREMENT_LAST_FLARE.format(on=day_words(req.last_flare))
+    elif isinstance(req, rr.PainAtThatDose) and req.met:
+        detail = REQUIREMENT_DONE
+    return label.format(**values), detail.format(**values)
+
+
 def gate_hold_out_of_reach(h: rr.HoldOutOfReach) -> str:
     """Why the Stage 4 test is the endurance and hop test (no weight for the checkpoint)."""
     return GATE_HOLD_OUT_OF_REACH.format(need=h.need_kg, have=h.have_kg)
@@ -1486,14 +1535,15 @@ def reason_text(reason: rr.Reason) -> str:
         case rr.TopOfLadder():
             text = REASON_TOP_OF_LADDER
             if (still := reason.still_to_come) is not None:
-                text += REASON_STILL_TO_COME.format(label=still.label.lower(), detail=still.detail)
+                label, detail = requirement_words(still)
+                text += REASON_STILL_TO_COME.format(label=label.lower(), detail=detail)
             return text
         case rr.OneMoreSession():
             return REASON_ONE_MORE_SESSION.format(pain_max=reason.pain_max)
         case rr.NoTestActive():
             return REASON_NO_TEST_ACTIVE
         case rr.TestNotDue():
-            unmet = "; ".join(f"{r.label} ({r.detail})" for r in reason.unmet)
+            unmet = "; ".join("{} ({})".format(*requirement_words(r)) for r in reason.unmet)
             return REASON_TEST_NOT_DUE.format(unmet=unmet)
         case rr.TestNeedsAnswers():
             names = [TEST_ANSWER_NAMES.get(f, f) for f in reason.missing]

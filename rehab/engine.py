@@ -82,7 +82,6 @@ from rehab.reasons import (
     RecheckDue,
     RedSession,
     ReferralOpen,
-    Requirement,
     RunStepUp,
     SameDose,
     SetAtCeiling,
@@ -739,8 +738,7 @@ def _top_of_ladder(day: _Day) -> _Outcome | None:
     if s.stage not in (1, 2) or s.rung < top_rung(s):
         return None
     unmet = [r for r in day.gate.requirements if not r.met] if day.gate is not None else []
-    still = Requirement(label=unmet[0].label, detail=unmet[0].detail) if unmet else None
-    return day.decide(DecisionKind.HOLD, TopOfLadder(still_to_come=still))
+    return day.decide(DecisionKind.HOLD, TopOfLadder(still_to_come=unmet[0] if unmet else None))
 
 
 def _one_more_session(day: _Day) -> _Outcome | None:

@@ -17,34 +17,50 @@ from rehab.models import (
     HeelRaiseCount,
     PendingGate,
     ProgrammeState,
-    day_label,
 )
 from rehab.pain import classify_morning
 from rehab.protocol import GATES, RUN_CONTINUOUS_30, STAGE4_FULL_RUNG
 from rehab.reasons import (
+    CalmMorningAfterTest,
+    CalmMorningsAfter,
     CalmMorningStageUp,
     CheckpointPassed,
+    ChosenAtOnboarding,
+    DaysAtTop,
+    DaysInStage,
+    EasyRunning30,
     EnduranceHopsPassed,
     EnduranceShort,
+    FullJumpLadder,
     Graduated,
     HeelRaisesFailed,
     HeelRaisesPassed,
     HoldNotDone,
     HoldOutOfReach,
     HoldsReviewPassed,
+    HopsLowForTwoWeeks,
     HopTestFailed,
     HopTestPassed,
+    LoadedHeelDrops,
+    LowPainDaysOnFullLadder,
+    NoFlareFor,
+    NoFlareYesterdayOrToday,
     NoMorningAfterTest,
     NoTestActive,
+    PainAtThatDose,
     PainOverLimit,
     Reason,
+    RecheckAfterBreak,
     RecheckFailed,
     RecheckPassed,
-    Requirement,
+    RetestFrom,
     Stage4TestFailed,
     TestNeedsAnswers,
     TestNotDue,
     TestShortfall,
+    TopHolds,
+    WeeksInProgramme,
+    WeeksInStage,
 )
 from rehab.transitions import (
     decision,
@@ -56,28 +72,19 @@ from rehab.transitions import (
 )
 
 
-def _req(label: str, met: bool, detail: str) -> GateRequirement:
-    return GateRequirement(label=label, met=met, detail=detail)
-
-
 def _days(a: date, b: date) -> int:
     return (b - a).days
 
 
 def _no_flare(state: ProgrammeState, today: date, days: int) -> GateRequirement:
     flares = recent_flares(state, today, days)
-    detail = "none" if not flares else f"last one on {day_label(max(flares))}"
-    return _req(f"No morning flare in the last {days} days", not flares, detail)
+    return NoFlareFor(met=not flares, days=days, last_flare=max(flares) if flares else None)
 
 
 def _retest(state: ProgrammeState, today: date) -> GateRequirement | None:
     if state.gate_retest_after is None or today >= state.gate_retest_after:
         return None
-    return _req(
-        "Time since the last attempt",
-        False,
-        f"the test can be repeated from {day_label(state.gate_retest_after)}",
-    )
+    return RetestFrom(met=False, on=state.gate_retest_after)
 
 
 def equipment_reaches_hold(state: ProgrammeState) -> bool:
@@ -89,11 +96,9 @@ def _stage1(state: ProgrammeState, today: date) -> list[GateRequirement]:
     ladder = stage1_ladder(state.irritability)
     top = len(ladder) - 1
     t = ladder[top]
-    reqs = [
-        _req(
-            f"Reach {t.sets} holds of {t.hold_s} s",
-            state.rung >= top,
-            f"step {state.rung + 1} of {top + 1}",
+    reqs: list[GateRequirement] = [
+        TopHolds(
+            met=state.rung >= top, sets=t.sets, hold_s=t.hold_s, step=state.rung + 1, steps=top + 1
         )
     ]
     n = GATES.stage1_days_at_top
@@ -113,20 +118,9 @@ def _stage1(state: ProgrammeState, today: date) -> list[GateRequirement]:
         morning = next((m for m in state.mornings if m.on == day + timedelta(days=1)), None)
         if morning is not None and morning.zone is not PainZone.RED:
             calm_mornings += 1
-    reqs.append(
-        _req(
-            f"{n} days in a row at the top with pain {GATES.stage1_max_pain}/10 or less",
-            good_days == n,
-            f"{good_days} of {n} days",
-        )
-    )
-    reqs.append(
-        _req(
-            "No morning flare after those days",
-            calm_mornings == n,
-            f"{calm_mornings} of {n} calm mornings answered",
-        )
-    )
+    max_pain = GATES.stage1_max_pain
+    reqs.append(DaysAtTop(met=good_days == n, days=n, max_pain=max_pain, good_days=good_days))
+    reqs.append(CalmMorningsAfter(met=calm_mornings == n, days=n, calm=calm_mornings))
     return reqs
 
 
@@ -141,22 +135,17 @@ def _stage2(state: ProgrammeState, today: date) -> list[GateRequirement]:
     last_ok = bool(at_gate) and (
         at_gate[-1].max_set_pain is not None and at_gate[-1].max_set_pain <= GATES.stage2_max_pain
     )
+    min_days = GATES.stage2_min_days
     return [
-        _req(
-            f"At least {GATES.stage2_min_days} days in Stage 2",
-            days_in >= GATES.stage2_min_days,
-            f"{days_in} days so far",
+        DaysInStage(met=days_in >= min_days, stage=2, min_days=min_days, days=days_in),
+        LoadedHeelDrops(
+            met=state.rung >= gate_rung,
+            target_kg=target,
+            sets=now.sets,
+            reps=now.reps,
+            load_kg=now.load_kg,
         ),
-        _req(
-            f"3 x 15 single-leg heel drops with {target:g} kg added",
-            state.rung >= gate_rung,
-            f"now {now.sets} x {now.reps} with {now.load_kg:g} kg",
-        ),
-        _req(
-            f"Pain {GATES.stage2_max_pain}/10 or less at that dose",
-            last_ok,
-            "done" if last_ok else "not yet done at that dose",
-        ),
+        PainAtThatDose(met=last_ok, max_pain=GATES.stage2_max_pain),
         _no_flare(state, today, GATES.stage2_no_flare_days),
     ]
 
@@ -167,28 +156,22 @@ def _stage3(
     days_in = _days(state.stage_start, today)
     days_total = _days(state.programme_start, today)
     if equipment_reaches_hold(state):
-        reqs = [
-            _req(
-                f"At least {GATES.stage3_min_weeks} weeks in Stage 3",
-                days_in >= 7 * GATES.stage3_min_weeks,
-                f"{days_in // 7} weeks so far",
+        in_stage, in_programme = GATES.stage3_min_weeks, GATES.programme_min_weeks_for_stage4
+        reqs: list[GateRequirement] = [
+            WeeksInStage(
+                met=days_in >= 7 * in_stage, stage=3, min_weeks=in_stage, weeks=days_in // 7
             ),
-            _req(
-                f"At least {GATES.programme_min_weeks_for_stage4} weeks in the programme",
-                days_total >= 7 * GATES.programme_min_weeks_for_stage4,
-                f"{days_total // 7} weeks so far",
+            WeeksInProgramme(
+                met=days_total >= 7 * in_programme, min_weeks=in_programme, weeks=days_total // 7
             ),
             _no_flare(state, today, GATES.stage3_no_flare_days),
         ]
         return GateTest.LOADED_HOLD, reqs, None
     need = state.profile.bodyweight_kg * (GATES.hold_bw_multiple - 1)
     note = HoldOutOfReach(need_kg=need, have_kg=state.profile.max_added_load_kg)
+    alt = GATES.alt_stage3_min_weeks
     reqs = [
-        _req(
-            f"At least {GATES.alt_stage3_min_weeks} weeks in Stage 3",
-            days_in >= 7 * GATES.alt_stage3_min_weeks,
-            f"{days_in // 7} weeks so far",
-        ),
+        WeeksInStage(met=days_in >= 7 * alt, stage=3, min_weeks=alt, weeks=days_in // 7),
         _no_flare(state, today, GATES.stage3_no_flare_days),
     ]
     return GateTest.ENDURANCE_HOPS, reqs, note
@@ -202,25 +185,16 @@ def _stage4(state: ProgrammeState, today: date) -> list[GateRequirement]:
         if state.not_green_on is not None and state.not_green_on >= since:
             start = state.not_green_on + timedelta(days=1)
         green_days = max(0, _days(start, today))
-    reqs = [
-        _req(
-            "Reach the full jumping ladder",
-            state.rung >= STAGE4_FULL_RUNG,
-            f"step {min(state.rung, STAGE4_FULL_RUNG) + 1} of {STAGE4_FULL_RUNG + 1}",
-        ),
-        _req(
-            f"{GATES.graduation_green_days} low-pain days on the full ladder",
-            green_days >= GATES.graduation_green_days,
-            f"{green_days} days so far",
-        ),
+    full, days = STAGE4_FULL_RUNG, GATES.graduation_green_days
+    reqs: list[GateRequirement] = [
+        FullJumpLadder(met=state.rung >= full, step=min(state.rung, full) + 1, steps=full + 1),
+        LowPainDaysOnFullLadder(met=green_days >= days, days=days, so_far=green_days),
     ]
     if state.runs and state.run_since is not None:  # R2: and the running block, if chosen
         top = RUN_CONTINUOUS_30
         reqs.append(
-            _req(
-                "Reach 30 minutes of easy running",
-                state.run_step >= top,
-                f"step {min(state.run_step, top) + 1} of {top + 1} of the walk–jog",
+            EasyRunning30(
+                met=state.run_step >= top, step=min(state.run_step, top) + 1, steps=top + 1
             )
         )
     return reqs
@@ -234,22 +208,20 @@ def gate_status(state: ProgrammeState, today: date) -> GateStatus:
         return GateStatus(
             due=True,
             test=GateTest.RECHECK,
-            requirements=[_req("Re-check after a long break", False, "morning pain + heel raises")],
+            requirements=[RecheckAfterBreak(met=False)],
         )
     if state.pending_gate is not None:
         return GateStatus(
             due=False,
             test=state.pending_gate.test,
-            requirements=[
-                _req("Calm morning after the test", False, "waiting for tomorrow's answer")
-            ],
+            requirements=[CalmMorningAfterTest(met=False)],
         )
     note: HoldOutOfReach | None = None
     if state.entry_test_pending:
         test = GateTest.STAGE3_ENTRY
-        reqs = [
-            _req("Chosen at onboarding", True, "Stage 3 entry test"),
-            _req("No flare yesterday or today", not in_flare_cooldown(state, today), ""),
+        reqs: list[GateRequirement] = [
+            ChosenAtOnboarding(met=True),
+            NoFlareYesterdayOrToday(met=not in_flare_cooldown(state, today)),
         ]
     elif state.stage == 1:
         test, reqs = GateTest.HOLDS_REVIEW, _stage1(state, today)
@@ -259,7 +231,7 @@ def gate_status(state: ProgrammeState, today: date) -> GateStatus:
         test, reqs, note = _stage3(state, today)
     elif _hop_test_due(state, today):
         test = GateTest.HOP_TEST
-        reqs = [_req("Hops low in pain for 2 weeks", True, "ready for the hop test")]
+        reqs = [HopsLowForTwoWeeks(met=True)]
     else:
         test, reqs = GateTest.GRADUATION, _stage4(state, today)
     retest = _retest(state, today)
@@ -386,10 +358,7 @@ def _no_test_active(t: _Taken) -> _Outcome | None:
 def _test_not_due(t: _Taken) -> _Outcome | None:
     if t.status.due:
         return None
-    unmet = [
-        Requirement(label=r.label, detail=r.detail) for r in t.status.requirements if not r.met
-    ]
-    return t.hold(TestNotDue(unmet=unmet))
+    return t.hold(TestNotDue(unmet=[r for r in t.status.requirements if not r.met]))
 
 
 def _hop_test(t: _Taken) -> _Outcome | None:

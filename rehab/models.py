@@ -26,7 +26,7 @@ from rehab.enums import (
     Stance,
     Surface,
 )
-from rehab.reasons import HoldOutOfReach, LegacyText, Reason
+from rehab.reasons import HoldOutOfReach, LegacyText, Reason, Requirement
 
 Pain = int  # 0-10; validated with Field(ge=0, le=10) where it enters the engine
 
@@ -159,10 +159,7 @@ class Decision(BaseModel):
         return LegacyText(text=v) if isinstance(v, str) else v
 
 
-class GateRequirement(BaseModel):
-    label: str
-    met: bool
-    detail: str
+GateRequirement = Requirement  # one gate requirement, met or not (rehab.reasons)
 
 
 class GateStatus(BaseModel):

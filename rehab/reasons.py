@@ -190,6 +190,149 @@ class PainOverLimit(_Part):
 TestShortfall = Annotated[EnduranceShort | PainOverLimit, Field(discriminator="kind")]
 
 # ---------------------------------------------------------------------------------------------
+# Parts: a gate's requirements (how close the person is to the next test), met or not
+# ---------------------------------------------------------------------------------------------
+
+
+class _Requirement(_Part):
+    met: bool
+
+
+class NoFlareFor(_Requirement):
+    """No morning flare in the last ``days`` days (``last_flare``: the latest one, if any)."""
+
+    kind: Literal["no_flare_for"] = "no_flare_for"
+    days: int
+    last_flare: date | None
+
+
+class RetestFrom(_Requirement):
+    """A failed test can be repeated from ``on``."""
+
+    kind: Literal["retest_from"] = "retest_from"
+    on: date
+
+
+class TopHolds(_Requirement):
+    """Stage 1: reach the ladder's top holds (``step`` of ``steps``)."""
+
+    kind: Literal["top_holds"] = "top_holds"
+    sets: int
+    hold_s: int
+    step: int
+    steps: int
+
+
+class DaysAtTop(_Requirement):
+    kind: Literal["days_at_top"] = "days_at_top"
+    days: int
+    max_pain: int
+    good_days: int
+
+
+class CalmMorningsAfter(_Requirement):
+    kind: Literal["calm_mornings_after"] = "calm_mornings_after"
+    days: int
+    calm: int
+
+
+class DaysInStage(_Requirement):
+    kind: Literal["days_in_stage"] = "days_in_stage"
+    stage: int
+    min_days: int
+    days: int
+
+
+class LoadedHeelDrops(_Requirement):
+    """Stage 2: 3 x 15 heel drops with ``target_kg`` added (now: sets x reps with load_kg)."""
+
+    kind: Literal["loaded_heel_drops"] = "loaded_heel_drops"
+    target_kg: float
+    sets: int
+    reps: int
+    load_kg: float
+
+
+class PainAtThatDose(_Requirement):
+    kind: Literal["pain_at_that_dose"] = "pain_at_that_dose"
+    max_pain: int
+
+
+class WeeksInStage(_Requirement):
+    kind: Literal["weeks_in_stage"] = "weeks_in_stage"
+    stage: int
+    min_weeks: int
+    weeks: int
+
+
+class WeeksInProgramme(_Requirement):
+    kind: Literal["weeks_in_programme"] = "weeks_in_programme"
+    min_weeks: int
+    weeks: int
+
+
+class FullJumpLadder(_Requirement):
+    kind: Literal["full_jump_ladder"] = "full_jump_ladder"
+    step: int
+    steps: int
+
+
+class LowPainDaysOnFullLadder(_Requirement):
+    kind: Literal["low_pain_days_full_ladder"] = "low_pain_days_full_ladder"
+    days: int
+    so_far: int
+
+
+class EasyRunning30(_Requirement):
+    kind: Literal["easy_running_30"] = "easy_running_30"
+    step: int
+    steps: int
+
+
+class RecheckAfterBreak(_Requirement):
+    kind: Literal["recheck_after_break"] = "recheck_after_break"
+
+
+class CalmMorningAfterTest(_Requirement):
+    kind: Literal["calm_morning_after_test"] = "calm_morning_after_test"
+
+
+class ChosenAtOnboarding(_Requirement):
+    kind: Literal["chosen_at_onboarding"] = "chosen_at_onboarding"
+
+
+class NoFlareYesterdayOrToday(_Requirement):
+    kind: Literal["no_flare_yesterday_or_today"] = "no_flare_yesterday_or_today"
+
+
+class HopsLowForTwoWeeks(_Requirement):
+    kind: Literal["hops_low_for_two_weeks"] = "hops_low_for_two_weeks"
+
+
+Requirement = Annotated[
+    NoFlareFor
+    | RetestFrom
+    | TopHolds
+    | DaysAtTop
+    | CalmMorningsAfter
+    | DaysInStage
+    | LoadedHeelDrops
+    | PainAtThatDose
+    | WeeksInStage
+    | WeeksInProgramme
+    | FullJumpLadder
+    | LowPainDaysOnFullLadder
+    | EasyRunning30
+    | RecheckAfterBreak
+    | CalmMorningAfterTest
+    | ChosenAtOnboarding
+    | NoFlareYesterdayOrToday
+    | HopsLowForTwoWeeks,
+    Field(discriminator="kind"),
+]
+"""One requirement of a gate (``requirement.met``: reached or not); the catalogue words it."""
+
+# ---------------------------------------------------------------------------------------------
 # Parts: why a clinician should see the tendon
 # ---------------------------------------------------------------------------------------------
 
@@ -498,16 +641,9 @@ class LoadsHold(_Reason):
     code: Literal[ReasonCode.LOADS_HOLD] = ReasonCode.LOADS_HOLD
 
 
-class Requirement(_Part):
-    """A gate requirement not met yet, as the gate status words it."""
-
-    label: str
-    detail: str
-
-
 class TopOfLadder(_Reason):
     code: Literal[ReasonCode.TOP_OF_LADDER] = ReasonCode.TOP_OF_LADDER
-    still_to_come: Requirement | None = None
+    still_to_come: Requirement | None = None  # the first requirement of the gate not met yet
 
 
 class OneMoreSession(_Reason):

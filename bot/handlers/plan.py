@@ -142,8 +142,9 @@ async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines += ["", texts.STAGE_NEXT_GATE]
         for req in gate.requirements:
             mark = texts.STAGE_REQ_MET if req.met else texts.STAGE_REQ_OPEN
-            detail = f" ({escape(req.detail)})" if req.detail else ""
-            lines.append(f"{mark} {escape(req.label)}{detail}")
+            label, detail = texts.requirement_words(req)
+            detail = f" ({escape(detail)})" if detail else ""
+            lines.append(f"{mark} {escape(label)}{detail}")
     elif view.stage >= 4 and not view.maintenance:
         lines.append(texts.STAGE_TOP)
     if gate is not None and gate.hold_out_of_reach is not None:

@@ -414,7 +414,9 @@ def test_graduation_waits_for_the_running_block_when_chosen() -> None:
     runner = set_running(s, True, d(-20))
     status = gate_status(runner, d(0))
     assert not status.due
-    assert "30 minutes of easy running" in status.requirements[-1].label
+    assert status.requirements[-1] == rr.EasyRunning30(
+        met=False, step=1, steps=RUN_CONTINUOUS_30 + 1
+    )
     done = runner.model_copy(update={"run_step": RUN_CONTINUOUS_30})
     assert gate_status(done, d(0)).due
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.texts import reason_text
+from bot.texts import reason_text, requirement_words
 from rehab import (
     DecisionKind,
     GateTestResult,
@@ -110,7 +110,7 @@ def test_the_stage4_ladder_step_never_passes_its_count() -> None:
     s = start_programme(profile(), MONDAY).model_copy(
         update={"stage": 4, "rung": STAGE4_FULL_RUNG + 2, "status": ProgrammeStatus.ACTIVE}
     )
-    detail = gate_status(s, MONDAY).requirements[0].detail
+    _, detail = requirement_words(gate_status(s, MONDAY).requirements[0])
     assert detail == f"step {STAGE4_FULL_RUNG + 1} of {STAGE4_FULL_RUNG + 1}"
 
 

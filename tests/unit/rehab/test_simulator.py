@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.texts import reason_text
+from bot.texts import reason_text, requirement_words
 from rehab import DecisionKind, ProgrammeStatus
 from rehab import reasons as rr
 from rehab.simulator import DayRecord, Persona, load_persona, main, simulate
@@ -209,7 +209,9 @@ def test_what_users_read_has_no_internal_jargon(path: Path) -> None:
         if day.decision is not None:
             texts.append(reason_text(day.decision.reason))
     state = start_programme(persona.profile, date(2026, 1, 5))
-    texts += [f"{r.label} {r.detail}" for r in gate_status(state, date(2026, 1, 5)).requirements]
+    texts += [
+        " ".join(requirement_words(r)) for r in gate_status(state, date(2026, 1, 5)).requirements
+    ]
     texts += [e for day in simulate(persona) for e in day.events if not e.startswith("review")]
     for text in texts:
         assert not [w for w in JARGON if w in text.lower()], text
