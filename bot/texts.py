@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from html import escape
-from typing import assert_never
+from typing import Any, Protocol, assert_never
 
 from rehab import reasons as rr
 from rehab.protocol import EXERCISES, LOADS, RUN_LADDER
@@ -1405,21 +1405,6 @@ def _referral_words(why: rr.ReferralWhy) -> str:
     assert_never(why)
 
 
-def set_dose_words(d: rr.SetDose) -> str:
-    """One set's dose in a reason: `20 s hold, single leg, 5 kg`."""
-    parts: list[str] = []
-    if d.hold_s is not None:
-        parts.append(f"{d.hold_s} s hold")
-    if d.reps is not None:
-        parts.append(f"{d.reps} reps")
-    if d.contacts is not None:
-        parts.append(f"{d.contacts} contacts")
-    if d.load_kg:
-        parts.append(f"{d.load_kg:g} kg")
-    parts.append(d.stance.value.replace("-", " "))
-    return ", ".join(parts)
-
-
 def requirement_words(req: rr.Requirement) -> tuple[str, str]:
     """A gate requirement as /stage lists it: its label and how far the person is."""
     values = {k: day_words(v) if isinstance(v, date) else v for k, v in req if k != "kind"}
@@ -1448,7 +1433,7 @@ def reason_text(reason: rr.Reason) -> str:
         case rr.SetRedExerciseDone():
             return REASON_SET_RED_EXERCISE_DONE.format(pain=reason.pain, ceiling=reason.ceiling)
         case rr.SetDropRung():
-            dose = set_dose_words(reason.next)
+            dose = dose_text(reason.next, sets=False, stance=True)
             return REASON_SET_DROP_RUNG.format(pain=reason.pain, ceiling=reason.ceiling, dose=dose)
         case rr.SetAtCeilingAdvice():
             t = REASON_SET_AT_CEILING_DONE if reason.exercise_done else REASON_SET_AT_CEILING
@@ -1612,3 +1597,110 @@ def reason_text(reason: rr.Reason) -> str:
         case rr.LegacyText():
             return reason.text
     assert_never(reason)
+
+
+# -- Doses: the one place a dose is put into words ----------------------------------------------
+# Every dose users read (the exercise card, the set header, /today and /plan, the reminders,
+# the onboarding summary, a lighter next set in a reason) comes from `dose_text`.
+
+DOSE_SETS_OF = "{sets} × {work}"
+DOSE_HOLD_S = "{seconds} s hold"
+DOSE_REPS_HOLD_S = "{reps} × {seconds} s hold"
+DOSE_REPS = "{reps} reps"
+DOSE_CONTACTS = "{contacts} contacts"
+DOSE_TEMPO_WORDS = "{up} s up / {down} s down"
+DOSE_REST = "rest {seconds} s"
+DOSE_PARTS_JOIN = ", "
+
+
+class Dosed(Protocol):
+    """What a dose is read from: an exercise prescription, or a reason's next set."""
+
+    @property
+    def exercise_id(self) -> str: ...
+    @property
+    def reps(self) -> int | None: ...
+    @property
+    def hold_s(self) -> int | None: ...
+    @property
+    def contacts(self) -> int | None: ...
+    @property
+    def load_kg(self) -> float: ...
+    @property
+    def stance(self) -> Any: ...
+    @property
+    def leg(self) -> Any: ...
+
+
+def is_machine(exercise_id: str) -> bool:
+    """A gym machine's exercise: its load is the machine's weight, not weight added to yours."""
+    spec = EXERCISES.get(exercise_id)
+    return spec is not None and spec.machine
+
+
+def load_text(ex: Dosed) -> str:
+    """ "+7.5 kg" (added to body weight), or "70 kg on the machine"."""
+    template = LOAD_MACHINE if is_machine(ex.exercise_id) else LOAD_ADDED
+    return template.format(kg=f"{ex.load_kg:g}")
+
+
+def run_text(ex: object) -> str | None:
+    """A walk-jog: "4 × (walk 2 min, jog 2 min)" or "26 min of easy running"; None otherwise."""
+    jog = getattr(ex, "jog_min", None)
+    if not jog:
+        return None
+    walk = getattr(ex, "walk_min", None) or 0
+    if not walk:
+        return RUN_DOSE_CONTINUOUS.format(jog=f"{jog:g}")
+    reps = getattr(ex, "reps", None) or 1
+    return RUN_DOSE.format(reps=reps, walk=f"{walk:g}", jog=f"{jog:g}")
+
+
+def stance_text(ex: Dosed) -> str | None:
+    """Both legs or one (single-leg work names its leg); None when the exercise's name says it
+    already, and for hops and runs (the name says it, and a run uses both legs)."""
+    kind = str(getattr(ex, "kind", "") or "")
+    if kind in ("plyo", "run"):
+        return None
+    if ex.leg is not None and str(ex.leg) in LEG_NAMES:
+        return LEG_NAMES[str(ex.leg)]  # "left leg", "each leg in turn" (both sore)
+    stance = STANCE_NAMES.get(str(ex.stance), str(ex.stance))
+    name = getattr(ex, "name", None) or exercise_name(ex.exercise_id)
+    return None if stance in name.lower() else stance  # "Slow calf raise, both legs"
+
+
+def dose_text(
+    ex: Dosed,
+    *,
+    sets: bool = True,
+    stance: bool = False,
+    tempo: bool = False,
+    rest: bool = False,
+) -> str:
+    """A dose in words: `4 × 15 reps, one leg, +5 kg, rest 45 s`.
+
+    ``sets=False``: one set (`15 reps, +5 kg`); ``stance``, ``tempo`` and ``rest`` add those
+    parts. A walk-jog reads as its walk and jog minutes whatever is asked."""
+    run = run_text(ex)
+    if run is not None:
+        return run
+    reps = ex.reps
+    if ex.contacts:
+        work = DOSE_CONTACTS.format(contacts=ex.contacts)
+    elif ex.hold_s:
+        template = DOSE_REPS_HOLD_S if sets and reps and reps > 1 else DOSE_HOLD_S
+        work = template.format(reps=reps, seconds=ex.hold_s)
+    else:
+        work = DOSE_REPS.format(reps=reps or 0)
+    parts = [DOSE_SETS_OF.format(sets=getattr(ex, "sets", 1), work=work) if sets else work]
+    if stance and (words := stance_text(ex)) is not None:
+        parts.append(words)
+    if ex.load_kg:
+        parts.append(load_text(ex))
+    tempo_s = getattr(ex, "tempo_s", None)
+    if tempo and tempo_s:
+        parts.append(DOSE_TEMPO_WORDS.format(up=f"{tempo_s[0]:g}", down=f"{tempo_s[1]:g}"))
+    rest_s = getattr(ex, "rest_s", None)
+    if rest and rest_s:
+        parts.append(DOSE_REST.format(seconds=rest_s))
+    return DOSE_PARTS_JOIN.join(parts)

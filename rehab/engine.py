@@ -362,7 +362,14 @@ def adjust_after_set(
 def set_dose(ex: ExercisePrescription) -> SetDose:
     """One set of ``ex``, for a reason."""
     return SetDose(
-        hold_s=ex.hold_s, reps=ex.reps, contacts=ex.contacts, load_kg=ex.load_kg, stance=ex.stance
+        exercise_id=ex.exercise_id,
+        kind=ex.kind,
+        hold_s=ex.hold_s,
+        reps=ex.reps,
+        contacts=ex.contacts,
+        load_kg=ex.load_kg,
+        stance=ex.stance,
+        leg=ex.leg,
     )
 
 

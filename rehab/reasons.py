@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from rehab.enums import GateTest, ReviewRating, Stance
+from rehab.enums import ExerciseKind, ExerciseLeg, GateTest, ReviewRating, Stance
 
 
 class _Part(BaseModel):
@@ -139,12 +139,14 @@ Raised = Annotated[
 class SetDose(_Part):
     """One set of an exercise in a session (the next, lighter set)."""
 
-    kind: Literal["set"] = "set"
+    exercise_id: str
+    kind: ExerciseKind
     hold_s: int | None = None
     reps: int | None = None
     contacts: int | None = None
     load_kg: float = 0.0
     stance: Stance
+    leg: ExerciseLeg | None = None
 
 
 class LoadChange(_Part):

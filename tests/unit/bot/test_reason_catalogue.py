@@ -115,5 +115,7 @@ def test_the_set_advice_names_the_lighter_next_set() -> None:
     assert advice.next is not None
     assert advice.reason.next.hold_s == advice.next.hold_s
     assert texts.reason_text(advice.reason).endswith(
-        f"so the next set is one step lighter ({advice.next.hold_s} s hold, two legs)."
+        f"so the next set is one step lighter ({advice.next.hold_s} s hold, both legs)."
     )
+    # the same words as the set header and the exercise card: one dose formatter
+    assert texts.dose_text(advice.next, sets=False, stance=True) in texts.reason_text(advice.reason)

@@ -29,6 +29,7 @@ from rehab import (
 )
 from rehab import reasons as rr
 from rehab.dosing import current_phase
+from rehab.engine import set_dose
 from rehab.reasons import ReasonCode
 from rehab.transitions import sync_phase
 
@@ -501,9 +502,9 @@ def test_in_session_rules() -> None:
     assert red.action == "drop_rung"
     assert red.next is not None
     assert red.next.load_kg == 7.5
-    assert red.reason == rr.SetDropRung(
-        pain=5, ceiling=4, next=rr.SetDose(reps=red.next.reps, load_kg=7.5, stance=red.next.stance)
-    )
+    assert red.reason == rr.SetDropRung(pain=5, ceiling=4, next=set_dose(red.next))
+    assert red.reason.next.load_kg == 7.5
+
     assert adjust_after_set(red.next, [2, 5, 5]).action == "stop_exercise"
     assert adjust_after_set(ex, [7]).action == "end_session"
     assert adjust_after_set(ex, [2, 2, 2]).next is None  # all sets done
