@@ -141,7 +141,7 @@ def cmd_simulate(argv: list[str]) -> int:
 
     paths = [a for a in argv if not a.startswith("-")]
     if len(paths) == 1 and not Path(paths[0]).is_dir():
-        return simulate_main(argv)
+        return simulate_main(argv, texts.reason_text)
     return _simulate_batch(argv)
 
 
@@ -188,10 +188,10 @@ def _simulate_batch(argv: list[str]) -> int:
         name = persona.name or path.stem
         records = simulate(persona, days=args.days, start=args.start)
         if args.table:
-            out.write(f"== {name} ==\n{render_table(records)}\n")
+            out.write(f"== {name} ==\n{render_table(records, texts.reason_text)}\n")
             continue
         for record in records:
-            line = {"persona": name, **record.model_dump(mode="json")}
+            line = {"persona": name, **record.as_json(texts.reason_text)}
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 0
 

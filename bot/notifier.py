@@ -18,7 +18,6 @@ from telegram.error import BadRequest, Forbidden
 from bot import texts, views
 from bot.callbacks import CHOOSE_DAYS_DATA, pack
 from bot.charts import render_off_loop
-from bot.dose import load_text, run_text
 from bot.html_fit import send_long
 from bot.keyboards import pain_keyboard
 from scheduler.ports import (
@@ -68,23 +67,8 @@ def reminder_keyboard(local_date: date, slot: str, *, snooze: bool) -> InlineKey
 
 
 def exercise_dose(ex: Any) -> str:
-    """`Calf-raise hold 4 × 20 s`, `Heel drop 3 × 15 +5 kg`, `Mini hops 3 × 20 contacts`."""
-    run = run_text(ex)
-    if run is not None:  # the walk-jog of the running block
-        return f"{getattr(ex, 'name', 'Exercise')} {run}"
-    sets = getattr(ex, "sets", None) or 1
-    hold_s = getattr(ex, "hold_s", None)
-    reps = getattr(ex, "reps", None)
-    contacts = getattr(ex, "contacts", None)
-    if hold_s:
-        dose = f"{sets} × {hold_s} s"
-    elif contacts:
-        dose = f"{sets} × {contacts} contacts"
-    else:
-        dose = f"{sets} × {reps or 1}"
-    if getattr(ex, "load_kg", None):
-        dose += " " + load_text(ex)
-    return f"{getattr(ex, 'name', 'Exercise')} {dose}"
+    """`Calf-raise hold 4 × 20 s hold`, `Heel drop 3 × 15 reps, +5 kg`."""
+    return f"{getattr(ex, 'name', 'Exercise')} {texts.dose_text(ex)}"
 
 
 def dose_line(session: Any, stage: int | None) -> str:

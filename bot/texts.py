@@ -6,9 +6,14 @@ Keep each message short enough to read on a phone without scrolling.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
+from typing import Any, Protocol, assert_never
 
 from rehab import Cadence
+from rehab import reasons as rr
+from rehab.protocol import EXERCISES, LOADS, RUN_LADDER
+from rehab.safety import RED_FLAGS, flag_name
 from service_layer.records import DayOutcome
 
 BOTFATHER_GUIDANCE = """\
@@ -979,3 +984,725 @@ LEARN_ANSWERS: dict[str, str] = {
     "clinician": LEARN_CLINICIAN,
     "duration": LEARN_DURATION,
 }
+
+
+# -- Decision reasons (rehab returns them as data: rehab.reasons) -------------------------------
+# Plain text: escape before putting one into an HTML message. `reason_text` words any reason;
+# the simulator's command words its output with it too.
+
+REASON_SET_NOT_STARTED = "No set done yet."
+REASON_SET_END_SESSION = (
+    "You rated that set {pain}/10, which is too high to carry on. Stop for today and rest; if "
+    "the pain has not settled in a day or two, contact a clinician."
+)
+REASON_SET_STOP_EXERCISE = (
+    "A second set went above {ceiling}/10 ({pain}/10), so we stop this exercise for today and "
+    "move on."
+)
+REASON_SET_RED_EXERCISE_DONE = (
+    "That last set hurt {pain}/10, above our ceiling of {ceiling}, and this exercise is done for "
+    "today. Because a set went above {ceiling}/10, your next session will be a step lighter."
+)
+REASON_SET_DROP_RUNG = (
+    "That set hurt {pain}/10, above our ceiling of {ceiling}, so the next set is one step "
+    "lighter ({dose})."
+)
+REASON_SET_AT_CEILING = "{pain}/10 is right at our ceiling: fine, but do not push past it."
+REASON_SET_AT_CEILING_DONE = "Exercise done; the last set was {pain}/10, right at our ceiling."
+REASON_SET_COMFORTABLE = "{pain}/10 is comfortable."
+REASON_SET_COMFORTABLE_DONE = "{pain}/10 is comfortable. Exercise done."
+
+REASON_STOPPED = (
+    "The programme is stopped because of {flag}. Please follow the advice you were given; it "
+    "can restart once a clinician has cleared you."
+)
+REASON_STOPPED_UNKNOWN_FLAG = "a red flag"
+REASON_PAUSED = "The programme is paused; nothing changes until you resume."
+REASON_GAP_RECHECK = (
+    "It has been {days} days since your last session, so we re-check your morning pain and do a "
+    "heel-raise test, then restart Stage {stage} at its entry dose, with every exercise lighter "
+    "than before the break."
+)
+REASON_GAP_LIGHTER = (
+    "It has been {days} days since your last session, so every exercise restarts about a fifth "
+    "lighter ({dose}) and builds back up."
+)
+REASON_FLARE_STAGE_DOWN = (
+    "This is the second flare within {window} days ({answer}), so you go back to the start of "
+    "Stage {stage} to let the tendon settle."
+)
+REASON_FLARE_FIRST_HOLDS = (
+    "This is the second flare within {window} days ({answer}), so you go back to the first "
+    "holds of Stage 1."
+)
+REASON_FLARE_LIGHTER = "Because {answer}, the next sessions are one step lighter ({dose})."
+REASON_FLARE_LIGHTEST = "Because {answer}, you stay at the lightest dose ({dose}) until it settles."
+REASON_REFERRAL_OPEN = (
+    "Please have a physiotherapist or doctor look at your tendon (/export makes a report for "
+    "them). You stay at this light dose until you tell me you have been seen; then we build up "
+    "again."
+)
+REASON_SETTLED_AMBER = (
+    "Your last {sessions} sessions reached {ceiling}/10 but never more, and each next morning "
+    "was calm: pain that settles by the morning is fine, so you step up a little to {dose}."
+)
+REASON_SAME_DOSE = "Same dose as last time, because {answer}."
+REASON_TREND_HOLD = (
+    "Your mornings were on average a point or more worse last week than the week before, so we "
+    "hold everything steady until {until}."
+)
+REASON_FLARE_COOLDOWN = "You had a morning flare very recently, so the dose stays as it is for now."
+REASON_RECHECK_DUE = (
+    "Before building up again we need the re-check: morning pain and a heel-raise test."
+)
+REASON_GATE_OFFERS = {
+    "heel_raise": (
+        "You have done the work for Stage 3. Time for the test: as many slow single-leg heel "
+        "raises as you can on the sore side, stopping at fatigue or pain above 3/10."
+    ),
+    "stage3_entry": (
+        "You chose the Stage 3 entry test: as many slow single-leg heel raises as you can, "
+        "stopping at fatigue or pain above 3/10."
+    ),
+    "loaded_hold": (
+        "You are ready for the Stage 4 checkpoint: a single-leg heel-raise count, then a 30 s "
+        "single-leg heel-raise hold at one and a half times your body weight."
+    ),
+    "endurance_hops": (
+        "You are ready for the Stage 4 test: a single-leg heel-raise count, then 10 single-leg "
+        "hops, rating the pain."
+    ),
+}
+REASON_GATE_OFFER_OTHER = "A test is due."
+GATE_HOLD_OUT_OF_REACH = (
+    "The checkpoint hold needs about {need:.0f} kg added and you have {have:g} kg; a gym's leg "
+    "press or Smith machine can reach it. Until then we use the endurance and hop test instead, "
+    "after 6 weeks in Stage 3."
+)
+REASON_RUN_STEP_UP = (
+    "Your walk–jog went well and the next morning was calm, so the next one has more jogging: "
+    "{new} (was {old})."
+)
+REASON_NEW_WEEK_STAGE3 = "A new week of the heavy programme: {dose}"
+REASON_NEW_WEEK_HEAVY_SESSION = "Your weekly heavy session moves on to {dose}"
+REASON_EFFORT_LIGHTER = (
+    "{new_week}You said the last set failed or your form broke, so that exercise gets lighter: "
+    "{lighter}."
+)
+REASON_EFFORT_ALSO_HEAVIER = " These felt easy twice running and step up: {heavier}."
+REASON_EFFORT_HEAVIER = (
+    "{new_week}These felt easy two sessions running, so they step up: {heavier}."
+)
+REASON_STEP_UP = (
+    "Your last two sessions were complete with pain at {pain_max}/10 or less, so you step up to "
+    "{dose}."
+)
+REASON_LOAD_STEP_WAIT = (
+    "Your sessions went well. The next step adds weight, and weight goes up at most twice a "
+    "week, a few days apart, so it comes on {on}."
+)
+REASON_STALE_NUDGE = (
+    "Pain has stayed low for {days} days at the same dose, so we add a little: {raised}. A "
+    "tendon needs a rising load to keep getting stronger."
+)
+REASON_NEW_WEEK_LOADS = "{new_week}; new loads: {loads}."
+REASON_NEW_WEEK_SAME_LOADS = "{new_week}, at the same loads."
+REASON_NOTHING_TO_JUDGE = "No new session to judge since last time: same dose."
+REASON_LOADS_HOLD = (
+    "Your last session stayed in the low-pain zone and the effort felt right, so the dose stays; "
+    "it rises when a lift feels easy twice running or after a steady stretch."
+)
+REASON_TOP_OF_LADDER = "You are at the top of this stage's ladder."
+REASON_STILL_TO_COME = " Still to come: {label} ({detail})."
+REASON_ONE_MORE_SESSION = (
+    "Your last session went well; one more complete session at this dose with pain at "
+    "{pain_max}/10 or less and you step up."
+)
+
+REASON_ANSWERS = {
+    "morning_flare": "your morning pain was {pain}/10, a flare",
+    "red_session": "a session hurt more than {ceiling}/10",
+    "morning_above_usual": "your morning pain ({pain}/10) was a little above your usual",
+    "set_at_ceiling": "a set reached {ceiling}/10, right at our ceiling",
+    "session_pain": "we are missing the pain answers of your session on {on}",
+    "morning_after": "we are missing your morning answer after the session on {on}",
+}
+
+DOSE_MAINTENANCE = "weekly heavy calf work"
+DOSE_HOLDS = "{sets} holds of {hold_s} s"
+DOSE_SLOW_REPS = "{sets} x {reps}"
+DOSE_WITH_LOAD = " with {kg} kg"
+DOSE_TEMPO = " at {up} s up / {down} s down"
+DOSE_PAUSE_TOP = " with a {seconds} s pause at the top"
+DOSE_HEAVY = "{sets} x {reps} heavy slow reps"
+DOSE_ONE_DRILL = "1 jumping drill, {contacts} ground contacts"
+DOSE_DRILLS = "{drills} jumping drills, {contacts} ground contacts"
+RUN_DOSE_CHANGE = "{jog} min of running {change}"
+
+LOAD_CHANGE_KG = "{name} {old} → {new} kg"
+LOAD_CHANGE_HOLD = "{name} held {old} → {new} s"
+LOAD_CHANGE_TEMPO = "{name} at {up} s up and {down} s down{pause}"
+LOAD_CHANGE_PAUSE = ", with a {seconds} s pause at the top"
+
+REASON_NO_TEST_ACTIVE = "No test is due: the programme is not active."
+REASON_TEST_NOT_DUE = "This test is not due yet: {unmet}."
+REASON_TEST_NEEDS = {
+    "hop_test": "The hop test needs {answers}.",
+    "recheck": "The re-check needs {answers}.",
+    "stage3_entry": "The Stage 3 entry test needs {answers}.",
+    "heel_raise": "The Stage 3 test needs {answers}.",
+    "loaded_hold": "The Stage 4 checkpoint needs: {answers}.",
+    "endurance_hops": "The Stage 4 test needs: {answers}.",
+}
+REASON_TEST_NEEDS_OTHER = "The test needs: {answers}."
+TEST_ANSWER_NAMES = {
+    "heel_raise_reps": "the heel-raise count",
+    "loaded_hold_pain": "the pain during the hold",
+    "hop_pain": "the pain during the hops",
+}
+REASON_HOP_TEST_PASSED = (
+    "{hops} hops at {pain}/10: your tendon is ready for some running, if you run or want to."
+)
+REASON_HOP_TEST_FAILED = (
+    "The hops hurt {pain}/10; the limit is {limit}. The hop sessions go on, and the test comes "
+    "again in {days} days."
+)
+REASON_RECHECK_PASSED = (
+    "Re-check passed ({reps} heel raises, calm morning), so you restart Stage {stage} at its "
+    "entry dose."
+)
+REASON_RECHECK_FAILED_SAME_STAGE = (
+    "The re-check was not passed ({why}), so you restart Stage {stage} at its start."
+)
+REASON_RECHECK_FAILED_STAGE_DOWN = (
+    "The re-check was not passed ({why}), so you restart one stage lower, at the entry of "
+    "Stage {stage}."
+)
+RECHECK_SHORT_REPS = "{reps} heel raises where {need} are needed"
+RECHECK_SHORT_FLARE = "a morning flare"
+RECHECK_SHORT_JOIN = " and "
+REASON_HOLDS_REVIEW_PASSED = (
+    "Three days of full holds with low pain and calm mornings: you move to Stage 2, slow calf "
+    "raises and heel drops, starting gently."
+)
+REASON_GRADUATED = (
+    "Two weeks on the full jumping ladder with pain in check: you graduate to maintenance, one "
+    "heavy calf session a week. Keep it up for a strong tendon."
+)
+REASON_ENTRY_TEST_PASSED = (
+    "You did {reps} single-leg heel raises. If tomorrow morning is calm, you start heavy slow "
+    "resistance (Stage 3) the day after this test."
+)
+REASON_HEEL_RAISE_PASSED = (
+    "You did {reps} single-leg heel raises with pain under control. If tomorrow morning is calm, "
+    "you move to Stage 3 (heavy slow resistance three times a week) the day after this test."
+)
+REASON_ENTRY_TEST_FAILED = (
+    "You did {reps} single-leg heel raises (Stage 3 needs {need}), so you stay in Stage 2 for now."
+)
+REASON_HEEL_RAISE_FAILED = (
+    "You did {reps} single-leg heel raises; Stage 3 needs {need}. Keep going with Stage 2 and "
+    "try again in {days} days."
+)
+REASON_HOLD_NOT_DONE = (
+    "You couldn't hold the {seconds} s yet, which is common: the heavy work of Stage 3 builds "
+    "exactly that strength. Try the checkpoint again in {days} days."
+)
+SHORT_HOLD_HURT = "The hold hurt {pain}/10; the limit is {limit}"
+SHORT_HOPS_HURT = "The hops hurt {pain}/10; the limit is {limit}"
+SHORT_WEAKER_LEG = "Your weaker leg did {reps} heel raises; each leg needs {need}"
+SHORT_HEEL_RAISES = (
+    "You did {reps} heel raises; the test needs {need} (or {fraction:.0%} of your other side)"
+)
+REASON_CHECKPOINT_FAILED = (
+    "{why}. Stage 3 continues; the checkpoint can be repeated in {days} days."
+)
+REASON_STAGE4_TEST_FAILED = "{why}. Stage 3 continues; try again in {days} days."
+REASON_CHECKPOINT_PASSED = (
+    "Checkpoint passed today (hold pain {pain}/10, {reps} heel raises). If tomorrow morning is "
+    "calm you move to Stage 4."
+)
+REASON_ENDURANCE_HOPS_PASSED = (
+    "{reps} heel raises and {hops} hops at {pain}/10 today. If tomorrow morning is calm, you "
+    "move to Stage 4 (hops and springy work) the day after this test."
+)
+REASON_NO_MORNING_AFTER_TEST = (
+    "We never got the morning answer after the test, so it has to be repeated before the next "
+    "stage."
+)
+REASON_CALM_MORNING_STAGE_UP = (
+    "Your morning after the test was calm ({pain}/10), so you move to {stage}."
+)
+STAGE_UP_WORDS = {
+    3: "Stage 3: heavy slow resistance three times a week",
+    4: "Stage 4: hops and springy work, plus one heavy session a week",
+}
+
+REASON_REFER = "{why} {see}"
+REFER_SEE = (
+    "It is time for a physiotherapist or doctor to look at your tendon. /export gives you a "
+    "report to show them. You can keep going at the lightest dose of this stage; I won't step it "
+    "up until you tell me you have been seen."
+)
+REFER_SEVERE_MORNINGS = "Your first steps hurt {pain}/10 or more on {mornings} mornings this week."
+REFER_FLARES = "You have had {flares} morning flares in the last {days} days."
+REFER_STUCK = (
+    "The dose has not been able to go up for {days} days because the pain keeps reaching the limit."
+)
+REFER_RISING = "Your average morning pain has gone up {weeks} weeks in a row."
+REFER_REVIEW_NOT_IMPROVED = (
+    "At {week} weeks your morning pain is no better than at the start and the heel-raise count "
+    "is no higher."
+)
+REFER_REVIEW_RATED = "At {week} weeks you rate your tendon {rating} than at the start."
+REVIEW_RATING_WORDS = {
+    "same": "no better",
+    "worse": "worse",
+    None: "no better",
+    "better": "better",
+    "much_better": "much better",
+}
+REASON_HEEL_RAISES_COUNTED = (
+    "{reps} single-leg heel raises{last}; you started with {start}. I'll ask again in two weeks."
+)
+HEEL_RAISES_LAST_TIME = " (last time {reps})"
+# A gate's requirements: (label, detail) for /stage and the reasons that name one.
+REQUIREMENTS = {
+    "no_flare_for": ("No morning flare in the last {days} days", "none"),
+    "retest_from": ("Time since the last attempt", "the test can be repeated from {on}"),
+    "top_holds": ("Reach {sets} holds of {hold_s} s", "step {step} of {steps}"),
+    "days_at_top": (
+        "{days} days in a row at the top with pain {max_pain}/10 or less",
+        "{good_days} of {days} days",
+    ),
+    "calm_mornings_after": (
+        "No morning flare after those days",
+        "{calm} of {days} calm mornings answered",
+    ),
+    "days_in_stage": ("At least {min_days} days in Stage {stage}", "{days} days so far"),
+    "loaded_heel_drops": (
+        "3 x 15 single-leg heel drops with {target_kg:g} kg added",
+        "now {sets} x {reps} with {load_kg:g} kg",
+    ),
+    "pain_at_that_dose": ("Pain {max_pain}/10 or less at that dose", "not yet done at that dose"),
+    "weeks_in_stage": ("At least {min_weeks} weeks in Stage {stage}", "{weeks} weeks so far"),
+    "weeks_in_programme": ("At least {min_weeks} weeks in the programme", "{weeks} weeks so far"),
+    "full_jump_ladder": ("Reach the full jumping ladder", "step {step} of {steps}"),
+    "low_pain_days_full_ladder": (
+        "{days} low-pain days on the full ladder",
+        "{so_far} days so far",
+    ),
+    "easy_running_30": (
+        "Reach 30 minutes of easy running",
+        "step {step} of {steps} of the walk–jog",
+    ),
+    "recheck_after_break": ("Re-check after a long break", "morning pain + heel raises"),
+    "calm_morning_after_test": ("Calm morning after the test", "waiting for tomorrow's answer"),
+    "chosen_at_onboarding": ("Chosen at onboarding", "Stage 3 entry test"),
+    "no_flare_yesterday_or_today": ("No flare yesterday or today", ""),
+    "hops_low_for_two_weeks": ("Hops low in pain for 2 weeks", "ready for the hop test"),
+}
+REQUIREMENT_LAST_FLARE = "last one on {on}"
+REQUIREMENT_DONE = "done"
+REASON_RED_FLAG_STOP = "You confirmed a warning sign ({flag}). {advice}"
+
+
+def day_words(day: date) -> str:
+    """A date as people read it in a sentence: `Tue 1 Dec`."""
+    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+
+
+def dose_words(dose: rr.Dose | rr.ExerciseRef) -> str:
+    """A stage's dose in short (`3 x 15 with 5 kg`), or a heavy exercise's name."""
+    match dose:
+        case rr.MaintenanceDose():
+            return DOSE_MAINTENANCE
+        case rr.HoldsDose():
+            return DOSE_HOLDS.format(sets=dose.sets, hold_s=dose.hold_s)
+        case rr.SlowRepsDose():
+            text = DOSE_SLOW_REPS.format(sets=dose.sets, reps=dose.reps)
+            if dose.load_kg:
+                text += DOSE_WITH_LOAD.format(kg=f"{dose.load_kg:g}")
+            if dose.tempo_s is not None:
+                text += DOSE_TEMPO.format(up=dose.tempo_s[0], down=dose.tempo_s[1])
+            if dose.pause_top_s:
+                text += DOSE_PAUSE_TOP.format(seconds=dose.pause_top_s)
+            return text
+        case rr.HeavyDose():
+            return DOSE_HEAVY.format(sets=dose.sets, reps=dose.reps)
+        case rr.JumpsDose():
+            template = DOSE_ONE_DRILL if dose.drills == 1 else DOSE_DRILLS
+            return template.format(drills=dose.drills, contacts=dose.contacts)
+        case rr.ExerciseRef():
+            return exercise_name(dose.exercise_id)
+    assert_never(dose)
+
+
+def exercise_name(exercise_id: str) -> str:
+    spec = EXERCISES.get(exercise_id)
+    return spec.name if spec is not None else exercise_id
+
+
+def run_step_words(step: int) -> str:
+    """A step of the walk-jog block: `4 × (walk 2 min, jog 2 min)`, `30 min of easy running`."""
+    s = RUN_LADDER[step]
+    if s.change:
+        return RUN_DOSE_CHANGE.format(jog=f"{s.jog_min:g}", change=s.change)
+    if s.walk_min == 0:
+        return RUN_DOSE_CONTINUOUS.format(jog=f"{s.jog_min:g}")
+    return RUN_DOSE.format(reps=s.reps, walk=f"{s.walk_min:g}", jog=f"{s.jog_min:g}")
+
+
+def load_change_words(c: rr.LoadChange) -> str:
+    """One heavy exercise's change: `Seated calf raise 12.5 → 15 kg`."""
+    name = exercise_name(c.exercise_id)
+    if c.new_kg != c.old_kg:
+        return LOAD_CHANGE_KG.format(name=name, old=f"{c.old_kg:g}", new=f"{c.new_kg:g}")
+    if c.new_hold_s != c.old_hold_s and c.new_hold_s is not None and c.old_hold_s is not None:
+        return LOAD_CHANGE_HOLD.format(name=name, old=c.old_hold_s, new=c.new_hold_s)
+    if c.new_tempo_level != c.old_tempo_level:
+        up, down = LOADS.capped_tempo_s if c.new_tempo_level >= 1 else LOADS.slow_tempo_s
+        pause = ""
+        if c.new_tempo_level >= 2:
+            pause = LOAD_CHANGE_PAUSE.format(seconds=LOADS.capped_pause_top_s)
+        return LOAD_CHANGE_TEMPO.format(name=name, up=up, down=down, pause=pause)
+    return name
+
+
+def _answer_words(a: rr.Answer) -> str:
+    if isinstance(a, rr.MissingAnswer):
+        return REASON_ANSWERS[a.what].format(on=day_words(a.session_on))
+    return REASON_ANSWERS[a.kind].format(**a.model_dump(exclude={"kind"}))
+
+
+def _new_week_words(w: rr.NewWeek) -> str:
+    template = REASON_NEW_WEEK_STAGE3 if w.stage3 else REASON_NEW_WEEK_HEAVY_SESSION
+    return template.format(dose=DOSE_HEAVY.format(sets=w.sets, reps=w.reps))
+
+
+def _shortfall_words(why: rr.TestShortfall) -> str:
+    if isinstance(why, rr.PainOverLimit):
+        template = SHORT_HOLD_HURT if why.what == "hold" else SHORT_HOPS_HURT
+        return template.format(pain=why.pain, limit=why.limit)
+    if why.both_sides:
+        return SHORT_WEAKER_LEG.format(reps=why.reps, need=why.need)
+    return SHORT_HEEL_RAISES.format(reps=why.reps, need=why.need, fraction=why.other_side_fraction)
+
+
+def _referral_words(why: rr.ReferralWhy) -> str:
+    match why:
+        case rr.SevereMornings():
+            return REFER_SEVERE_MORNINGS.format(pain=why.pain, mornings=why.mornings)
+        case rr.ManyFlares():
+            return REFER_FLARES.format(flares=why.flares, days=why.days)
+        case rr.Stuck():
+            return REFER_STUCK.format(days=why.days)
+        case rr.RisingMornings():
+            return REFER_RISING.format(weeks=why.weeks)
+        case rr.ReviewNotImproved():
+            return REFER_REVIEW_NOT_IMPROVED.format(week=why.week)
+        case rr.ReviewRatedPoorly():
+            rating = REVIEW_RATING_WORDS[why.rating.value if why.rating else None]
+            return REFER_REVIEW_RATED.format(week=why.week, rating=rating)
+    assert_never(why)
+
+
+def requirement_words(req: rr.Requirement) -> tuple[str, str]:
+    """A gate requirement as /stage lists it: its label and how far the person is."""
+    values = {k: day_words(v) if isinstance(v, date) else v for k, v in req if k != "kind"}
+    label, detail = REQUIREMENTS[req.kind]
+    if isinstance(req, rr.NoFlareFor) and req.last_flare is not None:
+        detail = REQUIREMENT_LAST_FLARE.format(on=day_words(req.last_flare))
+    elif isinstance(req, rr.PainAtThatDose) and req.met:
+        detail = REQUIREMENT_DONE
+    return label.format(**values), detail.format(**values)
+
+
+def gate_hold_out_of_reach(h: rr.HoldOutOfReach) -> str:
+    """Why the Stage 4 test is the endurance and hop test (no weight for the checkpoint)."""
+    return GATE_HOLD_OUT_OF_REACH.format(need=h.need_kg, have=h.have_kg)
+
+
+def reason_text(reason: rr.Reason) -> str:
+    """Words for an engine decision's reason (plain text: escape it for HTML)."""
+    match reason:
+        case rr.SetNotStarted():
+            return REASON_SET_NOT_STARTED
+        case rr.SetEndSession():
+            return REASON_SET_END_SESSION.format(pain=reason.pain)
+        case rr.SetStopExercise():
+            return REASON_SET_STOP_EXERCISE.format(pain=reason.pain, ceiling=reason.ceiling)
+        case rr.SetRedExerciseDone():
+            return REASON_SET_RED_EXERCISE_DONE.format(pain=reason.pain, ceiling=reason.ceiling)
+        case rr.SetDropRung():
+            dose = dose_text(reason.next, sets=False, stance=True)
+            return REASON_SET_DROP_RUNG.format(pain=reason.pain, ceiling=reason.ceiling, dose=dose)
+        case rr.SetAtCeilingAdvice():
+            t = REASON_SET_AT_CEILING_DONE if reason.exercise_done else REASON_SET_AT_CEILING
+            return t.format(pain=reason.pain)
+        case rr.SetComfortable():
+            t = REASON_SET_COMFORTABLE_DONE if reason.exercise_done else REASON_SET_COMFORTABLE
+            return t.format(pain=reason.pain)
+        case rr.Stopped():
+            return REASON_STOPPED.format(flag=reason.flag or REASON_STOPPED_UNKNOWN_FLAG)
+        case rr.Paused():
+            return REASON_PAUSED
+        case rr.GapRecheck():
+            return REASON_GAP_RECHECK.format(days=reason.days, stage=reason.stage)
+        case rr.GapLighter():
+            return REASON_GAP_LIGHTER.format(days=reason.days, dose=dose_words(reason.dose))
+        case rr.FlareStageDown():
+            return REASON_FLARE_STAGE_DOWN.format(
+                window=reason.window_days, answer=_answer_words(reason.answer), stage=reason.stage
+            )
+        case rr.FlareBackToFirstHolds():
+            return REASON_FLARE_FIRST_HOLDS.format(
+                window=reason.window_days, answer=_answer_words(reason.answer)
+            )
+        case rr.FlareLighter():
+            return REASON_FLARE_LIGHTER.format(
+                answer=_answer_words(reason.answer), dose=dose_words(reason.dose)
+            )
+        case rr.FlareLightest():
+            return REASON_FLARE_LIGHTEST.format(
+                answer=_answer_words(reason.answer), dose=dose_words(reason.dose)
+            )
+        case rr.ReferralOpen():
+            return REASON_REFERRAL_OPEN
+        case rr.SettledAmberStepUp():
+            return REASON_SETTLED_AMBER.format(
+                sessions=reason.sessions, ceiling=reason.ceiling, dose=dose_words(reason.dose)
+            )
+        case rr.SameDose():
+            return REASON_SAME_DOSE.format(answer=_answer_words(reason.answer))
+        case rr.TrendHold():
+            return REASON_TREND_HOLD.format(until=day_words(reason.until))
+        case rr.FlareCooldown():
+            return REASON_FLARE_COOLDOWN
+        case rr.RecheckDue():
+            return REASON_RECHECK_DUE
+        case rr.GateOffer():
+            text = REASON_GATE_OFFERS.get(reason.test.value, REASON_GATE_OFFER_OTHER)
+            if reason.hold_out_of_reach is not None:
+                text += " " + gate_hold_out_of_reach(reason.hold_out_of_reach)
+            return text
+        case rr.RunStepUp():
+            return REASON_RUN_STEP_UP.format(
+                new=run_step_words(reason.step_to), old=run_step_words(reason.step_from)
+            )
+        case rr.EffortLighter():
+            new_week = f"{_new_week_words(reason.new_week)}. " if reason.new_week else ""
+            lighter = "; ".join(load_change_words(c) for c in reason.lighter)
+            text = REASON_EFFORT_LIGHTER.format(new_week=new_week, lighter=lighter)
+            if reason.heavier:
+                heavier = "; ".join(load_change_words(c) for c in reason.heavier)
+                text += REASON_EFFORT_ALSO_HEAVIER.format(heavier=heavier)
+            return text
+        case rr.EffortHeavier():
+            new_week = f"{_new_week_words(reason.new_week)}. " if reason.new_week else ""
+            heavier = "; ".join(load_change_words(c) for c in reason.heavier)
+            return REASON_EFFORT_HEAVIER.format(new_week=new_week, heavier=heavier)
+        case rr.StepUp():
+            return REASON_STEP_UP.format(pain_max=reason.pain_max, dose=dose_words(reason.dose))
+        case rr.LoadStepWait():
+            return REASON_LOAD_STEP_WAIT.format(on=day_words(reason.on))
+        case rr.StaleDoseNudge():
+            raised = ", ".join(dose_words(r) for r in reason.raised)
+            return REASON_STALE_NUDGE.format(days=reason.days, raised=raised)
+        case rr.NewWeekStarts():
+            new_week = _new_week_words(reason.new_week)
+            if reason.loads:
+                loads = "; ".join(load_change_words(c) for c in reason.loads)
+                return REASON_NEW_WEEK_LOADS.format(new_week=new_week, loads=loads)
+            return REASON_NEW_WEEK_SAME_LOADS.format(new_week=new_week)
+        case rr.NothingToJudge():
+            return REASON_NOTHING_TO_JUDGE
+        case rr.LoadsHold():
+            return REASON_LOADS_HOLD
+        case rr.TopOfLadder():
+            text = REASON_TOP_OF_LADDER
+            if (still := reason.still_to_come) is not None:
+                label, detail = requirement_words(still)
+                text += REASON_STILL_TO_COME.format(label=label.lower(), detail=detail)
+            return text
+        case rr.OneMoreSession():
+            return REASON_ONE_MORE_SESSION.format(pain_max=reason.pain_max)
+        case rr.NoTestActive():
+            return REASON_NO_TEST_ACTIVE
+        case rr.TestNotDue():
+            unmet = "; ".join("{} ({})".format(*requirement_words(r)) for r in reason.unmet)
+            return REASON_TEST_NOT_DUE.format(unmet=unmet)
+        case rr.TestNeedsAnswers():
+            names = [TEST_ANSWER_NAMES.get(f, f) for f in reason.missing]
+            template = REASON_TEST_NEEDS.get(reason.test.value, REASON_TEST_NEEDS_OTHER)
+            return template.format(answers=", ".join(names))
+        case rr.HopTestPassed():
+            return REASON_HOP_TEST_PASSED.format(hops=reason.hops, pain=reason.pain)
+        case rr.HopTestFailed():
+            return REASON_HOP_TEST_FAILED.format(
+                pain=reason.pain, limit=reason.limit, days=reason.retest_days
+            )
+        case rr.RecheckPassed():
+            return REASON_RECHECK_PASSED.format(reps=reason.reps, stage=reason.stage)
+        case rr.RecheckFailed():
+            short = []
+            if reason.reps < reason.need:
+                short.append(RECHECK_SHORT_REPS.format(reps=reason.reps, need=reason.need))
+            if reason.flare:
+                short.append(RECHECK_SHORT_FLARE)
+            template = (
+                REASON_RECHECK_FAILED_STAGE_DOWN
+                if reason.stage_down
+                else REASON_RECHECK_FAILED_SAME_STAGE
+            )
+            return template.format(why=RECHECK_SHORT_JOIN.join(short), stage=reason.stage)
+        case rr.HoldsReviewPassed():
+            return REASON_HOLDS_REVIEW_PASSED
+        case rr.Graduated():
+            return REASON_GRADUATED
+        case rr.HeelRaisesPassed():
+            entry = reason.test.value == "stage3_entry"
+            template = REASON_ENTRY_TEST_PASSED if entry else REASON_HEEL_RAISE_PASSED
+            return template.format(reps=reason.reps)
+        case rr.HeelRaisesFailed():
+            entry = reason.test.value == "stage3_entry"
+            template = REASON_ENTRY_TEST_FAILED if entry else REASON_HEEL_RAISE_FAILED
+            return template.format(reps=reason.reps, need=reason.need, days=reason.retest_days)
+        case rr.HoldNotDone():
+            return REASON_HOLD_NOT_DONE.format(seconds=reason.seconds, days=reason.retest_days)
+        case rr.Stage4TestFailed():
+            checkpoint = reason.test.value == "loaded_hold"
+            template = REASON_CHECKPOINT_FAILED if checkpoint else REASON_STAGE4_TEST_FAILED
+            return template.format(why=_shortfall_words(reason.shortfall), days=reason.retest_days)
+        case rr.CheckpointPassed():
+            return REASON_CHECKPOINT_PASSED.format(pain=reason.hold_pain, reps=reason.reps)
+        case rr.EnduranceHopsPassed():
+            return REASON_ENDURANCE_HOPS_PASSED.format(
+                reps=reason.reps, hops=reason.hops, pain=reason.pain
+            )
+        case rr.NoMorningAfterTest():
+            return REASON_NO_MORNING_AFTER_TEST
+        case rr.CalmMorningStageUp():
+            stage = STAGE_UP_WORDS.get(reason.stage, f"Stage {reason.stage}")
+            return REASON_CALM_MORNING_STAGE_UP.format(pain=reason.pain, stage=stage)
+        case rr.Refer():
+            return REASON_REFER.format(why=_referral_words(reason.why), see=REFER_SEE)
+        case rr.HeelRaisesCounted():
+            last = HEEL_RAISES_LAST_TIME.format(reps=reason.last) if reason.last is not None else ""
+            return REASON_HEEL_RAISES_COUNTED.format(
+                reps=reason.reps, last=last, start=reason.start
+            )
+        case rr.RedFlagStop():
+            flag = RED_FLAGS.get(reason.flag)
+            advice = flag.advice if flag is not None else ""
+            return REASON_RED_FLAG_STOP.format(flag=flag_name(reason.flag), advice=advice)
+        case rr.LegacyText():
+            return reason.text
+    assert_never(reason)
+
+
+# -- Doses: the one place a dose is put into words ----------------------------------------------
+# Every dose users read (the exercise card, the set header, /today and /plan, the reminders,
+# the onboarding summary, a lighter next set in a reason) comes from `dose_text`.
+
+DOSE_SETS_OF = "{sets} × {work}"
+DOSE_HOLD_S = "{seconds} s hold"
+DOSE_REPS_HOLD_S = "{reps} × {seconds} s hold"
+DOSE_REPS = "{reps} reps"
+DOSE_CONTACTS = "{contacts} contacts"
+DOSE_TEMPO_WORDS = "{up} s up / {down} s down"
+DOSE_REST = "rest {seconds} s"
+DOSE_PARTS_JOIN = ", "
+
+
+class Dosed(Protocol):
+    """What a dose is read from: an exercise prescription, or a reason's next set."""
+
+    @property
+    def exercise_id(self) -> str: ...
+    @property
+    def reps(self) -> int | None: ...
+    @property
+    def hold_s(self) -> int | None: ...
+    @property
+    def contacts(self) -> int | None: ...
+    @property
+    def load_kg(self) -> float: ...
+    @property
+    def stance(self) -> Any: ...
+    @property
+    def leg(self) -> Any: ...
+
+
+def is_machine(exercise_id: str) -> bool:
+    """A gym machine's exercise: its load is the machine's weight, not weight added to yours."""
+    spec = EXERCISES.get(exercise_id)
+    return spec is not None and spec.machine
+
+
+def load_text(ex: Dosed) -> str:
+    """ "+7.5 kg" (added to body weight), or "70 kg on the machine"."""
+    template = LOAD_MACHINE if is_machine(ex.exercise_id) else LOAD_ADDED
+    return template.format(kg=f"{ex.load_kg:g}")
+
+
+def run_text(ex: object) -> str | None:
+    """A walk-jog: "4 × (walk 2 min, jog 2 min)" or "26 min of easy running"; None otherwise."""
+    jog = getattr(ex, "jog_min", None)
+    if not jog:
+        return None
+    walk = getattr(ex, "walk_min", None) or 0
+    if not walk:
+        return RUN_DOSE_CONTINUOUS.format(jog=f"{jog:g}")
+    reps = getattr(ex, "reps", None) or 1
+    return RUN_DOSE.format(reps=reps, walk=f"{walk:g}", jog=f"{jog:g}")
+
+
+def stance_text(ex: Dosed) -> str | None:
+    """Both legs or one (single-leg work names its leg); None when the exercise's name says it
+    already, and for hops and runs (the name says it, and a run uses both legs)."""
+    kind = str(getattr(ex, "kind", "") or "")
+    if kind in ("plyo", "run"):
+        return None
+    if ex.leg is not None and str(ex.leg) in LEG_NAMES:
+        return LEG_NAMES[str(ex.leg)]  # "left leg", "each leg in turn" (both sore)
+    stance = STANCE_NAMES.get(str(ex.stance), str(ex.stance))
+    name = getattr(ex, "name", None) or exercise_name(ex.exercise_id)
+    return None if stance in name.lower() else stance  # "Slow calf raise, both legs"
+
+
+def dose_text(
+    ex: Dosed,
+    *,
+    sets: bool = True,
+    stance: bool = False,
+    tempo: bool = False,
+    rest: bool = False,
+) -> str:
+    """A dose in words: `4 × 15 reps, one leg, +5 kg, rest 45 s`.
+
+    ``sets=False``: one set (`15 reps, +5 kg`); ``stance``, ``tempo`` and ``rest`` add those
+    parts. A walk-jog reads as its walk and jog minutes whatever is asked."""
+    run = run_text(ex)
+    if run is not None:
+        return run
+    reps = ex.reps
+    if ex.contacts:
+        work = DOSE_CONTACTS.format(contacts=ex.contacts)
+    elif ex.hold_s:
+        template = DOSE_REPS_HOLD_S if sets and reps and reps > 1 else DOSE_HOLD_S
+        work = template.format(reps=reps, seconds=ex.hold_s)
+    else:
+        work = DOSE_REPS.format(reps=reps or 0)
+    parts = [DOSE_SETS_OF.format(sets=getattr(ex, "sets", 1), work=work) if sets else work]
+    if stance and (words := stance_text(ex)) is not None:
+        parts.append(words)
+    if ex.load_kg:
+        parts.append(load_text(ex))
+    tempo_s = getattr(ex, "tempo_s", None)
+    if tempo and tempo_s:
+        parts.append(DOSE_TEMPO_WORDS.format(up=f"{tempo_s[0]:g}", down=f"{tempo_s[1]:g}"))
+    rest_s = getattr(ex, "rest_s", None)
+    if rest and rest_s:
+        parts.append(DOSE_REST.format(seconds=rest_s))
+    return DOSE_PARTS_JOIN.join(parts)

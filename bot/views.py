@@ -8,9 +8,16 @@ from html import escape
 from bot import texts
 from service_layer import settings
 from service_layer.onboarding import TimeClash, TimeProblem
-from service_layer.records import HistoryDay, ProgressFacts, WeeklySummary, day_label
+from service_layer.records import (
+    HistoryDay,
+    ProgressFacts,
+    WeeklySummary,
+    day_label,
+    stored_reason,
+)
 from service_layer.runtime import Runtime
 from service_layer.settings import SettingsView, Status, TimesNow
+from storage.models import Decision
 
 
 async def newcomer_text(runtime: Runtime, user_id: int) -> str:
@@ -127,7 +134,9 @@ def weekly_summary_text(summary: WeeklySummary) -> str:
         stage=summary.stage,
         stage_to=summary.stage_to,
         decision_label=texts.DECISION_LABELS.get(kind, kind) if kind else None,
-        decision_reason=summary.decision_reason,
+        decision_reason=(
+            texts.reason_text(summary.decision_reason) if summary.decision_reason else None
+        ),
     )
 
 
@@ -141,3 +150,8 @@ _CLASHES = {
 def time_problem_text(problem: TimeProblem) -> str:
     """Why a time was not taken, with the times that clash."""
     return _CLASHES[problem.clash].format(**{k: escape(v) for k, v in problem.times.items()})
+
+
+def reason_words(row: Decision) -> str:
+    """A stored decision's reason in today's words (its data worded by the catalogue)."""
+    return texts.reason_text(stored_reason(row))

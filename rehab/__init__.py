@@ -33,6 +33,12 @@ In a session
     ``adjust_after_set(ex, set_pains: list[int]) -> SetAdvice`` -- action ``continue`` |
     ``drop_rung`` | ``stop_exercise`` | ``end_session``, the dose of the next set, a reason.
 
+Reasons
+    Every ``Decision.reason`` and ``SetAdvice.reason`` is a ``Reason`` (:mod:`rehab.reasons`):
+    ``reason.code`` (a ``ReasonCode``) names the rule, the other fields hold the answer that
+    triggered it, what changed and the old and new values. The engine never words them; the
+    bot's catalogue does (``bot.texts.reason_text``).
+
 Between sessions
     ``record_morning(state, on, pain, stiffness_minutes=None) -> ProgrammeState``;
     ``record_session(state, result: SessionResult) -> ProgrammeState``;
@@ -42,7 +48,8 @@ Between sessions
 
 Gates
     ``gate_status(state, today) -> GateStatus`` (due, test: GateTest | None, requirements:
-    list[GateRequirement(label, met, detail)], note);
+    list[GateRequirement]: one small model per requirement, ``met`` and its numbers,
+    hold_out_of_reach);
     ``record_gate_test(state, result: GateTestResult, on) -> tuple[ProgrammeState, Decision]``.
 
 Safety
@@ -52,7 +59,8 @@ Safety
 
 Simulator
     :mod:`rehab.simulator`: ``Persona``, ``simulate(persona, days=84, start=DEFAULT_START)``,
-    ``render_jsonl``, ``render_table``, ``main(argv) -> int``.
+    ``render_jsonl(records, reason_text)``, ``render_table(records, reason_text)``,
+    ``main(argv, reason_text) -> int`` (``reason_text`` words the reasons: ``bot.texts``).
 """
 
 from rehab.dosing import cadence, prescribe, sessions_on
@@ -114,6 +122,7 @@ from rehab.pain import (
     morning_baseline,
 )
 from rehab.protocol import EXERCISES, GATES, LOADS, THRESHOLDS, TIMINGS, Thresholds
+from rehab.reasons import Reason, ReasonCode
 from rehab.safety import (
     RED_FLAG_CHECKLIST,
     clearance_offered,
@@ -151,6 +160,8 @@ __all__ = [
     "Profile",
     "ProgrammeState",
     "ProgrammeStatus",
+    "Reason",
+    "ReasonCode",
     "RedFlag",
     "RedFlagOutcome",
     "RedFlagResult",

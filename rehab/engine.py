@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
 from rehab.dosing import (
     current_phase,
@@ -29,6 +32,7 @@ from rehab.models import (
     Assessment,
     Decision,
     ExercisePrescription,
+    GateStatus,
     GateTestResult,
     LoadState,
     MorningEntry,
@@ -37,12 +41,10 @@ from rehab.models import (
     SessionLog,
     SessionResult,
     SetAdvice,
-    day_label,
 )
 from rehab.outcomes import refer, referral_trigger
 from rehab.pain import classify_morning, classify_set_pain, session_zone, trend_rising
 from rehab.protocol import (
-    EXERCISES,
     IRRITABILITY_RULES,
     LOADS,
     RUN_LADDER,
@@ -50,15 +52,59 @@ from rehab.protocol import (
     STAGE2_ENTRY_RUNG,
     THRESHOLDS,
     TIMINGS,
-    Exercise,
-    RunStep,
     Thresholds,
+)
+from rehab.reasons import (
+    Answer,
+    EffortHeavier,
+    EffortLighter,
+    FlareBackToFirstHolds,
+    FlareCooldown,
+    FlareLighter,
+    FlareLightest,
+    FlareStageDown,
+    GapLighter,
+    GapRecheck,
+    GateOffer,
+    HeavyDose,
+    LoadChange,
+    LoadsHold,
+    LoadStepWait,
+    MissingAnswer,
+    MorningAboveUsual,
+    MorningFlare,
+    NewWeek,
+    NewWeekStarts,
+    NothingToJudge,
+    OneMoreSession,
+    Paused,
+    Reason,
+    RecheckDue,
+    RedSession,
+    ReferralOpen,
+    RunStepUp,
+    SameDose,
+    SetAtCeiling,
+    SetAtCeilingAdvice,
+    SetComfortable,
+    SetDose,
+    SetDropRung,
+    SetEndSession,
+    SetNotStarted,
+    SetRedExerciseDone,
+    SetStopExercise,
+    SettledAmberStepUp,
+    StaleDoseNudge,
+    StepUp,
+    Stopped,
+    TopOfLadder,
+    TrendHold,
 )
 from rehab.transitions import (
     adjust_load,
     count_beyer_week,
+    current_dose,
     decision,
-    describe_dose,
     dose_changed,
     enter_stage,
     finish,
@@ -287,73 +333,44 @@ def adjust_after_set(
     """What to do after the latest set of ``ex``. ``set_pains`` are this exercise's set pains so
     far, latest last; ``ex`` is the dose of the set just done."""
     if not set_pains:
-        return SetAdvice(action="continue", next=ex, reason="No set done yet.")
+        return SetAdvice(action="continue", next=ex, reason=SetNotStarted())
     last = set_pains[-1]
+    ceiling = thresholds.amber_ceiling
     zone = classify_set_pain(last, thresholds)
     if last >= thresholds.end_session_pain:
-        return SetAdvice(
-            action="end_session",
-            next=None,
-            reason=(
-                f"You rated that set {last}/10, which is too high to carry on. Stop for today and "
-                "rest; if the pain has not settled in a day or two, contact a clinician."
-            ),
-        )
+        return SetAdvice(action="end_session", next=None, reason=SetEndSession(pain=last))
     reds = sum(1 for p in set_pains if classify_set_pain(p, thresholds) is PainZone.RED)
     if reds >= thresholds.red_sets_to_stop_exercise:
-        return SetAdvice(
-            action="stop_exercise",
-            next=None,
-            reason=(
-                f"A second set went above {thresholds.amber_ceiling}/10 ({last}/10), so we stop "
-                "this exercise for today and move on."
-            ),
-        )
+        reason: Reason = SetStopExercise(pain=last, ceiling=ceiling)
+        return SetAdvice(action="stop_exercise", next=None, reason=reason)
     done = len(set_pains) >= ex.sets
     if zone is PainZone.RED and done:
         # Issue 11: no promise of a lighter next set when none of this exercise follows.
-        return SetAdvice(
-            action="continue",
-            next=None,
-            reason=(
-                f"That last set hurt {last}/10, above our ceiling of {thresholds.amber_ceiling}, "
-                "and this exercise is done for today. Because a set went above "
-                f"{thresholds.amber_ceiling}/10, your next session will be a step lighter."
-            ),
-        )
+        reason = SetRedExerciseDone(pain=last, ceiling=ceiling)
+        return SetAdvice(action="continue", next=None, reason=reason)
     if zone is PainZone.RED:
         lighter = one_rung_lighter(ex, plate_kg)
-        return SetAdvice(
-            action="drop_rung",
-            next=lighter,
-            reason=(
-                f"That set hurt {last}/10, above our ceiling of {thresholds.amber_ceiling}, so "
-                f"the next set is one step lighter ({_dose_text(lighter)})."
-            ),
-        )
+        reason = SetDropRung(pain=last, ceiling=ceiling, next=set_dose(lighter))
+        return SetAdvice(action="drop_rung", next=lighter, reason=reason)
     if zone is PainZone.AMBER:
-        reason = (
-            f"{last}/10 is right at our ceiling: fine, but do not push past it."
-            if not done
-            else f"Exercise done; the last set was {last}/10, right at our ceiling."
-        )
+        reason = SetAtCeilingAdvice(pain=last, exercise_done=done)
     else:
-        reason = f"{last}/10 is comfortable." + (" Exercise done." if done else "")
+        reason = SetComfortable(pain=last, exercise_done=done)
     return SetAdvice(action="continue", next=None if done else ex, reason=reason)
 
 
-def _dose_text(ex: ExercisePrescription) -> str:
-    parts: list[str] = []
-    if ex.hold_s is not None:
-        parts.append(f"{ex.hold_s} s hold")
-    if ex.reps is not None:
-        parts.append(f"{ex.reps} reps")
-    if ex.contacts is not None:
-        parts.append(f"{ex.contacts} contacts")
-    if ex.load_kg:
-        parts.append(f"{ex.load_kg:g} kg")
-    parts.append(ex.stance.value.replace("-", " "))
-    return ", ".join(parts)
+def set_dose(ex: ExercisePrescription) -> SetDose:
+    """One set of ``ex``, for a reason."""
+    return SetDose(
+        exercise_id=ex.exercise_id,
+        kind=ex.kind,
+        hold_s=ex.hold_s,
+        reps=ex.reps,
+        contacts=ex.contacts,
+        load_kg=ex.load_kg,
+        stance=ex.stance,
+        leg=ex.leg,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,26 +445,14 @@ def _gap_rules(s: ProgrammeState, before: ProgrammeState, today: date) -> Decisi
             _fit_stage4_below(s, plyo_before, total_before)
         s.needs_recheck = True
         mark_not_green(s, today)
-        return decision(
-            before,
-            s,
-            DecisionKind.REASSESS,
-            f"It has been {gap} days since your last session, so we re-check your morning pain "
-            f"and do a heel-raise test, then restart Stage {s.stage} at its entry dose, with "
-            "every exercise lighter than before the break.",
-            GateTest.RECHECK,
-        )
+        reason: Reason = GapRecheck(days=gap, stage=s.stage)
+        return decision(before, s, DecisionKind.REASSESS, reason, GateTest.RECHECK)
     if gap >= TIMINGS.gap_regress_days and not handled:
         s.gap_handled_for, s.gap_level = last, 7
         _gap_lighter(s, today)
         mark_not_green(s, today)
-        return decision(
-            before,
-            s,
-            DecisionKind.DELOAD,
-            f"It has been {gap} days since your last session, so every exercise restarts about "
-            f"a fifth lighter ({describe_dose(s)}) and builds back up.",
-        )
+        reason = GapLighter(days=gap, dose=current_dose(s))
+        return decision(before, s, DecisionKind.DELOAD, reason)
     return None
 
 
@@ -464,45 +469,64 @@ def _trend(s: ProgrammeState, today: date) -> None:
         mark_not_green(s, until)
 
 
-def _missing_answers(s: ProgrammeState, pending: list[SessionLog]) -> list[str]:
-    issues: list[str] = []
+def _missing_answers(s: ProgrammeState, pending: list[SessionLog]) -> list[MissingAnswer]:
+    """The answers the last sessions still lack: a session's pain answers first, then the
+    morning answers after a session, each kind oldest first."""
+    issues: set[tuple[int, date]] = set()
     answered = {m.on for m in s.mornings}
     for log in pending:
         if log.zone is None:
-            issues.append(f"the pain answers of your session on {day_label(log.on)}")
+            issues.add((0, log.on))
         elif log.on + timedelta(days=1) not in answered:
-            issues.append(f"your morning answer after the session on {day_label(log.on)}")
-    return sorted(set(issues))
+            issues.add((1, log.on))
+    kinds: dict[int, Literal["session_pain", "morning_after"]] = {
+        0: "session_pain",
+        1: "morning_after",
+    }
+    return [MissingAnswer(what=kinds[k], session_on=on) for k, on in sorted(issues)]
 
 
-def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Decision]:
-    """Decide the dose for ``today``'s session(s), after the morning check-in.
+@dataclass
+class _Day:
+    """One day's decision being made: the state before, the state being changed, and what
+    the rules found on the way."""
 
-    Rules, first match wins: red flag (stopped) -> gap rules -> flare / red session (one rung
-    down; a second flare within 7 days: one stage down) -> amber or missing answer (same dose)
-    -> weekly trend / flare cool-down holds -> due gate -> two green sessions (one rung up,
-    once a day) -> a long green plateau gets a nudge -> same dose.
-    """
-    before = state
-    s = state.clone()
+    before: ProgrammeState
+    s: ProgrammeState
+    today: date
+    pending: list[SessionLog] = field(default_factory=list)  # sessions not judged yet
+    fresh_mornings: list[MorningEntry] = field(default_factory=list)  # mornings not judged yet
+    phase_changed: bool = False  # a new week of the heavy schedule started today
+    gate: GateStatus | None = None
 
-    def done(
-        kind: DecisionKind, reason: str, gate: GateTest | None = None
-    ) -> tuple[ProgrammeState, Decision]:
-        return finish(s, decision(before, s, kind, reason, gate), today)
+    def decide(self, kind: DecisionKind, reason: Reason, gate: GateTest | None = None) -> _Outcome:
+        return finish(self.s, decision(self.before, self.s, kind, reason, gate), self.today)
 
-    if s.status is ProgrammeStatus.STOPPED:
-        code = s.stop.code if s.stop else "a red flag"
-        return done(
-            DecisionKind.STOP,
-            f"The programme is stopped because of {code}. Please follow the advice you were "
-            "given; it can restart once a clinician has cleared you.",
-        )
-    if s.paused:
-        return done(DecisionKind.HOLD, "The programme is paused; nothing changes until you resume.")
+    def finish(self, d: Decision, s: ProgrammeState | None = None) -> _Outcome:
+        return finish(self.s if s is None else s, d, self.today)
 
-    pending = [x for x in s.sessions if not x.evaluated and x.on < today]
-    fresh_mornings = [m for m in s.mornings if not m.evaluated and m.on <= today]
+
+_Outcome = tuple[ProgrammeState, Decision]
+_Rule = Callable[[_Day], _Outcome | None]
+
+
+def _stopped(day: _Day) -> _Outcome | None:
+    """A red flag stopped the programme: nothing changes until a clinician clears the person."""
+    s = day.s
+    if s.status is not ProgrammeStatus.STOPPED:
+        return None
+    return day.decide(DecisionKind.STOP, Stopped(flag=s.stop.code if s.stop else None))
+
+
+def _paused(day: _Day) -> _Outcome | None:
+    return day.decide(DecisionKind.HOLD, Paused()) if day.s.paused else None
+
+
+def _take_in_new_answers(day: _Day) -> _Outcome | None:
+    """Never decides: the sessions before today and the mornings up to today are judged now."""
+    s, today = day.s, day.today
+    day.pending = [x for x in s.sessions if not x.evaluated and x.on < today]
+    day.fresh_mornings = [m for m in s.mornings if not m.evaluated and m.on <= today]
     s.sessions = [
         x.model_copy(update={"evaluated": True}) if not x.evaluated and x.on < today else x
         for x in s.sessions
@@ -511,198 +535,280 @@ def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Dec
         m.model_copy(update={"evaluated": True}) if not m.evaluated and m.on <= today else m
         for m in s.mornings
     ]
+    return None
 
-    gap = _gap_rules(s, before, today)
-    if gap is not None:
-        return finish(s, gap, today)
 
-    _trend(s, today)
-    cooldown = in_flare_cooldown(s, today)
-    gate_decision = resolve_pending_gate(s, before, today)
-    if gate_decision is not None:
-        return finish(s, gate_decision, today)
+def _back_from_a_break(day: _Day) -> _Outcome | None:
+    """7+ days away: every exercise lighter; 14+ days: a re-check, then the stage's entry."""
+    gap = _gap_rules(day.s, day.before, day.today)
+    return day.finish(gap) if gap is not None else None
 
-    # R2: not getting better -> see a clinician (the lightest dose, no progress until seen).
-    trigger = referral_trigger(s, today)
-    if trigger is not None:
-        _reset_efforts(s)
-        s2, d = refer(s, trigger[0], trigger[1], today)
-        d = d.model_copy(update={"stage_from": before.stage, "rung_from": before.rung})
-        return finish(s2, d, today)
 
-    # Rule 2: a morning flare or a red session.
-    flares = [m for m in fresh_mornings if m.zone is PainZone.RED]
-    reds = [x for x in pending if x.zone is PainZone.RED]
-    if flares or reds:
-        _reset_efforts(s)
-        s.amber_streak = 0
-        if s.run_since is not None and s.run_step > 0:
-            s.run_step -= 1  # a red run or a flare: one step back in the walk-jog block
-        if flares:
-            answer = f"your morning pain was {flares[-1].pain}/10, a flare"
-        else:
-            answer = f"a session hurt more than {THRESHOLDS.amber_ceiling}/10"
-        window = TIMINGS.second_flare_window_days
-        second = any(0 < (m.on - f).days <= window for m in flares for f in s.flares if f < m.on)
-        if second and s.status is ProgrammeStatus.ACTIVE and s.stage > 1:
-            enter_stage(s, s.stage - 1, today)
-            return done(
-                DecisionKind.STAGE_DOWN,
-                f"This is the second flare within {window} days ({answer}), so you go back to "
-                f"the start of Stage {s.stage} to let the tendon settle.",
-            )
-        if second and s.status is ProgrammeStatus.ACTIVE:
-            changed = s.rung > 0
-            enter_stage(s, 1, today)
-            if changed:
-                return done(
-                    DecisionKind.REGRESS,
-                    f"This is the second flare within {window} days ({answer}), so you go back "
-                    "to the first holds of Stage 1.",
-                )
-        elif rung_down(s, today, 1 - LOADS.stage3_step_fraction):
-            return done(
-                DecisionKind.REGRESS,
-                f"Because {answer}, the next sessions are one step lighter ({describe_dose(s)}).",
-            )
-        return done(
-            DecisionKind.HOLD,
-            f"Because {answer}, you stay at the lightest dose ({describe_dose(s)}) until it "
-            "settles.",
-        )
+def _weekly_trend(day: _Day) -> _Outcome | None:
+    """Never decides: mornings a point worse on average than the week before hold the dose
+    for a while (see ``_rising_trend_hold``)."""
+    _trend(day.s, day.today)
+    return None
 
-    if s.referral is not None:
-        return done(
-            DecisionKind.REFER,
-            "Please have a physiotherapist or doctor look at your tendon (/export makes a report "
-            "for them). You stay at this light dose until you tell me you have been seen; then "
-            "we build up again.",
-        )
 
-    # Rule 3: amber, or a missing answer.
-    ambers = [m for m in fresh_mornings if m.zone is PainZone.AMBER]
-    amber_sessions = [x for x in pending if x.zone is PainZone.AMBER]
-    missing = _missing_answers(s, pending)
+def _passed_test_waits_for_a_calm_morning(day: _Day) -> _Outcome | None:
+    gate_decision = resolve_pending_gate(day.s, day.before, day.today)
+    return day.finish(gate_decision) if gate_decision is not None else None
+
+
+def _not_getting_better(day: _Day) -> _Outcome | None:
+    """R2: not getting better -> see a clinician (the lightest dose, no progress until seen)."""
+    trigger = referral_trigger(day.s, day.today)
+    if trigger is None:
+        return None
+    _reset_efforts(day.s)
+    s2, d = refer(day.s, trigger[0], trigger[1], day.today)
+    d = d.model_copy(update={"stage_from": day.before.stage, "rung_from": day.before.rung})
+    return day.finish(d, s2)
+
+
+def _flare_or_red_session(day: _Day) -> _Outcome | None:
+    """Rule 2: a morning flare or a red session: one step lighter; a second flare within 7 days
+    goes back one stage (from Stage 1: to its first holds)."""
+    s, today = day.s, day.today
+    flares = [m for m in day.fresh_mornings if m.zone is PainZone.RED]
+    reds = [x for x in day.pending if x.zone is PainZone.RED]
+    if not flares and not reds:
+        return None
+    _reset_efforts(s)
+    s.amber_streak = 0
+    if s.run_since is not None and s.run_step > 0:
+        s.run_step -= 1  # a red run or a flare: one step back in the walk-jog block
+    answer: Answer = (
+        MorningFlare(pain=flares[-1].pain)
+        if flares
+        else RedSession(ceiling=THRESHOLDS.amber_ceiling)
+    )
+    window = TIMINGS.second_flare_window_days
+    second = any(0 < (m.on - f).days <= window for m in flares for f in s.flares if f < m.on)
+    if second and s.status is ProgrammeStatus.ACTIVE and s.stage > 1:
+        enter_stage(s, s.stage - 1, today)
+        reason: Reason = FlareStageDown(window_days=window, answer=answer, stage=s.stage)
+        return day.decide(DecisionKind.STAGE_DOWN, reason)
+    if second and s.status is ProgrammeStatus.ACTIVE:
+        changed = s.rung > 0
+        enter_stage(s, 1, today)
+        if changed:
+            reason = FlareBackToFirstHolds(window_days=window, answer=answer)
+            return day.decide(DecisionKind.REGRESS, reason)
+    elif rung_down(s, today, 1 - LOADS.stage3_step_fraction):
+        return day.decide(DecisionKind.REGRESS, FlareLighter(answer=answer, dose=current_dose(s)))
+    return day.decide(DecisionKind.HOLD, FlareLightest(answer=answer, dose=current_dose(s)))
+
+
+def _referral_open(day: _Day) -> _Outcome | None:
+    """Advised to see a clinician and not seen yet: the light dose stays."""
+    return day.decide(DecisionKind.REFER, ReferralOpen()) if day.s.referral is not None else None
+
+
+def _amber_or_missing_answer(day: _Day) -> _Outcome | None:
+    """Rule 3: an amber morning or session, or a missing answer: the same dose (but four
+    settled amber sessions allow a small step up in volume)."""
+    s, today = day.s, day.today
+    ambers = [m for m in day.fresh_mornings if m.zone is PainZone.AMBER]
+    amber_sessions = [x for x in day.pending if x.zone is PainZone.AMBER]
+    missing = _missing_answers(s, day.pending)
     settled = _settled_amber(s, today, ambers, missing)
     if settled is not None:
-        return finish(s, settled, today)
-    if ambers or amber_sessions or missing:
-        if ambers:
-            answer = f"your morning pain ({ambers[-1].pain}/10) was a little above your usual"
-        elif amber_sessions:
-            answer = f"a set reached {THRESHOLDS.amber_ceiling}/10, right at our ceiling"
-        else:
-            answer = f"we are missing {missing[0]}"
-            mark_not_green(s, today)
-        _reset_efforts(s)
-        return done(DecisionKind.HOLD, f"Same dose as last time, because {answer}.")
+        return day.finish(settled)
+    if not ambers and not amber_sessions and not missing:
+        return None
+    answer: Answer
+    if ambers:
+        answer = MorningAboveUsual(pain=ambers[-1].pain)
+    elif amber_sessions:
+        answer = SetAtCeiling(ceiling=THRESHOLDS.amber_ceiling)
+    else:
+        answer = missing[0]
+        mark_not_green(s, today)
+    _reset_efforts(s)
+    return day.decide(DecisionKind.HOLD, SameDose(answer=answer))
 
-    if s.trend_hold_until is not None and today <= s.trend_hold_until:
-        return done(
-            DecisionKind.HOLD,
-            "Your mornings were on average a point or more worse last week than the week "
-            f"before, so we hold everything steady until {day_label(s.trend_hold_until)}.",
-        )
-    if cooldown:
-        return done(
-            DecisionKind.HOLD,
-            "You had a morning flare very recently, so the dose stays as it is for now.",
-        )
-    if s.needs_recheck:
-        return done(
-            DecisionKind.REASSESS,
-            "Before building up again we need the re-check: morning pain and a heel-raise test.",
-            GateTest.RECHECK,
-        )
 
-    # Never a heavier dose right after a red session or a flare (R2, rule 2).
-    last_log = max(s.sessions, key=lambda x: x.on, default=None)
+def _rising_trend_hold(day: _Day) -> _Outcome | None:
+    until = day.s.trend_hold_until
+    if until is None or day.today > until:
+        return None
+    return day.decide(DecisionKind.HOLD, TrendHold(until=until))
+
+
+def _flare_cooldown(day: _Day) -> _Outcome | None:
+    if not in_flare_cooldown(day.s, day.today):
+        return None
+    return day.decide(DecisionKind.HOLD, FlareCooldown())
+
+
+def _recheck_first(day: _Day) -> _Outcome | None:
+    if not day.s.needs_recheck:
+        return None
+    return day.decide(DecisionKind.REASSESS, RecheckDue(), GateTest.RECHECK)
+
+
+def _follow_the_heavy_schedule(day: _Day) -> _Outcome | None:
+    """Never decides: Stage 3's week schedule moves on (never to a heavier dose right after a
+    red session or a flare, R2 rule 2); the new-week rules below announce it."""
+    last_log = max(day.s.sessions, key=lambda x: x.on, default=None)
     calm = last_log is None or last_log.zone is not PainZone.RED
-    phase_changed = sync_phase(s, today, allow_rise=calm)
+    day.phase_changed = sync_phase(day.s, day.today, allow_rise=calm)
+    return None
 
-    # Rule 5: a due gate.
-    status = gate_status(s, today)
-    if status.due and status.test is not None:
-        if status.test in (GateTest.HOLDS_REVIEW, GateTest.GRADUATION):
-            s2, d = record_gate_test(s, GateTestResult(), today)
-            d = d.model_copy(update={"stage_from": before.stage, "rung_from": before.rung})
-            return finish(s2, d, today)
-        return done(DecisionKind.GATE_TEST, _gate_offer(status.test, status.note), status.test)
 
-    # Rule 4: progress.
-    run = _run_progress(s, pending, today)
-    if run is not None:
-        return done(DecisionKind.PROGRESS, run)
-    if uses_loads(s) or s.stage == 4:
-        new_week = f"{_new_week(s)}. " if phase_changed else ""
-        changes = _effort_changes(s, today, prefix=new_week)
-        if changes is not None:
-            return changes
-    if not uses_loads(s) and s.green_streak >= 2 and s.rung_changed_on != today:
-        weekly_ok = s.stage != 4 or (
-            s.rung_changed_on is None
-            or (today - s.rung_changed_on).days >= TIMINGS.stage4_rung_every_days
-        )
-        wait = stage2_load_rung_wait(s, today)
-        if weekly_ok and wait is None and rung_up(s, today):
-            return done(
-                DecisionKind.PROGRESS,
-                f"Your last two sessions were complete with pain at "
-                f"{THRESHOLDS.set_green_max}/10 or less, so you step up to {describe_dose(s)}.",
-            )
-        if wait is not None:
-            return done(
-                DecisionKind.HOLD,
-                "Your sessions went well. The next step adds weight, and weight goes up at most "
-                f"twice a week, a few days apart, so it comes on {day_label(wait)}.",
-            )
+def _due_gate(day: _Day) -> _Outcome | None:
+    """Rule 5: a due gate test is offered (the ones read from the logs are taken at once)."""
+    s, today = day.s, day.today
+    status = day.gate = gate_status(s, today)
+    if not status.due or status.test is None:
+        return None
+    if status.test in (GateTest.HOLDS_REVIEW, GateTest.GRADUATION):
+        s2, d = record_gate_test(s, GateTestResult(), today)
+        d = d.model_copy(update={"stage_from": day.before.stage, "rung_from": day.before.rung})
+        return day.finish(d, s2)
+    reason = GateOffer(test=status.test, hold_out_of_reach=status.hold_out_of_reach)
+    return day.decide(DecisionKind.GATE_TEST, reason, status.test)
 
-    # Section 10: a dose must not sit unchanged while everything is green.
+
+def _walk_jog_goes_well(day: _Day) -> _Outcome | None:
+    """Rule 4, running block: a green run and a calm next morning -> more jogging."""
+    run = _run_progress(day.s, day.pending, day.today)
+    return day.decide(DecisionKind.PROGRESS, run) if run is not None else None
+
+
+def _effort_regulates_loads(day: _Day) -> _Outcome | None:
+    """Rule 4, heavy loads: a failed last set -> lighter; easy twice running -> heavier."""
+    s = day.s
+    if not (uses_loads(s) or s.stage == 4):
+        return None
+    new_week = _new_week(s) if day.phase_changed else None
+    return _effort_changes(s, day.today, new_week=new_week)
+
+
+def _two_green_sessions(day: _Day) -> _Outcome | None:
+    """Rule 4, ladders: two complete low-pain sessions -> one rung up (weight steps at most
+    twice a week, a few days apart)."""
+    s, today = day.s, day.today
+    if uses_loads(s) or s.green_streak < 2 or s.rung_changed_on == today:
+        return None
+    wait = stage2_load_rung_wait(s, today)
+    if _weekly_step_ok(s, today) and wait is None and rung_up(s, today):
+        reason = StepUp(pain_max=THRESHOLDS.set_green_max, dose=current_dose(s))
+        return day.decide(DecisionKind.PROGRESS, reason)
+    if wait is not None:
+        return day.decide(DecisionKind.HOLD, LoadStepWait(on=wait))
+    return None
+
+
+def _stale_dose_nudge(day: _Day) -> _Outcome | None:
+    """Section 10: a dose must not sit unchanged while everything is green."""
+    s, today = day.s, day.today
     quiet_since = max(d for d in (s.dose_changed_on, s.not_green_on) if d is not None)
-    if (today - quiet_since).days >= TIMINGS.stale_dose_days and s.rung_changed_on != today:
-        weekly_ok = s.stage != 4 or (
-            s.rung_changed_on is None
-            or (today - s.rung_changed_on).days >= TIMINGS.stage4_rung_every_days
-        )
-        if weekly_ok:
-            nudged = rung_up(s, today, only_older_than=TIMINGS.stale_dose_days)
-            if nudged:
-                return done(
-                    DecisionKind.PROGRESS,
-                    f"Pain has stayed low for {TIMINGS.stale_dose_days} days at the same dose, "
-                    f"so we add a little: {', '.join(nudged)}. A tendon needs a rising load to "
-                    "keep getting stronger.",
-                )
+    days = TIMINGS.stale_dose_days
+    if (today - quiet_since).days < days or s.rung_changed_on == today:
+        return None
+    if not _weekly_step_ok(s, today):
+        return None
+    nudged = rung_up(s, today, only_older_than=days)
+    if not nudged:
+        return None
+    return day.decide(DecisionKind.PROGRESS, StaleDoseNudge(days=days, raised=nudged))
 
-    if phase_changed:
-        moved = [
-            _load_change(EXERCISES[k], before.stage3_loads[k], v)
-            for k, v in s.stage3_loads.items()
-            if k in before.stage3_loads and v.load_kg != before.stage3_loads[k].load_kg
-        ]
-        tail = f"; new loads: {'; '.join(moved)}." if moved else ", at the same loads."
-        return done(DecisionKind.PROGRESS, f"{_new_week(s)}{tail}")
-    if not pending:
-        return done(DecisionKind.HOLD, "No new session to judge since last time: same dose.")
-    if uses_loads(s) or s.stage == 4:
-        return done(
-            DecisionKind.HOLD,
-            "Your last session stayed in the low-pain zone and the effort felt right, so the dose "
-            "stays; it rises when a lift feels easy twice running or after a steady stretch.",
-        )
-    if s.stage in (1, 2) and s.rung >= top_rung(s):
-        unmet = [r for r in status.requirements if not r.met]
-        detail = f" Still to come: {unmet[0].label.lower()} ({unmet[0].detail})." if unmet else ""
-        return done(DecisionKind.HOLD, f"You are at the top of this stage's ladder.{detail}")
-    return done(
-        DecisionKind.HOLD,
-        f"Your last session went well; one more complete session at this dose with pain at "
-        f"{THRESHOLDS.set_green_max}/10 or less and you step up.",
+
+def _new_heavy_week(day: _Day) -> _Outcome | None:
+    if not day.phase_changed:
+        return None
+    s, before = day.s, day.before
+    moved = [
+        load_change(k, before.stage3_loads[k], v)
+        for k, v in s.stage3_loads.items()
+        if k in before.stage3_loads and v.load_kg != before.stage3_loads[k].load_kg
+    ]
+    return day.decide(DecisionKind.PROGRESS, NewWeekStarts(new_week=_new_week(s), loads=moved))
+
+
+def _nothing_to_judge(day: _Day) -> _Outcome | None:
+    return None if day.pending else day.decide(DecisionKind.HOLD, NothingToJudge())
+
+
+def _loads_hold(day: _Day) -> _Outcome | None:
+    """Heavy loads rise with effort or after a steady stretch, not after one good session."""
+    if not (uses_loads(day.s) or day.s.stage == 4):
+        return None
+    return day.decide(DecisionKind.HOLD, LoadsHold())
+
+
+def _top_of_ladder(day: _Day) -> _Outcome | None:
+    s = day.s
+    if s.stage not in (1, 2) or s.rung < top_rung(s):
+        return None
+    unmet = [r for r in day.gate.requirements if not r.met] if day.gate is not None else []
+    return day.decide(DecisionKind.HOLD, TopOfLadder(still_to_come=unmet[0] if unmet else None))
+
+
+def _one_more_session(day: _Day) -> _Outcome | None:
+    reason = OneMoreSession(pain_max=THRESHOLDS.set_green_max)
+    return day.decide(DecisionKind.HOLD, reason)
+
+
+# Rules, first match wins (the ones that never decide prepare what the later ones read).
+_RULES: tuple[_Rule, ...] = (
+    _stopped,
+    _paused,
+    _take_in_new_answers,
+    _back_from_a_break,
+    _weekly_trend,
+    _passed_test_waits_for_a_calm_morning,
+    _not_getting_better,
+    _flare_or_red_session,
+    _referral_open,
+    _amber_or_missing_answer,
+    _rising_trend_hold,
+    _flare_cooldown,
+    _recheck_first,
+    _follow_the_heavy_schedule,
+    _due_gate,
+    _walk_jog_goes_well,
+    _effort_regulates_loads,
+    _two_green_sessions,
+    _stale_dose_nudge,
+    _new_heavy_week,
+    _nothing_to_judge,
+    _loads_hold,
+    _top_of_ladder,
+    _one_more_session,
+)
+
+
+def decide_next(state: ProgrammeState, today: date) -> tuple[ProgrammeState, Decision]:
+    """Decide the dose for ``today``'s session(s), after the morning check-in.
+
+    Rules, first match wins (``_RULES``): red flag (stopped) -> gap rules -> a passed test's
+    calm morning -> referral -> flare / red session (one rung down; a second flare within 7
+    days: one stage down) -> amber or missing answer (same dose) -> weekly trend / flare
+    cool-down holds -> due gate -> effort and two green sessions (one rung up, once a day) ->
+    a long green plateau gets a nudge -> same dose.
+    """
+    day = _Day(before=state, s=state.clone(), today=today)
+    for rule in _RULES:
+        outcome = rule(day)
+        if outcome is not None:
+            return outcome
+    raise AssertionError("the last rule always decides")  # pragma: no cover
+
+
+def _weekly_step_ok(s: ProgrammeState, today: date) -> bool:
+    """Stage 4 steps up at most once a week; other stages have no such wait."""
+    return s.stage != 4 or (
+        s.rung_changed_on is None
+        or (today - s.rung_changed_on).days >= TIMINGS.stage4_rung_every_days
     )
 
 
 def _settled_amber(
-    s: ProgrammeState, today: date, ambers: list[MorningEntry], missing: list[str]
+    s: ProgrammeState, today: date, ambers: list[MorningEntry], missing: list[MissingAnswer]
 ) -> Decision | None:
     """R2 settled amber: four complete sessions running at this dose with sets at 4 (never
     above) and calm mornings count as green for one step up in volume (never in load)."""
@@ -721,17 +827,15 @@ def _settled_amber(
     if not rung_up(s, today):
         return None
     s.amber_streak = 0
-    return decision(
-        before,
-        s,
-        DecisionKind.PROGRESS,
-        f"Your last {TIMINGS.settled_amber_sessions} sessions reached "
-        f"{THRESHOLDS.amber_ceiling}/10 but never more, and each next morning was calm: pain "
-        f"that settles by the morning is fine, so you step up a little to {describe_dose(s)}.",
+    reason = SettledAmberStepUp(
+        sessions=TIMINGS.settled_amber_sessions,
+        ceiling=THRESHOLDS.amber_ceiling,
+        dose=current_dose(s),
     )
+    return decision(before, s, DecisionKind.PROGRESS, reason)
 
 
-def _run_progress(s: ProgrammeState, pending: list[SessionLog], today: date) -> str | None:
+def _run_progress(s: ProgrammeState, pending: list[SessionLog], today: date) -> RunStepUp | None:
     """The walk-jog block: a green run and a calm next morning -> more jogging next time."""
     if s.run_since is None or not s.runs:
         return None
@@ -745,23 +849,11 @@ def _run_progress(s: ProgrammeState, pending: list[SessionLog], today: date) -> 
         return None
     if s.run_step >= len(RUN_LADDER) - 1:
         return None
-    old = RUN_LADDER[s.run_step]
+    old = s.run_step
     s.run_step += 1
-    new = RUN_LADDER[s.run_step]
     dose_changed(s, today)
     s.last_rise_on = today
-    return (
-        f"Your walk–jog went well and the next morning was calm, so the next one has more "
-        f"jogging: {run_text(new)} (was {run_text(old)})."
-    )
-
-
-def run_text(step: RunStep) -> str:
-    if step.change:
-        return f"{step.jog_min:g} min of running {step.change}"
-    if step.walk_min == 0:
-        return f"{step.jog_min:g} min of easy running"
-    return f"{step.reps} × (walk {step.walk_min:g} min, jog {step.jog_min:g} min)"
+    return RunStepUp(step_from=old, step_to=s.run_step)
 
 
 def _reset_efforts(s: ProgrammeState) -> None:
@@ -771,24 +863,27 @@ def _reset_efforts(s: ProgrammeState) -> None:
     }
 
 
-def _new_week(s: ProgrammeState) -> str:
-    """How a reason starts on the day a new week of the Beyer schedule begins (no full stop)."""
+def _new_week(s: ProgrammeState) -> NewWeek:
+    """The week of the Beyer schedule that begins today: Stage 3's, or the weekly heavy
+    session's."""
     if s.stage == 3 and s.status is ProgrammeStatus.ACTIVE:
-        return f"A new week of the heavy programme: {describe_dose(s)}"
+        dose = current_dose(s)
+        assert isinstance(dose, HeavyDose)
+        return NewWeek(stage3=True, sets=dose.sets, reps=dose.reps)
     phase = current_phase(s, s.stage_start)[1]
-    return f"Your weekly heavy session moves on to {phase.sets} x {phase.reps} heavy slow reps"
+    return NewWeek(stage3=False, sets=phase.sets, reps=phase.reps)
 
 
 def _effort_changes(
-    s: ProgrammeState, today: date, prefix: str = ""
+    s: ProgrammeState, today: date, new_week: NewWeek | None = None
 ) -> tuple[ProgrammeState, Decision] | None:
-    """Stage 3 load regulation: easy twice running -> +5 %; hard -> -5 %. `prefix` opens the
-    reason (a new week of the schedule starting the same day)."""
+    """Stage 3 load regulation: easy twice running -> +5 %; hard -> -5 %. ``new_week``: a new
+    week of the schedule starting the same day (the reason says so first)."""
     before = s.clone()
     from rehab.dosing import heavier, lighter  # local: avoids a wide import list above
 
-    ups: list[str] = []
-    downs: list[str] = []
+    ups: list[LoadChange] = []
+    downs: list[LoadChange] = []
     # R2: one new thing at a time: Stage 4's first week keeps the last Stage 3 loads
     first_week_of_4 = (
         s.stage == 4
@@ -796,16 +891,15 @@ def _effort_changes(
         and (today - s.stage_start).days < TIMINGS.stage4_hsr_hold_first_days
     )
     for ex_id, ls in list(s.stage3_loads.items()):
-        name = EXERCISES[ex_id].name
         if ls.last_effort is Effort.HARD:
             lower = lighter(s.profile, ex_id, ls, today, 1 - LOADS.stage3_step_fraction)
             adjust_load(s, ex_id, lower, today)
-            downs.append(_load_change(name, ls, lower))
+            downs.append(load_change(ex_id, ls, lower))
         elif ls.easy_streak >= LOADS.stage3_easy_sessions and not first_week_of_4:
             new = heavier(s.profile, ex_id, ls, today)
             if new is not None:
                 adjust_load(s, ex_id, new, today)
-                ups.append(_load_change(name, ls, new))
+                ups.append(load_change(ex_id, ls, new))
             else:
                 s.stage3_loads[ex_id] = ls.model_copy(update={"easy_streak": 0})
         current = s.stage3_loads[ex_id]
@@ -813,55 +907,23 @@ def _effort_changes(
     if not ups and not downs:
         return None
     if downs:
-        reason = (
-            f"{prefix}You said the last set failed or your form broke, so that exercise gets "
-            f"lighter: {'; '.join(downs)}."
-        )
-        if ups:
-            reason += f" These felt easy twice running and step up: {'; '.join(ups)}."
+        reason: Reason = EffortLighter(new_week=new_week, lighter=downs, heavier=ups)
         return finish(s, decision(before, s, DecisionKind.REGRESS, reason), today)
-    reason = f"{prefix}These felt easy two sessions running, so they step up: {'; '.join(ups)}."
+    reason = EffortHeavier(new_week=new_week, heavier=ups)
     return finish(s, decision(before, s, DecisionKind.PROGRESS, reason), today)
 
 
-def _load_change(name: str | Exercise, old: LoadState, new: LoadState) -> str:
-    """One exercise's change in a sentence: `Seated calf raise 12.5 → 15 kg`."""
-    if not isinstance(name, str):
-        name = name.name
-    if new.load_kg != old.load_kg:
-        return f"{name} {old.load_kg:g} → {new.load_kg:g} kg"
-    if new.hold_s != old.hold_s and new.hold_s is not None and old.hold_s is not None:
-        return f"{name} held {old.hold_s} → {new.hold_s} s"
-    if new.tempo_level != old.tempo_level:
-        up, down = LOADS.capped_tempo_s if new.tempo_level >= 1 else LOADS.slow_tempo_s
-        pause = ""
-        if new.tempo_level >= 2:
-            pause = f", with a {LOADS.capped_pause_top_s} s pause at the top"
-        return f"{name} at {up} s up and {down} s down{pause}"
-    return name
-
-
-def _gate_offer(test: GateTest, note: str) -> str:
-    texts = {
-        GateTest.HEEL_RAISE: (
-            "You have done the work for Stage 3. Time for the test: as many slow single-leg heel "
-            "raises as you can on the sore side, stopping at fatigue or pain above 3/10."
-        ),
-        GateTest.STAGE3_ENTRY: (
-            "You chose the Stage 3 entry test: as many slow single-leg heel raises as you can, "
-            "stopping at fatigue or pain above 3/10."
-        ),
-        GateTest.LOADED_HOLD: (
-            "You are ready for the Stage 4 checkpoint: a single-leg heel-raise count, then a "
-            "30 s single-leg heel-raise hold at one and a half times your body weight."
-        ),
-        GateTest.ENDURANCE_HOPS: (
-            "You are ready for the Stage 4 test: a single-leg heel-raise count, then 10 "
-            "single-leg hops, rating the pain."
-        ),
-    }
-    text = texts.get(test, "A test is due.")
-    return f"{text} {note}".strip()
+def load_change(ex_id: str, old: LoadState, new: LoadState) -> LoadChange:
+    """One heavy exercise's change: its load, hold and tempo before and after."""
+    return LoadChange(
+        exercise_id=ex_id,
+        old_kg=old.load_kg,
+        new_kg=new.load_kg,
+        old_hold_s=old.hold_s,
+        new_hold_s=new.hold_s,
+        old_tempo_level=old.tempo_level,
+        new_tempo_level=new.tempo_level,
+    )
 
 
 def ladder_length(state: ProgrammeState) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rehab.dosing import stage1_ladder, stage2_gate_load, stage2_gate_rung, stage2_ladder
@@ -15,10 +17,51 @@ from rehab.models import (
     HeelRaiseCount,
     PendingGate,
     ProgrammeState,
-    day_label,
 )
 from rehab.pain import classify_morning
 from rehab.protocol import GATES, RUN_CONTINUOUS_30, STAGE4_FULL_RUNG
+from rehab.reasons import (
+    CalmMorningAfterTest,
+    CalmMorningsAfter,
+    CalmMorningStageUp,
+    CheckpointPassed,
+    ChosenAtOnboarding,
+    DaysAtTop,
+    DaysInStage,
+    EasyRunning30,
+    EnduranceHopsPassed,
+    EnduranceShort,
+    FullJumpLadder,
+    Graduated,
+    HeelRaisesFailed,
+    HeelRaisesPassed,
+    HoldNotDone,
+    HoldOutOfReach,
+    HoldsReviewPassed,
+    HopsLowForTwoWeeks,
+    HopTestFailed,
+    HopTestPassed,
+    LoadedHeelDrops,
+    LowPainDaysOnFullLadder,
+    NoFlareFor,
+    NoFlareYesterdayOrToday,
+    NoMorningAfterTest,
+    NoTestActive,
+    PainAtThatDose,
+    PainOverLimit,
+    Reason,
+    RecheckAfterBreak,
+    RecheckFailed,
+    RecheckPassed,
+    RetestFrom,
+    Stage4TestFailed,
+    TestNeedsAnswers,
+    TestNotDue,
+    TestShortfall,
+    TopHolds,
+    WeeksInProgramme,
+    WeeksInStage,
+)
 from rehab.transitions import (
     decision,
     enter_stage,
@@ -29,28 +72,19 @@ from rehab.transitions import (
 )
 
 
-def _req(label: str, met: bool, detail: str) -> GateRequirement:
-    return GateRequirement(label=label, met=met, detail=detail)
-
-
 def _days(a: date, b: date) -> int:
     return (b - a).days
 
 
 def _no_flare(state: ProgrammeState, today: date, days: int) -> GateRequirement:
     flares = recent_flares(state, today, days)
-    detail = "none" if not flares else f"last one on {day_label(max(flares))}"
-    return _req(f"No morning flare in the last {days} days", not flares, detail)
+    return NoFlareFor(met=not flares, days=days, last_flare=max(flares) if flares else None)
 
 
 def _retest(state: ProgrammeState, today: date) -> GateRequirement | None:
     if state.gate_retest_after is None or today >= state.gate_retest_after:
         return None
-    return _req(
-        "Time since the last attempt",
-        False,
-        f"the test can be repeated from {day_label(state.gate_retest_after)}",
-    )
+    return RetestFrom(met=False, on=state.gate_retest_after)
 
 
 def equipment_reaches_hold(state: ProgrammeState) -> bool:
@@ -62,11 +96,9 @@ def _stage1(state: ProgrammeState, today: date) -> list[GateRequirement]:
     ladder = stage1_ladder(state.irritability)
     top = len(ladder) - 1
     t = ladder[top]
-    reqs = [
-        _req(
-            f"Reach {t.sets} holds of {t.hold_s} s",
-            state.rung >= top,
-            f"step {state.rung + 1} of {top + 1}",
+    reqs: list[GateRequirement] = [
+        TopHolds(
+            met=state.rung >= top, sets=t.sets, hold_s=t.hold_s, step=state.rung + 1, steps=top + 1
         )
     ]
     n = GATES.stage1_days_at_top
@@ -86,20 +118,9 @@ def _stage1(state: ProgrammeState, today: date) -> list[GateRequirement]:
         morning = next((m for m in state.mornings if m.on == day + timedelta(days=1)), None)
         if morning is not None and morning.zone is not PainZone.RED:
             calm_mornings += 1
-    reqs.append(
-        _req(
-            f"{n} days in a row at the top with pain {GATES.stage1_max_pain}/10 or less",
-            good_days == n,
-            f"{good_days} of {n} days",
-        )
-    )
-    reqs.append(
-        _req(
-            "No morning flare after those days",
-            calm_mornings == n,
-            f"{calm_mornings} of {n} calm mornings answered",
-        )
-    )
+    max_pain = GATES.stage1_max_pain
+    reqs.append(DaysAtTop(met=good_days == n, days=n, max_pain=max_pain, good_days=good_days))
+    reqs.append(CalmMorningsAfter(met=calm_mornings == n, days=n, calm=calm_mornings))
     return reqs
 
 
@@ -114,56 +135,43 @@ def _stage2(state: ProgrammeState, today: date) -> list[GateRequirement]:
     last_ok = bool(at_gate) and (
         at_gate[-1].max_set_pain is not None and at_gate[-1].max_set_pain <= GATES.stage2_max_pain
     )
+    min_days = GATES.stage2_min_days
     return [
-        _req(
-            f"At least {GATES.stage2_min_days} days in Stage 2",
-            days_in >= GATES.stage2_min_days,
-            f"{days_in} days so far",
+        DaysInStage(met=days_in >= min_days, stage=2, min_days=min_days, days=days_in),
+        LoadedHeelDrops(
+            met=state.rung >= gate_rung,
+            target_kg=target,
+            sets=now.sets,
+            reps=now.reps,
+            load_kg=now.load_kg,
         ),
-        _req(
-            f"3 x 15 single-leg heel drops with {target:g} kg added",
-            state.rung >= gate_rung,
-            f"now {now.sets} x {now.reps} with {now.load_kg:g} kg",
-        ),
-        _req(
-            f"Pain {GATES.stage2_max_pain}/10 or less at that dose",
-            last_ok,
-            "done" if last_ok else "not yet done at that dose",
-        ),
+        PainAtThatDose(met=last_ok, max_pain=GATES.stage2_max_pain),
         _no_flare(state, today, GATES.stage2_no_flare_days),
     ]
 
 
-def _stage3(state: ProgrammeState, today: date) -> tuple[GateTest, list[GateRequirement], str]:
+def _stage3(
+    state: ProgrammeState, today: date
+) -> tuple[GateTest, list[GateRequirement], HoldOutOfReach | None]:
     days_in = _days(state.stage_start, today)
     days_total = _days(state.programme_start, today)
     if equipment_reaches_hold(state):
-        reqs = [
-            _req(
-                f"At least {GATES.stage3_min_weeks} weeks in Stage 3",
-                days_in >= 7 * GATES.stage3_min_weeks,
-                f"{days_in // 7} weeks so far",
+        in_stage, in_programme = GATES.stage3_min_weeks, GATES.programme_min_weeks_for_stage4
+        reqs: list[GateRequirement] = [
+            WeeksInStage(
+                met=days_in >= 7 * in_stage, stage=3, min_weeks=in_stage, weeks=days_in // 7
             ),
-            _req(
-                f"At least {GATES.programme_min_weeks_for_stage4} weeks in the programme",
-                days_total >= 7 * GATES.programme_min_weeks_for_stage4,
-                f"{days_total // 7} weeks so far",
+            WeeksInProgramme(
+                met=days_total >= 7 * in_programme, min_weeks=in_programme, weeks=days_total // 7
             ),
             _no_flare(state, today, GATES.stage3_no_flare_days),
         ]
-        return GateTest.LOADED_HOLD, reqs, ""
+        return GateTest.LOADED_HOLD, reqs, None
     need = state.profile.bodyweight_kg * (GATES.hold_bw_multiple - 1)
-    note = (
-        f"The checkpoint hold needs about {need:.0f} kg added and you have "
-        f"{state.profile.max_added_load_kg:g} kg; a gym's leg press or Smith machine can reach "
-        "it. Until then we use the endurance and hop test instead, after 6 weeks in Stage 3."
-    )
+    note = HoldOutOfReach(need_kg=need, have_kg=state.profile.max_added_load_kg)
+    alt = GATES.alt_stage3_min_weeks
     reqs = [
-        _req(
-            f"At least {GATES.alt_stage3_min_weeks} weeks in Stage 3",
-            days_in >= 7 * GATES.alt_stage3_min_weeks,
-            f"{days_in // 7} weeks so far",
-        ),
+        WeeksInStage(met=days_in >= 7 * alt, stage=3, min_weeks=alt, weeks=days_in // 7),
         _no_flare(state, today, GATES.stage3_no_flare_days),
     ]
     return GateTest.ENDURANCE_HOPS, reqs, note
@@ -177,25 +185,16 @@ def _stage4(state: ProgrammeState, today: date) -> list[GateRequirement]:
         if state.not_green_on is not None and state.not_green_on >= since:
             start = state.not_green_on + timedelta(days=1)
         green_days = max(0, _days(start, today))
-    reqs = [
-        _req(
-            "Reach the full jumping ladder",
-            state.rung >= STAGE4_FULL_RUNG,
-            f"step {min(state.rung, STAGE4_FULL_RUNG) + 1} of {STAGE4_FULL_RUNG + 1}",
-        ),
-        _req(
-            f"{GATES.graduation_green_days} low-pain days on the full ladder",
-            green_days >= GATES.graduation_green_days,
-            f"{green_days} days so far",
-        ),
+    full, days = STAGE4_FULL_RUNG, GATES.graduation_green_days
+    reqs: list[GateRequirement] = [
+        FullJumpLadder(met=state.rung >= full, step=min(state.rung, full) + 1, steps=full + 1),
+        LowPainDaysOnFullLadder(met=green_days >= days, days=days, so_far=green_days),
     ]
     if state.runs and state.run_since is not None:  # R2: and the running block, if chosen
         top = RUN_CONTINUOUS_30
         reqs.append(
-            _req(
-                "Reach 30 minutes of easy running",
-                state.run_step >= top,
-                f"step {min(state.run_step, top) + 1} of {top + 1} of the walk–jog",
+            EasyRunning30(
+                met=state.run_step >= top, step=min(state.run_step, top) + 1, steps=top + 1
             )
         )
     return reqs
@@ -209,22 +208,20 @@ def gate_status(state: ProgrammeState, today: date) -> GateStatus:
         return GateStatus(
             due=True,
             test=GateTest.RECHECK,
-            requirements=[_req("Re-check after a long break", False, "morning pain + heel raises")],
+            requirements=[RecheckAfterBreak(met=False)],
         )
     if state.pending_gate is not None:
         return GateStatus(
             due=False,
             test=state.pending_gate.test,
-            requirements=[
-                _req("Calm morning after the test", False, "waiting for tomorrow's answer")
-            ],
+            requirements=[CalmMorningAfterTest(met=False)],
         )
-    note = ""
+    note: HoldOutOfReach | None = None
     if state.entry_test_pending:
         test = GateTest.STAGE3_ENTRY
-        reqs = [
-            _req("Chosen at onboarding", True, "Stage 3 entry test"),
-            _req("No flare yesterday or today", not in_flare_cooldown(state, today), ""),
+        reqs: list[GateRequirement] = [
+            ChosenAtOnboarding(met=True),
+            NoFlareYesterdayOrToday(met=not in_flare_cooldown(state, today)),
         ]
     elif state.stage == 1:
         test, reqs = GateTest.HOLDS_REVIEW, _stage1(state, today)
@@ -234,13 +231,15 @@ def gate_status(state: ProgrammeState, today: date) -> GateStatus:
         test, reqs, note = _stage3(state, today)
     elif _hop_test_due(state, today):
         test = GateTest.HOP_TEST
-        reqs = [_req("Hops low in pain for 2 weeks", True, "ready for the hop test")]
+        reqs = [HopsLowForTwoWeeks(met=True)]
     else:
         test, reqs = GateTest.GRADUATION, _stage4(state, today)
     retest = _retest(state, today)
     if retest is not None:
         reqs.append(retest)
-    return GateStatus(due=all(r.met for r in reqs), test=test, requirements=reqs, note=note)
+    return GateStatus(
+        due=all(r.met for r in reqs), test=test, requirements=reqs, hold_out_of_reach=note
+    )
 
 
 def _hop_test_due(state: ProgrammeState, today: date) -> bool:
@@ -296,11 +295,6 @@ def _record(state: ProgrammeState, test: GateTest, on: date, passed: bool, detai
         mark_not_green(state, on)
 
 
-_ANSWER_NAMES = {
-    "heel_raise_reps": "the heel-raise count",
-    "loaded_hold_pain": "the pain during the hold",
-    "hop_pain": "the pain during the hops",
-}
 _MORNING_WORDS = {
     PainZone.GREEN: "a calm morning",
     PainZone.AMBER: "morning pain a little up",
@@ -309,210 +303,246 @@ _MORNING_WORDS = {
 
 
 def _missing(result: GateTestResult, *fields: str) -> list[str]:
-    """The answers a test result lacks, in words."""
-    return [_ANSWER_NAMES.get(f, f) for f in fields if getattr(result, f) is None]
+    """The answers (field names) a test result lacks."""
+    return [f for f in fields if getattr(result, f) is None]
 
 
-def _short_of_endurance(state: ProgrammeState, reps: int) -> str:
-    if state.profile.side is Side.BOTH:
-        return f"Your weaker leg did {reps} heel raises; each leg needs {GATES.endurance_reps}"
-    return (
-        f"You did {reps} heel raises; the test needs {GATES.endurance_reps} "
-        f"(or {GATES.endurance_other_side_fraction:.0%} of your other side)"
+def _short_of_endurance(state: ProgrammeState, reps: int) -> EnduranceShort:
+    return EnduranceShort(
+        reps=reps,
+        need=GATES.endurance_reps,
+        both_sides=state.profile.side is Side.BOTH,
+        other_side_fraction=GATES.endurance_other_side_fraction,
     )
+
+
+@dataclass
+class _Taken:
+    """A gate test being recorded: the state before, the state being changed, the result."""
+
+    before: ProgrammeState
+    s: ProgrammeState
+    result: GateTestResult
+    on: date
+    status: GateStatus
+
+    @property
+    def test(self) -> GateTest | None:
+        return self.status.test
+
+    def decide(self, kind: DecisionKind, reason: Reason) -> tuple[ProgrammeState, Decision]:
+        return finish(self.s, decision(self.before, self.s, kind, reason, self.test), self.on)
+
+    def hold(self, reason: Reason) -> tuple[ProgrammeState, Decision]:
+        return self.decide(DecisionKind.HOLD, reason)
+
+    def needs(self, *fields: str) -> tuple[ProgrammeState, Decision] | None:
+        """Hold when the result lacks any of ``fields``."""
+        missing = _missing(self.result, *fields)
+        if not missing or self.test is None:
+            return None
+        return self.hold(TestNeedsAnswers(test=self.test, missing=missing))
+
+    def record(self, passed: bool, detail: str) -> None:
+        assert self.test is not None
+        _record(self.s, self.test, self.on, passed, detail)
+
+
+_Outcome = tuple[ProgrammeState, Decision]
+
+
+def _no_test_active(t: _Taken) -> _Outcome | None:
+    return t.hold(NoTestActive()) if t.test is None else None
+
+
+def _test_not_due(t: _Taken) -> _Outcome | None:
+    if t.status.due:
+        return None
+    return t.hold(TestNotDue(unmet=[r for r in t.status.requirements if not r.met]))
+
+
+def _hop_test(t: _Taken) -> _Outcome | None:
+    """R2: 10 single-leg hops before the running block."""
+    if (missing := t.needs("hop_pain")) is not None:
+        return missing
+    hop = t.result.hop_pain or 0
+    ok = hop <= GATES.hop_max_pain
+    t.record(ok, f"{GATES.hop_count} hops at {hop}/10")
+    if ok:
+        t.s.hop_test_on = t.on
+        return t.hold(HopTestPassed(hops=GATES.hop_count, pain=hop))
+    return t.hold(
+        HopTestFailed(pain=hop, limit=GATES.hop_max_pain, retest_days=GATES.retest_after_days)
+    )
+
+
+def _recheck(t: _Taken) -> _Outcome | None:
+    """After 14+ days away: enough heel raises and no flare restart the stage, else one lower."""
+    if (missing := t.needs("heel_raise_reps")) is not None:
+        return missing
+    s, on = t.s, t.on
+    reps = t.result.heel_raise_reps or 0
+    need = GATES.recheck_heel_raises.get(s.stage, 0)
+    morning_zone = (
+        classify_morning(s, t.result.morning_pain, on=on)
+        if t.result.morning_pain is not None
+        else next((m.zone for m in s.mornings if m.on == on), PainZone.GREEN)
+    )
+    flare = morning_zone is PainZone.RED
+    ok = reps >= need and not flare
+    t.record(ok, f"{reps} heel raises (need {need}), {_MORNING_WORDS[morning_zone]}")
+    s.needs_recheck = False
+    s.gate_retest_after = None
+    if ok:
+        return t.hold(RecheckPassed(reps=reps, stage=s.stage))
+    if s.stage == 1:
+        return t.hold(RecheckFailed(reps=reps, need=need, flare=flare, stage=1, stage_down=False))
+    enter_stage(s, s.stage - 1, on)
+    reason = RecheckFailed(reps=reps, need=need, flare=flare, stage=s.stage, stage_down=True)
+    return t.decide(DecisionKind.STAGE_DOWN, reason)
+
+
+def _holds_review(t: _Taken) -> _Outcome | None:
+    """Stage 1 -> 2, read from the logs: nothing to perform."""
+    t.record(True, "top holds pain-free enough on 3 days, calm mornings")
+    enter_stage(t.s, 2, t.on)
+    return t.decide(DecisionKind.STAGE_UP, HoldsReviewPassed())
+
+
+def _graduation(t: _Taken) -> _Outcome | None:
+    """Stage 4 -> maintenance, read from the logs."""
+    t.record(True, "full Stage 4 ladder green for 2 weeks")
+    t.s.status = ProgrammeStatus.MAINTENANCE
+    t.s.last_hsr_on = t.s.last_session_on
+    t.s.dose_changed_on = t.on
+    return t.decide(DecisionKind.STAGE_UP, Graduated())
+
+
+def _stage3_entry(t: _Taken) -> _Outcome | None:
+    """The onboarding shortcut: enough heel raises wait for a calm morning, else Stage 2."""
+    if (missing := t.needs("heel_raise_reps")) is not None:
+        return missing
+    assert t.test is not None
+    reps = t.result.heel_raise_reps or 0
+    need = GATES.stage3_entry_heel_raises
+    t.s.entry_test_pending = False
+    t.s.gate_retest_after = None
+    if reps >= need:
+        t.s.pending_gate = PendingGate(test=t.test, on=t.on)
+        return t.hold(HeelRaisesPassed(test=t.test, reps=reps))
+    t.record(False, f"{reps} heel raises")
+    reason = HeelRaisesFailed(test=t.test, reps=reps, need=need, retest_days=0)
+    return t.hold(reason)
+
+
+def _heel_raise(t: _Taken) -> _Outcome | None:
+    """Stage 2 -> 3: enough heel raises wait for a calm morning, else a retest in 7 days."""
+    if (missing := t.needs("heel_raise_reps")) is not None:
+        return missing
+    assert t.test is not None
+    reps = t.result.heel_raise_reps or 0
+    need = GATES.stage2_heel_raises
+    if reps >= need:
+        t.s.pending_gate = PendingGate(test=t.test, on=t.on)
+        return t.hold(HeelRaisesPassed(test=t.test, reps=reps))
+    t.record(False, f"{reps} heel raises")
+    reason = HeelRaisesFailed(
+        test=t.test, reps=reps, need=need, retest_days=GATES.retest_after_days
+    )
+    return t.hold(reason)
+
+
+def _loaded_hold(t: _Taken) -> _Outcome | None:
+    """Stage 3 -> 4 checkpoint: the 30 s hold at 1.5 x body weight and the heel-raise count."""
+    assert t.test is not None
+    retest = GATES.retest_after_days
+    if t.result.loaded_hold_done is False:
+        t.record(False, f"could not hold {GATES.hold_seconds} s")
+        return t.hold(HoldNotDone(seconds=GATES.hold_seconds, retest_days=retest))
+    if (missing := t.needs("heel_raise_reps", "loaded_hold_pain")) is not None:
+        return missing
+    reps, _ = leg_counts(t.s, t.result)
+    pain = t.result.loaded_hold_pain or 0
+    detail = f"hold pain {pain}/10, {reps} heel raises"
+    shortfall: TestShortfall | None = None
+    if pain > GATES.hold_max_pain:
+        shortfall = PainOverLimit(what="hold", pain=pain, limit=GATES.hold_max_pain)
+    elif not _endurance_ok(t.s, t.result):
+        shortfall = _short_of_endurance(t.s, reps)
+    if shortfall is not None:
+        t.record(False, detail)
+        return t.hold(Stage4TestFailed(test=t.test, shortfall=shortfall, retest_days=retest))
+    t.s.pending_gate = PendingGate(test=t.test, on=t.on)
+    return t.hold(CheckpointPassed(hold_pain=pain, reps=reps))
+
+
+def _endurance_hops(t: _Taken) -> _Outcome | None:
+    """Stage 3 -> 4 without the weight for the hold: heel-raise count and 10 hops."""
+    assert t.test is not None
+    if (missing := t.needs("heel_raise_reps", "hop_pain")) is not None:
+        return missing
+    reps, _ = leg_counts(t.s, t.result)
+    hop = t.result.hop_pain or 0
+    shortfall: TestShortfall | None = None
+    if hop > GATES.hop_max_pain:
+        shortfall = PainOverLimit(what="hops", pain=hop, limit=GATES.hop_max_pain)
+    elif not _endurance_ok(t.s, t.result):
+        shortfall = _short_of_endurance(t.s, reps)
+    if shortfall is not None:
+        t.record(False, f"{reps} heel raises, {GATES.hop_count} hops at {hop}/10")
+        reason = Stage4TestFailed(
+            test=t.test, shortfall=shortfall, retest_days=GATES.retest_after_days
+        )
+        return t.hold(reason)
+    t.s.pending_gate = PendingGate(test=t.test, on=t.on)
+    t.s.hop_test_on = t.on
+    return t.hold(EnduranceHopsPassed(reps=reps, hops=GATES.hop_count, pain=hop))
+
+
+# Each test's own rule; the first two rules of ``record_gate_test`` run before any of them.
+_TEST_RULES: dict[GateTest, Callable[[_Taken], _Outcome | None]] = {
+    GateTest.HOP_TEST: _hop_test,
+    GateTest.RECHECK: _recheck,
+    GateTest.HOLDS_REVIEW: _holds_review,
+    GateTest.GRADUATION: _graduation,
+    GateTest.STAGE3_ENTRY: _stage3_entry,
+    GateTest.HEEL_RAISE: _heel_raise,
+    GateTest.LOADED_HOLD: _loaded_hold,
+    GateTest.ENDURANCE_HOPS: _endurance_hops,
+}
+
+
+def _the_test_itself(t: _Taken) -> _Outcome | None:
+    assert t.test is not None
+    return _TEST_RULES[t.test](t)
+
+
+# Rules, first match wins: no test when the programme is not active; a test not due yet is
+# not taken; otherwise the due test's own rule decides.
+_RULES: tuple[Callable[[_Taken], _Outcome | None], ...] = (
+    _no_test_active,
+    _test_not_due,
+    _the_test_itself,
+)
 
 
 def record_gate_test(
     state: ProgrammeState, result: GateTestResult, on: date
 ) -> tuple[ProgrammeState, Decision]:
     """Apply a gate test's result. Advance only when it passes (rule 5)."""
-    before = state
     s = state.clone()
     status = gate_status(s, on)
-    test = status.test
-
-    def hold(reason: str) -> tuple[ProgrammeState, Decision]:
-        return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
-
-    if test is None:
-        return hold("No test is due: the programme is not active.")
-    if not status.due:
-        unmet = "; ".join(f"{r.label} ({r.detail})" for r in status.requirements if not r.met)
-        return hold(f"This test is not due yet: {unmet}.")
-    if s.profile.side is Side.BOTH and result.left_reps is not None:
+    if status.due and s.profile.side is Side.BOTH and result.left_reps is not None:
         weaker = min(n for n in (result.left_reps, result.right_reps) if n is not None)
         result = result.model_copy(update={"heel_raise_reps": weaker})
-    _log_count(s, result, on)
-
-    if test is GateTest.HOP_TEST:
-        if _missing(result, "hop_pain"):
-            return hold("The hop test needs the pain during the hops.")
-        hop = result.hop_pain or 0
-        ok = hop <= GATES.hop_max_pain
-        _record(s, test, on, ok, f"{GATES.hop_count} hops at {hop}/10")
-        if ok:
-            s.hop_test_on = on
-            return hold(
-                f"{GATES.hop_count} hops at {hop}/10: your tendon is ready for some running, "
-                "if you run or want to."
-            )
-        return hold(
-            f"The hops hurt {hop}/10; the limit is {GATES.hop_max_pain}. The hop sessions go "
-            f"on, and the test comes again in {GATES.retest_after_days} days."
-        )
-
-    if test is GateTest.RECHECK:
-        missing = _missing(result, "heel_raise_reps")
-        if missing:
-            return hold("The re-check needs the heel-raise count.")
-        reps = result.heel_raise_reps or 0
-        need = GATES.recheck_heel_raises.get(s.stage, 0)
-        morning_zone = (
-            classify_morning(s, result.morning_pain, on=on)
-            if result.morning_pain is not None
-            else next((m.zone for m in s.mornings if m.on == on), PainZone.GREEN)
-        )
-        ok = reps >= need and morning_zone is not PainZone.RED
-        detail = f"{reps} heel raises (need {need}), {_MORNING_WORDS[morning_zone]}"
-        short = [f"{reps} heel raises where {need} are needed"] if reps < need else []
-        if morning_zone is PainZone.RED:
-            short.append("a morning flare")
-        why = " and ".join(short)
-        _record(s, test, on, ok, detail)
-        s.needs_recheck = False
-        s.gate_retest_after = None
-        if ok:
-            reason = (
-                f"Re-check passed ({reps} heel raises, calm morning), so you restart "
-                f"Stage {s.stage} at its entry dose."
-            )
-            return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
-        if s.stage == 1:
-            reason = f"The re-check was not passed ({why}), so you restart Stage 1 at its start."
-            return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
-        enter_stage(s, s.stage - 1, on)
-        reason = (
-            f"The re-check was not passed ({why}), so you restart one stage lower, at the "
-            f"entry of Stage {s.stage}."
-        )
-        return finish(s, decision(before, s, DecisionKind.STAGE_DOWN, reason, test), on)
-
-    if test is GateTest.HOLDS_REVIEW:
-        _record(s, test, on, True, "top holds pain-free enough on 3 days, calm mornings")
-        enter_stage(s, 2, on)
-        reason = (
-            "Three days of full holds with low pain and calm mornings: you move to Stage 2, "
-            "slow calf raises and heel drops, starting gently."
-        )
-        return finish(s, decision(before, s, DecisionKind.STAGE_UP, reason, test), on)
-
-    if test is GateTest.GRADUATION:
-        _record(s, test, on, True, "full Stage 4 ladder green for 2 weeks")
-        s.status = ProgrammeStatus.MAINTENANCE
-        s.last_hsr_on = s.last_session_on
-        reason = (
-            "Two weeks on the full jumping ladder with pain in check: you graduate to maintenance, "
-            "one heavy calf session a week. Keep it up for a strong tendon."
-        )
-        s.dose_changed_on = on
-        return finish(s, decision(before, s, DecisionKind.STAGE_UP, reason, test), on)
-
-    if test is GateTest.STAGE3_ENTRY:
-        if _missing(result, "heel_raise_reps"):
-            return hold("The Stage 3 entry test needs the heel-raise count.")
-        reps = result.heel_raise_reps or 0
-        ok = reps >= GATES.stage3_entry_heel_raises
-        s.entry_test_pending = False
-        s.gate_retest_after = None
-        if ok:
-            s.pending_gate = PendingGate(test=test, on=on)
-            reason = (
-                f"You did {reps} single-leg heel raises. If tomorrow morning is calm, you start "
-                "heavy slow resistance (Stage 3) the day after this test."
-            )
-            return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
-        _record(s, test, on, ok, f"{reps} heel raises")
-        reason = (
-            f"You did {reps} single-leg heel raises (Stage 3 needs "
-            f"{GATES.stage3_entry_heel_raises}), so you stay in Stage 2 for now."
-        )
-        return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
-
-    if test is GateTest.HEEL_RAISE:
-        if _missing(result, "heel_raise_reps"):
-            return hold("The Stage 3 test needs the heel-raise count.")
-        reps = result.heel_raise_reps or 0
-        ok = reps >= GATES.stage2_heel_raises
-        if ok:
-            s.pending_gate = PendingGate(test=test, on=on)
-            reason = (
-                f"You did {reps} single-leg heel raises with pain under control. If tomorrow "
-                "morning is calm, you move to Stage 3 (heavy slow resistance three times a "
-                "week) the day after this test."
-            )
-            return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
-        _record(s, test, on, ok, f"{reps} heel raises")
-        reason = (
-            f"You did {reps} single-leg heel raises; Stage 3 needs {GATES.stage2_heel_raises}. "
-            f"Keep going with Stage 2 and try again in {GATES.retest_after_days} days."
-        )
-        return hold(reason)
-
-    endurance = _endurance_ok(s, result)
-    reps, _ = leg_counts(s, result)
-    if test is GateTest.LOADED_HOLD:
-        if result.loaded_hold_done is False:
-            _record(s, test, on, False, f"could not hold {GATES.hold_seconds} s")
-            return hold(
-                f"You couldn't hold the {GATES.hold_seconds} s yet, which is common: the heavy "
-                f"work of Stage 3 builds exactly that strength. Try the checkpoint again in "
-                f"{GATES.retest_after_days} days."
-            )
-        missing = _missing(result, "heel_raise_reps", "loaded_hold_pain")
-        if missing:
-            return hold(f"The Stage 4 checkpoint needs: {', '.join(missing)}.")
-        pain = result.loaded_hold_pain or 0
-        ok = endurance and pain <= GATES.hold_max_pain
-        detail = f"hold pain {pain}/10, {reps} heel raises"
-        if not ok:
-            _record(s, test, on, False, detail)
-            why = (
-                f"The hold hurt {pain}/10; the limit is {GATES.hold_max_pain}"
-                if pain > GATES.hold_max_pain
-                else _short_of_endurance(s, reps)
-            )
-            return hold(
-                f"{why}. Stage 3 continues; the checkpoint can be repeated in "
-                f"{GATES.retest_after_days} days."
-            )
-        s.pending_gate = PendingGate(test=test, on=on)
-        reason = (
-            f"Checkpoint passed today ({detail}). If tomorrow morning is calm you move to Stage 4."
-        )
-        return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
-
-    # GateTest.ENDURANCE_HOPS
-    missing = _missing(result, "heel_raise_reps", "hop_pain")
-    if missing:
-        return hold(f"The Stage 4 test needs: {', '.join(missing)}.")
-    hop = result.hop_pain or 0
-    ok = endurance and hop <= GATES.hop_max_pain
-    detail = f"{reps} heel raises, {GATES.hop_count} hops at {hop}/10"
-    if not ok:
-        _record(s, test, on, ok, detail)
-        why = (
-            f"The hops hurt {hop}/10; the limit is {GATES.hop_max_pain}"
-            if hop > GATES.hop_max_pain
-            else _short_of_endurance(s, reps)
-        )
-        return hold(f"{why}. Stage 3 continues; try again in {GATES.retest_after_days} days.")
-    s.pending_gate = PendingGate(test=test, on=on)
-    s.hop_test_on = on
-    reason = (
-        f"{reps} heel raises and {GATES.hop_count} hops at {hop}/10 today. If tomorrow morning "
-        "is calm, you move to Stage 4 (hops and springy work) the day after this test."
-    )
-    return finish(s, decision(before, s, DecisionKind.HOLD, reason, test), on)
+    if status.due:
+        _log_count(s, result, on)
+    taken = _Taken(before=state, s=s, result=result, on=on, status=status)
+    for rule in _RULES:
+        outcome = rule(taken)
+        if outcome is not None:
+            return outcome
+    raise AssertionError("the last rule always decides")  # pragma: no cover
 
 
 _NEXT_STAGE: dict[GateTest, int] = {
@@ -520,10 +550,6 @@ _NEXT_STAGE: dict[GateTest, int] = {
     GateTest.STAGE3_ENTRY: 3,
     GateTest.LOADED_HOLD: 4,
     GateTest.ENDURANCE_HOPS: 4,
-}
-_STAGE_WORDS = {
-    3: "Stage 3: heavy slow resistance three times a week",
-    4: "Stage 4: hops and springy work, plus one heavy session a week",
 }
 
 
@@ -539,14 +565,7 @@ def resolve_pending_gate(
     if morning is None:
         if (today - pending.on).days >= GATES.morning_after_days:
             state.pending_gate = None
-            return decision(
-                before,
-                state,
-                DecisionKind.HOLD,
-                "We never got the morning answer after the test, so it has to be repeated "
-                "before the next stage.",
-                pending.test,
-            )
+            return decision(before, state, DecisionKind.HOLD, NoMorningAfterTest(), pending.test)
         return None
     state.pending_gate = None
     if morning.zone is PainZone.RED:
@@ -558,11 +577,5 @@ def resolve_pending_gate(
     _record(state, pending.test, today, True, f"calm morning ({morning.pain}/10)")
     stage = _NEXT_STAGE[pending.test]
     enter_stage(state, stage, today)
-    return decision(
-        before,
-        state,
-        DecisionKind.STAGE_UP,
-        f"Your morning after the test was calm ({morning.pain}/10), so you move to "
-        f"{_STAGE_WORDS[stage]}.",
-        pending.test,
-    )
+    reason = CalmMorningStageUp(pain=morning.pain, stage=stage)
+    return decision(before, state, DecisionKind.STAGE_UP, reason, pending.test)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rehab.enums import (
     DecisionKind,
@@ -26,6 +26,7 @@ from rehab.enums import (
     Stance,
     Surface,
 )
+from rehab.reasons import HoldOutOfReach, LegacyText, Reason, Requirement
 
 Pain = int  # 0-10; validated with Field(ge=0, le=10) where it enters the engine
 
@@ -100,7 +101,7 @@ class SessionPlan(BaseModel):
 class SetAdvice(BaseModel):
     action: Literal["continue", "drop_rung", "stop_exercise", "end_session"]
     next: ExercisePrescription | None
-    reason: str
+    reason: Reason
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,25 +145,29 @@ class GateTestResult(BaseModel):
 
 class Decision(BaseModel):
     kind: DecisionKind
-    reason: str
+    reason: Reason  # the rule that decided and its values; the bot's catalogue words it
     stage_from: int
     stage_to: int
     rung_from: int
     rung_to: int
     gate: GateTest | None = None
 
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _words_from_before(cls, v: object) -> object:
+        """A programme state saved before reasons were data holds the words themselves."""
+        return LegacyText(text=v) if isinstance(v, str) else v
 
-class GateRequirement(BaseModel):
-    label: str
-    met: bool
-    detail: str
+
+GateRequirement = Requirement  # one gate requirement, met or not (rehab.reasons)
 
 
 class GateStatus(BaseModel):
     due: bool
     test: GateTest | None
     requirements: list[GateRequirement]
-    note: str = ""
+    # Stage 3 -> 4 without the weight for the checkpoint hold: the endurance and hop test instead
+    hold_out_of_reach: HoldOutOfReach | None = None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,17 @@ from rehab.models import (
 )
 from rehab.pain import weekly_means
 from rehab.protocol import REFERRAL, TIMINGS
+from rehab.reasons import (
+    HeelRaisesCounted,
+    ManyFlares,
+    Refer,
+    ReferralWhy,
+    ReviewNotImproved,
+    ReviewRatedPoorly,
+    RisingMornings,
+    SevereMornings,
+    Stuck,
+)
 from rehab.transitions import decision, dose_changed, enter_stage, finish
 
 # The referral codes, in the order of protocol section 5 (R2).
@@ -31,12 +42,6 @@ REFER_SEVERE_MORNINGS = "severe_mornings"
 REFER_STUCK = "stuck"
 REFER_RISING = "rising_mornings"
 REFER_REVIEW = "review"
-
-_SEE = (
-    "It is time for a physiotherapist or doctor to look at your tendon. /export gives you a "
-    "report to show them. You can keep going at the lightest dose of this stage; I won't "
-    "step it up until you tell me you have been seen."
-)
 
 
 def _since(state: ProgrammeState) -> date | None:
@@ -49,8 +54,8 @@ def _since(state: ProgrammeState) -> date | None:
     return None
 
 
-def referral_trigger(state: ProgrammeState, today: date) -> tuple[str, str] | None:
-    """The first referral trigger that applies today, as (code, plain-words reason)."""
+def referral_trigger(state: ProgrammeState, today: date) -> tuple[str, ReferralWhy] | None:
+    """The first referral trigger that applies today, as (code, why)."""
     if state.status is ProgrammeStatus.STOPPED or state.referral is not None:
         return None
     since = _since(state)
@@ -65,15 +70,10 @@ def referral_trigger(state: ProgrammeState, today: date) -> tuple[str, str] | No
         if counts(m.on) and 0 <= (today - m.on).days < r.severe_days and m.pain >= r.severe_morning
     ]
     if len(severe) >= r.severe_mornings:
-        return REFER_SEVERE_MORNINGS, (
-            f"Your first steps hurt {r.severe_morning}/10 or more on {len(severe)} mornings this "
-            "week."
-        )
+        return REFER_SEVERE_MORNINGS, SevereMornings(pain=r.severe_morning, mornings=len(severe))
     flares = [f for f in state.flares if counts(f) and (today - f).days < r.flares_days]
     if len(flares) >= r.flares:
-        return REFER_FLARES, (
-            f"You have had {len(flares)} morning flares in the last {r.flares_days} days."
-        )
+        return REFER_FLARES, ManyFlares(flares=len(flares), days=r.flares_days)
     start = max(d for d in (state.last_rise_on, state.stage_start, since) if d is not None)
     if (today - start).days >= r.stuck_days:
         window = {today - timedelta(days=k) for k in range(r.stuck_days)}
@@ -84,14 +84,9 @@ def referral_trigger(state: ProgrammeState, today: date) -> tuple[str, str] | No
             if x.on in window and x.zone in (PainZone.AMBER, PainZone.RED)
         }
         if len(rough) >= r.stuck_not_green_days:
-            return REFER_STUCK, (
-                f"The dose has not been able to go up for {r.stuck_days} days because the pain "
-                "keeps reaching the limit."
-            )
+            return REFER_STUCK, Stuck(days=r.stuck_days)
     if _rising_weeks(state, today, since):
-        return REFER_RISING, (
-            f"Your average morning pain has gone up {r.rising_weeks} weeks in a row."
-        )
+        return REFER_RISING, RisingMornings(weeks=r.rising_weeks)
     return None
 
 
@@ -135,7 +130,7 @@ def lightest(state: ProgrammeState, today: date) -> None:
 
 
 def refer(
-    state: ProgrammeState, code: str, why: str, today: date
+    state: ProgrammeState, code: str, why: ReferralWhy, today: date
 ) -> tuple[ProgrammeState, Decision]:
     """Advise seeing a clinician, keep the lightest dose, stop progressing until seen."""
     before = state
@@ -143,7 +138,7 @@ def refer(
     s.referral = ReferralRecord(code=code, on=today)
     s.referral_history = [*s.referral_history, s.referral][-10:]
     lightest(s, today)
-    return finish(s, decision(before, s, DecisionKind.REFER, f"{why} {_SEE}"), today)
+    return finish(s, decision(before, s, DecisionKind.REFER, Refer(why=why)), today)
 
 
 def record_seen(state: ProgrammeState, on: date) -> ProgrammeState:
@@ -193,14 +188,13 @@ def record_stiffness(state: ProgrammeState, on: date, minutes: int) -> Programme
     return s
 
 
-def count_words(state: ProgrammeState, reps: int, today: date) -> str:
-    """The two-weekly heel-raise count against the start and the last count, in plain words."""
+def count_compared(state: ProgrammeState, reps: int, today: date) -> HeelRaisesCounted:
+    """The two-weekly heel-raise count against the start and the last count."""
     before = [c for c in state.heel_raise_log if c.on < today]
-    last = f" (last time {before[-1].reps})" if before else ""
-    start = state.profile.single_leg_heel_raises
-    return (
-        f"{reps} single-leg heel raises{last}; you started with {start}. "
-        "I'll ask again in two weeks."
+    return HeelRaisesCounted(
+        reps=reps,
+        last=before[-1].reps if before else None,
+        start=state.profile.single_leg_heel_raises,
     )
 
 
@@ -301,24 +295,13 @@ def record_review(
     last_week = week == max(TIMINGS.review_weeks)
     poor_rating = rating in (ReviewRating.SAME, ReviewRating.WORSE)
     if s.referral is None and (not improved or (last_week and poor_rating)):
-        if not improved:
-            why = (
-                f"At {week} weeks your morning pain is no better than at the start and the "
-                "heel-raise count is no higher."
-            )
-        else:
-            why = f"At {week} weeks you rate your tendon {_RATING_WORDS[rating]} than at the start."
+        why: ReferralWhy = (
+            ReviewNotImproved(week=week)
+            if not improved
+            else ReviewRatedPoorly(week=week, rating=rating)
+        )
         return refer(s, REFER_REVIEW, why, today)
     return s, None
-
-
-_RATING_WORDS: dict[ReviewRating | None, str] = {
-    ReviewRating.SAME: "no better",
-    ReviewRating.WORSE: "worse",
-    None: "no better",
-    ReviewRating.BETTER: "better",
-    ReviewRating.MUCH_BETTER: "much better",
-}
 
 
 # ---------------------------------------------------------------------------------------------

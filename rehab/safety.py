@@ -15,6 +15,7 @@ from rehab.models import (
     StopRecord,
 )
 from rehab.protocol import TIMINGS
+from rehab.reasons import RedFlagStop
 from rehab.transitions import decision, finish
 
 # Most urgent first: when several flags are present, the first outcome in this list wins.
@@ -205,5 +206,4 @@ def stop_programme(state: ProgrammeState, code: str, on: date) -> tuple[Programm
     s.stop = record
     s.pending_gate = None
     s.red_flag_history.append(record)
-    reason = f"You confirmed a warning sign ({flag_name(code)}). {flag.advice}"
-    return finish(s, decision(before, s, DecisionKind.STOP, reason), on)
+    return finish(s, decision(before, s, DecisionKind.STOP, RedFlagStop(flag=code)), on)

@@ -15,7 +15,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,11 @@ from rehab.outcomes import (
     set_running,
 )
 from rehab.protocol import THRESHOLDS
+from rehab.reasons import Reason
 from rehab.safety import RED_FLAGS, scan_free_text, stop_programme
+
+ReasonText = Callable[[Reason], str]
+"""Words for a reason (the bot's catalogue: ``bot.texts.reason_text``)."""
 
 DEFAULT_START = date(2026, 1, 5)  # a Monday; the simulator never reads the clock
 DEFAULT_DAYS = 84
@@ -226,11 +230,31 @@ class SimExercise(BaseModel):
 
 class SimDecision(BaseModel):
     kind: DecisionKind
-    reason: str
+    reason: Reason  # data; the output functions word it with the renderer they are given
 
     @classmethod
     def of(cls, d: Decision) -> SimDecision:
         return cls(kind=d.kind, reason=d.reason)
+
+    def as_json(self, reason_text: ReasonText) -> dict[str, Any]:
+        return {"kind": self.kind.value, "reason": reason_text(self.reason)}
+
+
+class SimGate(BaseModel):
+    """A gate test taken that day: the test, whether it passed, the results and its decision."""
+
+    test: GateTest
+    passed: bool
+    result: dict[str, Any]
+    decision: SimDecision
+
+    def as_json(self, reason_text: ReasonText) -> dict[str, Any]:
+        return {
+            "test": self.test.value,
+            "passed": self.passed,
+            "result": self.result,
+            "decision": self.decision.as_json(reason_text),
+        }
 
 
 class DayRecord(BaseModel):
@@ -242,8 +266,15 @@ class DayRecord(BaseModel):
     answers: dict[str, Any]
     morning_zone: PainZone | None = None  # how the engine read that morning's answer
     decision: SimDecision | None
-    gate: dict[str, Any] | None = None
+    gate: SimGate | None = None
     events: list[str] = Field(default_factory=list)
+
+    def as_json(self, reason_text: ReasonText) -> dict[str, Any]:
+        """The day as one JSON object, reasons in words."""
+        data = self.model_dump(mode="json")
+        data["decision"] = self.decision.as_json(reason_text) if self.decision else None
+        data["gate"] = self.gate.as_json(reason_text) if self.gate else None
+        return data
 
 
 def _run_session(
@@ -297,7 +328,7 @@ def simulate(
         a = script[i - 1]
         shown = a.model_dump(mode="json", exclude_defaults=True)
         events: list[str] = []
-        gate: dict[str, Any] | None = None
+        gate: SimGate | None = None
         sessions: list[list[SimExercise]] = []
         decision: Decision | None = None
         morning_zone: PainZone | None = None
@@ -345,12 +376,12 @@ def simulate(
                     passed = state.gate_results[-1].passed
                 else:
                     passed = state.pending_gate is not None
-                gate = {
-                    "test": decision.gate.value,
-                    "passed": passed,
-                    "result": result.model_dump(mode="json", exclude_none=True),
-                    "decision": SimDecision.of(gate_decision).model_dump(mode="json"),
-                }
+                gate = SimGate(
+                    test=decision.gate,
+                    passed=passed,
+                    result=result.model_dump(mode="json", exclude_none=True),
+                    decision=SimDecision.of(gate_decision),
+                )
                 decision = gate_decision
             state, decision = _outcome_checks(state, persona, a, on, decision, events)
             for _ in range(sessions_on(state, on)):
@@ -430,10 +461,8 @@ def _count_words(side: Side, t: GateTestResult) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def render_jsonl(records: Sequence[DayRecord]) -> str:
-    return "".join(
-        json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n" for r in records
-    )
+def render_jsonl(records: Sequence[DayRecord], reason_text: ReasonText) -> str:
+    return "".join(json.dumps(r.as_json(reason_text), ensure_ascii=False) + "\n" for r in records)
 
 
 def _dose(e: SimExercise) -> str:
@@ -454,7 +483,7 @@ def _dose(e: SimExercise) -> str:
     return f"{e.id} {text}"
 
 
-def render_table(records: Sequence[DayRecord]) -> str:
+def render_table(records: Sequence[DayRecord], reason_text: ReasonText) -> str:
     lines = [f"{'day':>3}  {'date':<10} {'dow':<3} {'st':>2}  {'session':<60}  decision"]
     for r in records:
         if r.sessions:
@@ -463,7 +492,7 @@ def render_table(records: Sequence[DayRecord]) -> str:
         else:
             session = "-"
         if r.decision is not None:
-            decision = f"{r.decision.kind.value}: {r.decision.reason}"
+            decision = f"{r.decision.kind.value}: {reason_text(r.decision.reason)}"
         else:
             decision = "-"
         if r.answers:
@@ -509,9 +538,12 @@ def _positive(text: str) -> int:
     return n
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], reason_text: ReasonText) -> int:
     """``simulate PERSONA.json [--days N] [--start YYYY-MM-DD] [--table]``. Returns the exit
-    status: 0, or 2 for a bad persona or bad arguments (one line on stderr)."""
+    status: 0, or 2 for a bad persona or bad arguments (one line on stderr).
+
+    ``reason_text`` words the decisions' reasons: the bot's catalogue (``bot.texts``), passed
+    in by the ``achilles-coach`` command, as the engine imports nothing outside ``rehab``."""
     parser = argparse.ArgumentParser(
         prog="achilles-coach simulate",
         description="Run the rehab engine day by day against a scripted persona.",
@@ -535,5 +567,6 @@ def main(argv: list[str]) -> int:
         print(f"error: bad persona: {exc}", file=sys.stderr)
         return 2
     records = simulate(persona, days=args.days, start=args.start)
-    sys.stdout.write(render_table(records) if args.table else render_jsonl(records))
+    out = render_table(records, reason_text) if args.table else render_jsonl(records, reason_text)
+    sys.stdout.write(out)
     return 0

@@ -21,11 +21,21 @@ from rehab.enums import DecisionKind, GateTest, ProgrammeStatus
 from rehab.models import Decision, LoadState, ProgrammeState
 from rehab.protocol import (
     BEYER_SCHEDULE,
-    EXERCISES,
     LOADS,
     STAGE4_FULL_RUNG,
     STAGE4_LADDER,
     TIMINGS,
+)
+from rehab.reasons import (
+    Dose,
+    ExerciseRef,
+    HeavyDose,
+    HoldsDose,
+    JumpsDose,
+    MaintenanceDose,
+    Raised,
+    Reason,
+    SlowRepsDose,
 )
 
 
@@ -33,7 +43,7 @@ def decision(
     before: ProgrammeState,
     after: ProgrammeState,
     kind: DecisionKind,
-    reason: str,
+    reason: Reason,
     gate: GateTest | None = None,
 ) -> Decision:
     return Decision(
@@ -63,31 +73,29 @@ def dose_changed(state: ProgrammeState, on: date) -> None:
     state.green_streak = 0
 
 
-def describe_dose(state: ProgrammeState) -> str:
-    """A short description of the current rung, for decision reasons."""
+def current_dose(state: ProgrammeState) -> Dose:
+    """The current rung in short, for decision reasons (the catalogue words it)."""
     if state.status is ProgrammeStatus.MAINTENANCE:
-        return "weekly heavy calf work"
+        return MaintenanceDose()
     if state.stage == 1:
         ladder = stage1_ladder(state.irritability)
         r = ladder[min(state.rung, len(ladder) - 1)]
-        return f"{r.sets} holds of {r.hold_s} s"
+        return HoldsDose(sets=r.sets, hold_s=r.hold_s)
     if state.stage == 2:
         ladder2 = stage2_ladder(state.profile)
         d = ladder2[min(state.rung, len(ladder2) - 1)]
-        text = f"{d.sets} x {d.reps}"
-        if d.load_kg:
-            text += f" with {d.load_kg:g} kg"
-        if d.tempo_s != LOADS.slow_tempo_s:
-            text += f" at {d.tempo_s[0]} s up / {d.tempo_s[1]} s down"
-        if d.pause_top_s:
-            text += f" with a {d.pause_top_s} s pause at the top"
-        return text
+        return SlowRepsDose(
+            sets=d.sets,
+            reps=d.reps,
+            load_kg=d.load_kg,
+            tempo_s=d.tempo_s if d.tempo_s != LOADS.slow_tempo_s else None,
+            pause_top_s=d.pause_top_s,
+        )
     if state.stage == 3:
         phase = BEYER_SCHEDULE[min(state.rung, len(BEYER_SCHEDULE) - 1)]
-        return f"{phase.sets} x {phase.reps} heavy slow reps"
+        return HeavyDose(sets=phase.sets, reps=phase.reps)
     rung = STAGE4_LADDER[min(state.rung, len(STAGE4_LADDER) - 1)]
-    drills = "1 jumping drill" if len(rung) == 1 else f"{len(rung)} jumping drills"
-    return f"{drills}, {stage4_total(state)} ground contacts"
+    return JumpsDose(drills=len(rung), contacts=stage4_total(state))
 
 
 def _rescale_all(state: ProgrammeState, on: date, phase_index: int) -> None:
@@ -230,15 +238,16 @@ def stage4_up(state: ProgrammeState, on: date) -> bool:
     return True
 
 
-def rung_up(state: ProgrammeState, on: date, only_older_than: int | None = None) -> list[str]:
-    """One rung higher. Returns what changed (names), empty when nothing could rise."""
-    changed: list[str] = []
+def rung_up(state: ProgrammeState, on: date, only_older_than: int | None = None) -> list[Raised]:
+    """One rung higher. Returns what changed (the new dose, or the exercises whose load rose),
+    empty when nothing could rise."""
+    changed: list[Raised] = []
     if state.stage == 2 and stage2_load_rung_wait(state, on) is not None:
         return changed
     if state.stage == 4 and not uses_loads(state):
         if stage4_up(state, on):
             state.rung_changed_on = on
-            changed.append(describe_dose(state))
+            changed.append(current_dose(state))
             if state.rung >= STAGE4_FULL_RUNG and state.full_ladder_since is None:
                 state.full_ladder_since = on
             if "hop_single_leg" in STAGE4_LADDER[state.rung] and state.single_hops_since is None:
@@ -257,13 +266,13 @@ def rung_up(state: ProgrammeState, on: date, only_older_than: int | None = None)
             new = heavier(state.profile, ex_id, ls, on)
             if new is not None:
                 state.stage3_loads[ex_id] = new
-                changed.append(EXERCISES[ex_id].name)
+                changed.append(ExerciseRef(exercise_id=ex_id))
     elif state.rung < top_rung(state):
         if state.stage == 2 and is_load_rung(state.profile, state.rung + 1):
             state.load_rung_days = [*state.load_rung_days[-3:], on]
         state.rung += 1
         state.rung_changed_on = on
-        changed.append(describe_dose(state))
+        changed.append(current_dose(state))
     if changed:
         dose_changed(state, on)
         state.last_rise_on = on

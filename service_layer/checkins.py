@@ -31,7 +31,7 @@ class CheckinKind(StrEnum):
 class CheckinOutcome:
     kind: CheckinKind
     pain: int | None = None
-    reason: str = ""
+    reason: rehab.Reason | None = None  # the decision's reason (the catalogue words it)
     decision_kind: str | None = None
     stage_changed: bool = False
     # The reminders depend on the cadence, the programme's status and a pause: any changed?

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import rehab
-from rehab.outcomes import count_words, heel_raise_count_due, record_heel_raises
+from rehab.outcomes import count_compared, heel_raise_count_due, record_heel_raises
 from service_layer import flows
 from service_layer.flows import FlowView
 from service_layer.programme import load_state, save_state
@@ -69,7 +69,7 @@ async def stage_view(runtime: Runtime, user_id: int) -> StageView:
 class TestAnswer:
     flow: FlowView | None  # the next step, or None when the test is recorded
     passed: bool = False
-    reason: str = ""
+    reason: rehab.Reason | None = None  # the engine's reason (the catalogue words it)
     stage_changed: bool = False
     counted: bool = False  # the two-weekly heel-raise count, not a gate test
 
@@ -190,10 +190,10 @@ async def _record(
     result = rehab.GateTestResult(**answers)
     if test == COUNT:
         reps = result.heel_raise_reps or 0
-        words = count_words(state, reps, today)
+        counted = count_compared(state, reps, today)
         state = record_heel_raises(state, today, reps, result.left_reps, result.right_reps)
         await save_state(uow, user_id, state, now)
-        return TestAnswer(None, True, words, counted=True)
+        return TestAnswer(None, True, counted, counted=True)
     stage_before = state.stage
     records_before = len(state.gate_results)
     state, decision = rehab.record_gate_test(state, result, today)

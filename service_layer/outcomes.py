@@ -36,7 +36,7 @@ class ReviewOffer:
 @dataclass(frozen=True)
 class ReviewOutcome:
     week: int
-    referral: str | None  # the referral advice, when the review brings one
+    referral: rehab.Reason | None  # the referral's reason, when the review brings one
 
 
 async def review_offer(runtime: Runtime, user_id: int) -> ReviewOffer | None:

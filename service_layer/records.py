@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -15,6 +15,10 @@ from statistics import mean
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import ValidationError
+
+import rehab
+import rehab.reasons
 from service_layer.chart_data import ChartData, GateMark, MorningPoint, SessionPoint, StageBand
 from service_layer.export_schema import (
     AchillesCoachExport,
@@ -396,7 +400,23 @@ def day_label(day: date) -> str:
 # -- /export --------------------------------------------------------------------------------------
 
 
-def stage_history(records: Records) -> list[ExportStageChange]:
+# Puts a reason into words: the bot's catalogue (bot/texts.py `reason_text`) in the bot.
+ReasonWords = Callable[[rehab.Reason], str]
+
+
+def stored_reason(row: Decision) -> rehab.Reason:
+    """A stored decision's reason as data, for the catalogue to word (in the words of its time):
+    rows written before reasons were data keep the words stored with them."""
+    if row.reason_data is None:
+        return rehab.reasons.LegacyText(text=row.reason)
+    try:
+        return rehab.reasons.reason_from_json(row.reason_data)
+    except ValidationError:
+        log.warning("a stored decision's reason could not be read; showing its stored words")
+        return rehab.reasons.LegacyText(text=row.reason)
+
+
+def stage_history(records: Records, words: ReasonWords) -> list[ExportStageChange]:
     """The starting stage, then every decision that moved the stage."""
     moves = [
         d
@@ -424,13 +444,16 @@ def stage_history(records: Records) -> list[ExportStageChange]:
         assert d.stage_to is not None
         changes.append(
             ExportStageChange(
-                date_local=d.local_date, stage=d.stage_to, stage_from=d.stage_from, reason=d.reason
+                date_local=d.local_date,
+                stage=d.stage_to,
+                stage_from=d.stage_from,
+                reason=words(stored_reason(d)),
             )
         )
     return changes
 
 
-def build_export(records: Records, now: datetime) -> AchillesCoachExport:
+def build_export(records: Records, now: datetime, words: ReasonWords) -> AchillesCoachExport:
     """The export document from the stored rows."""
     profile = records.profile
     programme = records.programme
@@ -460,7 +483,7 @@ def build_export(records: Records, now: datetime) -> AchillesCoachExport:
             current_stage=records.current_stage(),
             state=dict(programme.state or {}),
         ),
-        stage_history=stage_history(records),
+        stage_history=stage_history(records, words),
         sessions=[
             ExportSession(
                 session_id=s.id,
@@ -502,7 +525,7 @@ def build_export(records: Records, now: datetime) -> AchillesCoachExport:
             ExportDecision(
                 date_local=d.local_date,
                 kind=d.kind,
-                reason=d.reason,
+                reason=words(stored_reason(d)),
                 stage_from=d.stage_from,
                 stage_to=d.stage_to,
                 made_at=d.made_at,
@@ -533,12 +556,13 @@ def build_export(records: Records, now: datetime) -> AchillesCoachExport:
     )
 
 
-async def export(runtime: Runtime, user_id: int) -> AchillesCoachExport | None:
-    """Everything about `user_id` as an export document; None when nothing is stored."""
+async def export(runtime: Runtime, user_id: int, words: ReasonWords) -> AchillesCoachExport | None:
+    """Everything about `user_id` as an export document, its reasons put into `words`; None
+    when nothing is stored."""
     records = await load_records(runtime, user_id)
     if records is None or (records.profile is None and records.programme is None):
         return None
-    return await asyncio.to_thread(build_export, records, runtime.now())
+    return await asyncio.to_thread(build_export, records, runtime.now(), words)
 
 
 # -- /delete --------------------------------------------------------------------------------------
@@ -578,7 +602,7 @@ class WeeklySummary:
     stage: int | None = None
     stage_to: int | None = None  # a stage move made this week
     decision_kind: str | None = None
-    decision_reason: str | None = None
+    decision_reason: rehab.Reason | None = None
     chart: ChartData | None = None  # None: too few points to draw
 
 
@@ -612,6 +636,6 @@ async def build_weekly_summary(runtime: Runtime, user_id: int, now: datetime) ->
         stage=records.current_stage(),
         stage_to=stage_moves[-1].stage_to if stage_moves else None,
         decision_kind=latest.kind if latest else None,
-        decision_reason=latest.reason if latest else None,
+        decision_reason=stored_reason(latest) if latest else None,
         chart=data if data.data_points() >= MIN_CHART_POINTS else None,
     )

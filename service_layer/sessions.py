@@ -99,7 +99,7 @@ class OpenKind(Enum):
 class Opened:
     kind: OpenKind
     position: Position | None = None
-    note: str = ""  # the engine's decision, when it changed something
+    note: rehab.Reason | None = None  # the engine's decision's reason, when it changed something
     note_kind: str = ""  # that decision's kind (rehab.DecisionKind)
 
 
@@ -135,7 +135,7 @@ class PainResult:
 
     pain: int
     action: str
-    reason: str
+    reason: rehab.Reason  # the engine's advice after the set (the catalogue words it)
     outcome: Outcome
     position: Position
     previous: rehab.ExercisePrescription
@@ -327,7 +327,8 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
         if row is not None and row.local_date != today:
             row = None  # closed just above; today gets a fresh one
         kind = OpenKind.CONTINUED
-        note = note_kind = ""
+        note: rehab.Reason | None = None
+        note_kind = ""
         if row is None:
             earlier = [
                 s
@@ -512,7 +513,7 @@ async def log_pain(
                 outcome = await _next_exercise(uow, loaded, now, payload)
         position = _position(loaded)
         await uow.commit()
-        return PainResult(pain, action, str(advice.reason), outcome, position, ex, summary)
+        return PainResult(pain, action, advice.reason, outcome, position, ex, summary)
 
 
 async def _next_exercise(
@@ -698,12 +699,14 @@ async def stop_open_session(uow: UnitOfWork, user_id: int, now: datetime) -> Non
 
 
 def decision_row(user_id: int, on: date, decision: rehab.Decision, now: datetime) -> Decision:
-    """The storage row of an engine decision."""
+    """The storage row of an engine decision: its reason as data (what readers put into words,
+    in the catalogue of their time and language), its code beside it for a plain reader."""
     return Decision(
         user_id=user_id,
         local_date=on,
         kind=str(decision.kind),
-        reason=decision.reason,
+        reason=str(decision.reason.code),
+        reason_data=decision.reason.model_dump(mode="json"),
         stage_from=decision.stage_from,
         stage_to=decision.stage_to,
         made_at=now,

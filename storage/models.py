@@ -207,7 +207,9 @@ class MorningCheckin(Base):
 
 
 class Decision(Base):
-    """A decision of the engine, with the reason the person was given."""
+    """A decision of the engine, with the reason the person was given: its words as they were
+    then (`reason`), and the rule's code and values (`reason_data`, a ``rehab.Reason`` as JSON;
+    NULL on rows written before reasons were data), from which readers word it again."""
 
     __tablename__ = "decisions"
 
@@ -216,6 +218,7 @@ class Decision(Base):
     local_date: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
+    reason_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     stage_from: Mapped[int | None] = mapped_column(Integer)
     stage_to: Mapped[int | None] = mapped_column(Integer)
     made_at: Mapped[datetime]

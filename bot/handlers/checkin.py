@@ -105,7 +105,8 @@ async def _tell(
     elif outcome.kind == CheckinKind.TOO_OLD:
         text = texts.CHECKIN_TOO_OLD
     else:
-        reason = texts.with_test_hint(outcome.reason, outcome.decision_kind)
+        words = texts.reason_text(outcome.reason) if outcome.reason is not None else ""
+        reason = texts.with_test_hint(words, outcome.decision_kind)
         text = texts.CHECKIN_DECISION.format(pain=pain, reason=reason)
     # A referral offers "I've been seen" (progress waits for it).
     refer = outcome.decision_kind == str(rehab.DecisionKind.REFER)

@@ -112,7 +112,8 @@ async def _tell(
     template = texts.TEST_RESULT_PASSED if result.passed else texts.TEST_RESULT_FAILED
     if result.counted:
         template = texts.COUNT_RESULT
-    await context.bot.send_message(chat.id, template.format(reason=escape(result.reason)))
+    reason = texts.reason_text(result.reason) if result.reason is not None else ""
+    await context.bot.send_message(chat.id, template.format(reason=escape(reason)))
     if result.stage_changed:
         # A new stage brings a new cadence: the reminders follow at once.
         await runtime.reschedule(user.id)

@@ -213,18 +213,8 @@ async def _render_summary(context: ContextTypes.DEFAULT_TYPE, chat_id: int, flow
 
 
 def dose_text(ex: Any) -> str:
-    """A one-line dose: sets × reps or hold, with load and tempo."""
-    if ex.hold_s:
-        dose = f"{ex.sets} × {ex.hold_s} s hold"
-    elif ex.contacts:
-        dose = f"{ex.sets} × {ex.contacts} contacts"
-    else:
-        dose = f"{ex.sets} × {ex.reps}"
-    if ex.load_kg:
-        dose += f" + {ex.load_kg:g} kg"
-    if ex.tempo_s:
-        dose += f" ({ex.tempo_s[0]} s up, {ex.tempo_s[1]} s down)"
-    return f"{dose}, rest {ex.rest_s} s"
+    """A one-line dose: sets × reps or hold, with load, tempo and rest."""
+    return texts.dose_text(ex, tempo=True, rest=True)
 
 
 async def _render_menu(

@@ -146,7 +146,7 @@ async def on_review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     await _noted(context, tap.query, recorded=True)
     if result.referral is not None:
-        text = texts.REVIEW_REFER.format(reason=escape(result.referral))
+        text = texts.REVIEW_REFER.format(reason=escape(texts.reason_text(result.referral)))
         await context.bot.send_message(tap.chat_id, text, reply_markup=seen_markup())
         return
     text = texts.REVIEW_DONE_12 if week >= 12 else texts.REVIEW_DONE

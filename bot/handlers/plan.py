@@ -139,12 +139,13 @@ async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines += ["", texts.STAGE_NEXT_GATE]
         for req in gate.requirements:
             mark = texts.STAGE_REQ_MET if req.met else texts.STAGE_REQ_OPEN
-            detail = f" ({escape(req.detail)})" if req.detail else ""
-            lines.append(f"{mark} {escape(req.label)}{detail}")
+            label, detail = texts.requirement_words(req)
+            detail = f" ({escape(detail)})" if detail else ""
+            lines.append(f"{mark} {escape(label)}{detail}")
     elif view.stage >= 4 and not view.maintenance:
         lines.append(texts.STAGE_TOP)
-    if gate is not None and gate.note:
-        lines.append(escape(gate.note))
+    if gate is not None and gate.hold_out_of_reach is not None:
+        lines.append(escape(texts.gate_hold_out_of_reach(gate.hold_out_of_reach)))
     if gate is not None and gate.due and (gate.test in gates.STEPS or gate.test in gates.REVIEWS):
         recheck = gate.test == rehab.GateTest.RECHECK
         lines += ["", texts.STAGE_RECHECK_DUE if recheck else texts.STAGE_GATE_DUE]

@@ -64,7 +64,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    document = await records.export(runtime_of(context), user.id)
+    document = await records.export(runtime_of(context), user.id, texts.reason_text)
     if document is None:
         await message.reply_text(texts.EXPORT_NOTHING)
         return

@@ -18,7 +18,6 @@ import rehab
 from bot import flows, texts
 from bot.callbacks import flow_data
 from bot.context import runtime_of
-from bot.dose import is_machine, load_text, run_text
 from bot.flows import FlowSpec
 from bot.handlers import learn
 from bot.html_fit import send_long
@@ -43,57 +42,15 @@ def _g(value: float) -> str:
     return f"{value:g}"
 
 
-def _stance(ex: rehab.ExercisePrescription) -> str | None:
-    """Both legs or one; None when the exercise's name says it already, and for hops and runs
-    (the name says it, and a run uses both legs whatever its stance in the catalogue)."""
-    if ex.kind in (rehab.ExerciseKind.PLYO, rehab.ExerciseKind.RUN):
-        return None
-    if ex.leg is not None and str(ex.leg) in texts.LEG_NAMES:
-        return texts.LEG_NAMES[str(ex.leg)]  # "left leg", "each leg in turn" (both sore)
-    stance = texts.STANCE_NAMES.get(str(ex.stance), str(ex.stance))
-    return None if stance in ex.name.lower() else stance  # "Slow calf raise, both legs"
-
-
-def run_dose(ex: rehab.ExercisePrescription) -> str:
-    """A walk-jog: "4 × (walk 2 min, jog 2 min)", or "26 min of easy running"."""
-    return run_text(ex) or ""
-
-
 def describe_dose(ex: rehab.ExercisePrescription) -> str:
-    """One line: sets × reps or hold, stance, load and rest."""
-    if ex.kind == rehab.ExerciseKind.RUN:
-        return run_dose(ex)
-    if ex.contacts:
-        work = f"{ex.sets} × {ex.contacts} contacts"
-    elif ex.hold_s:
-        reps = f"{ex.reps} × " if ex.reps and ex.reps > 1 else ""
-        work = f"{ex.sets} × {reps}{ex.hold_s} s hold"
-    else:
-        work = f"{ex.sets} × {ex.reps or 0} reps"
-    parts = [work]
-    stance = _stance(ex)
-    if stance is not None:
-        parts.append(stance)
-    if ex.load_kg:
-        parts.append(load_text(ex))
-    if ex.rest_s:
-        parts.append(f"rest {ex.rest_s} s")
-    return ", ".join(parts)
+    """One line for the exercise card and /today: sets × reps or hold, stance, load and rest."""
+    return texts.dose_text(ex, stance=True, rest=True)
 
 
 def per_set(ex: rehab.ExercisePrescription) -> str:
-    """What one set is: "20 s hold", "15 reps, +5 kg", "20 contacts"."""
-    if ex.kind == rehab.ExerciseKind.RUN:
-        return run_dose(ex)
-    if ex.contacts:
-        work = f"{ex.contacts} contacts"
-    elif ex.hold_s:
-        work = f"{ex.hold_s} s hold"
-    else:
-        work = f"{ex.reps or 0} reps"
-    if ex.stance == rehab.Stance.SINGLE_LEG and (stance := _stance(ex)) is not None:
-        work += f", {stance}"  # only one leg is worth a word in the short set header
-    return work + (f", {load_text(ex)}" if ex.load_kg else "")
+    """What one set is: "20 s hold", "15 reps, +5 kg", "20 contacts" (only one leg is worth a
+    word in the short set header)."""
+    return texts.dose_text(ex, sets=False, stance=ex.stance == rehab.Stance.SINGLE_LEG)
 
 
 def exercise_card(ex: rehab.ExercisePrescription) -> str:
@@ -108,7 +65,7 @@ def exercise_card(ex: rehab.ExercisePrescription) -> str:
         how_to=escape(ex.how_to),
         dose=escape(describe_dose(ex)),
         surface=texts.SURFACE_MACHINE
-        if is_machine(ex)
+        if texts.is_machine(ex.exercise_id)
         else texts.SURFACE_NAMES.get(str(ex.surface), str(ex.surface)),
         tempo=tempo,
     )
@@ -457,8 +414,9 @@ async def open_session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
     if opened.kind == OpenKind.STARTED and (link := learn.stage_link(position.stage)):
         intro = f"{intro}\n{link}"
-    if opened.note:
-        intro = f"{texts.with_test_hint(opened.note, opened.note_kind)}\n\n{intro}"
+    if opened.note is not None:
+        note = texts.with_test_hint(texts.reason_text(opened.note), opened.note_kind)
+        intro = f"{note}\n\n{intro}"
     await render(context, position, intro)
 
 
@@ -585,15 +543,19 @@ async def _pain(
     noted = texts.SESSION_NOTED.format(pain=pain)
     position = result.position
     if result.outcome == Outcome.ENDED and result.summary is not None:
-        ended = texts.SESSION_ENDED.format(reason=escape(result.reason))
+        ended = texts.SESSION_ENDED.format(reason=escape(texts.reason_text(result.reason)))
         await _send(context, position.chat_id, f"{noted}\n{ended}")
         await _send(context, position.chat_id, summary_text(result.summary))
         return True
     if result.action == "drop_rung" or pain > rehab.THRESHOLDS.amber_ceiling:
         # A red set: the next set is lighter, or (the exercise's last set) what happens next.
-        noted += "\n" + texts.SESSION_LIGHTER.format(reason=escape(result.reason))
+        noted += "\n" + texts.SESSION_LIGHTER.format(
+            reason=escape(texts.reason_text(result.reason))
+        )
     elif result.action == "stop_exercise":
-        noted += "\n" + texts.SESSION_STOP_EXERCISE.format(reason=escape(result.reason))
+        noted += "\n" + texts.SESSION_STOP_EXERCISE.format(
+            reason=escape(texts.reason_text(result.reason))
+        )
     await render(context, position, noted)
     return True
 

@@ -448,7 +448,8 @@ async def test_plan_and_stage_describe_the_week_and_the_gate(
     stage = await user.wait_for(contains="Stage 1")
     gate = rehab.gate_status(state, local_today(clock()))
     for req in gate.requirements:
-        assert req.label in stage.content
+        label, detail = texts.requirement_words(req)
+        assert f"{label} ({detail})" in stage.content
     assert "To move on" in stage.content
 
     await user.send("/test")

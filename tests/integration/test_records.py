@@ -297,7 +297,7 @@ async def test_history_points_to_start_when_not_onboarded(runtime: Runtime) -> N
 async def test_export_round_trips_and_the_csv_has_sets_mornings_and_after_pain(
     runtime: Runtime, seeded: Seeded
 ) -> None:
-    document = await records.export(runtime, seeded.user_id)
+    document = await records.export(runtime, seeded.user_id, texts.reason_text)
     assert document is not None
     parsed = AchillesCoachExport.model_validate_json(to_json(document))
     assert parsed == document
@@ -340,7 +340,7 @@ async def test_export_round_trips_and_the_csv_has_sets_mornings_and_after_pain(
 
 
 async def test_export_for_someone_without_a_programme(runtime: Runtime) -> None:
-    assert await records.export(runtime, 404) is None
+    assert await records.export(runtime, 404, texts.reason_text) is None
 
 
 async def test_weekly_summary(runtime: Runtime, seeded: Seeded) -> None:

@@ -66,7 +66,7 @@ def test_a_reminder_gives_a_machine_weight_as_such() -> None:
     press = next(e for e in plan.exercises if e.exercise_id == "leg_press_calf_raise")
     assert (
         exercise_dose(press)
-        == f"Leg-press calf raise (gym) 3 × 15 {press.load_kg:g} kg on the machine"
+        == f"Leg-press calf raise (gym) 3 × 15 reps, {press.load_kg:g} kg on the machine"
     )
 
 

@@ -230,11 +230,11 @@ def test_no_stage4_before_its_gate_passes(persona: Persona) -> None:
         for r in recs
         if r.day <= first4.day
         and r.gate is not None
-        and r.gate["test"] in ("loaded_hold", "endurance_hops")
-        and r.gate["passed"]
+        and r.gate.test in ("loaded_hold", "endurance_hops")
+        and r.gate.passed
     ]
     assert gates, "Stage 4 without a passed gate test"
-    test = gates[-1].gate["test"] if gates[-1].gate else ""
+    test = gates[-1].gate.test if gates[-1].gate else ""
     assert _gate_passes(persona, test)
     if test == "loaded_hold":
         assert first4.morning_zone is not PainZone.RED
@@ -276,7 +276,7 @@ def _trend_hold_days(recs: list[DayRecord]) -> set[int]:
 def _green(r: DayRecord, a: DayAnswers, held: set[int]) -> bool:
     if a.skip or a.red_flag or r.day in held or r.morning_zone is not PainZone.GREEN:
         return False
-    if r.gate is not None and not r.gate["passed"]:
+    if r.gate is not None and not r.gate.passed:
         return False
     if r.sessions:
         if not a.completed or a.pain_during is None or a.pain_after is None:

@@ -1,5 +1,6 @@
 """What users read of the engine's decisions and gate results: plain, exact and not doubled by
-the bot's own headings ("Test passed ✓", "Not yet")."""
+the bot's own headings ("Test passed ✓", "Not yet"). The engine returns each reason as data;
+these tests read them worded by the bot's catalogue (bot.texts.reason_text), as users do."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.texts import reason_text, requirement_words
 from rehab import (
     DecisionKind,
     GateTestResult,
@@ -38,12 +40,12 @@ def test_easy_twice_and_hard_name_each_exercise_and_its_new_load() -> None:
     s, up = decide_next(next_day(next_day(s, d(2)), d(3)), d(3))
     assert up.kind is DecisionKind.PROGRESS
     # +5 % of 20 kg is 1 kg, so one 2.5 kg plate: the user reads the real numbers.
-    assert "Single-leg calf raise on a step, loaded 20 → 22.5 kg; " in up.reason
-    assert "about 5 %" not in up.reason
+    assert "Single-leg calf raise on a step, loaded 20 → 22.5 kg; " in reason_text(up.reason)
+    assert "about 5 %" not in reason_text(up.reason)
     s = hsr_session(s, d(4), "hard")
     s, down = decide_next(next_day(s, d(5)), d(5))
     assert down.kind is DecisionKind.REGRESS
-    assert "Single-leg calf raise on a step, loaded 22.5 → 20 kg" in down.reason
+    assert "Single-leg calf raise on a step, loaded 22.5 → 20 kg" in reason_text(down.reason)
 
 
 def test_capped_load_says_the_tempo_slows() -> None:
@@ -51,7 +53,9 @@ def test_capped_load_says_the_tempo_slows() -> None:
     s = hsr_session(s, d(0), "easy")
     s = hsr_session(next_day(s, d(1)), d(1), "easy")
     s, up = decide_next(next_day(s, d(2)), d(2))
-    assert "Single-leg calf raise on a step, loaded at 4 s up and 4 s down" in up.reason
+    assert "Single-leg calf raise on a step, loaded at 4 s up and 4 s down" in reason_text(
+        up.reason
+    )
 
 
 def stage3_due(**over: object) -> ProgrammeState:
@@ -73,9 +77,9 @@ def test_a_failed_checkpoint_reads_well_under_the_not_yet_heading() -> None:
     _, hold = record_gate_test(
         s, GateTestResult(heel_raise_reps=22, other_side_reps=30, loaded_hold_pain=1), on
     )
-    assert hold.reason.startswith("You did 22 heel raises; the test needs 25")
+    assert reason_text(hold.reason).startswith("You did 22 heel raises; the test needs 25")
     _, pain = record_gate_test(s, GateTestResult(heel_raise_reps=30, loaded_hold_pain=4), on)
-    assert pain.reason.startswith("The hold hurt 4/10; the limit is 2.")
+    assert reason_text(pain.reason).startswith("The hold hurt 4/10; the limit is 2.")
 
 
 def test_the_hop_test_reads_well_under_both_headings() -> None:
@@ -84,8 +88,10 @@ def test_the_hop_test_reads_well_under_both_headings() -> None:
     _, failed = record_gate_test(s, GateTestResult(heel_raise_reps=20, hop_pain=1), on)
     _, passed = record_gate_test(s, GateTestResult(heel_raise_reps=26, hop_pain=2), on)
     assert passed.kind is DecisionKind.HOLD  # R2: Stage 4 starts after a calm next morning
-    assert passed.reason.startswith("26 heel raises and 10 hops at 2/10 today. If tomorrow")
-    for reason in (failed.reason, passed.reason):
+    assert reason_text(passed.reason).startswith(
+        "26 heel raises and 10 hops at 2/10 today. If tomorrow"
+    )
+    for reason in (reason_text(failed.reason), reason_text(passed.reason)):
         assert not reason.lower().startswith(HEADINGS), reason
         assert "))" not in reason
 
@@ -94,15 +100,17 @@ def test_a_failed_recheck_says_why_in_plain_words() -> None:
     s = start_programme(profile(rest_pain=0, morning_pain=1, single_leg_heel_raises=15), MONDAY)
     s = s.model_copy(update={"needs_recheck": True})
     _, dec = record_gate_test(s, GateTestResult(morning_pain=1, heel_raise_reps=0), MONDAY)
-    assert dec.reason.startswith("The re-check was not passed (0 heel raises where 1 are needed)")
-    assert "green" not in dec.reason
+    assert reason_text(dec.reason).startswith(
+        "The re-check was not passed (0 heel raises where 1 are needed)"
+    )
+    assert "green" not in reason_text(dec.reason)
 
 
 def test_the_stage4_ladder_step_never_passes_its_count() -> None:
     s = start_programme(profile(), MONDAY).model_copy(
         update={"stage": 4, "rung": STAGE4_FULL_RUNG + 2, "status": ProgrammeStatus.ACTIVE}
     )
-    detail = gate_status(s, MONDAY).requirements[0].detail
+    _, detail = requirement_words(gate_status(s, MONDAY).requirements[0])
     assert detail == f"step {STAGE4_FULL_RUNG + 1} of {STAGE4_FULL_RUNG + 1}"
 
 
@@ -115,5 +123,5 @@ def test_a_new_week_is_announced_even_when_loads_change_the_same_day() -> None:
     s = hsr_session(s, d(6), "easy")
     s, both = decide_next(next_day(s, d(7)), d(7))
     assert both.kind is DecisionKind.PROGRESS
-    assert both.reason.startswith("A new week of the heavy programme: 3 x 12")
-    assert "These felt easy two sessions running" in both.reason
+    assert reason_text(both.reason).startswith("A new week of the heavy programme: 3 x 12")
+    assert "These felt easy two sessions running" in reason_text(both.reason)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.texts import reason_text, requirement_words
 from rehab import DecisionKind, ProgrammeStatus
+from rehab import reasons as rr
 from rehab.simulator import DayRecord, Persona, load_persona, main, simulate
 
 pytestmark = pytest.mark.unit
@@ -30,7 +32,7 @@ def test_all_six_personas_are_shipped() -> None:
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_persona_runs_84_days_as_json_lines(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([str(path)]) == 0
+    assert main([str(path)], reason_text) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 84
     first = json.loads(lines[0])
@@ -47,7 +49,7 @@ def test_persona_runs_84_days_as_json_lines(path: Path, capsys: pytest.CaptureFi
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_persona_table(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([str(path), "--table", "--days", "10", "--start", "2026-12-01"]) == 0
+    assert main([str(path), "--table", "--days", "10", "--start", "2026-12-01"], reason_text) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 11
     assert "2026-12-01" in out[1]
@@ -62,11 +64,11 @@ def test_steady_responder_reaches_stage3_by_week6_and_stage4_only_after_the_gate
     first3 = next(r.day for r in recs if r.stage == 3)
     assert first3 <= 42
     first4 = next(r.day for r in recs if r.stage == 4)
-    gate_days = [r for r in recs if r.gate and r.gate["test"] in ("loaded_hold", "endurance_hops")]
+    gate_days = [r for r in recs if r.gate and r.gate.test in ("loaded_hold", "endurance_hops")]
     assert gate_days
     assert gate_days[0].day <= first4
     assert all(r.stage < 4 for r in recs if r.day < gate_days[0].day)
-    passed = [r for r in gate_days if r.gate and r.gate["passed"]]
+    passed = [r for r in gate_days if r.gate and r.gate.passed]
     assert passed
     assert passed[0].day <= first4
     stage_up = recs[first4 - 1].decision
@@ -107,7 +109,7 @@ def test_two_week_gap_rechecks_on_return() -> None:
     recs = records("two_week_gap")
     back = recs[33]  # day 34
     assert back.gate is not None
-    assert back.gate["test"] == "recheck"
+    assert back.gate.test == "recheck"
     assert all(r.sessions == [] for r in recs[19:33])
     assert any("missed" in e for r in recs[19:33] for e in r.events)
 
@@ -171,7 +173,7 @@ def test_bad_persona_gives_one_line_error_and_status_2(
         content = json.dumps(minimal)
     path = tmp_path / "p.json"
     path.write_text(content)
-    assert main([str(path)]) == 2
+    assert main([str(path)], reason_text) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     err = captured.err.strip()
@@ -180,10 +182,10 @@ def test_bad_persona_gives_one_line_error_and_status_2(
 
 
 def test_missing_file_and_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([str(tmp_path / "nope.json")]) == 2
+    assert main([str(tmp_path / "nope.json")], reason_text) == 2
     assert "cannot read" in capsys.readouterr().err
-    assert main([str(SHIPPED[0]), "--days", "0"]) == 2
-    assert main([str(SHIPPED[0]), "--start", "yesterday"]) == 2
+    assert main([str(SHIPPED[0]), "--days", "0"], reason_text) == 2
+    assert main([str(SHIPPED[0]), "--start", "yesterday"], reason_text) == 2
 
 
 def test_default_start_is_a_fixed_monday() -> None:
@@ -205,9 +207,11 @@ def test_what_users_read_has_no_internal_jargon(path: Path) -> None:
     texts = [assess(persona.profile).summary]
     for day in simulate(persona):
         if day.decision is not None:
-            texts.append(day.decision.reason)
+            texts.append(reason_text(day.decision.reason))
     state = start_programme(persona.profile, date(2026, 1, 5))
-    texts += [f"{r.label} {r.detail}" for r in gate_status(state, date(2026, 1, 5)).requirements]
+    texts += [
+        " ".join(requirement_words(r)) for r in gate_status(state, date(2026, 1, 5)).requirements
+    ]
     texts += [e for day in simulate(persona) for e in day.events if not e.startswith("review")]
     for text in texts:
         assert not [w for w in JARGON if w in text.lower()], text
@@ -224,12 +228,14 @@ def test_r2_reasons_users_read_have_no_jargon() -> None:
 
     state = start_programme(profile(), date(2026, 1, 5))
     ex = prescribe(state, date(2026, 1, 5)).exercises[0]
-    texts = [adjust_after_set(ex, [5] * ex.sets).reason, adjust_after_set(ex, [5]).reason]
-    texts.append(refer(state, "stuck", "The dose has not gone up.", date(2026, 2, 1))[1].reason)
+    advice = [adjust_after_set(ex, [5] * ex.sets).reason, adjust_after_set(ex, [5]).reason]
+    texts = [reason_text(a) for a in advice]
+    referral = refer(state, "stuck", rr.Stuck(days=21), date(2026, 2, 1))[1]
+    texts.append(reason_text(referral.reason))
     texts.append(review_summary(state, date(2026, 2, 16), 6))
     _, review = record_review(state, 12, None, date(2026, 3, 30))
     assert review is not None
-    texts.append(review.reason)
+    texts.append(reason_text(review.reason))
     assert ex.kind is ExerciseKind.HOLD
     for text in texts:
         assert not [w for w in (*JARGON, "baseline", "factor") if w in text.lower()], text
@@ -258,12 +264,17 @@ def test_both_sides_sore_works_each_leg_and_tests_each_leg() -> None:
     counts = [ev for r in recs for ev in r.events if ev.startswith("heel raises:")]
     assert "heel raises: left 16, right 12" in counts
     gates = [r.gate for r in recs if r.gate is not None]
-    assert any(g["result"].get("left_reps") == 16 for g in gates)
+    assert any(g.result.get("left_reps") == 16 for g in gates)
     # "90 % of the other side" does not apply: the weaker leg must reach 25 itself
-    checkpoint = [g for g in gates if g["test"] in ("loaded_hold", "endurance_hops")]
+    checkpoint = [g for g in gates if g.test in ("loaded_hold", "endurance_hops")]
     assert checkpoint
-    assert not any(g["passed"] for g in checkpoint)
-    assert "each leg needs 25" in checkpoint[0]["decision"]["reason"]
+    assert not any(g.passed for g in checkpoint)
+    failed = checkpoint[0].decision.reason
+    assert isinstance(failed, rr.Stage4TestFailed)
+    assert failed.shortfall == rr.EnduranceShort(
+        reps=12, need=25, both_sides=True, other_side_fraction=0.9
+    )
+    assert "each leg needs 25" in reason_text(failed)
 
 
 def test_a_two_week_break_in_stage4_comes_back_lighter_in_every_exercise() -> None:
@@ -303,7 +314,9 @@ def test_morning_flares_that_keep_coming_end_in_a_referral() -> None:
     first = next(r for r in recs if r.decision is not None and r.decision.kind.value == "refer")
     assert "refer: flares" in first.events
     assert [r.day for r in recs if any(e.startswith("refer:") for e in r.events)] == [first.day]
-    assert "physiotherapist or doctor" in first.decision.reason  # type: ignore[union-attr]
+    assert first.decision is not None
+    assert first.decision.reason == rr.Refer(why=rr.ManyFlares(flares=3, days=14))
+    assert "physiotherapist or doctor" in reason_text(first.decision.reason)
     # the dose never rises after the referral
     later = [r for r in recs if r.day >= first.day and r.sessions]
     assert len({tuple(e.model_dump_json() for e in r.sessions[0]) for r in later}) == 1
@@ -312,7 +325,7 @@ def test_morning_flares_that_keep_coming_end_in_a_referral() -> None:
 def test_json_output_carries_leg_refer_and_the_review_events(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main([str(PERSONAS / "flares_keep_coming.json")]) == 0
+    assert main([str(PERSONAS / "flares_keep_coming.json")], reason_text) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert lines[-1]["decision"]["kind"] == "refer"
     events = [e for line in lines for e in line["events"]]
