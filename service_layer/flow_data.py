@@ -13,7 +13,6 @@ migration, in either direction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -153,7 +152,7 @@ MODELS: dict[str, type[FlowData]] = {
 }
 
 
-def parse(name: str, stored: Mapping[str, Any] | None) -> FlowData:
+def parse(name: str, stored: object) -> FlowData:
     """The data of a flow called `name` from its stored JSON; pydantic.ValidationError if the
-    JSON is not that flow's (corrupt, forged, or of an unknown shape)."""
-    return MODELS.get(name, FlowData).model_validate(dict(stored or {}))
+    JSON is not that flow's (corrupt, forged, or of an unknown shape, a list or text included)."""
+    return MODELS.get(name, FlowData).model_validate({} if stored is None else stored)
