@@ -92,8 +92,8 @@ async def on_flow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await expired(update, context)
         return
     if version != flow.version:
-        last = flow.data.get("_last") or {}
-        if last.get("version") == version and last.get("payload") == payload:
+        last = flow.data.last_tap
+        if last is not None and (last.version, last.payload) == (version, payload):
             # The step was answered already. Its next question may never have arrived (a
             # failure after the answer was saved): show it again, so a tap always leads on.
             await query.answer(texts.ALREADY_NOTED)

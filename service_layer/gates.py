@@ -9,6 +9,8 @@ from typing import Any
 import rehab
 from rehab.outcomes import count_compared, heel_raise_count_due, record_heel_raises
 from service_layer import flows
+from service_layer.flow_data import GATE_FLOW as GATE_FLOW
+from service_layer.flow_data import GateData
 from service_layer.flows import FlowView
 from service_layer.programme import load_state, save_state
 from service_layer.runtime import Runtime
@@ -16,7 +18,6 @@ from service_layer.sessions import decision_row, local_today
 from storage.models import GateTest
 from storage.uow import UnitOfWork
 
-GATE_FLOW = "gate"
 COUNT = "count"  # the two-weekly heel-raise count (issue 11), run by /test like a test
 
 # The steps the bot walks through for each test (answers are GateTestResult fields).
@@ -116,26 +117,23 @@ async def begin_test(runtime: Runtime, user_id: int) -> TestStart:
         if (not status.due or status.test is None) and heel_raise_count_due(state, today):
             # Issue 11: the heel-raise count every 2 weeks, the programme's objective outcome
             steps = steps_for(state, rehab.GateTest.HEEL_RAISE)
-            counting: dict[str, Any] = {"test": COUNT, "answers": {}, "steps": list(steps)}
+            counting = GateData(test=COUNT, steps=list(steps))
             flow = await flows.begin(uow, user_id, GATE_FLOW, steps[0], counting, runtime.now())
             await uow.commit()
             return TestStart(onboarded=True, flow=flow)
         if not status.due or status.test is None:
             return TestStart(onboarded=True)
         if status.test in REVIEWS:
-            reviewed = await _record(uow, user_id, state, str(status.test), {}, today, runtime)
+            reviewed = await _record(
+                uow, user_id, state, str(status.test), rehab.GateTestResult(), today, runtime
+            )
             await uow.commit()
             return TestStart(onboarded=True, reviewed=reviewed)
         if str(status.test) not in STEPS:
             return TestStart(onboarded=True)
         test = str(status.test)
         steps = steps_for(state, test)
-        data: dict[str, Any] = {
-            "test": test,
-            "answers": {},
-            "load_kg": hold_load(state),
-            "steps": list(steps),
-        }
+        data = GateData(test=test, steps=list(steps), load_kg=hold_load(state))
         flow = await flows.begin(uow, user_id, GATE_FLOW, steps[0], data, runtime.now())
         await uow.commit()
         return TestStart(onboarded=True, flow=flow, load_kg=hold_load(state))
@@ -150,15 +148,18 @@ async def answer(
         current = await flows.load(uow, user_id)
         if current is None or current.name != GATE_FLOW or current.version != flow.version:
             return None
-        test = str(current.data["test"])
-        steps = tuple(current.data.get("steps") or STEPS.get(test, ("heel_raise_reps",)))
-        answers = dict(current.data.get("answers", {}))
-        answers[current.step] = value
+        data = current.data_as(GateData).model_copy(deep=True)
+        test = data.test
+        steps = tuple(data.steps or STEPS.get(test, ("heel_raise_reps",)))
+        answered: dict[str, Any] = {current.step: value}
         if current.step == "loaded_hold_pain":
-            answers["loaded_hold_done"] = payload != HOLD_NOT_DONE
+            answered["loaded_hold_done"] = payload != HOLD_NOT_DONE
+        data.answers = rehab.GateTestResult.model_validate(
+            {**data.answers.model_dump(exclude_none=True), **answered}
+        )
+        answers = data.answers
         index = steps.index(current.step)
         if index + 1 < len(steps):
-            data = {**current.data, "answers": answers}
             nxt = await flows.advance(
                 uow, current, steps[index + 1], data, now=now, accepted_payload=payload
             )
@@ -179,15 +180,16 @@ async def _record(
     user_id: int,
     state: rehab.ProgrammeState,
     test: str,
-    answers: dict[str, Any],
+    answers: rehab.GateTestResult,
     today: date,
     runtime: Runtime,
 ) -> TestAnswer:
     """Hand the result to the engine; store the test, the decision and the new state."""
     now = runtime.now()
-    if "left_reps" in answers and "right_reps" in answers:
-        answers = {**answers, "heel_raise_reps": min(answers["left_reps"], answers["right_reps"])}
-    result = rehab.GateTestResult(**answers)
+    result = answers
+    if answers.left_reps is not None and answers.right_reps is not None:
+        weaker = min(answers.left_reps, answers.right_reps)
+        result = answers.model_copy(update={"heel_raise_reps": weaker})
     if test == COUNT:
         reps = result.heel_raise_reps or 0
         counted = count_compared(state, reps, today)

@@ -1,7 +1,8 @@
 """Onboarding (and the /settings questions that reuse its steps) as a DB-backed flow.
 
-The flow's data holds the answers so far (`a`), the steps still to come (`seq`), the steps
-already answered (`_hist`, for Back) and, in /settings, what is being changed (`mode`).
+The flow's data (service_layer/flow_data.py: OnboardingData, SettingsData) holds the answers so
+far, the steps in order, the steps already answered (for Back) and, in /settings, what is being
+changed.
 Every answer is committed before the bot replies; the handler only renders.
 """
 
@@ -16,6 +17,15 @@ from zoneinfo import ZoneInfo
 
 import rehab
 from service_layer import flows, planner, reader, timezones
+from service_layer.flow_data import ONBOARDING_FLOW as ONBOARDING_FLOW
+from service_layer.flow_data import PARKED_FLOW as PARKED_FLOW
+from service_layer.flow_data import SETTINGS_FLOW as SETTINGS_FLOW
+from service_layer.flow_data import (
+    OnboardingData,
+    RaisedFlag,
+    SettingsData,
+    StepsData,
+)
 from service_layer.flows import FlowView
 from service_layer.pain import parse_pain
 from service_layer.programme import load_state, save_state
@@ -24,14 +34,10 @@ from service_layer.runtime import Runtime
 from storage.models import Profile, RedFlagAnswer
 from storage.uow import UnitOfWork
 
-ONBOARDING_FLOW = "onboarding"
-PARKED_FLOW = "onboarding_parked"
-SETTINGS_FLOW = "settings"
-
 # Steps, in onboarding order.
 WELCOME = "welcome"
 FLAGS = "flags"
-RF = "rf"  # one red-flag question; its index is data["rf_i"]
+RF = "rf"  # one red-flag question; its index is OnboardingData.red_flag_index
 FLAGGED = "flagged"
 CLEARED = "cleared"
 SIDE = "side"
@@ -382,7 +388,7 @@ class TimeProblem:
 
 async def first_session_time(runtime: Runtime, flow: FlowView) -> str | None:
     """The first session's time: this flow's answer, else the saved one."""
-    answered = (flow.data.get("a") or {}).get(TIME1)
+    answered = flow.data_as(StepsData).answers.get(TIME1)
     if answered:
         return str(answered)
     async with runtime.uow() as uow:
@@ -400,7 +406,8 @@ async def check_time(runtime: Runtime, flow: FlowView, value: Any) -> TimeProble
     """Session times in order and 6 hours apart; the morning check-in before the first session
     (so the first session's dose already knows this morning's answer)."""
     step = flow.step
-    answers = flow.data.get("a") or {}
+    data = flow.data_as(StepsData)
+    answers = data.answers
     if step == TIME2 and value != ONCE:
         first = str(answers.get(TIME1) or "")
         if first and _minutes(str(value)) - _minutes(first) < MIN_GAP_MINUTES:
@@ -410,7 +417,7 @@ async def check_time(runtime: Runtime, flow: FlowView, value: Any) -> TimeProble
                 second_time_choices(first)[:6],
                 offer_once=True,
             )
-    if step == TIME1 and flow.data.get("mode") == "times":
+    if step == TIME1 and _mode(data) == "times":
         checkin = await _saved_checkin(runtime, flow.user_id)
         if checkin and _minutes(str(value)) <= _minutes(checkin):
             later = [t for t in TIME1_CHOICES if _minutes(t) > _minutes(checkin)]
@@ -507,8 +514,13 @@ class Outcome:
     saved: str | None = None  # /settings: what was changed
 
 
-def _next_in_seq(data: dict[str, Any], step: str) -> str | None:
-    seq: list[str] = list(data.get("seq") or ONBOARDING_SEQ)
+def _mode(data: StepsData) -> str | None:
+    """What /settings is changing (None in onboarding, and on the /settings menu)."""
+    return data.mode if isinstance(data, SettingsData) else None
+
+
+def _next_in_seq(data: StepsData, step: str) -> str | None:
+    seq: list[str] = list(data.sequence or ONBOARDING_SEQ)
     if step in (RF, CLEARED):
         step = FLAGS
     try:
@@ -516,18 +528,16 @@ def _next_in_seq(data: dict[str, Any], step: str) -> str | None:
     except ValueError:
         return None
     for candidate in seq[index + 1 :]:
-        if candidate == ENTRY and not entry_choice_applies(data.get("a", {})):
+        if candidate == ENTRY and not entry_choice_applies(data.answers):
             continue
         return candidate
     return None
 
 
-def _with_history(data: dict[str, Any], step: str) -> dict[str, Any]:
-    new = dict(data)
-    hist = list(new.get("_hist") or [])
-    entry = f"{RF}:{new.get('rf_i', 0)}" if step == RF else step
-    hist.append(entry)
-    new["_hist"] = hist
+def _with_history(data: StepsData, step: str) -> StepsData:
+    new = data.model_copy(deep=True)
+    index = new.red_flag_index if isinstance(new, OnboardingData) else 0
+    new.history.append(f"{RF}:{index}" if step == RF else step)
     return new
 
 
@@ -546,7 +556,7 @@ async def begin(runtime: Runtime, user_id: int, *, after_clearance: bool = False
     """Start onboarding from the welcome (or, once cleared by a clinician, from the side)."""
     async with runtime.uow() as uow:
         step = SIDE if after_clearance else WELCOME
-        data: dict[str, Any] = {"a": {}, "seq": list(ONBOARDING_SEQ), "_hist": []}
+        data = OnboardingData(sequence=list(ONBOARDING_SEQ))
         flow = await flows.begin(uow, user_id, ONBOARDING_FLOW, step, data, runtime.now())
         await uow.commit()
         return flow
@@ -578,7 +588,7 @@ async def park(runtime: Runtime, user_id: int) -> bool:
 
 async def begin_settings(runtime: Runtime, user_id: int) -> FlowView:
     async with runtime.uow() as uow:
-        data: dict[str, Any] = {"a": {}, "seq": [MENU], "_hist": []}
+        data = SettingsData(sequence=[MENU])
         flow = await flows.begin(uow, user_id, SETTINGS_FLOW, MENU, data, runtime.now())
         await uow.commit()
         return flow
@@ -594,9 +604,8 @@ async def choose_setting(runtime: Runtime, flow: FlowView, what: str) -> Outcome
         if stored is None:
             return Outcome(None, accepted=False)
         user = await uow.users.get(stored.user_id)
-        data = {"a": {}, "seq": [MENU, *seq], "_hist": [MENU], "mode": what}
-        if user is not None and user.timezone:
-            data["zone"] = user.timezone
+        zone = user.timezone if user is not None and user.timezone else None
+        data = SettingsData(sequence=[MENU, *seq], history=[MENU], mode=what, zone=zone)
         moved = await flows.advance(uow, stored, seq[0], data, now=runtime.now())
         await uow.commit()
         return Outcome(moved)
@@ -608,17 +617,15 @@ async def go_back(runtime: Runtime, flow: FlowView) -> Outcome:
         stored = await _load_checked(uow, flow)
         if stored is None:
             return Outcome(None, accepted=False)
-        data = dict(stored.data)
-        hist = list(data.get("_hist") or [])
-        if not hist:
+        data = stored.data_as(StepsData).model_copy(deep=True)
+        if not data.history:
             return Outcome(stored, accepted=False)
-        previous = hist.pop()
-        data["_hist"] = hist
-        if previous.startswith(f"{RF}:"):
-            data["rf_i"] = int(previous.split(":", 1)[1])
+        previous = data.history.pop()
+        if previous.startswith(f"{RF}:") and isinstance(data, OnboardingData):
+            data.red_flag_index = int(previous.split(":", 1)[1])
             previous = RF
         if previous == MENU:
-            data = {"a": {}, "seq": [MENU], "_hist": []}
+            data = SettingsData(sequence=[MENU])
         moved = await flows.advance(uow, stored, previous, data, now=runtime.now())
         await uow.commit()
         return Outcome(moved)
@@ -632,53 +639,53 @@ async def answer(runtime: Runtime, flow: FlowView, value: Any, *, payload: str) 
         if stored is None:
             return Outcome(None, accepted=False)
         step = stored.step
-        data = _with_history(stored.data, step)
-        answers = dict(data.get("a") or {})
+        data = _with_history(stored.data_as(StepsData), step)
+        answers = dict(data.answers)
         saved: str | None = None
-        if step == FLAGS:
+        if step in (FLAGS, RF, FLAGGED, CLEARED) and not isinstance(data, OnboardingData):
+            return Outcome(None, accepted=False)  # the checklist belongs to onboarding only
+        if step == FLAGS and isinstance(data, OnboardingData):
             if value is True:  # "none of these apply"
                 for flag in red_flags():
                     _store_flag(uow, stored.user_id, flag.code, False, None, now)
                 next_step: str | None = _next_in_seq(data, FLAGS)
             else:
-                data["rf_i"], next_step = 0, RF
-        elif step == RF:
+                data.red_flag_index, next_step = 0, RF
+        elif step == RF and isinstance(data, OnboardingData):
             next_step = _answer_red_flag(uow, stored.user_id, data, bool(value), now)
-            if next_step == FLAGGED:
-                data["_hist"] = []  # a flag ends onboarding: no way Back past the advice
-                data["flag"] = dict(data["flag"], on=(await _today(uow, stored.user_id, now)))
-        elif step in (FLAGGED, CLEARED):
-            flagged = dict(data.get("flag") or {})
+            if next_step == FLAGGED and data.flag is not None:
+                data.history = []  # a flag ends onboarding: no way Back past the advice
+                data.flag.raised_on = date.fromisoformat(await _today(uow, stored.user_id, now))
+        elif step in (FLAGGED, CLEARED) and isinstance(data, OnboardingData):
+            flagged = data.flag
             today = date.fromisoformat(await _today(uow, stored.user_id, now))
-            if not rehab.clearance_offered(
-                date.fromisoformat(flagged.get("on", "9999-12-31")), today
-            ):
+            if not rehab.clearance_offered(_raised_on(flagged), today):
                 return Outcome(None, accepted=False)  # never in the same sitting as the flag
             if step == FLAGGED:
                 next_step = CLEARED
             else:
                 # stored with its time, naming the flag it clears
-                code = str(flagged.get("code") or CLEARANCE_CODE)
+                code = flagged.code if flagged is not None and flagged.code else CLEARANCE_CODE
                 _store_flag(uow, stored.user_id, code, True, None, now, source="clearance")
-                data["_hist"] = []
+                data.history = []
                 next_step = SIDE
         elif step == ZONE_OK and value is False:
-            data["_hist"] = list(data["_hist"])[:-2]  # choosing again: Back skips the zone pair
+            data.history = data.history[:-2]  # choosing again: Back skips the zone pair
             next_step = ZONE
         else:
             if step not in (WELCOME, ZONE_OK):
                 answers[step] = list(value) if isinstance(value, tuple) else value
-            data["a"] = answers
+            data.answers = answers
             next_step = _next_in_seq(data, step)
-        if next_step == DONE or (next_step is None and data.get("mode")):
-            if data.get("mode"):
+        if next_step == DONE or (next_step is None and _mode(data)):
+            if _mode(data):
                 saved = await _save_settings(runtime, uow, stored.user_id, data)
                 await flows.finish(uow, stored.user_id)
                 await uow.commit()
                 await runtime.reschedule(stored.user_id)
                 return Outcome(None, saved=saved)
             await _complete(uow, stored.user_id, answers, now)
-            data["a"] = answers
+            data.answers = answers
         if next_step is None:
             raise LookupError(f"no step after {step!r}")
         moved = await flows.advance(uow, stored, next_step, data, now=now, accepted_payload=payload)
@@ -703,13 +710,17 @@ class Clearance:
     flag: str
 
 
+def _raised_on(flag: RaisedFlag | None) -> date:
+    """The day a flag was raised (none known: never, so no clearance is offered)."""
+    return flag.raised_on if flag is not None and flag.raised_on is not None else date.max
+
+
 async def clearance(runtime: Runtime, flow: FlowView) -> Clearance:
-    flag = dict(flow.data.get("flag") or {})
-    name = rehab.flag_name(str(flag.get("code", "")))
+    flag = flow.data_as(OnboardingData).flag
+    name = rehab.flag_name(flag.code if flag is not None else "")
     async with runtime.uow() as uow:
         today = date.fromisoformat(await _today(uow, flow.user_id, runtime.now()))
-    on = date.fromisoformat(str(flag.get("on", "9999-12-31")))
-    return Clearance(rehab.clearance_offered(on, today), name)
+    return Clearance(rehab.clearance_offered(_raised_on(flag), today), name)
 
 
 def _store_flag(
@@ -735,26 +746,24 @@ def _store_flag(
 
 
 def _answer_red_flag(
-    uow: UnitOfWork, user_id: int, data: dict[str, Any], yes: bool, now: datetime
+    uow: UnitOfWork, user_id: int, data: OnboardingData, yes: bool, now: datetime
 ) -> str:
     checklist = red_flags()
-    index = int(data.get("rf_i", 0))
+    index = data.red_flag_index
     flag = checklist[index]
     _store_flag(uow, user_id, flag.code, yes, flag.outcome.value if yes else None, now)
-    answers: dict[str, bool] = dict(data.get("rf") or {})
-    answers[flag.code] = yes
-    data["rf"] = answers
+    data.red_flag_answers[flag.code] = yes
     if yes:
-        result = rehab.evaluate_red_flags(answers)
+        result = rehab.evaluate_red_flags(dict(data.red_flag_answers))
         if result is not None:
-            data["flag"] = {
-                "outcome": result.outcome.value,
-                "advice": result.advice,
-                "code": result.codes[0] if result.codes else flag.code,
-            }
+            data.flag = RaisedFlag(
+                outcome=result.outcome.value,
+                advice=result.advice,
+                code=result.codes[0] if result.codes else flag.code,
+            )
             return FLAGGED
     if index + 1 < len(checklist):
-        data["rf_i"] = index + 1
+        data.red_flag_index = index + 1
         return RF
     return _next_in_seq(data, FLAGS) or SIDE
 
@@ -791,12 +800,10 @@ def _session_times(answers: dict[str, Any]) -> list[str]:
     return [first] if second in (None, ONCE) else [first, str(second)]
 
 
-async def _save_settings(
-    runtime: Runtime, uow: UnitOfWork, user_id: int, data: dict[str, Any]
-) -> str:
+async def _save_settings(runtime: Runtime, uow: UnitOfWork, user_id: int, data: StepsData) -> str:
     """Apply a /settings change to the profile (and the engine's copy of it)."""
-    answers: dict[str, Any] = data.get("a") or {}
-    what = str(data.get("mode"))
+    answers: dict[str, Any] = dict(data.answers)
+    what = str(_mode(data))
     now = runtime.now()
     row = await uow.profiles.get(user_id)
     user = await uow.users.get(user_id)

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+
+from pydantic import ValidationError
 
 import rehab
-from service_layer import flows
+from service_layer import flow_data, flows
+from service_layer.flow_data import REDFLAG_FLOW as REDFLAG_FLOW
+from service_layer.flow_data import Interrupted, RedFlagData
 from service_layer.flows import FlowView
 from service_layer.programme import load_state, save_state
 from service_layer.runtime import Runtime
 from service_layer.sessions import CLOSED_STEP, decision_row, local_today, stop_open_session
 from storage.models import RedFlagAnswer
+from storage.uow import UnitOfWork
 
-REDFLAG_FLOW = "redflag"
+log = logging.getLogger(__name__)
+
 SOURCE = "free_text"
 
 
@@ -49,10 +56,10 @@ async def suspect(runtime: Runtime, user_id: int, text: str) -> Suspicion | None
         current = await flows.load(uow, user_id)
         if current is not None and current.name == REDFLAG_FLOW:
             return None  # already asking; the flow's own text handler answers
-        previous: dict[str, Any] | None = None
+        previous: Interrupted | None = None
         if current is not None and current.step != CLOSED_STEP:
-            previous = {"name": current.name, "step": current.step, "data": current.data}
-        data = {"code": found.code, "question": found.question, "previous": previous}
+            previous = Interrupted(name=current.name, step=current.step, data=current.data.stored())
+        data = RedFlagData(code=found.code, question=found.question, previous=previous)
         flow = await flows.begin(uow, user_id, REDFLAG_FLOW, "confirm", data, runtime.now())
         await uow.commit()
         return Suspicion(found.code, found.question, flow.version)
@@ -64,7 +71,7 @@ async def confirm(
     """Store the answer. Yes: stop the programme and any open session. No: back to the
     interrupted flow, at the same step."""
     now = runtime.now()
-    code = str(flow.data.get("code", ""))
+    code = flow.data_as(RedFlagData).code
     flag = _flag(code)
     async with runtime.uow() as uow:
         current = await flows.load(uow, user_id)
@@ -82,13 +89,8 @@ async def confirm(
             )
         )
         if not flagged:
-            previous = flow.data.get("previous")
-            restored: FlowView | None = None
-            if previous:
-                restored = await flows.begin(
-                    uow, user_id, previous["name"], previous["step"], previous["data"], now
-                )
-            else:
+            restored = await _restore(uow, user_id, flow.data_as(RedFlagData).previous, now)
+            if restored is None:
                 await flows.finish(uow, user_id)
             await uow.commit()
             return Confirmed(False, restored=restored)
@@ -102,3 +104,20 @@ async def confirm(
             uow.decisions.add(decision_row(user_id, today, decision, now))
         await uow.commit()
         return Confirmed(True, advice=flag.advice if flag is not None else "")
+
+
+async def _restore(
+    uow: UnitOfWork, user_id: int, previous: Interrupted | None, now: datetime
+) -> FlowView | None:
+    """The interrupted flow again, at the same step (None if there was none, or its data
+    cannot be read)."""
+    if previous is None:
+        return None
+    try:
+        data = flow_data.parse(previous.name, previous.data)
+    except ValidationError:
+        log.warning(
+            "interrupted flow %r of user %s unreadable: not restored", previous.name, user_id
+        )
+        return None
+    return await flows.begin(uow, user_id, previous.name, previous.step, data, now)

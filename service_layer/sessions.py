@@ -24,6 +24,8 @@ from typing import Any
 
 import rehab
 from service_layer import flows, planner, serial
+from service_layer.flow_data import SESSION_FLOW as SESSION_FLOW
+from service_layer.flow_data import SessionData
 from service_layer.flows import FlowView
 from service_layer.programme import load_state, save_state, user_zone
 from service_layer.runtime import Runtime
@@ -32,7 +34,6 @@ from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-SESSION_FLOW = "session"
 # The flow's step once the session is over: the row stays so that a double tap of the last
 # button is acknowledged quietly ("already noted") instead of being called expired.
 CLOSED_STEP = "closed"
@@ -207,13 +208,18 @@ def _position(loaded: _Loaded) -> Position:
     )
 
 
+def _of_session(flow: FlowView, session_id: int) -> bool:
+    """Whether `flow` is the session flow of session `session_id`."""
+    return flow.name == SESSION_FLOW and flow.data_as(SessionData).session_id == session_id
+
+
 async def _load(uow: UnitOfWork, user_id: int, session_id: int, step: Step) -> _Loaded | None:
     """The user's own open session `session_id`, if its flow is current and at `step`."""
     row = await uow.sessions.get(session_id)
     if row is None or row.user_id != user_id or row.status != SessionStatus.IN_PROGRESS:
         return None
     flow = await flows.load(uow, user_id)
-    if flow is None or flow.name != SESSION_FLOW or flow.data.get("session_id") != session_id:
+    if flow is None or not _of_session(flow, session_id):
         return None
     if row.step != step:
         return None
@@ -226,7 +232,7 @@ async def _move(
     step: Step,
     now: datetime,
     payload: str | None,
-    extra: dict[str, Any] | None = None,
+    held_seconds: int | None = None,
 ) -> None:
     """Set the session's step and bump the flow version (old buttons stop working)."""
     loaded.row.step = step
@@ -234,7 +240,7 @@ async def _move(
         uow,
         loaded.flow,
         step,
-        {"session_id": loaded.row.id, **(extra or {})},
+        SessionData(session_id=loaded.row.id, held_seconds=held_seconds),
         now=now,
         accepted_payload=payload,
     )
@@ -248,7 +254,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-async def _held_seconds(uow: UnitOfWork, loaded: _Loaded, now: datetime) -> dict[str, Any] | None:
+async def _held_seconds(uow: UnitOfWork, loaded: _Loaded, now: datetime) -> int | None:
     """For a hold ended early by the user: how long each hold really lasted (seconds)."""
     ex = loaded.plan.exercises[loaded.row.exercise_index]
     if not ex.hold_s:
@@ -260,10 +266,7 @@ async def _held_seconds(uow: UnitOfWork, loaded: _Loaded, now: datetime) -> dict
     elapsed = (now - _aware(stored.updated_at)).total_seconds()  # since Go (ACTIVE began)
     if elapsed >= ex.hold_s * holds - HOLD_GRACE_S:
         return None
-    return {HELD_KEY: max(int(elapsed // holds), 0)}
-
-
-HELD_KEY = "held_s"
+    return max(int(elapsed // holds), 0)
 
 
 async def position_of(runtime: Runtime, user_id: int) -> Position | None:
@@ -272,7 +275,7 @@ async def position_of(runtime: Runtime, user_id: int) -> Position | None:
         flow = await flows.load(uow, user_id)
         if flow is None or flow.name != SESSION_FLOW:
             return None
-        session_id = int(flow.data.get("session_id", 0))
+        session_id = flow.data_as(SessionData).session_id
         row = await uow.sessions.get(session_id)
         if row is None or row.user_id != user_id or row.status != SessionStatus.IN_PROGRESS:
             return None
@@ -372,7 +375,8 @@ async def open_today(runtime: Runtime, user_id: int) -> Opened:
         if row.step in (Step.ACTIVE, Step.REST):
             # A set or a rest in flight when the user paused: the next set starts from Go.
             row.step = Step.READY
-        flow = await flows.begin(uow, user_id, SESSION_FLOW, row.step, {"session_id": row.id}, now)
+        data = SessionData(session_id=row.id)
+        flow = await flows.begin(uow, user_id, SESSION_FLOW, row.step, data, now)
         loaded = _Loaded(row, flow, _load_plan(row.plan), await _chat_id(uow, user_id))
         position = _position(loaded)
         await uow.commit()
@@ -442,8 +446,8 @@ async def _timer_step(
         loaded = await _load(uow, user_id, session_id, from_step)
         if loaded is None or (loaded.row.exercise_index, loaded.row.set_no) != at:
             return None
-        extra = await _held_seconds(uow, loaded, now) if by_user else None
-        await _move(uow, loaded, to_step, now, payload, extra)
+        held = await _held_seconds(uow, loaded, now) if by_user else None
+        await _move(uow, loaded, to_step, now, payload, held)
         position = _position(loaded)
         await uow.commit()
         return position
@@ -461,7 +465,7 @@ async def log_pain(
         row = loaded.row
         exercises = list(loaded.plan.exercises)
         ex = exercises[row.exercise_index]
-        held = loaded.flow.data.get(HELD_KEY)
+        held = loaded.flow.data_as(SessionData).held_seconds
         stored = await uow.sessions.log_set(
             SetLog(
                 session_id=row.id,
@@ -582,9 +586,8 @@ async def _park(
     uow: UnitOfWork, flow: FlowView, session_id: int, now: datetime, payload: str | None
 ) -> None:
     """End the session's flow, remembering the last tap (see CLOSED_STEP)."""
-    await flows.advance(
-        uow, flow, CLOSED_STEP, {"session_id": session_id}, now=now, accepted_payload=payload
-    )
+    data = SessionData(session_id=session_id)
+    await flows.advance(uow, flow, CLOSED_STEP, data, now=now, accepted_payload=payload)
 
 
 async def _close(
@@ -658,7 +661,7 @@ async def pause(
         flow = await flows.load(uow, user_id)
         if row is None or row.user_id != user_id or row.status != SessionStatus.IN_PROGRESS:
             return False
-        if flow is None or flow.name != SESSION_FLOW or flow.data.get("session_id") != session_id:
+        if flow is None or not _of_session(flow, session_id):
             return False
         row.status = SessionStatus.PAUSED
         if row.step == Step.ACTIVE:

@@ -8,13 +8,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import rehab
-from service_layer import flows, planner
+from service_layer import flow_data, flows, planner
+from service_layer.flow_data import PAUSE_FLOW as PAUSE_FLOW
+from service_layer.flow_data import RESTART_FLOW as RESTART_FLOW
 from service_layer.programme import load_state, save_state
 from service_layer.runtime import Runtime
 from storage.models import Profile, RedFlagAnswer, SessionStatus
 
-PAUSE_FLOW = "pause"
-RESTART_FLOW = "restart"
 CLEARANCE_CODE = "clinician_clearance"
 
 
@@ -175,7 +175,8 @@ class PauseResult:
 
 async def begin_flow(runtime: Runtime, user_id: int, name: str, step: str) -> flows.FlowView:
     async with runtime.uow() as uow:
-        flow = await flows.begin(uow, user_id, name, step, {}, runtime.now())
+        data = flow_data.MODELS[name]()
+        flow = await flows.begin(uow, user_id, name, step, data, runtime.now())
         await uow.commit()
         return flow
 

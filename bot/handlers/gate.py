@@ -14,6 +14,7 @@ from bot.flows import FlowSpec
 from bot.handlers.session import refuse
 from bot.keyboards import pain_keyboard
 from service_layer import gates, reader
+from service_layer.flow_data import GateData
 from service_layer.flows import FlowView
 
 MAX_COUNT = 500
@@ -32,7 +33,7 @@ def _question(flow: FlowView) -> tuple[str, InlineKeyboardMarkup | None]:
         return texts.TEST_HEEL_RAISE_OTHER, InlineKeyboardMarkup([[skip]])
     pains = pain_keyboard(lambda v: flow_data(version, f"p:{v}"))
     if step == "loaded_hold_pain":
-        load = float(flow.data.get("load_kg", 0.0))
+        load = flow.data_as(GateData).load_kg or 0.0
         seconds = gates.HOLD_SECONDS
         not_done = InlineKeyboardButton(
             texts.TEST_HOLD_NOT_DONE.format(seconds=seconds),
@@ -73,7 +74,8 @@ async def test_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if started.flow is None:
         await message.reply_text(texts.TEST_NOT_DUE)
         return
-    intro = texts.COUNT_INTRO if started.flow.data.get("test") == gates.COUNT else texts.TEST_INTRO
+    counting = started.flow.data_as(GateData).test == gates.COUNT
+    intro = texts.COUNT_INTRO if counting else texts.TEST_INTRO
     await message.reply_text(intro)
     await render(update, context, started.flow)
 

@@ -29,6 +29,7 @@ from service_layer import flows as flow_state
 from service_layer import onboarding as ob
 from service_layer import reader, timezones
 from service_layer import settings as settings_service
+from service_layer.flow_data import OnboardingData, SettingsData, StepsData
 from service_layer.flows import FlowView
 
 BACK = "back"
@@ -77,7 +78,7 @@ def _keyboard(
         for label, payload in options
     ]
     rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
-    if back and flow.data.get("_hist"):
+    if back and flow.data_as(StepsData).history:
         rows.append([InlineKeyboardButton(texts.OB_BACK, callback_data=_back(flow))])
     return InlineKeyboardMarkup(rows)
 
@@ -103,7 +104,7 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         return
     step = flow.step
     if step == ob.TIME2:
-        first = str((flow.data.get("a") or {}).get(ob.TIME1) or "")
+        first = str(flow.data_as(StepsData).answers.get(ob.TIME1) or "")
         seconds = [(t, t) for t in ob.second_time_choices(first)]
         seconds.append((texts.OB_TIME2_ONCE, ob.ONCE))
         await _send(context, chat.id, texts.OB_TIME2, _keyboard(flow, seconds, 4))
@@ -129,13 +130,14 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         )
     elif step == ob.RF:
         checklist = ob.red_flags()
-        index = int(flow.data.get("rf_i", 0))
+        index = flow.data_as(OnboardingData).red_flag_index
         text = texts.OB_RF_QUESTION.format(
             n=index + 1, total=len(checklist), question=escape(checklist[index].question)
         )
         await _send(context, chat.id, text, _keyboard(flow, texts.OB_YES_NO))
     elif step == ob.FLAGGED:
-        advice = escape(str((flow.data.get("flag") or {}).get("advice", "")))
+        flag = flow.data_as(OnboardingData).flag
+        advice = escape(flag.advice if flag is not None else "")
         cleared = await ob.clearance(runtime_of(context), flow)
         if cleared.offered:
             text = texts.OB_FLAGGED_AGAIN.format(advice=advice, flag=escape(cleared.flag))
@@ -179,7 +181,7 @@ def _location_keyboard() -> ReplyKeyboardMarkup:
 
 
 async def _render_zone_ok(context: ContextTypes.DEFAULT_TYPE, chat_id: int, flow: FlowView) -> None:
-    zone = str((flow.data.get("a") or {}).get(ob.ZONE) or "UTC")
+    zone = str(flow.data_as(StepsData).answers.get(ob.ZONE) or "UTC")
     local = timezones.local_time(zone, runtime_of(context).now())
     await _send(
         context, chat_id, texts.OB_ZONE_FOUND.format(zone=escape(zone)), ReplyKeyboardRemove()
@@ -423,7 +425,8 @@ GUESS_NO = "guess_no"
 
 
 def _zone_of(flow: FlowView) -> str | None:
-    zone = (flow.data.get("a") or {}).get(ob.ZONE) or flow.data.get("zone")
+    data = flow.data_as(StepsData)
+    zone = data.answers.get(ob.ZONE) or (data.zone if isinstance(data, SettingsData) else None)
     return str(zone) if zone else None
 
 

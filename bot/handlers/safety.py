@@ -13,6 +13,7 @@ from bot.context import runtime_of
 from bot.flows import FlowSpec
 from bot.handlers.session import refuse
 from service_layer import safety
+from service_layer.flow_data import RedFlagData
 from service_layer.flows import FlowView
 
 YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "ja"})
@@ -113,7 +114,7 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
     """Ask the confirmation question again."""
     chat = update.effective_chat
     if chat is not None:
-        await _ask(context, chat.id, str(flow.data.get("question", "")), flow.version)
+        await _ask(context, chat.id, flow.data_as(RedFlagData).question, flow.version)
 
 
 # The flow this module answers (registered in bot/handlers/__init__.py, with `screen`).

@@ -24,6 +24,7 @@ from bot.html_fit import send_long
 from bot.keyboards import pain_keyboard
 from service_layer import reader, sessions
 from service_layer import settings as settings_service
+from service_layer.flow_data import SessionData
 from service_layer.flows import FlowView
 from service_layer.sessions import OpenKind, Outcome, Position, Step, Summary
 
@@ -453,7 +454,7 @@ async def on_button(
     """A tap in the session; another user's session id or a stale step gets the expiry reply."""
     user = update.effective_user
     parsed = _parse(payload)
-    if user is None or parsed is None or parsed[0] != flow.data.get("session_id"):
+    if user is None or parsed is None or parsed[0] != flow.data_as(SessionData).session_id:
         await refuse(update, context)
         return
     session_id, action, arg = parsed

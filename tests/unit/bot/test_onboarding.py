@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import rehab
 from service_layer import onboarding as ob
 from service_layer import timezones
+from service_layer.flow_data import Answer, OnboardingData, SettingsData
 from service_layer.settings import next_session, when_text
 
 pytestmark = pytest.mark.unit
@@ -113,7 +114,7 @@ def test_zone_from_a_shared_location_offline() -> None:
     assert timezones.zone_from_location(91.0, 0.0) is None
 
 
-ANSWERS = {
+ANSWERS: dict[str, Answer] = {
     ob.SIDE: "left",
     ob.SITE: "unsure",
     ob.REST_PAIN: 0,
@@ -138,12 +139,12 @@ def test_profile_for_the_engine_and_the_entry_choice() -> None:
 
 
 def test_step_order_skips_the_entry_choice_when_it_does_not_apply() -> None:
-    data = {"a": {**ANSWERS, ob.HEEL_RAISES: 15}, "seq": list(ob.ONBOARDING_SEQ)}
+    data = OnboardingData(answers={**ANSWERS, ob.HEEL_RAISES: 15}, sequence=list(ob.ONBOARDING_SEQ))
     assert ob._next_in_seq(data, ob.GYM) == ob.ZONE
-    data["a"] = ANSWERS
+    data.answers = dict(ANSWERS)
     assert ob._next_in_seq(data, ob.GYM) == ob.ENTRY
     assert ob._next_in_seq(data, ob.RF) == ob.SIDE
-    assert ob._next_in_seq({"seq": ["menu", ob.WEIGHT]}, ob.WEIGHT) is None
+    assert ob._next_in_seq(SettingsData(sequence=["menu", ob.WEIGHT]), ob.WEIGHT) is None
 
 
 def test_every_button_and_text_step_reads_its_own_values() -> None:
