@@ -172,6 +172,15 @@ def _sessions_cover(slot: str, sessions: list[TrainingSession]) -> bool:
     return planner.reminder_covered(slot, [s.status for s in sessions])
 
 
+def _answered_since(reminder: SentLog | None, sessions: list[TrainingSession]) -> bool:
+    """A session begun at or after the reminder's due instant answered it (whichever ordinal the
+    day gave that session): its nudge or snooze would call a session "still waiting" that the
+    person has just had, while /start already names the next one."""
+    if reminder is None:
+        return False
+    return any(s.started_at >= reminder.due_at for s in sessions)
+
+
 async def _claim(
     uow: UnitOfWork,
     user_id: int,
@@ -421,8 +430,10 @@ async def _fire_snooze(
         ctx, local_date = found
         sessions = list(await uow.sessions.on_date(user_id, local_date))
         reminder = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
-        covered = _sessions_cover(slot, sessions) or (
-            reminder is not None and reminder.status == SentStatus.SKIPPED
+        covered = (
+            _sessions_cover(slot, sessions)
+            or _answered_since(reminder, sessions)
+            or (reminder is not None and reminder.status == SentStatus.SKIPPED)
         )
         to_status = SentStatus.SUPPRESSED if covered else SentStatus.SENDING
         moved = await uow.sent_log.move_status(
@@ -476,7 +487,7 @@ async def _fire_nudge(
             return Outcome.NOT_DUE  # never reminded, skipped, suppressed or missed
         record = (Kind.NUDGE.value, local_date, slot)
         sessions = list(await uow.sessions.on_date(user_id, local_date))
-        if _sessions_cover(slot, sessions):
+        if _sessions_cover(slot, sessions) or _answered_since(reminder, sessions):
             claimed = await _record(
                 uow, user_id, record, SentStatus.SUPPRESSED, due_utc, now, resume
             )

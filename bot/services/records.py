@@ -213,14 +213,19 @@ class Adherence:
 def adherence(
     records: Records, first: date | None = None, last: date | None = None, missed_days: int = 0
 ) -> Adherence:
-    """Sessions done out of those due: done + stopped by the person + days missed."""
+    """Sessions done out of those due: done + ended early on pain + stopped by the person + days
+    missed. A session ended early is not done (as /history and /plan say)."""
     chosen = [
         s
         for s in records.sessions
         if (first is None or s.local_date >= first) and (last is None or s.local_date <= last)
     ]
-    done = sum(1 for s in chosen if s.status in DONE_STATUSES)
-    stopped = sum(1 for s in chosen if s.status in STOPPED_STATUSES or s.status == MISSED_KIND)
+    done = sum(1 for s in chosen if s.status in DONE_STATUSES - {ENDED_EARLY_STATUS})
+    stopped = sum(
+        1
+        for s in chosen
+        if s.status in STOPPED_STATUSES | {ENDED_EARLY_STATUS} or s.status == MISSED_KIND
+    )
     return Adherence(done, done + stopped + missed_days)
 
 
