@@ -44,8 +44,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 
 def greeting(first_name: str) -> str:
     return (
-        f"Hi {escape(first_name)}! I'm Achilles Coach. I guide you through a 12-week, "
-        "pain-guided loading programme for Achilles tendon pain, one set at a time."
+        f"Hi {escape(first_name)}! I'm Achilles Coach. I guide you through a 12-week exercise "
+        "programme for Achilles tendon pain, one set at a time, with your pain as the guide."
     )
 
 
@@ -100,7 +100,7 @@ REMINDER_LATE = "⏰ Sorry this comes late, I was offline for a bit. Your sessio
 REMINDER_SNOOZED_AGAIN = "⏰ Here is the reminder you snoozed."
 REMINDER_NUDGE = (
     "Just a gentle nudge: today's session is still waiting for you. "
-    "A short one is better than none, and skipping is fine too."
+    "If today isn't the day, that's fine too."
 )
 REMINDER_TODAY = "<b>Today:</b> {dose}"
 REMINDER_SNOOZE_OK = "OK, I'll remind you once more in {minutes} minutes."
@@ -161,7 +161,7 @@ SESSION_NOTHING_TODAY = "No session today: rest days are part of the plan. /plan
 SESSION_PROGRAMME_PAUSED = "Your programme is paused, so no session for now. /resume picks it up."
 SESSION_DONE_TODAY = "You've done today's sessions. Well done! /plan shows what's next."
 SESSION_PAIN_STOPPED_TODAY = (
-    "Today's session stopped because it hurt too much, so no more training today: rest. "
+    "Today's session stopped because it hurt too much, so no more training today. "
     "I'll ask about your morning pain tomorrow."
 )
 SESSION_STARTED = "Let's go: {count} exercise{s} today. Tap Go when you're ready for each set."
@@ -299,7 +299,7 @@ TODAY_OPEN = "You have a session in progress. Tap Continue to pick it up."
 TODAY_REST = "Rest day today. Next session: {when}."
 TODAY_DONE = "Today's sessions are done ✓"
 TODAY_PARTLY_DONE = "{done} of {planned} sessions done today ✓ Next one:"
-TODAY_PAIN_STOPPED = "Rest for the rest of today: your session stopped at high pain."
+TODAY_PAIN_STOPPED = "No more training today: your session stopped because the pain was high."
 PLAN_TITLE = "<b>This week · {stage}</b>"
 PLAN_DAY = "{mark} {day}: {what}"
 PLAN_PAUSED = "paused (/resume)"
@@ -405,7 +405,9 @@ COUNT_INTRO = (
     "stiffness, it shows how the tendon is doing. Do it when rested."
 )
 COUNT_RESULT = "<b>Noted ✓</b>\n{reason}"
-COUNT_DUE = "It's time for your two-weekly heel-raise count: send /test when you're rested."
+COUNT_DUE = (
+    "It's time to count your heel raises again (every two weeks): send /test when you're rested."
+)
 STIFFNESS_QUESTION = "And how long were you stiff this morning?"
 STIFFNESS_CHOICES = (
     ("0", "Not at all"),
@@ -488,7 +490,7 @@ DECISION_LABELS = {
     "gate_test": "🧪 test",
     "stop": "🛑 stopped",
 }
-HISTORY_FOOTER = "Pain = highest during a set; AM = morning pain (0–10)."
+HISTORY_FOOTER = "pain = the highest during a set · AM = your first steps that morning (0–10)"
 
 
 def history_line(
@@ -559,7 +561,8 @@ def weekly_summary(
 ) -> str:
     lines = [f"<b>Your week</b> ({escape(period)})"]
     if planned:
-        lines.append(f"Sessions: {done} of {planned} done ({round(100 * done / planned)}%)")
+        # Counts, not a percentage: the same numbers /progress, /history and /plan show.
+        lines.append(f"Sessions: {done} of {planned} done")
     else:
         lines.append(f"Sessions done: {done}")
     if morning_now is None:
@@ -580,8 +583,8 @@ def weekly_summary(
     if stage_to is not None:  # a move made this week: next week goes on in that stage
         lines.append(f"<b>This week:</b> on to Stage {stage_to}. 🎉")
         lines.append(f"<b>Next week:</b> Stage {stage or stage_to}, keep going.")
-    elif decision_label is not None:
-        lines.append(f"<b>Next week:</b> {decision_label}" + (f" (Stage {stage})" if stage else ""))
+    elif decision_label is not None:  # already made (and in force): this week's news
+        lines.append(f"<b>This week:</b> {decision_label}" + (f" (Stage {stage})" if stage else ""))
     else:
         lines.append("<b>Next week:</b> same plan, keep going." if stage else "")
     if decision_reason:
@@ -594,8 +597,8 @@ def weekly_summary(
 
 OB_BACK = "⬅️ Back"
 OB_WELCOME = (
-    "Over the next weeks I'll give you a daily dose of calf and tendon exercises, walk you "
-    "through every set, ask how it felt, and adjust the next session from your answers.\n\n"
+    "Over the next 12 weeks I'll give you calf and tendon exercises, walk you through every "
+    "set, ask how it felt, and adjust the next session from your answers.\n\n"
     "<b>Please note:</b> I can't diagnose anything. If you can, have a physiotherapist or "
     "doctor look at your heel first. A few quick questions and we're set (about 3 minutes)."
 )
@@ -679,13 +682,13 @@ OB_ENTRY = (
 )
 OB_ENTRY_CHOICES = (("Start Stage 2", "stage2"), ("Test for Stage 3", "test"))
 OB_ZONE = (
-    "Which time zone are you in? So reminders come at your local time.\n"
+    "Which time zone are you in?\n"
     "• Tap “📍 Share my location” below, or\n"
     "• type your city or zone (like <code>Berlin</code> or <code>America/Chicago</code>), or\n"
     "• pick one:"
 )
 OB_ZONE_LOCATION = "📍 Share my location"
-OB_ZONE_SHARE = "Sharing your location is the quickest way: use the 📍 button below."
+OB_ZONE_SHARE = "📍 Next, your time zone, so that reminders come at your local time."
 OB_ZONE_HINT = (
     "I couldn't find that place. Try a bigger city nearby, a zone like "
     "<code>Europe/Paris</code>, share your location, or pick one of the buttons."
@@ -745,7 +748,7 @@ OB_USE_BUTTONS = "Please use the buttons below to answer."
 OB_NOT_STARTED = "Send /start to set up your programme first."
 
 STATUS = "<b>Hi {name}, welcome back.</b>\nStage {stage} · {status}\nNext session: {next}"
-STATUS_ACTIVE = "in progress"
+STATUS_ACTIVE = "reminders on"
 STATUS_PAUSED = "reminders paused"
 STATUS_PAUSED_UNTIL = "reminders paused until {day}"
 STATUS_MAINTENANCE = "maintenance"

@@ -742,3 +742,37 @@ async def test_no_nudge_for_a_session_the_reminder_already_led_to(
     await run_queue_until(bot, clock, berlin(today, "23:30"))
     await user.wait_idle()
     assert not [m for m in user.messages if "nudge" in m.content or "still waiting" in m.content]
+
+
+async def test_progress_counts_the_sessions_plan_shows_never_a_percentage(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """One of today's two sessions done: /plan says "1 of 2 done"; /progress counts the same
+    sessions (never "Sessions done: 100 %")."""
+    today = local_today(clock())
+    monday = today - timedelta(days=1)
+    await seed_user(bot.runtime, started=monday)
+    async with bot.runtime.uow() as uow:
+        for day, slot in ((monday, "1"), (monday, "2"), (today, "1")):
+            uow.sessions.add(
+                TrainingSession(
+                    user_id=UID,
+                    local_date=day,
+                    slot=slot,
+                    stage=1,
+                    status="done",
+                    plan={},
+                    pain_after=1,
+                    started_at=berlin(day, "08:00"),
+                    ended_at=berlin(day, "08:20"),
+                )
+            )
+        await uow.commit()
+    user = standin.user(UID)
+    plan = await send_and_wait(user, "/plan", "This week")
+    line = next(line for line in plan.content.splitlines() if "Tue 01" in line)
+    assert "1 of 2 done" in line
+    await user.send("/progress")
+    chart = await user.wait_for(lambda m: m.photo is not None, timeout=15)
+    assert "Sessions finished: 3 · missed or stopped: 0" in chart.content
+    assert "%" not in chart.content

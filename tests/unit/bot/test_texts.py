@@ -99,3 +99,23 @@ def test_the_weekly_summary_never_announces_the_stage_the_person_is_already_in()
     assert "Next week:</b> Stage 3. 🎉" not in text
     assert "<b>This week:</b> on to Stage 3. 🎉" in text
     assert "<b>Next week:</b> Stage 3, keep going." in text
+
+
+def test_the_weekly_summary_tells_a_change_already_made_as_this_weeks_news() -> None:
+    """A step up made on Sunday morning is in force already: "Next week: ⬆️ step up" read as
+    one more to come. The summary counts sessions and never gives a percentage."""
+    text = texts.weekly_summary(
+        period="2–8 Mar",
+        done=13,
+        planned=13,
+        morning_now=2.0,
+        morning_before=None,
+        stage=1,
+        stage_to=None,
+        decision_label=texts.DECISION_LABELS["progress"],
+        decision_reason="You step up to 5 holds of 45 s.",
+    )
+    assert "<b>This week:</b> ⬆️ step up (Stage 1)" in text
+    assert "Next week" not in text
+    assert "Sessions: 13 of 13 done" in text
+    assert "%" not in text
