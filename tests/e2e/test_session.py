@@ -734,6 +734,9 @@ async def test_holds_and_rests_count_down_at_most_every_5_seconds(
         assert hold
         assert [left for left, _ in hold] == [15, 10, 5][: len(hold)]
         assert all(labels == [texts.SESSION_DONE] for _, labels in hold)
+        # Once the time is up the message no longer says "⏱ 5 s left" (read weeks later).
+        await user.wait_idle()
+        assert "s left" not in standin.message(UID, cue.message_id).content
 
         await user.tap(text="1")
         rest = await user.wait_for(contains="Rest 45 s")
@@ -742,3 +745,5 @@ async def test_holds_and_rests_count_down_at_most_every_5_seconds(
         assert len(rests) >= 3
         assert [left for left, _ in rests] == list(range(40, 0, -5))[: len(rests)]
         assert all(texts.SESSION_SKIP_REST in labels for _, labels in rests)
+        await user.wait_idle()
+        assert "s left" not in standin.message(UID, rest.message_id).content
