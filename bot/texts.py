@@ -339,7 +339,7 @@ def plan_sessions(
 PLAN_DOSE_TITLE = "<b>Each session:</b>"
 STAGE_TITLE = "<b>Stage {stage}: {name}</b>"
 STAGE_NAMES = {
-    1: "isometric holds",
+    1: "steady holds",
     2: "slow strength",
     3: "heavy slow strength",
     4: "spring and hops",
