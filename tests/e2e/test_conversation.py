@@ -556,15 +556,26 @@ async def test_the_commands_agree_at_every_step_of_a_day(
     assert "missed" in views["history"]
     assert _progress_counts(views) == (2, 2)
 
+    # The rest of the week goes by unanswered; Sunday evening's summary (from the queue)
+    # counts the week's sessions as /progress counts them (the programme began on Monday).
+    sunday = today + timedelta(days=5)
+    await run_queue_until(bot, clock, berlin(sunday, "19:01"))
+    summary = await user.wait_for(contains="Your week", timeout=15)
+    views = await _views(user, "Sun 6 Dec", "Sun 06")
+    _agree(views)
+    done, missed = _progress_counts(views)
+    assert (done, missed) == (2, 5)  # Tuesday ended early; Wednesday to Saturday missed
+    assert f"Sessions: {done} of {done + missed} done" in summary.content
+
     # A pause: /start, /today and /plan agree it is paused; the counts stand.
     await send_and_wait(user, "/pause", "how long")
     await tap_and_wait(user, "Until I /resume", "Send /resume")
-    views = await _views(user, "Thu 3 Dec", "Thu 03")
+    views = await _views(user, "Sun 6 Dec", "Sun 06")
     _agree(views)
     assert "reminders paused" in views["start"]
     assert texts.SESSION_PROGRAMME_PAUSED in views["today"]
     assert "paused" in views["plan"]
-    assert _progress_counts(views) == (2, 2)
+    assert _progress_counts(views) == (done, missed)
 
 
 async def test_typing_start_opens_the_session_as_the_button_does(
