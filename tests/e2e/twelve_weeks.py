@@ -78,6 +78,7 @@ class Person:
         self.user = user
         self.seen_at: dict[int, datetime] = {}
         self.handled: set[tuple[int, str]] = set()
+        self.last_tapped = 0  # the newest message the person answered
 
     def stamp(self) -> None:
         """Note when each message the bot has sent so far was first seen (on the bot's clock)."""
@@ -144,6 +145,7 @@ class Person:
                     with contextlib.suppress(AssertionError):
                         await self.user.wait_for(timeout=ANSWER_TIMEOUT_S)
                     continue
+                self.last_tapped = max(self.last_tapped, last.message_id)
                 await self.user.tap(text=texts.SESSION_DONE, message=last)
                 continue
             for message in reversed(self.user.messages):  # newest first
@@ -151,7 +153,13 @@ class Person:
                 choice = next((p for p in PREFERRED if p in labels), None)
                 if choice is None and PAIN in labels:
                     choice = PAIN
-                if choice is not None and self._fresh(message, choice):
+                # Only what came after the last answer (buttons above it may not have closed
+                # yet on a busy machine), except a reminder's Start, which waits its turn.
+                later = message.message_id > self.last_tapped
+                if choice is None or not (later or choice == texts.REMINDER_START):
+                    continue
+                if self._fresh(message, choice):
+                    self.last_tapped = max(self.last_tapped, message.message_id)
                     await self.user.tap(text=choice, message=message)
                     break
             else:
@@ -275,7 +283,7 @@ def problems(said: Sequence[Said]) -> list[str]:
             found.append(f"a nudge after the day's last session was done: {item.line()!r}")
     for before, after in itertools.pairwise(said):
         if before.text and before.text == after.text and before.kind == after.kind == "message":
-            found.append(f"sent twice in a row: {after.text[:80]!r}")
+            found.append(f"sent twice in a row: {before.line()!r} {after.line()!r}")
     return found
 
 
