@@ -747,3 +747,26 @@ async def test_holds_and_rests_count_down_at_most_every_5_seconds(
         assert all(texts.SESSION_SKIP_REST in labels for _, labels in rests)
         await user.wait_idle()
         assert "s left" not in standin.message(UID, rest.message_id).content
+
+
+async def test_skipping_a_rest_mid_countdown_leaves_no_time_left_standing(
+    standin: FakeBotApi, e2e_database_url: str, clock: FakeClock
+) -> None:
+    """Skip rest while the rest counts down: the message keeps its words and the ✓ of the
+    answer, not "⏱ 30 s left" for ever."""
+    async with running_bot(e2e_database_url, standin, clock, timer_scale=0.05) as bot:
+        await seed_user(bot.runtime)
+        user = standin.user(UID)
+        await start_session(user)
+        await user.tap(text=texts.SESSION_GO)
+        await user.wait_for(contains="Time's up", timeout=10)
+        await user.tap(text="1")
+        rest = await user.wait_for(contains="Rest 45 s")
+        await user.wait_for(lambda m: m.message_id == rest.message_id and "s left" in m.content)
+        await user.tap(text=texts.SESSION_SKIP_REST, message=rest.message_id)
+        await user.wait_for(contains="Set 2 of")
+        await user.wait_idle()
+        shown = standin.message(UID, rest.message_id)
+        assert "s left" not in shown.content
+        assert shown.content.startswith("Noted: 1/10")
+        assert [label for label, _ in shown.buttons] == [f"✓ {texts.SESSION_SKIP_REST}"]

@@ -7,7 +7,7 @@ pain 2 during and after, mornings at 2, the tests when they are due. What the bo
 collected in order (messages as they finally stand, and the toasts of taps) so that it can be
 read aloud, and checked: each message fits a phone screen, none repeats back to back.
 
-    python -m tests.e2e.twelve_weeks /tmp/12weeks.txt [weeks]
+    python -m tests.e2e.twelve_weeks /tmp/12weeks.txt [weeks] [once]
 """
 
 from __future__ import annotations
@@ -73,9 +73,10 @@ class Said:
 class Person:
     """Answers whatever the bot asks, the way a steady responder would."""
 
-    def __init__(self, demo: Demo, user: UserDriver) -> None:
+    def __init__(self, demo: Demo, user: UserDriver, *, once_a_day: bool = False) -> None:
         self.demo = demo
         self.user = user
+        self.once_a_day = once_a_day
         self.seen_at: dict[int, datetime] = {}
         self.handled: set[tuple[int, str]] = set()
         self.last_tapped = 0  # the newest message the person answered
@@ -118,8 +119,11 @@ class Person:
         await self.tap("Yes, that's right", "first session")
         await self.say("half past seven", "Did you mean")
         await self.tap("Yes, 07:30 (Berlin time)", "second session")
-        await self.say("half past six pm", "Did you mean")
-        await self.tap("Yes, 18:30 (Berlin time)", "three times a week")
+        if self.once_a_day:
+            await self.tap(texts.OB_TIME2_ONCE, "three times a week")
+        else:
+            await self.say("half past six pm", "Did you mean")
+            await self.tap("Yes, 18:30 (Berlin time)", "three times a week")
         await self.tap("Mon · Wed · Fri", "what time on those days")
         await self.say("18:30", "When should I ask")
         await self.say("7", "Did you mean")
@@ -235,13 +239,20 @@ def toasts(demo: Demo) -> list[str]:
     return [a.text for a in demo.api.callback_answers if a.user_id == PERSON and a.text]
 
 
-async def run(days: float = 84, data_dir: Path | None = None) -> tuple[list[Said], list[str]]:
-    """Onboard, then live `days` days with the bot; what it said, and its toasts."""
+async def run(
+    days: float = 84,
+    *,
+    once_a_day: bool = False,
+    timer_scale: float = 0.01,
+    out: Path | None = None,
+) -> tuple[list[Said], list[str]]:
+    """Onboard, then live `days` days with the bot; what it said, and its toasts (written to
+    `out` as it goes, week by week, when given)."""
     with tempfile.TemporaryDirectory() as tmp:
-        demo = Demo(data_dir or Path(tmp), port=0, timer_scale=0.01, start=START)
+        demo = Demo(Path(tmp), port=0, timer_scale=timer_scale, start=START)
         await demo.start()
         try:
-            person = Person(demo, demo.drivers[PERSON])
+            person = Person(demo, demo.drivers[PERSON], once_a_day=once_a_day)
 
             async def settle_and_stamp() -> None:  # each message is dated when it came
                 await demo._settle()
@@ -259,6 +270,8 @@ async def run(days: float = 84, data_dir: Path | None = None) -> tuple[list[Said
                     week = now_week
                     await person.look()
                     await person.respond()
+                    if out is not None:
+                        dump(out, transcript(demo, person), toasts(demo))
             person.stamp()
             return transcript(demo, person), toasts(demo)
         finally:
@@ -290,13 +303,18 @@ def problems(said: Sequence[Said]) -> list[str]:
 def main(argv: Sequence[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else Path("/tmp/12weeks.txt")
     weeks = float(argv[2]) if len(argv) > 2 else 12
-    said, taps = asyncio.run(run(7 * weeks))
+    once_a_day = len(argv) > 3 and argv[3] == "once"
+    said, taps = asyncio.run(run(7 * weeks, once_a_day=once_a_day, timer_scale=0.004, out=out))
+    dump(out, said, taps)
+    print(f"{len(said)} messages, {len(taps)} toasts -> {out}")
+    return 0
+
+
+def dump(out: Path, said: Sequence[Said], taps: Sequence[str]) -> None:
     lines = [item.line() for item in said]
     lines += ["", "=== toasts (answers to taps) ===", *sorted(set(taps))]
     lines += ["", "=== problems ===", *problems(said)]
     out.write_text("\n".join(lines) + "\n")
-    print(f"{len(said)} messages, {len(taps)} toasts -> {out}")
-    return 0
 
 
 if __name__ == "__main__":
