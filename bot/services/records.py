@@ -315,9 +315,12 @@ async def history_days(runtime: Runtime, user_id: int) -> list[HistoryDay] | Non
             ledger = await uow.sent_log.for_date(user_id, day)
             entry = _history_day(records, day, ledger_kinds(ledger), today=day == today)
             # A past day the schedule had sessions on, with none held: missed, as /plan says
-            # ("not done"), whether or not its reminders were ever sent.
+            # ("not done"), whether or not its reminders were ever sent. Not the day of setup:
+            # its session times may have passed before there was a programme (the day's end
+            # marks it missed if a session was still to come), as /progress counts it.
             if (
                 entry.outcome == "rest"
+                and day > records.start_date()
                 and state is not None
                 and await planned_sessions(uow, user_id, state, day)
             ):

@@ -787,3 +787,22 @@ async def test_progress_counts_the_sessions_plan_shows_never_a_percentage(
     chart = await user.wait_for(lambda m: m.photo is not None, timeout=15)
     assert "Sessions finished: 3 · missed or stopped: 0" in chart.content
     assert "%" not in chart.content
+
+
+async def test_the_day_of_setup_is_not_missed_when_its_sessions_were_before_it(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """Found reading twelve weeks of messages: set up at 22:00, after both of the day's session
+    times, the next week's /history called that day "❌ missed" while /progress counted nothing
+    missed. The day of setup is missed only when a session of it was still to come."""
+    today = local_today(clock())
+    clock.set(berlin(today, "22:00"))
+    await seed_user(bot.runtime)
+    await bot.runtime.reschedule(UID)
+    user = standin.user(UID)
+    await run_queue_until(bot, clock, berlin(today + timedelta(days=1), "10:00"))
+    history = await send_and_wait(user, "/history", "Your last 14 days")
+    line = next(line for line in history.content.splitlines() if line.startswith("Tue 1 Dec"))
+    assert "missed" not in line
+    async with bot.runtime.uow() as uow:
+        assert await uow.sent_log.count(UID, "missed") == 0  # what /progress counts
