@@ -110,8 +110,8 @@ REMINDER_STALE = "That reminder is no longer current. /today shows your session.
 REMINDER_PAUSED = "Your reminders are paused. /resume turns them back on."
 STAGE_LABEL = "Stage {stage}"
 CHECKIN_QUESTION = (
-    "Good morning! How did your Achilles feel in your first steps today?\n"
-    "0 = no pain, 10 = worst imaginable."
+    "Good morning! How did your Achilles feel in your first steps today? "
+    "(0 = none, 10 = worst)"
 )
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CADENCE_CHANGED = "Your new stage comes with a new rhythm: I'll remind you {rhythm}."
