@@ -110,8 +110,7 @@ REMINDER_STALE = "That reminder is no longer current. /today shows your session.
 REMINDER_PAUSED = "Your reminders are paused. /resume turns them back on."
 STAGE_LABEL = "Stage {stage}"
 CHECKIN_QUESTION = (
-    "Good morning! How did your Achilles feel in your first steps today? "
-    "(0 = none, 10 = worst)"
+    "Good morning! How did your Achilles feel in your first steps today? (0 = none, 10 = worst)"
 )
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CADENCE_CHANGED = "Your new stage comes with a new rhythm: I'll remind you {rhythm}."
@@ -558,6 +557,7 @@ def weekly_summary(
     stage_to: int | None,
     decision_label: str | None,
     decision_reason: str | None,
+    decision_kind: str | None = None,
 ) -> str:
     lines = [f"<b>Your week</b> ({escape(period)})"]
     if planned:
@@ -587,8 +587,8 @@ def weekly_summary(
         lines.append(f"<b>This week:</b> {decision_label}" + (f" (Stage {stage})" if stage else ""))
     else:
         lines.append("<b>Next week:</b> same plan, keep going." if stage else "")
-    if decision_reason:
-        lines.append(escape(decision_reason))
+    if decision_reason:  # a test it asks for: how to take it (as the morning answer says)
+        lines.append(with_test_hint(decision_reason, decision_kind))
     lines.append("Turn these summaries off in /settings.")
     return "\n".join(line for line in lines if line)
 

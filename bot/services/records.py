@@ -608,6 +608,7 @@ async def build_weekly_summary(runtime: Runtime, user_id: int, now: datetime) ->
         stage_to=stage_moves[-1].stage_to if stage_moves else None,
         decision_label=texts.DECISION_LABELS.get(latest.kind, latest.kind) if latest else None,
         decision_reason=latest.reason if latest else None,
+        decision_kind=latest.kind if latest else None,
     )
     data = chart_data(records, today)
     png = await render_off_loop(data) if data.data_points() >= MIN_CHART_POINTS else None

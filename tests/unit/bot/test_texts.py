@@ -119,3 +119,19 @@ def test_the_weekly_summary_tells_a_change_already_made_as_this_weeks_news() -> 
     assert "Next week" not in text
     assert "Sessions: 13 of 13 done" in text
     assert "%" not in text
+
+
+def test_a_summary_whose_week_asks_for_a_test_says_how_to_take_it() -> None:
+    text = texts.weekly_summary(
+        period="6–12 Apr",
+        done=7,
+        planned=7,
+        morning_now=2.0,
+        morning_before=2.0,
+        stage=2,
+        stage_to=None,
+        decision_label=texts.DECISION_LABELS["gate_test"],
+        decision_reason="You have done the work for Stage 3. Time for the test.",
+        decision_kind="gate_test",
+    )
+    assert texts.TEST_HOW in text
