@@ -456,7 +456,10 @@ def progress_caption(
     sessions_done: int,
     sessions_missed: int,
 ) -> str:
-    lines = [f"<b>Week {week} of {total_weeks}</b>" + (f" · Stage {stage}" if stage else "")]
+    # Past the plan's end it is not "Week 13 of 12".
+    title = f"Week {week} of {total_weeks}" if week <= total_weeks else f"Week {week}"
+    beyond = "" if week <= total_weeks else f" (beyond the {total_weeks}-week plan)"
+    lines = [f"<b>{title}</b>{beyond}" + (f" · Stage {stage}" if stage else "")]
     if morning_week1 is not None and morning_now is not None:
         lines.append(f"Morning pain: {_avg(morning_week1)} in week 1 → {_avg(morning_now)} now")
     elif morning_now is not None:

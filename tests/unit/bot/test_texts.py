@@ -135,3 +135,22 @@ def test_a_summary_whose_week_asks_for_a_test_says_how_to_take_it() -> None:
         decision_kind="gate_test",
     )
     assert texts.TEST_HOW in text
+
+
+def test_progress_past_the_twelfth_week_is_not_week_13_of_12() -> None:
+    """Read on day 85 of the twelve-week run: "Week 13 of 12 · Stage 3"."""
+
+    def caption(week: int) -> str:
+        return texts.progress_caption(
+            week=week,
+            total_weeks=12,
+            stage=3,
+            morning_week1=4.0,
+            morning_now=2.0,
+            sessions_done=60,
+            sessions_missed=1,
+        )
+
+    assert caption(12).startswith("<b>Week 12 of 12</b> · Stage 3")
+    assert "of 12" not in caption(13)
+    assert caption(13).startswith("<b>Week 13</b> (beyond the 12-week plan) · Stage 3")
