@@ -16,6 +16,7 @@ Features plug in by registering, per flow name:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -29,6 +30,10 @@ from bot.context import runtime_of
 from service_layer.flows import FlowView, current
 
 log = logging.getLogger(__name__)
+# The line a hold's or rest's message ends with while it counts down (texts.SESSION_COUNTDOWN).
+_COUNTDOWN = re.compile(
+    "\n" + re.escape(texts.SESSION_COUNTDOWN).replace(r"\{seconds\}", r"\d+") + "$"
+)
 
 
 ButtonHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, FlowView, str], Awaitable[None]]
@@ -209,6 +214,20 @@ async def close_tapped(context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery)
         return
     if query.from_user is not None:
         _open(context, query.from_user.id).pop(message.message_id, None)
+    if _COUNTDOWN.search(message.text or ""):
+        # Done or Skip rest on a message that counts down: the answer replaces the buttons,
+        # and the time left goes (it would say "⏱ 20 s left" for ever).
+        text = _COUNTDOWN.sub("", message.text_html)
+        try:
+            await context.bot.edit_message_text(
+                text,
+                chat_id=message.chat_id,
+                message_id=message.message_id,
+                reply_markup=_chosen(query),
+            )
+            return
+        except TelegramError as exc:
+            log.debug("countdown of message %s not cleared: %s", message.message_id, exc)
     await _edit_markup(context, message.chat_id, message.message_id, _chosen(query))
 
 

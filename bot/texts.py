@@ -52,8 +52,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 
 def greeting(first_name: str) -> str:
     return (
-        f"Hi {escape(first_name)}! I'm Achilles Coach. I guide you through a 12-week, "
-        "pain-guided loading programme for Achilles tendon pain, one set at a time."
+        f"Hi {escape(first_name)}! I'm Achilles Coach. I guide you through a 12-week exercise "
+        "programme for Achilles tendon pain, one set at a time, with your pain as the guide."
     )
 
 
@@ -108,7 +108,7 @@ REMINDER_LATE = "⏰ Sorry this comes late, I was offline for a bit. Your sessio
 REMINDER_SNOOZED_AGAIN = "⏰ Here is the reminder you snoozed."
 REMINDER_NUDGE = (
     "Just a gentle nudge: today's session is still waiting for you. "
-    "A short one is better than none, and skipping is fine too."
+    "If today isn't the day, that's fine too."
 )
 REMINDER_TODAY = "<b>Today:</b> {dose}"
 REMINDER_SNOOZE_OK = "OK, I'll remind you once more in {minutes} minutes."
@@ -118,8 +118,7 @@ REMINDER_STALE = "That reminder is no longer current. /today shows your session.
 REMINDER_PAUSED = "Your reminders are paused. /resume turns them back on."
 STAGE_LABEL = "Stage {stage}"
 CHECKIN_QUESTION = (
-    "Good morning! How did your Achilles feel in your first steps today?\n"
-    "0 = no pain, 10 = worst imaginable."
+    "Good morning! How did your Achilles feel in your first steps today? (0 = none, 10 = worst)"
 )
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CADENCE_CHANGED = "Your new stage comes with a new rhythm: I'll remind you {rhythm}."
@@ -169,7 +168,7 @@ SESSION_NOTHING_TODAY = "No session today: rest days are part of the plan. /plan
 SESSION_PROGRAMME_PAUSED = "Your programme is paused, so no session for now. /resume picks it up."
 SESSION_DONE_TODAY = "You've done today's sessions. Well done! /plan shows what's next."
 SESSION_PAIN_STOPPED_TODAY = (
-    "Today's session stopped because it hurt too much, so no more training today: rest. "
+    "Today's session stopped because it hurt too much, so no more training today. "
     "I'll ask about your morning pain tomorrow."
 )
 SESSION_STARTED = "Let's go: {count} exercise{s} today. Tap Go when you're ready for each set."
@@ -307,7 +306,7 @@ TODAY_OPEN = "You have a session in progress. Tap Continue to pick it up."
 TODAY_REST = "Rest day today. Next session: {when}."
 TODAY_DONE = "Today's sessions are done ✓"
 TODAY_PARTLY_DONE = "{done} of {planned} sessions done today ✓ Next one:"
-TODAY_PAIN_STOPPED = "Rest for the rest of today: your session stopped at high pain."
+TODAY_PAIN_STOPPED = "No more training today: your session stopped because the pain was high."
 PLAN_TITLE = "<b>This week · {stage}</b>"
 PLAN_DAY = "{mark} {day}: {what}"
 PLAN_PAUSED = "paused (/resume)"
@@ -347,7 +346,7 @@ def plan_sessions(
 PLAN_DOSE_TITLE = "<b>Each session:</b>"
 STAGE_TITLE = "<b>Stage {stage}: {name}</b>"
 STAGE_NAMES = {
-    1: "isometric holds",
+    1: "steady holds",
     2: "slow strength",
     3: "heavy slow strength",
     4: "spring and hops",
@@ -413,7 +412,9 @@ COUNT_INTRO = (
     "stiffness, it shows how the tendon is doing. Do it when rested."
 )
 COUNT_RESULT = "<b>Noted ✓</b>\n{reason}"
-COUNT_DUE = "It's time for your two-weekly heel-raise count: send /test when you're rested."
+COUNT_DUE = (
+    "It's time to count your heel raises again (every two weeks): send /test when you're rested."
+)
 STIFFNESS_QUESTION = "And how long were you stiff this morning?"
 STIFFNESS_CHOICES = (
     ("0", "Not at all"),
@@ -463,7 +464,10 @@ def progress_caption(
     sessions_done: int,
     sessions_missed: int,
 ) -> str:
-    lines = [f"<b>Week {week} of {total_weeks}</b>" + (f" · Stage {stage}" if stage else "")]
+    # Past the plan's end it is not "Week 13 of 12".
+    title = f"Week {week} of {total_weeks}" if week <= total_weeks else f"Week {week}"
+    beyond = "" if week <= total_weeks else f" (beyond the {total_weeks}-week plan)"
+    lines = [f"<b>{title}</b>{beyond}" + (f" · Stage {stage}" if stage else "")]
     if morning_week1 is not None and morning_now is not None:
         lines.append(f"Morning pain: {_avg(morning_week1)} in week 1 → {_avg(morning_now)} now")
     elif morning_now is not None:
@@ -496,7 +500,7 @@ DECISION_LABELS = {
     "gate_test": "🧪 test",
     "stop": "🛑 stopped",
 }
-HISTORY_FOOTER = "Pain = highest during a set; AM = morning pain (0–10)."
+HISTORY_FOOTER = "pain = the highest during a set · AM = your first steps that morning (0–10)"
 
 
 def history_line(
@@ -564,10 +568,12 @@ def weekly_summary(
     stage_to: int | None,
     decision_label: str | None,
     decision_reason: str | None,
+    decision_kind: str | None = None,
 ) -> str:
     lines = [f"<b>Your week</b> ({escape(period)})"]
     if planned:
-        lines.append(f"Sessions: {done} of {planned} done ({round(100 * done / planned)}%)")
+        # Counts, not a percentage: the same numbers /progress, /history and /plan show.
+        lines.append(f"Sessions: {done} of {planned} done")
     else:
         lines.append(f"Sessions done: {done}")
     if morning_now is None:
@@ -588,12 +594,12 @@ def weekly_summary(
     if stage_to is not None:  # a move made this week: next week goes on in that stage
         lines.append(f"<b>This week:</b> on to Stage {stage_to}. 🎉")
         lines.append(f"<b>Next week:</b> Stage {stage or stage_to}, keep going.")
-    elif decision_label is not None:
-        lines.append(f"<b>Next week:</b> {decision_label}" + (f" (Stage {stage})" if stage else ""))
+    elif decision_label is not None:  # already made (and in force): this week's news
+        lines.append(f"<b>This week:</b> {decision_label}" + (f" (Stage {stage})" if stage else ""))
     else:
         lines.append("<b>Next week:</b> same plan, keep going." if stage else "")
-    if decision_reason:
-        lines.append(escape(decision_reason))
+    if decision_reason:  # a test it asks for: how to take it (as the morning answer says)
+        lines.append(with_test_hint(decision_reason, decision_kind))
     lines.append("Turn these summaries off in /settings.")
     return "\n".join(line for line in lines if line)
 
@@ -602,8 +608,8 @@ def weekly_summary(
 
 OB_BACK = "⬅️ Back"
 OB_WELCOME = (
-    "Over the next weeks I'll give you a daily dose of calf and tendon exercises, walk you "
-    "through every set, ask how it felt, and adjust the next session from your answers.\n\n"
+    "Over the next 12 weeks I'll give you calf and tendon exercises, walk you through every "
+    "set, ask how it felt, and adjust the next session from your answers.\n\n"
     "<b>Please note:</b> I can't diagnose anything. If you can, have a physiotherapist or "
     "doctor look at your heel first. A few quick questions and we're set (about 3 minutes)."
 )
@@ -687,13 +693,13 @@ OB_ENTRY = (
 )
 OB_ENTRY_CHOICES = (("Start Stage 2", "stage2"), ("Test for Stage 3", "test"))
 OB_ZONE = (
-    "Which time zone are you in? So reminders come at your local time.\n"
+    "Which time zone are you in?\n"
     "• Tap “📍 Share my location” below, or\n"
     "• type your city or zone (like <code>Berlin</code> or <code>America/Chicago</code>), or\n"
     "• pick one:"
 )
 OB_ZONE_LOCATION = "📍 Share my location"
-OB_ZONE_SHARE = "Sharing your location is the quickest way: use the 📍 button below."
+OB_ZONE_SHARE = "📍 Next, your time zone, so that reminders come at your local time."
 OB_ZONE_HINT = (
     "I couldn't find that place. Try a bigger city nearby, a zone like "
     "<code>Europe/Paris</code>, share your location, or pick one of the buttons."
@@ -753,7 +759,7 @@ OB_USE_BUTTONS = "Please use the buttons below to answer."
 OB_NOT_STARTED = "Send /start to set up your programme first."
 
 STATUS = "<b>Hi {name}, welcome back.</b>\nStage {stage} · {status}\nNext session: {next}"
-STATUS_ACTIVE = "in progress"
+STATUS_ACTIVE = "reminders on"
 STATUS_PAUSED = "reminders paused"
 STATUS_PAUSED_UNTIL = "reminders paused until {day}"
 STATUS_MAINTENANCE = "maintenance"

@@ -134,6 +134,7 @@ def weekly_summary_text(summary: WeeklySummary) -> str:
         stage=summary.stage,
         stage_to=summary.stage_to,
         decision_label=texts.DECISION_LABELS.get(kind, kind) if kind else None,
+        decision_kind=kind,
         decision_reason=(
             texts.reason_text(summary.decision_reason) if summary.decision_reason else None
         ),

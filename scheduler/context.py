@@ -11,7 +11,7 @@ import rehab
 from rehab import ProgrammeState
 from service_layer import planner
 from service_layer.planner import UserPlan
-from storage.models import Profile, TrainingSession
+from storage.models import Profile, SentLog, TrainingSession
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,15 @@ def sessions_cover(slot: str, sessions: list[TrainingSession]) -> bool:
     led to it; the rule itself is planner.reminder_covered.
     """
     return planner.reminder_covered(slot, [s.status for s in sessions])
+
+
+def answered_since(reminder: SentLog | None, sessions: list[TrainingSession]) -> bool:
+    """A session begun at or after the reminder's due instant answered it (whichever ordinal the
+    day gave that session): its nudge or snooze would call a session "still waiting" that the
+    person has just had, while /start already names the next one."""
+    if reminder is None:
+        return False
+    return any(s.started_at >= reminder.due_at for s in sessions)
 
 
 def prescription(state: ProgrammeState, on: date) -> rehab.SessionPlan | None:

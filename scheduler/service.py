@@ -20,7 +20,13 @@ import logging
 from datetime import date, datetime, timedelta
 
 import rehab
-from scheduler.context import UserContext, load_context, prescription, sessions_cover
+from scheduler.context import (
+    UserContext,
+    answered_since,
+    load_context,
+    prescription,
+    sessions_cover,
+)
 from scheduler.delivery import (
     Call,
     DeliveryFailed,
@@ -185,8 +191,10 @@ async def _fire_snooze(
         ctx, local_date = found
         sessions = list(await uow.sessions.on_date(user_id, local_date))
         reminder = await uow.sent_log.get(user_id, Kind.REMINDER, local_date, slot)
-        covered = sessions_cover(slot, sessions) or (
-            reminder is not None and reminder.status == SentStatus.SKIPPED
+        covered = (
+            sessions_cover(slot, sessions)
+            or answered_since(reminder, sessions)
+            or (reminder is not None and reminder.status == SentStatus.SKIPPED)
         )
         to_status = SentStatus.SUPPRESSED if covered else SentStatus.SENDING
         moved = await uow.sent_log.move_status(
@@ -240,7 +248,7 @@ async def _fire_nudge(
             return Outcome.NOT_DUE  # never reminded, skipped, suppressed or missed
         record = (Kind.NUDGE.value, local_date, slot)
         sessions = list(await uow.sessions.on_date(user_id, local_date))
-        if sessions_cover(slot, sessions):
+        if sessions_cover(slot, sessions) or answered_since(reminder, sessions):
             claimed = await record_claim(
                 uow, user_id, record, SentStatus.SUPPRESSED, due_utc, now, resume
             )

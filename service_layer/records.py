@@ -212,15 +212,20 @@ class Adherence:
 def adherence(
     records: Records, first: date | None = None, last: date | None = None, missed_days: int = 0
 ) -> Adherence:
-    """Sessions done out of those due: done + stopped by the person + days missed."""
+    """Sessions done out of those due: done + ended early on pain + stopped by the person + days
+    missed. A session ended early is not done (as /history and /plan say)."""
     chosen = [
         s
         for s in records.sessions
         if (first is None or s.local_date >= first) and (last is None or s.local_date <= last)
     ]
-    done = sum(1 for s in chosen if s.status in SessionStatus.finished())
+    # An early end is not "done": it counts with the sessions stopped, as /history shows it.
+    done = sum(1 for s in chosen if s.status == SessionStatus.DONE)
     stopped = sum(
-        1 for s in chosen if s.status in SessionStatus.cut_off() or s.status == MISSED_KIND
+        1
+        for s in chosen
+        if s.status in SessionStatus.cut_off() | {SessionStatus.ENDED_EARLY}
+        or s.status == MISSED_KIND
     )
     return Adherence(done, done + stopped + missed_days)
 
@@ -336,9 +341,12 @@ async def history_days(runtime: Runtime, user_id: int) -> list[HistoryDay] | Non
             ledger = await uow.sent_log.for_date(user_id, day)
             entry = _history_day(records, day, ledger_kinds(ledger), today=day == today)
             # A past day the schedule had sessions on, with none held: missed, as /plan says
-            # ("not done"), whether or not its reminders were ever sent.
+            # ("not done"), whether or not its reminders were ever sent. Not the day of setup:
+            # its session times may have passed before there was a programme (the day's end
+            # marks it missed if a session was still to come), as /progress counts it.
             if (
                 entry.outcome == DayOutcome.REST
+                and day > records.start_date()
                 and state is not None
                 and await planned_sessions(uow, user_id, state, day)
             ):

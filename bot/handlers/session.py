@@ -189,10 +189,11 @@ async def render(
         sent = await _send(context, chat, text, markup)
         seconds = set_seconds(ex)
         if seconds is not None:
-            _arm(context, position, "set", seconds)
             if ex.kind == rehab.ExerciseKind.RUN:
+                _arm(context, position, "set", seconds)
                 _arm_run_phases(context, position, ex)  # walk and jog timers, not a countdown
             else:
+                _arm(context, position, "set", seconds, (sent.message_id, text, markup))
                 _arm_countdown(context, position, seconds, sent.message_id, text, markup)
     elif position.step == Step.PAIN:
         await _send(context, chat, lead + texts.SESSION_PAIN_QUESTION, _pain_markup(position, "p"))
@@ -206,7 +207,7 @@ async def render(
         )
         text = lead + texts.SESSION_REST.format(seconds=rest)
         sent = await _send(context, chat, text, markup)
-        _arm(context, position, "rest", float(rest))
+        _arm(context, position, "rest", float(rest), (sent.message_id, text, markup))
         _arm_countdown(context, position, float(rest), sent.message_id, text, markup)
     elif position.step == Step.EFFORT:
         markup = InlineKeyboardMarkup(
@@ -239,8 +240,16 @@ def summary_text(summary: Summary, next_session: str | None = None) -> str:
 # -- timers --------------------------------------------------------------------------------------
 
 
-def _arm(context: ContextTypes.DEFAULT_TYPE, position: Position, kind: str, seconds: float) -> None:
-    """Run the end of a hold or a rest later, on the job queue, scaled by settings.timer_scale."""
+def _arm(
+    context: ContextTypes.DEFAULT_TYPE,
+    position: Position,
+    kind: str,
+    seconds: float,
+    counted: tuple[int, str, InlineKeyboardMarkup] | None = None,
+) -> None:
+    """Run the end of a hold or a rest later, on the job queue, scaled by settings.timer_scale.
+    `counted`: the message that counts down to it (id, text, buttons), shown without its last
+    "⏱ 5 s left" once the time is up."""
     queue = context.job_queue
     if queue is None:
         log.warning("no job queue: the %s timer of user %s cannot run", kind, position.user_id)
@@ -253,6 +262,8 @@ def _arm(context: ContextTypes.DEFAULT_TYPE, position: Position, kind: str, seco
         "exercise_index": position.exercise_index,
         "set_no": position.set_no,
     }
+    if counted is not None and seconds > COUNTDOWN_EVERY_S:
+        data["counted"] = counted
     queue.run_once(
         _on_timer,
         when=max(seconds * scale, MIN_TIMER_S),
@@ -379,11 +390,32 @@ async def _on_timer(context: ContextTypes.DEFAULT_TYPE) -> None:
     if data["kind"] == "set":
         position = await sessions.end_set(runtime, *args)
         if position is not None:
+            await _end_countdown(context, position.chat_id, data)
             await render(context, position, texts.SESSION_TIMES_UP)
     else:
         position = await sessions.end_rest(runtime, *args)
         if position is not None:
+            await _end_countdown(context, position.chat_id, data)
             await render(context, position, texts.SESSION_REST_OVER)
+
+
+async def _end_countdown(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, data: dict[str, Any]
+) -> None:
+    """The time is up: the message that counted down no longer says "⏱ 5 s left" (its buttons
+    close as the next step's come)."""
+    if "counted" not in data:
+        return
+    message_id, text, markup = data["counted"]
+    try:
+        await context.bot.edit_message_text(
+            text,
+            chat_id=chat_id,
+            message_id=message_id,
+            reply_markup=markup,
+        )
+    except (BadRequest, RetryAfter) as exc:  # gone, unchanged or flood-limited: not worth more
+        log.debug("countdown of chat %s not cleared: %s", chat_id, exc)
 
 
 # -- entry points --------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ truth across the commands, and records that say what happened."""
 
 from __future__ import annotations
 
-from datetime import UTC
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +21,7 @@ from service_layer.planner import SLOT_CHECKIN, Kind
 from service_layer.programme import load_state, save_state
 from standin.driver import UserDriver
 from standin.server import FakeBotApi
-from storage.models import TrainingSession
+from storage.models import Decision, MorningCheckin, TrainingSession
 from tests.e2e.test_onboarding import answer_until_weight, send_and_wait, tap_and_wait
 from tests.e2e.test_session import (
     UID,
@@ -394,7 +395,8 @@ async def test_start_during_a_session_names_the_same_next_session_as_its_end(
 
 
 async def _views(user: UserDriver, day_label: str, plan_label: str) -> dict[str, str]:
-    """What /start, /today, /plan (the day's line), /history (the day's line) say now."""
+    """What /start, /today, /plan (the day's line), /history (the day's line, and all of it)
+    and /progress (the chart's caption) say now."""
     views: dict[str, str] = {}
     await user.wait_idle()
     await user.send("/start")
@@ -407,6 +409,9 @@ async def _views(user: UserDriver, day_label: str, plan_label: str) -> dict[str,
     await user.send("/history")
     history = (await user.wait_for(contains="Your last 14 days")).content
     views["history"] = next(line for line in history.splitlines() if line.startswith(day_label))
+    views["history_all"] = history
+    await user.send("/progress")
+    views["progress"] = (await user.wait_for(lambda m: m.photo is not None, timeout=15)).content
     return views
 
 
@@ -414,29 +419,104 @@ def _next(start: str) -> str:
     return start.split("Next session: ", 1)[1].splitlines()[0]
 
 
+def _progress_counts(views: dict[str, str]) -> tuple[int, int]:
+    """/progress's "Sessions finished: N · missed or stopped: M"."""
+    found = re.search(r"Sessions finished: (\d+) · missed or stopped: (\d+)", views["progress"])
+    assert found is not None, views["progress"]
+    return int(found[1]), int(found[2])
+
+
+def _history_counts(views: dict[str, str]) -> tuple[int, int]:
+    """The same two counts, read off every line of /history: sessions done in full, and
+    sessions ended early or stopped plus days missed."""
+    done = missed = 0
+    for line in views["history_all"].splitlines():
+        if "✅ done" in line:
+            times = re.search(r"✅ done ×(\d+)", line)
+            done += int(times[1]) if times else 1
+        missed += sum(mark in line for mark in ("⚠️ ended early", "✖️ stopped", "❌ missed"))
+    return done, missed
+
+
+def _agree(views: dict[str, str]) -> None:
+    """What holds at every step: /progress counts what /history lists, and /start's next
+    session is a time the plan has."""
+    assert _progress_counts(views) == _history_counts(views), views
+    if "Next session: " in views["start"] and "none planned" not in views["start"]:
+        assert _next(views["start"]).split(" at ")[-1] in ("18:00", "21:00")
+
+
 async def test_the_commands_agree_at_every_step_of_a_day(
     standin: FakeBotApi, bot: BotRunner, clock: FakeClock
 ) -> None:
-    await seed_user(bot.runtime)  # sessions at 18:00 and 21:00; 09:00 in Berlin, Tuesday
+    """A scripted day, with time passing through the reminder queue: the reminder, a session
+    from it, a red set, the next morning's answer, a skipped day and a pause. At every step
+    /start, /today, /plan, /history and /progress say the same about it."""
+    today = local_today(clock())  # Tuesday 1 Dec, 09:00 in Berlin
+    monday = today - timedelta(days=1)
+    await seed_user(bot.runtime, started=monday)  # sessions at 18:00 and 21:00
+    async with bot.runtime.uow() as uow:  # Monday: both sessions done, and this morning's answer
+        for slot, hhmm in (("1", "18:00"), ("2", "21:00")):
+            uow.sessions.add(
+                TrainingSession(
+                    user_id=UID,
+                    local_date=monday,
+                    slot=slot,
+                    stage=1,
+                    status="done",
+                    plan={},
+                    pain_after=1,
+                    started_at=berlin(monday, hhmm),
+                    ended_at=berlin(monday, hhmm) + timedelta(minutes=20),
+                )
+            )
+        await uow.checkins.add_once(
+            MorningCheckin(
+                user_id=UID,
+                local_date=today,
+                pain=1,
+                stiffness_minutes=5,
+                answered_at=berlin(today, "07:30"),
+            )
+        )
+        await uow.commit()
+    await bot.runtime.reschedule(UID)
     user = standin.user(UID)
     day, plan_day = "Tue 1 Dec", "Tue 01"
 
-    # Nothing done yet.
+    # Nothing done yet today.
     views = await _views(user, day, plan_day)
+    _agree(views)
     assert _next(views["start"]) == "today at 18:00"
     assert "2 sessions (18:00, 21:00)" in views["plan"]
     assert "nothing yet today" in views["history"]
     assert "sessions done today" not in views["today"]
+    assert _progress_counts(views) == (2, 0)
 
-    # A session under way: the next one is the one after it, everywhere it is named.
-    await start_session(user)
+    # The reminder, fired by the queue at 18:00: still nothing done, everywhere.
+    await run_queue_until(bot, clock, berlin(today, "18:00"))
+    reminder = await user.wait_for(contains="Time for your Achilles session")
+    views = await _views(user, day, plan_day)
+    _agree(views)
+    assert "2 sessions (18:00, 21:00)" in views["plan"]
+    assert "nothing yet today" in views["history"]
+    assert texts.REMINDER_START in [label for label, _ in reminder.buttons]
+    assert "Stage 1" in views["today"]  # /today offers today's session, as the reminder does
+    assert texts.TODAY_OPEN not in views["today"]
+    assert _progress_counts(views) == (2, 0)
+
+    # The session, started from the reminder: the next one is the one after it, everywhere.
+    await user.tap(text=texts.REMINDER_START, message=reminder)
+    await user.wait_for(contains="Set 1 of")
     await user.tap(text=texts.SESSION_GO)
     await user.wait_for(contains="Time's up")
     views = await _views(user, day, plan_day)
+    _agree(views)
     assert _next(views["start"]) == "today at 21:00"
     assert texts.TODAY_OPEN in views["today"]
     assert "⏸ open" in views["history"]
     assert "done" not in views["plan"]
+    assert _progress_counts(views) == (2, 0)  # not finished yet
 
     # A red set ends it: not "done" anywhere; the day is over for training.
     await user.send("/today")
@@ -445,39 +525,58 @@ async def test_the_commands_agree_at_every_step_of_a_day(
     await user.tap(text="8")
     await user.wait_for(contains="8/10")
     views = await _views(user, day, plan_day)
+    _agree(views)
     assert texts.TODAY_PAIN_STOPPED in views["today"]
     assert "⚠️ ended early" in views["history"]
     assert "✅" not in views["history"]
     assert "ended early" in views["plan"]
     assert "all done" not in views["plan"]
     assert _next(views["start"]).startswith("tomorrow")
+    assert _progress_counts(views) == (2, 1)  # ended early: not one of the finished
 
-    # The next morning's answer: in /history's line for the day; the day's plan unchanged.
-    clock.advance(days=1)
-    due = clock().astimezone(ZoneInfo(ZONE)).replace(hour=7, minute=30).astimezone(UTC)
-    clock.set(due)
-    notifier = TelegramNotifier(bot.application.bot)
-    assert await fire(bot.runtime, notifier, UID, Kind.CHECKIN, SLOT_CHECKIN, due) == Outcome.SENT
+    # The next morning's question, from the queue (no 21:00 reminder on the way: the day had
+    # ended); the answer is in /history's line for the day; the day's plan unchanged.
+    wednesday = today + timedelta(days=1)
+    await run_queue_until(bot, clock, berlin(wednesday, "07:30"))
     await user.wait_for(contains="first steps")
+    assert not [m for m in user.messages if "Time for your Achilles" in m.content][1:]
     await tap_and_wait(user, "2", "Morning pain 2/10 noted")
     views = await _views(user, "Wed 2 Dec", "Wed 02")
+    _agree(views)
     assert "AM 2" in views["history"]
     assert "2 sessions (18:00, 21:00)" in views["plan"]
     assert _next(views["start"]) == "today at 18:00"
 
-    # A skipped day: /plan and /history say the same about it.
-    clock.advance(days=1)
+    # A skipped day: its reminders come and go unanswered; the day ends (the queue's day end);
+    # /plan, /history and /progress say the same about it.
+    thursday = wednesday + timedelta(days=1)
+    await run_queue_until(bot, clock, berlin(thursday, "09:00"))
     views = await _views(user, "Wed 2 Dec", "Wed 02")
+    _agree(views)
     assert "not done" in views["plan"]
     assert "missed" in views["history"]
+    assert _progress_counts(views) == (2, 2)
 
-    # A pause: /start, /today and /plan agree it is paused.
+    # The rest of the week goes by unanswered; Sunday evening's summary (from the queue)
+    # counts the week's sessions as /progress counts them (the programme began on Monday).
+    sunday = today + timedelta(days=5)
+    await run_queue_until(bot, clock, berlin(sunday, "19:01"))
+    summary = await user.wait_for(contains="Your week", timeout=15)
+    views = await _views(user, "Sun 6 Dec", "Sun 06")
+    _agree(views)
+    done, missed = _progress_counts(views)
+    assert (done, missed) == (2, 5)  # Tuesday ended early; Wednesday to Saturday missed
+    assert f"Sessions: {done} of {done + missed} done" in summary.content
+
+    # A pause: /start, /today and /plan agree it is paused; the counts stand.
     await send_and_wait(user, "/pause", "how long")
     await tap_and_wait(user, "Until I /resume", "Send /resume")
-    views = await _views(user, "Thu 3 Dec", "Thu 03")
+    views = await _views(user, "Sun 6 Dec", "Sun 06")
+    _agree(views)
     assert "reminders paused" in views["start"]
     assert texts.SESSION_PROGRAMME_PAUSED in views["today"]
     assert "paused" in views["plan"]
+    assert _progress_counts(views) == (done, missed)
 
 
 async def test_typing_start_opens_the_session_as_the_button_does(
@@ -488,3 +587,223 @@ async def test_typing_start_opens_the_session_as_the_button_does(
     await send_and_wait(user, "start", "Set 1 of")
     async with bot.runtime.uow() as uow:
         assert await uow.sessions.open_for(UID) is not None
+
+
+# -- the rest of the quoted problems, each through the stand-in --------------------------------
+
+
+async def run_queue_until(bot: BotRunner, clock: FakeClock, target: datetime) -> None:
+    """Move the bot's clock to `target` the way time passes: through every instant the reminder
+    queue has something due on the way (reminders, nudges, check-ins, day ends, summaries),
+    each worked by the queue's own drain, then on to `target`."""
+    assert bot.scheduler is not None
+    while (due := await bot.scheduler.next_due()) is not None and due <= target:
+        clock.set(max(due, clock()))
+        await bot.scheduler.run_due()
+    clock.set(target)
+    await bot.scheduler.run_due()
+
+
+def berlin(day: date, hhmm: str) -> datetime:
+    at = datetime.combine(day, time.fromisoformat(hhmm), tzinfo=ZoneInfo(ZONE))
+    return at.astimezone(UTC)
+
+
+async def test_the_weekly_summary_never_announces_the_stage_the_person_is_already_in(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """Moved up to Stage 3 on Thursday: Sunday's summary (fired by the reminder queue) says the
+    move happened this week and that next week goes on in Stage 3, not "Next week: Stage 3 🎉"."""
+    today = local_today(clock())  # Tuesday 1 Dec
+    sunday = today + timedelta(days=5)
+    await seed_user(bot.runtime, update={"stage": 3, "rung": 0})
+    async with bot.runtime.uow() as uow:
+        uow.decisions.add(
+            Decision(
+                user_id=UID,
+                local_date=today + timedelta(days=2),
+                kind="stage_up",
+                reason="You passed the Stage 3 test: heavy slow work starts now.",
+                stage_from=2,
+                stage_to=3,
+                made_at=berlin(today + timedelta(days=2), "09:00"),
+            )
+        )
+        await uow.commit()
+    clock.set(berlin(sunday, "18:59"))
+    await bot.runtime.reschedule(UID)  # the queue's rows from Sunday evening on
+    user = standin.user(UID)
+    await run_queue_until(bot, clock, berlin(sunday, "19:01"))
+    summary = await user.wait_for(contains="Your week", timeout=15)
+    assert "Next week: Stage 3. 🎉" not in summary.content
+    assert "This week: on to Stage 3. 🎉" in summary.content
+    assert "Next week: Stage 3, keep going." in summary.content
+
+
+async def test_a_morning_checkin_after_the_first_session_is_refused_at_setup(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    """The quoted case: the first session at 06:45 and the check-in at 07:00 would ask about the
+    morning after its session was already done at the old dose. 07:00 is refused with why,
+    and the times offered are all before 06:45."""
+    una = standin.user(4405, first_name="Una")
+    await answer_until_weight(una)
+    await send_and_wait(una, "70", "stair")
+    await tap_and_wait(una, "No", "weights")
+    await tap_and_wait(una, "None", "gym")
+    await tap_and_wait(una, "No", "Which time zone")
+    await tap_and_wait(una, "Berlin / Paris", "where you are")
+    await tap_and_wait(una, "Yes, that's right", "first session")
+    await send_and_wait(una, "06:45", "second session")
+    await send_and_wait(una, "18:00", "three times a week")
+    await tap_and_wait(una, "Mon · Wed · Fri", "what time on those days")
+    await tap_and_wait(una, "18:00", "When should I ask")
+    late = await send_and_wait(una, "07:00", "is not before 06:45")
+    assert "before the first session" in late.content
+    fixes = [label for label, _ in late.buttons]
+    assert fixes
+    assert all(fix < "06:45" for fix in fixes)
+    await send_and_wait(una, "06:15", "You're all set")
+    async with bot.runtime.uow() as uow:
+        profile = await uow.profiles.get(4405)
+    assert profile is not None
+    assert (profile.session_times, profile.checkin_time) == (["06:45", "18:00"], "06:15")
+
+
+async def test_the_strength_cards_say_the_tempo_in_seconds_not_the_cards_tempo(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    """A Stage 2 session through the bot: every card and cue says how slow in seconds; none
+    points at "the card's tempo"."""
+    await seed_user(bot.runtime, update={"stage": 2, "rung": 0})
+    user = standin.user(UID)
+    await user.send("/today")
+    await user.wait_for(contains="Stage 2")
+    await tap_and_wait(user, texts.SESSION_START_BUTTON, "Set 1 of")
+    await tap_and_wait(user, texts.SESSION_GO, "slow reps")
+    await user.wait_idle()
+    said = "\n".join(m.content for m in user.messages)
+    assert "card's" not in said
+    assert "up for 3 s" in said
+    assert "Tempo: up 3 s · down 3 s" in said
+
+
+async def test_settings_days_speak_of_training_days_not_three_weekly(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    """ "Three-weekly days" reads as "every three weeks": /settings and its Days step say
+    "three times a week" and "training days" instead."""
+    await seed_user(bot.runtime)
+    user = standin.user(UID)
+    await send_and_wait(user, "/settings", "Your settings")
+    days = await tap_and_wait(user, "Days", "three times a week")
+    said = "\n".join(m.content for m in user.messages)
+    assert "three-weekly" not in said.lower()
+    assert "Training days" in said
+    assert days.buttons
+
+
+async def test_a_retap_of_an_answered_onboarding_question_always_gets_a_reply(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    """Re-tapping an answered onboarding button (its ✓, or the old button an old phone still
+    shows) gets a short reply every time, never silence."""
+    ray = standin.user(4406, first_name="Ray")
+    await send_and_wait(ray, "/start", "can't diagnose")
+    await tap_and_wait(ray, texts.OB_BEGIN, "safety check")
+    question = await tap_and_wait(ray, texts.OB_FLAGS_NONE, "Which Achilles")
+    await tap_and_wait(ray, "Left", "Where exactly")
+    assert await ray.wait_closed(question.message_id) == [("✓ Left", "ans")]
+    for _ in range(2):  # the ✓ of the answer, twice: a toast and a line each time
+        tap = await ray.tap(text="✓ Left", message=question.message_id)
+        assert (await ray.wait_answered(tap)).text == texts.ALREADY_ANSWERED
+        await ray.wait_for(contains=texts.ALREADY_ANSWERED)
+    # The buttons that were there before the answer closed them, tapped from an old screen:
+    # each gets a reply too (the question moved on, so it says where the person is now).
+    for label, data in question.buttons:
+        if label in ("Left", "Right"):
+            stale = await ray.tap_data(data or "", question.message_id)
+            toast = (await ray.wait_answered(stale)).text or ""
+            reply = await ray.wait_for()  # and a line in the chat: never silence
+            assert toast in (texts.ALREADY_NOTED, texts.ALREADY_ANSWERED) or "expired" in toast
+            assert reply.content
+    async with bot.runtime.uow() as uow:
+        flow = await uow.flows.get(4406)
+    assert flow is not None
+    assert flow.data["a"][ob.SIDE] == "left"  # the first answer stands
+
+
+async def test_no_nudge_for_a_session_the_reminder_already_led_to(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """Found reading twelve weeks of messages: someone who joins after the day's first session
+    time gets the 21:00 reminder, has their session from it, and is told "Next session:
+    tomorrow"; two hours later a nudge said "today's session is still waiting". No more."""
+    today = local_today(clock())
+    clock.set(berlin(today, "19:00"))  # joined after the 18:00 session time
+    await seed_user(bot.runtime)
+    await bot.runtime.reschedule(UID)
+    user = standin.user(UID)
+    await run_queue_until(bot, clock, berlin(today, "21:00"))
+    reminder = await user.wait_for(contains="Time for your Achilles session")
+    await user.tap(text=texts.REMINDER_START, message=reminder)
+    await user.wait_for(contains="Set 1 of")
+    await tap_and_wait(user, texts.SESSION_ABANDON, "Session ended")
+    status = await send_and_wait(user, "/start", "welcome back")
+    assert _next(status.content).startswith("tomorrow")
+    await run_queue_until(bot, clock, berlin(today, "23:30"))
+    await user.wait_idle()
+    assert not [m for m in user.messages if "nudge" in m.content or "still waiting" in m.content]
+
+
+async def test_progress_counts_the_sessions_plan_shows_never_a_percentage(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """One of today's two sessions done: /plan says "1 of 2 done"; /progress counts the same
+    sessions (never "Sessions done: 100 %")."""
+    today = local_today(clock())
+    monday = today - timedelta(days=1)
+    await seed_user(bot.runtime, started=monday)
+    async with bot.runtime.uow() as uow:
+        for day, slot in ((monday, "1"), (monday, "2"), (today, "1")):
+            uow.sessions.add(
+                TrainingSession(
+                    user_id=UID,
+                    local_date=day,
+                    slot=slot,
+                    stage=1,
+                    status="done",
+                    plan={},
+                    pain_after=1,
+                    started_at=berlin(day, "08:00"),
+                    ended_at=berlin(day, "08:20"),
+                )
+            )
+        await uow.commit()
+    user = standin.user(UID)
+    plan = await send_and_wait(user, "/plan", "This week")
+    line = next(line for line in plan.content.splitlines() if "Tue 01" in line)
+    assert "1 of 2 done" in line
+    await user.send("/progress")
+    chart = await user.wait_for(lambda m: m.photo is not None, timeout=15)
+    assert "Sessions finished: 3 · missed or stopped: 0" in chart.content
+    assert "%" not in chart.content
+
+
+async def test_the_day_of_setup_is_not_missed_when_its_sessions_were_before_it(
+    standin: FakeBotApi, bot: BotRunner, clock: FakeClock
+) -> None:
+    """Found reading twelve weeks of messages: set up at 22:00, after both of the day's session
+    times, the next week's /history called that day "❌ missed" while /progress counted nothing
+    missed. The day of setup is missed only when a session of it was still to come."""
+    today = local_today(clock())
+    clock.set(berlin(today, "22:00"))
+    await seed_user(bot.runtime)
+    await bot.runtime.reschedule(UID)
+    user = standin.user(UID)
+    await run_queue_until(bot, clock, berlin(today + timedelta(days=1), "10:00"))
+    history = await send_and_wait(user, "/history", "Your last 14 days")
+    line = next(line for line in history.content.splitlines() if line.startswith("Tue 1 Dec"))
+    assert "missed" not in line
+    async with bot.runtime.uow() as uow:
+        assert await uow.sent_log.count(UID, "missed") == 0  # what /progress counts

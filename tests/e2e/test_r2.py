@@ -359,7 +359,7 @@ async def test_weekly_stiffness_and_the_two_weekly_heel_raise_count(
     user = standin.user(UID)
     await morning(bot, user, today, 1)
     question = await user.wait_for(contains="how long were you stiff")
-    due = await user.wait_for(contains="heel-raise count")
+    due = await user.wait_for(contains="count your heel raises")
     assert "/test" in due.content
     await user.tap(text="About 20 min", message=question)
     await user.wait_for(contains="20 min of stiffness")

@@ -95,6 +95,10 @@ async def test_three_weeks_of_history_chart_history_and_exports(
     assert len(sets) == seeded.sets == sum(len(s.sets) for s in document.sessions)
     assert {r["session_id"] for r in sets} == {str(s.session_id) for s in document.sessions}
     assert len([r for r in rows if r["kind"] == "morning"]) == seeded.checkins
+    # The physio sees the pain after each session too, not only the sets (issue 14).
+    after = [r for r in rows if r["kind"] == "after_session"]
+    assert len(after) == sum(1 for s in document.sessions if s.pain_after is not None) > 0
+    assert all(r["pain_after"] for r in after)
 
 
 async def test_delete_after_confirmation_then_fresh_start(
@@ -244,7 +248,7 @@ async def test_weekly_summary_comes_on_sunday_evening_and_can_be_turned_off(
     assert summary.photo is not None
     assert png_size(summary.photo)[0] >= 800
     assert "Your week" in summary.content
-    assert "Sessions: 6 of 7 done (86%)" in summary.content
+    assert "Sessions: 6 of 7 done" in summary.content
     assert "Morning pain: 1.6, down" in summary.content
     assert "/settings" in summary.content
     # recorded `sent` once Telegram accepted it (a moment after the stand-in shows it)

@@ -735,6 +735,9 @@ async def test_holds_and_rests_count_down_at_most_every_5_seconds(
         assert hold
         assert [left for left, _ in hold] == [15, 10, 5][: len(hold)]
         assert all(labels == [texts.SESSION_DONE] for _, labels in hold)
+        # Once the time is up the message no longer says "⏱ 5 s left" (read weeks later).
+        await user.wait_idle()
+        assert "s left" not in standin.message(UID, cue.message_id).content
 
         await user.tap(text="1")
         rest = await user.wait_for(contains="Rest 45 s")
@@ -743,3 +746,28 @@ async def test_holds_and_rests_count_down_at_most_every_5_seconds(
         assert len(rests) >= 3
         assert [left for left, _ in rests] == list(range(40, 0, -5))[: len(rests)]
         assert all(texts.SESSION_SKIP_REST in labels for _, labels in rests)
+        await user.wait_idle()
+        assert "s left" not in standin.message(UID, rest.message_id).content
+
+
+async def test_skipping_a_rest_mid_countdown_leaves_no_time_left_standing(
+    standin: FakeBotApi, e2e_database_url: str, clock: FakeClock
+) -> None:
+    """Skip rest while the rest counts down: the message keeps its words and the ✓ of the
+    answer, not "⏱ 30 s left" for ever."""
+    async with running_bot(e2e_database_url, standin, clock, timer_scale=0.05) as bot:
+        await seed_user(bot.runtime)
+        user = standin.user(UID)
+        await start_session(user)
+        await user.tap(text=texts.SESSION_GO)
+        await user.wait_for(contains="Time's up", timeout=10)
+        await user.tap(text="1")
+        rest = await user.wait_for(contains="Rest 45 s")
+        await user.wait_for(lambda m: m.message_id == rest.message_id and "s left" in m.content)
+        await user.tap(text=texts.SESSION_SKIP_REST, message=rest.message_id)
+        await user.wait_for(contains="Set 2 of")
+        await user.wait_idle()
+        shown = standin.message(UID, rest.message_id)
+        assert "s left" not in shown.content
+        assert shown.content.startswith("Noted: 1/10")
+        assert [label for label, _ in shown.buttons] == [f"✓ {texts.SESSION_SKIP_REST}"]

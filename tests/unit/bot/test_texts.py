@@ -99,3 +99,58 @@ def test_the_weekly_summary_never_announces_the_stage_the_person_is_already_in()
     assert "Next week:</b> Stage 3. 🎉" not in text
     assert "<b>This week:</b> on to Stage 3. 🎉" in text
     assert "<b>Next week:</b> Stage 3, keep going." in text
+
+
+def test_the_weekly_summary_tells_a_change_already_made_as_this_weeks_news() -> None:
+    """A step up made on Sunday morning is in force already: "Next week: ⬆️ step up" read as
+    one more to come. The summary counts sessions and never gives a percentage."""
+    text = texts.weekly_summary(
+        period="2–8 Mar",
+        done=13,
+        planned=13,
+        morning_now=2.0,
+        morning_before=None,
+        stage=1,
+        stage_to=None,
+        decision_label=texts.DECISION_LABELS["progress"],
+        decision_reason="You step up to 5 holds of 45 s.",
+    )
+    assert "<b>This week:</b> ⬆️ step up (Stage 1)" in text
+    assert "Next week" not in text
+    assert "Sessions: 13 of 13 done" in text
+    assert "%" not in text
+
+
+def test_a_summary_whose_week_asks_for_a_test_says_how_to_take_it() -> None:
+    text = texts.weekly_summary(
+        period="6–12 Apr",
+        done=7,
+        planned=7,
+        morning_now=2.0,
+        morning_before=2.0,
+        stage=2,
+        stage_to=None,
+        decision_label=texts.DECISION_LABELS["gate_test"],
+        decision_reason="You have done the work for Stage 3. Time for the test.",
+        decision_kind="gate_test",
+    )
+    assert texts.TEST_HOW in text
+
+
+def test_progress_past_the_twelfth_week_is_not_week_13_of_12() -> None:
+    """Read on day 85 of the twelve-week run: "Week 13 of 12 · Stage 3"."""
+
+    def caption(week: int) -> str:
+        return texts.progress_caption(
+            week=week,
+            total_weeks=12,
+            stage=3,
+            morning_week1=4.0,
+            morning_now=2.0,
+            sessions_done=60,
+            sessions_missed=1,
+        )
+
+    assert caption(12).startswith("<b>Week 12 of 12</b> · Stage 3")
+    assert "of 12" not in caption(13)
+    assert caption(13).startswith("<b>Week 13</b> (beyond the 12-week plan) · Stage 3")
