@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import texts
+from bot import texts, views
 from bot.app import BotRunner
 from bot.notifier import TelegramNotifier
 from scheduler.delivery import Outcome
@@ -49,7 +49,7 @@ async def test_the_answer_is_stored_once_and_the_decision_told(
         decisions = list(await uow.decisions.all_for(UID))
     assert checkins == [(local_today(clock()), 2)]
     assert len(decisions) == 1
-    assert decisions[0].reason in told.content
+    assert views.reason_words(decisions[0]) in told.content  # what the person read
 
     # The buttons gave way to the answer; a tap on it gets a short reply.
     closed = await user.wait_closed(question.message_id)
@@ -149,7 +149,7 @@ async def test_a_typed_score_answers_the_morning_question(
         checkins = [(c.local_date, c.pain) for c in await uow.checkins.all_for(UID)]
         decisions = list(await uow.decisions.all_for(UID))
     assert checkins == [(local.date(), 3)]
-    assert decisions[-1].reason in told.content
+    assert views.reason_words(decisions[-1]) in told.content  # what the person read
 
     # A second typed number is not a second answer.
     await user.send("5")
