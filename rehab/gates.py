@@ -418,38 +418,31 @@ def _graduation(t: _Taken) -> _Outcome | None:
     return t.decide(DecisionKind.STAGE_UP, Graduated())
 
 
-def _stage3_entry(t: _Taken) -> _Outcome | None:
-    """The onboarding shortcut: enough heel raises wait for a calm morning, else Stage 2."""
+def _heel_raises_against(t: _Taken, need: int, retest_days: int) -> _Outcome | None:
+    """Enough heel raises wait for a calm morning (the gate passes then); too few are recorded
+    as not passed, with the retest `retest_days` away."""
     if (missing := t.needs("heel_raise_reps")) is not None:
         return missing
     assert t.test is not None
     reps = t.result.heel_raise_reps or 0
-    need = GATES.stage3_entry_heel_raises
-    t.s.entry_test_pending = False
-    t.s.gate_retest_after = None
     if reps >= need:
         t.s.pending_gate = PendingGate(test=t.test, on=t.on)
         return t.hold(HeelRaisesPassed(test=t.test, reps=reps))
     t.record(False, f"{reps} heel raises")
-    reason = HeelRaisesFailed(test=t.test, reps=reps, need=need, retest_days=0)
-    return t.hold(reason)
+    return t.hold(HeelRaisesFailed(test=t.test, reps=reps, need=need, retest_days=retest_days))
+
+
+def _stage3_entry(t: _Taken) -> _Outcome | None:
+    """The onboarding shortcut: enough heel raises wait for a calm morning, else Stage 2."""
+    if not _missing(t.result, "heel_raise_reps"):
+        t.s.entry_test_pending = False
+        t.s.gate_retest_after = None
+    return _heel_raises_against(t, GATES.stage3_entry_heel_raises, retest_days=0)
 
 
 def _heel_raise(t: _Taken) -> _Outcome | None:
     """Stage 2 -> 3: enough heel raises wait for a calm morning, else a retest in 7 days."""
-    if (missing := t.needs("heel_raise_reps")) is not None:
-        return missing
-    assert t.test is not None
-    reps = t.result.heel_raise_reps or 0
-    need = GATES.stage2_heel_raises
-    if reps >= need:
-        t.s.pending_gate = PendingGate(test=t.test, on=t.on)
-        return t.hold(HeelRaisesPassed(test=t.test, reps=reps))
-    t.record(False, f"{reps} heel raises")
-    reason = HeelRaisesFailed(
-        test=t.test, reps=reps, need=need, retest_days=GATES.retest_after_days
-    )
-    return t.hold(reason)
+    return _heel_raises_against(t, GATES.stage2_heel_raises, GATES.retest_after_days)
 
 
 def _loaded_hold(t: _Taken) -> _Outcome | None:
