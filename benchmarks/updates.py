@@ -24,10 +24,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import insert
+
 from bot.runtime import Runtime
+from scheduler.planner import SLOT_CHECKIN, Kind
 from standin.process import BotProcess
 from standin.server import FakeBotApi
 from storage.migrate import upgrade_to_head
+from storage.models import SentLog
 from tests.conftest import make_settings
 from tests.integration.scheduler.crowd import seed_crowd
 from tests.integration.test_records import seed_three_weeks
@@ -56,6 +60,29 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return float(line.split()[1]) / 1024
     return 0.0
+
+
+async def ask_checkin(runtime: Runtime, ids: list[int]) -> None:
+    """Today's morning question went out to `ids` (UTC people): their pain tap is an answer to
+    store and decide on, not a stale button."""
+    now = datetime.now(UTC)
+    async with runtime.uow() as uow:
+        await uow.session.execute(
+            insert(SentLog),
+            [
+                {
+                    "user_id": uid,
+                    "kind": Kind.CHECKIN.value,
+                    "local_date": now.date(),
+                    "slot": SLOT_CHECKIN,
+                    "status": "sent",
+                    "due_at": now,
+                    "created_at": now,
+                }
+                for uid in ids
+            ],
+        )
+        await uow.commit()
 
 
 @dataclass(frozen=True)
@@ -132,6 +159,9 @@ async def run() -> dict[str, float]:
         runtime = Runtime.create(make_settings(url))
         try:
             await seed_crowd(runtime, ids, zone="UTC", after=datetime.now(UTC))
+            # The CPU figure's tappers answer a question that went out; the mixed load's tap
+            # a button of a morning never asked (a short reply), as before.
+            await ask_checkin(runtime, ids[STARTS : STARTS + TAPS])
             for uid in chart_ids:
                 await seed_three_weeks(runtime, uid, "Chart")
         finally:
