@@ -293,7 +293,7 @@ def render_progress_chart(data: ChartData) -> bytes:
 _pool: ProcessPoolExecutor | None = None
 # The chart worker's niceness: on a small machine a chart takes a core's spare time, while the
 # bot's own process answers everyone else's taps first.
-RENDERER_NICE = 15
+RENDERER_NICE = 10
 
 
 def _lower_priority() -> None:
