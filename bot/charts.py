@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import io
 import multiprocessing
+import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -240,14 +241,27 @@ def render_progress_chart(data: ChartData) -> bytes:
 # -- drawing off the event loop -------------------------------------------------------------------
 
 _pool: ProcessPoolExecutor | None = None
+# The chart worker's niceness: on a small machine a chart takes a core's spare time, while the
+# bot's own process answers everyone else's taps first.
+RENDERER_NICE = 10
+
+
+def _lower_priority() -> None:
+    """In the worker process: yield the CPU to the bot (and anything else) when both want it."""
+    os.nice(RENDERER_NICE)
 
 
 def _renderer() -> ProcessPoolExecutor:
     """One worker process (started on first use, `spawn`: nothing of the bot's threads or
-    sockets is inherited): charts take turns there, and the event loop keeps its interpreter."""
+    sockets is inherited; at a low priority): charts take turns there, and the event loop keeps
+    its interpreter."""
     global _pool
     if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_lower_priority,
+        )
     return _pool
 
 

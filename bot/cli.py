@@ -92,7 +92,9 @@ def cmd_run() -> int:
         print(texts.BOTFATHER_GUIDANCE, file=sys.stderr)
         return EXIT_CONFIG
     _configure_logging(settings)
-    _migrate(settings)
+    from storage.migrate import ensure_head
+
+    ensure_head(settings.database_url)  # Alembic is loaded only if there is something to do
 
     from bot.app import BotRunner
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, utils
-
 from bot import texts
+
+# rapidfuzz is imported on the first typed message, not at start-up (an idle bot's memory).
 
 SHORT_WORD = 4  # cues this short must match a whole word exactly
 WORD_SCORE = 88  # rapidfuzz ratio for a longer one-word cue against a word of the message
@@ -238,6 +238,8 @@ FILLER = frozenset(["a", "an", "the", "and", "or", "about", "my", "on", "of", "w
 def normalise(text: str) -> str:
     """Lower case, punctuation to spaces, single spaces, greetings left out
     ("Good morning! Anti-inflammatories?" → "anti inflammatories")."""
+    from rapidfuzz import utils
+
     plain = " ".join(utils.default_process(text).split())
     return " ".join(GREETINGS.sub(" ", plain).split())
 
@@ -249,6 +251,8 @@ def is_question(text: str) -> bool:
 
 
 def _found(cue: str, message: str, words: frozenset[str]) -> bool:
+    from rapidfuzz import fuzz
+
     if " " in cue:
         return fuzz.partial_ratio(cue, message) >= PHRASE_SCORE
     if len(cue) <= SHORT_WORD:
@@ -276,6 +280,8 @@ def names_topic(text: str) -> Match | None:
     found = match(text)
     if found is None:
         return None
+    from rapidfuzz import fuzz
+
     cue_words = {word for cue in found.cues for word in cue.split()}
     for word in normalise(text).split():
         if word in FILLER or word in cue_words:

@@ -17,6 +17,10 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# PostgreSQL connections a process keeps open once it has needed them, and how many more it may
+# open for a moment beyond those.
+PG_POOL_SIZE = 20
+PG_POOL_OVERFLOW = 5
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -70,7 +74,19 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
     if is_sqlite:
         _ensure_sqlite_directory(url)
-    engine = create_async_engine(url, echo=echo, pool_pre_ping=not is_sqlite)
+    if is_sqlite:
+        engine = create_async_engine(url, echo=echo)
+    else:
+        # Connections kept open for the reminder workers and the handlers at their busiest: with
+        # SQLAlchemy's default 5 every checkout past the fifth opened a new connection (TLS
+        # attempt, a server process) and closed it again when returned.
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=PG_POOL_SIZE,
+            max_overflow=PG_POOL_OVERFLOW,
+        )
     if is_sqlite:
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     return engine
