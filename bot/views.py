@@ -1,5 +1,6 @@
-"""The service layer's answers put into words: what /progress, /history and the weekly summary
-show (the sentences come from the catalogue, bot/texts.py)."""
+"""The service layer's answers put into words: /start's status, the /settings menu and the
+times in force, a time that clashes, /progress, /history, the weekly summary and a stored
+decision's reason (every sentence comes from the catalogue, bot/texts.py)."""
 
 from __future__ import annotations
 
