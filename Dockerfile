@@ -9,6 +9,7 @@ COPY requirements.lock /src/requirements.lock
 RUN /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /src/requirements.lock
 COPY pyproject.toml README.md /src/
 COPY bot /src/bot
+COPY service_layer /src/service_layer
 COPY scheduler /src/scheduler
 COPY storage /src/storage
 COPY rehab /src/rehab

@@ -22,7 +22,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 "$WORK/venv/bin/pip" install --quiet --require-hashes -r requirements.lock
 # The image copies only these into /src; so does this copy.
 mkdir "$WORK/src"
-cp -r pyproject.toml README.md bot scheduler storage rehab "$WORK/src/"
+cp -r pyproject.toml README.md bot service_layer scheduler storage rehab "$WORK/src/"
 find "$WORK/src" -name __pycache__ -prune -exec rm -rf {} +
 "$WORK/venv/bin/pip" install --quiet --no-deps --no-build-isolation "$WORK/src"
 export MPLCONFIGDIR="$WORK/mplconfig"
