@@ -312,13 +312,8 @@ def _times_now(profile: Profile, user_zone_name: str | None, once: bool) -> Time
 async def times_saved(runtime: Runtime, user_id: int) -> TimesNow | None:
     """The times now in force, in the person's zone: shown back after a change of times, days,
     check-in or zone."""
-    async with runtime.uow() as uow:
-        profile = await uow.profiles.get(user_id)
-        user = await uow.users.get(user_id)
-        state = await load_state(uow, user_id)
-        if profile is None or user is None or state is None:
-            return None
-        return _times_now(profile, user.timezone, state.profile.once_daily)
+    view = await describe(runtime, user_id)
+    return view.times if view is not None else None
 
 
 async def describe(runtime: Runtime, user_id: int) -> SettingsView | None:
