@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo run test lint typecheck format migrate bench pictures clean lock lock-upgrade
+.PHONY: demo run test lint typecheck format migrate bench pictures clean lock lock-upgrade messages
 
 # Installs exactly what requirements.lock pins (hashes checked), then the project itself
 # without resolving anything again: a new release of a dependency never reaches us unannounced.
@@ -52,6 +52,21 @@ bench: $(STAMP)
 # (bot/pictures/) and docs/exercises/. Commit the result; the bot only reads the files.
 pictures: $(STAMP)
 	$(PY) -m bot.pictures.draw --docs docs/exercises
+
+# The message catalogues (bot/i18n.py): extract every text of the bot into messages.pot, bring
+# each language's .po up to date with it (new texts arrive untranslated, changed ones lose
+# their old translation: tests/unit/bot/test_translations.py then fails until they are
+# translated), and compile the .mo files the bot reads. Commit the .po and .mo files.
+LANGUAGES := es ru
+LOCALES := bot/locales
+messages: $(STAMP)
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --no-location --sort-output \
+		--add-comments=Translators: --project="Achilles Coach" -o $(LOCALES)/messages.pot .
+	for lang in $(LANGUAGES); do \
+		$(VENV)/bin/pybabel -q update --init-missing --no-fuzzy-matching --ignore-obsolete \
+			-i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang || exit 1; \
+	done
+	$(VENV)/bin/pybabel -q compile -d $(LOCALES)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

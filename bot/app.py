@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -13,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import inbox, texts
+from bot import i18n, inbox, texts
 from bot.charts import shutdown_renderer
 from bot.context import attach_runtime
 from bot.handlers import register_handlers
@@ -23,7 +24,9 @@ from bot.pacing import FloodPacer
 from bot.polling import ALLOWED_UPDATES, InboxPoller, hand_over
 from bot.telegram_bot import CoachApplication, CoachBot
 from scheduler.queue import DueQueueScheduler
+from service_layer import languages
 from service_layer.config import Settings
+from service_layer.languages import DEFAULT, SUPPORTED
 from service_layer.locks import KeyedLocks
 from service_layer.runtime import Clock, Runtime, system_clock
 from service_layer.scheduling import NoScheduler
@@ -42,18 +45,26 @@ EXIT_POLLING_STOPPED = 1
 CONCURRENT_UPDATES = 64
 
 
+# (user id, their Telegram app's language) → the language to answer them in.
+LanguageOf = Callable[[int, str | None], Awaitable[str]]
+
+
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     """Updates of different people in parallel, each person's in the order they came.
 
     PTB hands every update over as soon as it arrives (up to CONCURRENT_UPDATES at once); this
     holds it until that person's previous update is done (a per-user lock, keyed by the user, or
     the chat when an update has no user). So one person's chart or slow database call never
-    makes anyone else wait, and a person's taps never race each other.
+    makes anyone else wait, and a person's taps never race each other. Each update is handled
+    in its person's language (bot/i18n.py).
     """
 
-    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+    def __init__(
+        self, language_of: LanguageOf, max_concurrent_updates: int = CONCURRENT_UPDATES
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks = KeyedLocks()
+        self._language_of = language_of
 
     @staticmethod
     def key(update: object) -> int | None:
@@ -71,7 +82,20 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             await coroutine
             return
         async with self._locks(key):
+            # Everything said while handling this update is in this person's language.
+            i18n.speak(await self._language(update))
             await coroutine
+
+    async def _language(self, update: object) -> str:
+        assert isinstance(update, Update)
+        user = update.effective_user
+        if user is None:
+            return DEFAULT
+        try:
+            return await self._language_of(user.id, user.language_code)
+        except Exception:  # the database is away: answer in their app's language, lose nothing
+            log.warning("could not look up the language of user %s", user.id, exc_info=True)
+            return languages.from_telegram(user.language_code)
 
     async def initialize(self) -> None:
         return None
@@ -112,7 +136,7 @@ def build_application(
         .application_class(CoachApplication)
         .bot(bot)
         .updater(None)
-        .concurrent_updates(PerUserUpdateProcessor())
+        .concurrent_updates(PerUserUpdateProcessor(partial(languages.language_of, runtime)))
         .build()
     )
     attach_runtime(application, runtime)
@@ -121,10 +145,14 @@ def build_application(
 
 
 async def set_command_menu(application: AnyApplication) -> None:
-    """Publish the command list shown in Telegram's menu."""
-    await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in texts.COMMANDS]
-    )
+    """Publish the command list shown in Telegram's menu: English for everyone, and in each
+    other language we speak for the people whose Telegram app is set to it."""
+    for language in SUPPORTED:
+        with i18n.using(language):
+            commands = [BotCommand(name, description) for name, description in texts.commands()]
+        await application.bot.set_my_commands(
+            commands, language_code=None if language == DEFAULT else language
+        )
 
 
 class WebhookReceiver:
@@ -192,7 +220,9 @@ class BotRunner:
         await app.initialize()
         await app.start()
         # Reminders: the due-queue lives in the database; its timer runs beside the Application.
-        self.scheduler = DueQueueScheduler(self.runtime, TelegramNotifier(app.bot))
+        self.scheduler = DueQueueScheduler(
+            self.runtime, TelegramNotifier(app.bot, partial(languages.language_of, self.runtime))
+        )
         self.runtime.scheduler = self.scheduler
         await self.http.start()
         if self.poller is not None:

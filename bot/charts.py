@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING
 
+from bot import i18n
 from service_layer.chart_data import ChartData, StageBand
 
 if TYPE_CHECKING:
@@ -230,9 +231,10 @@ def build_progress_figure(data: ChartData) -> Figure:
     return fig
 
 
-def render_progress_chart(data: ChartData) -> bytes:
-    """The chart as PNG bytes."""
-    fig = build_progress_figure(data)
+def render_progress_chart(data: ChartData, language: str | None = None) -> bytes:
+    """The chart as PNG bytes, worded in `language` (default: the language in force)."""
+    with i18n.using(language or i18n.current()):
+        fig = build_progress_figure(data)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
@@ -266,14 +268,16 @@ def _renderer() -> ProcessPoolExecutor:
 
 
 async def render_off_loop(data: ChartData) -> bytes:
-    """`render_progress_chart` in the worker process (a new one if the last one died)."""
+    """`render_progress_chart` in the worker process (a new one if the last one died), in the
+    language in force here (the worker has its own)."""
     global _pool
     loop = asyncio.get_running_loop()
+    language = i18n.current()
     try:
-        return await loop.run_in_executor(_renderer(), render_progress_chart, data)
+        return await loop.run_in_executor(_renderer(), render_progress_chart, data, language)
     except BrokenProcessPool:
         _pool = None
-        return await loop.run_in_executor(_renderer(), render_progress_chart, data)
+        return await loop.run_in_executor(_renderer(), render_progress_chart, data, language)
 
 
 def shutdown_renderer() -> None:

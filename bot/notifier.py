@@ -8,6 +8,8 @@ MessageRefused; everything else (network errors, 5xx) is left to the due-queue t
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from datetime import date
 from html import escape
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 
-from bot import texts, views
+from bot import i18n, texts, views
 from bot.callbacks import CHOOSE_DAYS_DATA, pack
 from bot.charts import render_off_loop
 from bot.html_fit import send_long
@@ -27,10 +29,13 @@ from scheduler.ports import (
     ReminderMessage,
     Variant,
 )
+from service_layer.languages import DEFAULT
 from service_layer.records import WeeklySummary
 
 REMINDER_PREFIX = "rem"
 MAX_CAPTION = 1024
+
+log = logging.getLogger(__name__)
 
 
 class Action:
@@ -103,8 +108,21 @@ def _final(exc: Exception) -> Exception:
 class TelegramNotifier:
     """Implements scheduler.ports.Notifier with a python-telegram-bot Bot."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(
+        self, bot: Bot, language_of: Callable[[int], Awaitable[str]] | None = None
+    ) -> None:
         self.bot = bot
+        self._language_of = language_of
+
+    async def _language(self, chat_id: int) -> str:
+        """The language of the person in `chat_id` (a private chat: its id is theirs)."""
+        if self._language_of is None:
+            return DEFAULT
+        try:
+            return await self._language_of(chat_id)
+        except Exception:  # the database is away: send it in English rather than not at all
+            log.warning("could not look up the language of chat %s", chat_id, exc_info=True)
+            return DEFAULT
 
     async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
         try:
@@ -113,6 +131,10 @@ class TelegramNotifier:
             raise _final(exc) from exc
 
     async def send_reminder(self, message: ReminderMessage) -> None:
+        with i18n.using(await self._language(message.chat_id)):
+            await self._send_reminder(message)
+
+    async def _send_reminder(self, message: ReminderMessage) -> None:
         markup = reminder_keyboard(
             message.local_date,
             message.slot,
@@ -121,12 +143,20 @@ class TelegramNotifier:
         await self._send(message.chat_id, reminder_text(message), markup)
 
     async def send_checkin(self, chat_id: int, local_date: date) -> None:
+        with i18n.using(await self._language(chat_id)):
+            await self._send_checkin(chat_id, local_date)
+
+    async def _send_checkin(self, chat_id: int, local_date: date) -> None:
         code = day_code(local_date)
         await self._send(
             chat_id, texts.CHECKIN_QUESTION, pain_keyboard(lambda v: pack("mc", code, v))
         )
 
     async def send_summary(self, chat_id: int, summary: WeeklySummary) -> None:
+        with i18n.using(await self._language(chat_id)):
+            await self._send_summary(chat_id, summary)
+
+    async def _send_summary(self, chat_id: int, summary: WeeklySummary) -> None:
         text = views.weekly_summary_text(summary)
         chart_png = await render_off_loop(summary.chart) if summary.chart is not None else None
         try:
@@ -141,6 +171,10 @@ class TelegramNotifier:
             raise _final(exc) from exc
 
     async def send_cadence_notice(self, notice: CadenceNotice) -> None:
+        with i18n.using(await self._language(notice.chat_id)):
+            await self._send_cadence_notice(notice)
+
+    async def _send_cadence_notice(self, notice: CadenceNotice) -> None:
         lines: list[str] = []
         if notice.changed:
             rhythm = texts.cadence_rhythm(

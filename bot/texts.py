@@ -1,15 +1,23 @@
 """Every user-facing sentence, in one place. HTML parse mode: escape anything the user typed.
 
 Keep each message short enough to read on a phone without scrolling.
+
+Each text is English source for the catalogues of bot/locales (bot/i18n.py): a module-level
+text is read in the language in force (`texts.GREETING` is Spanish while speaking Spanish: see
+`_Catalogue` at the end), and a function words its sentences with `_()` and `ngettext()`, named
+placeholders only (`{name}`), never an f-string around words a translator must see.
 """
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Sequence
 from datetime import date
 from html import escape
 from typing import Any, Protocol, assert_never
 
+from bot.i18n import _
 from rehab import Cadence
 from rehab import reasons as rr
 from rehab.protocol import EXERCISES, LOADS, RUN_LADDER
@@ -30,24 +38,27 @@ See deploy/.env.example for every setting.
 
 No token yet? `make demo` (achilles-coach demo) shows the bot working in your browser."""
 
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Begin, or see where you are"),
-    ("today", "Today's session"),
-    ("plan", "This week's plan"),
-    ("stage", "Your stage and the next step"),
-    ("test", "Take a test that is due"),
-    ("progress", "Chart of your progress"),
-    ("history", "The last 14 days"),
-    ("pause", "Pause reminders"),
-    ("resume", "Resume reminders"),
-    ("settings", "Times, zone, weight, equipment"),
-    ("export", "Download your data"),
-    ("delete", "Delete all your data"),
-    ("learn", "Why the programme works"),
-    ("about", "What this is based on"),
-    ("help", "List the commands"),
-    ("cancel", "Leave the current step"),
-)
+
+def commands() -> tuple[tuple[str, str], ...]:
+    """The command menu: each command with its description in the language in force."""
+    return (
+        ("start", _("Begin, or see where you are")),
+        ("today", _("Today's session")),
+        ("plan", _("This week's plan")),
+        ("stage", _("Your stage and the next step")),
+        ("test", _("Take a test that is due")),
+        ("progress", _("Chart of your progress")),
+        ("history", _("The last 14 days")),
+        ("pause", _("Pause reminders")),
+        ("resume", _("Resume reminders")),
+        ("settings", _("Language, times, zone, weight")),
+        ("export", _("Download your data")),
+        ("delete", _("Delete all your data")),
+        ("learn", _("Why the programme works")),
+        ("about", _("What this is based on")),
+        ("help", _("List the commands")),
+        ("cancel", _("Leave the current step")),
+    )
 
 
 def greeting(first_name: str) -> str:
@@ -58,8 +69,8 @@ def greeting(first_name: str) -> str:
 
 
 def help_text() -> str:
-    lines = ["<b>What I can do</b>"]
-    lines += [f"/{name} – {escape(description)}" for name, description in COMMANDS]
+    lines = [_("<b>What I can do</b>")]
+    lines += [f"/{name} – {escape(description)}" for name, description in commands()]
     return "\n".join(lines)
 
 
@@ -1712,3 +1723,21 @@ def dose_text(
     if rest and rest_s:
         parts.append(DOSE_REST.format(seconds=rest_s))
     return DOSE_PARTS_JOIN.join(parts)
+
+
+class _Catalogue(types.ModuleType):
+    """This module, whose texts read in the language in force: `texts.X` is `_(X)`.
+
+    Module-level texts are English message ids (extracted by `make messages`); reading one
+    through the module looks it up in the catalogue of the person being spoken to, so no call
+    site can forget to. Tuples and dicts are not translated here: those are functions.
+    """
+
+    def __getattribute__(self, name: str) -> Any:
+        value = super().__getattribute__(name)
+        if type(value) is str and name[:1].isupper():
+            return _(value)
+        return value
+
+
+sys.modules[__name__].__class__ = _Catalogue

@@ -32,7 +32,7 @@ async def test_start_greets_and_stores_user(standin: FakeBotApi, bot: BotRunner)
 
 async def test_command_menu_is_set_at_startup(standin: FakeBotApi, bot: BotRunner) -> None:
     names = [name for name, _ in standin.commands]
-    assert names == [name for name, _ in texts.COMMANDS]
+    assert names == [name for name, _ in texts.commands()]
 
 
 async def test_help_and_unknown_input_always_answer(standin: FakeBotApi, bot: BotRunner) -> None:

@@ -6,7 +6,12 @@ import asyncio
 
 from telegram import CallbackQuery, Update, User
 
+from bot import i18n
 from bot.app import PerUserUpdateProcessor
+
+
+async def english(user_id: int, telegram_code: str | None) -> str:
+    return "en"
 
 
 def tap(update_id: int, user_id: int) -> Update:
@@ -15,7 +20,7 @@ def tap(update_id: int, user_id: int) -> Update:
 
 
 async def test_another_persons_update_does_not_wait_but_the_same_persons_does() -> None:
-    processor = PerUserUpdateProcessor(8)
+    processor = PerUserUpdateProcessor(english, 8)
     started: list[int] = []
     release = asyncio.Event()
 
@@ -33,3 +38,31 @@ async def test_another_persons_update_does_not_wait_but_the_same_persons_does() 
     release.set()
     await asyncio.wait_for(asyncio.gather(slow, same), 1)
     assert started == [1, 3, 2]
+
+
+async def test_each_update_is_handled_in_its_persons_language() -> None:
+    chosen = {100: "es", 200: "ru"}
+
+    async def language_of(user_id: int, telegram_code: str | None) -> str:
+        return chosen.get(user_id, "en")
+
+    async def broken(user_id: int, telegram_code: str | None) -> str:
+        raise OSError("database away")
+
+    heard: dict[int, str] = {}
+
+    async def work(update_id: int) -> None:
+        heard[update_id] = i18n.current()
+
+    processor = PerUserUpdateProcessor(language_of, 8)
+    await asyncio.gather(
+        asyncio.create_task(processor.process_update(tap(1, 100), work(1))),
+        asyncio.create_task(processor.process_update(tap(2, 200), work(2))),
+        asyncio.create_task(processor.process_update(tap(3, 300), work(3))),
+    )
+    assert heard == {1: "es", 2: "ru", 3: "en"}
+    # The language cannot be looked up: the update is still handled, in English.
+    await asyncio.create_task(
+        PerUserUpdateProcessor(broken, 8).process_update(tap(4, 100), work(4))
+    )
+    assert heard[4] == "en"
