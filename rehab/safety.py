@@ -144,6 +144,49 @@ _PATTERNS: list[tuple[str, str]] = [
     ("calf_clot", r"\bcalf (?:is |feels |looks )?(?:swollen|warm|hot|red|tender)\b"),
     ("hot_tendon_fever", r"\b(?:fever|feverish|temperature)\b"),
     ("fluoroquinolone", r"\b(?:cipro\w*|levofloxacin|moxifloxacin|ofloxacin|\w+floxacin)\b"),
+    # The same warnings as Spanish speakers put them.
+    (
+        "breathless_chest_pain",
+        r"\b(?:falta de aire|me falta el aire|sin aliento|ahog\w*|dificultad para respirar|"
+        r"no puedo respirar|dolor (?:en el|de) pecho|dolor tor[aá]cico)\b",
+    ),
+    ("rupture", r"\b(?:chasquido|estallido|latigazo|se (?:me )?(?:rompi[oó]|ha roto|rompe))\b"),
+    ("rupture", r"\b(?:rotura|roto|rota|ruptura|desgarr\w*|romp\w* el tend[oó]n)\b"),
+    ("rupture", r"\b(?:patada|me patearon|como si me pegaran)\b"),
+    (
+        "rupture",
+        r"\bno (?:puedo|consigo|logro) (?:caminar|andar|apoyar|estar de pie|"
+        r"ponerme de puntillas|subir de puntillas|empujar)\b",
+    ),
+    (
+        "calf_clot",
+        r"\b(?:pantorrilla|gemelo|pierna) (?:est[aá] |muy )?(?:hinchad[oa]|caliente|roj[oa]|"
+        r"inflamad[oa])\b",
+    ),
+    ("calf_clot", r"\bhinchaz[oó]n (?:en|de) (?:la pantorrilla|el gemelo)\b"),
+    ("hot_tendon_fever", r"\b(?:fiebre|febril|tengo temperatura|calentura)\b"),
+    ("fluoroquinolone", r"\b(?:\w+floxacino|\w+floxacina)\b"),
+    # ... and as Russian speakers put them.
+    (
+        "breathless_chest_pain",
+        r"(?:одышк\w*|задыха\w*|не хватает воздуха|трудно дышать|тяжело дышать|"
+        r"боль в груди|болит (?:в )?груд\w*)",
+    ),
+    ("rupture", r"(?:щелч\w*|щёлк\w*|щелкн\w*|хлопок|хлопнул\w*|что-то лопнул\w*)"),
+    ("rupture", r"(?:разрыв\w*|порвал\w*|надорвал\w*|надрыв\w*|лопнул\w*)"),
+    ("rupture", r"(?:будто (?:пнули|ударили)|как будто (?:пнули|ударили)|удар сзади)"),
+    (
+        "rupture",
+        r"не (?:могу|получается|выходит) (?:ходить|идти|стоять|наступ\w*|опереть\w*|"
+        r"встать на нос\w*|подняться на нос\w*|оттолкнуться)",
+    ),
+    (
+        "calf_clot",
+        r"(?:икр\w* (?:опух\w*|отекл\w*|отёкл\w*|горяч\w*|красн\w*|покраснел\w*)|"
+        r"(?:опух\w*|отёчн\w*|отечн\w*|горяч\w*|красн\w*) икр\w*|отёк икр\w*|отек икр\w*)",
+    ),
+    ("hot_tendon_fever", r"(?:температур\w*|лихорад\w*|\bжар\b|знобит|озноб)"),
+    ("fluoroquinolone", r"(?:ципро\w*|\w*флоксацин\w*)"),
 ]
 _COMPILED = [(code, re.compile(p, re.IGNORECASE)) for code, p in _PATTERNS]
 

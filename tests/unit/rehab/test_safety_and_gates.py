@@ -276,3 +276,52 @@ def test_stage3_alternative_gate_when_equipment_cannot_reach() -> None:
 def test_gym_reaches_the_checkpoint() -> None:
     s = stage3_state(max_added=0, gym=True)
     assert gate_status(s, MONDAY).test is GateTest.LOADED_HOLD
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Sentí un chasquido en el talón", "rupture"),
+        ("creo que se me rompió el tendón", "rupture"),
+        ("noté como una patada detrás del tobillo", "rupture"),
+        ("No puedo caminar desde esta mañana", "rupture"),
+        ("no puedo ponerme de puntillas", "rupture"),
+        ("tengo la pantorrilla hinchada y caliente", "calf_clot"),
+        ("hinchazón en el gemelo desde ayer", "calf_clot"),
+        ("pantorrilla hinchada y me falta el aire", "breathless_chest_pain"),
+        ("tengo fiebre y el tendón está caliente", "hot_tendon_fever"),
+        ("empecé con levofloxacino la semana pasada", "fluoroquinolone"),
+        ("Почувствовал щелчок в пятке", "rupture"),
+        ("кажется, порвал сухожилие", "rupture"),
+        ("как будто пнули сзади по пятке", "rupture"),
+        ("Не могу ходить с утра", "rupture"),
+        ("не могу встать на носок", "rupture"),
+        ("икра опухла и горячая", "calf_clot"),
+        ("опухшая икра со вчерашнего дня", "calf_clot"),
+        ("отёк икры и одышка", "breathless_chest_pain"),
+        ("у меня температура, сухожилие горячее", "hot_tendon_fever"),
+        ("начал пить ципрофлоксацин на прошлой неделе", "fluoroquinolone"),
+    ],
+)
+def test_free_text_suspicions_in_spanish_and_russian(text: str, code: str) -> None:
+    """A warning sign typed in Spanish or Russian is caught like one typed in English."""
+    s = scan_free_text(text)
+    assert s is not None, text
+    assert s.code == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hoy me siento bien, 2/10",
+        "las elevaciones de talón fueron duras",
+        "puedo caminar sin problema",
+        "listo",
+        "сегодня лучше, 2 из 10",
+        "подъёмы на носки были тяжёлые",
+        "могу ходить нормально",
+        "готово",
+    ],
+)
+def test_free_text_no_false_positives_in_spanish_and_russian(text: str) -> None:
+    assert scan_free_text(text) is None
