@@ -19,7 +19,7 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
-from bot import flows, texts, views
+from bot import flows, i18n, texts, views
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.edits import edit_or_send
@@ -34,6 +34,8 @@ from service_layer.flows import FlowView
 
 BACK = "back"
 
+# The dicts below are read at import, so they hold the English: each text and label is put
+# through the catalogue (`i18n._`) where it is shown.
 TEXT_HINTS = {
     ob.REST_PAIN: texts.OB_PAIN_HINT,
     ob.MORNING_PAIN: texts.OB_PAIN_HINT,
@@ -74,7 +76,7 @@ def _keyboard(
     flow: FlowView, options: Sequence[tuple[str, str]], per_row: int = 2, back: bool = True
 ) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(label, callback_data=flow_data(flow.version, payload))
+        InlineKeyboardButton(i18n._(label), callback_data=flow_data(flow.version, payload))
         for label, payload in options
     ]
     rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
@@ -114,7 +116,7 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         await _send(context, chat.id, texts.OB_CHECKIN, _keyboard(flow, checkins, 3))
     elif step in CHOICES:
         question, options, per_row = CHOICES[step]
-        await _send(context, chat.id, question, _keyboard(flow, options, per_row))
+        await _send(context, chat.id, i18n._(question), _keyboard(flow, options, per_row))
     elif step == ob.WELCOME:
         name = update.effective_user.first_name if update.effective_user else ""
         text = f"{texts.greeting(name)}\n\n{texts.OB_WELCOME}"
@@ -186,7 +188,7 @@ async def _render_zone_ok(context: ContextTypes.DEFAULT_TYPE, chat_id: int, flow
     await _send(
         context, chat_id, texts.OB_ZONE_FOUND.format(zone=escape(zone)), ReplyKeyboardRemove()
     )
-    text = texts.OB_ZONE_OK.format(time=local.strftime("%H:%M"), day=local.strftime("%A"))
+    text = texts.OB_ZONE_OK.format(time=i18n.clock(local), day=i18n.weekday_long(local.weekday()))
     await _send(context, chat_id, text, _keyboard(flow, texts.OB_ZONE_OK_CHOICES, 1))
 
 
@@ -400,7 +402,7 @@ async def on_text(
             await render(update, context, flow)
             return True
         # One short line; the question and its buttons are still just above.
-        await _send(context, chat.id, TEXT_HINTS.get(flow.step, texts.OB_USE_BUTTONS))
+        await _send(context, chat.id, i18n._(TEXT_HINTS.get(flow.step, texts.OB_USE_BUTTONS)))
         return True
     plain = ob.plain_answer(flow.step, reading.value)
     shown = ob.shown_answer(flow.step, reading.value, _zone_of(flow))
@@ -454,9 +456,10 @@ def typed_choice(step: str, text: str) -> str | None:
     if step == ob.DONE and reader.read_action(text, "go"):  # "start", "go", "let's go"
         return "start"
     for label, payload in TYPED_CHOICES.get(step, ()):
-        words = _words(label)
-        if typed in (words, words.split()[0]):
-            return payload
+        for said in {i18n._(label), label}:  # the person's words, or the English
+            words = _words(said)
+            if words and typed in (words, words.split()[0]):
+                return payload
     return None
 
 
