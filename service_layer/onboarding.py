@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import rehab
-from service_layer import flows, planner, reader, timezones
+from service_layer import flows, languages, planner, reader, timezones
 from service_layer.flow_data import ONBOARDING_FLOW as ONBOARDING_FLOW
 from service_layer.flow_data import PARKED_FLOW as PARKED_FLOW
 from service_layer.flow_data import SETTINGS_FLOW as SETTINGS_FLOW
@@ -60,6 +60,7 @@ WEEKLY_TIME = "weekly_time"
 CHECKIN = "checkin"
 DONE = "done"
 MENU = "menu"  # /settings: what to change
+LANGUAGE = "language"  # /settings: the language to speak
 
 ONBOARDING_SEQ: tuple[str, ...] = (
     WELCOME,
@@ -93,9 +94,13 @@ SETTINGS_SEQS: dict[str, tuple[str, ...]] = {
     "checkin": (CHECKIN,),
     "weight": (WEIGHT,),
     "equipment": (HAS_STEP, LOAD, GYM),
+    "language": (LANGUAGE,),
 }
 
 CLEARANCE_CODE = "clinician_clearance"
+
+# The welcome's language buttons: "lang:<code>" (a tap changes the language, not the step).
+LANGUAGE_BUTTON = "lang:"
 
 # Button payload → stored value, per choice step.
 SIDES = {"left": "left", "right": "right", "both": "both"}
@@ -242,6 +247,10 @@ def _days_choice(payload: str) -> tuple[int, ...] | None:
     return DAYS_CHOICES.get(payload)
 
 
+def _language_choice(payload: str) -> str | None:
+    return payload if payload in languages.SUPPORTED else None
+
+
 BUTTON_VALUE: dict[str, Any] = {
     SIDE: _choice(SIDES),
     SITE: _choice(SITES),
@@ -260,6 +269,7 @@ BUTTON_VALUE: dict[str, Any] = {
     DAYS: _days_choice,
     WEEKLY_TIME: _time_choice,
     CHECKIN: _time_choice,
+    LANGUAGE: _language_choice,
 }
 
 TEXT_VALUE: dict[str, Any] = {
@@ -331,6 +341,8 @@ def read_answer(step: str, text: str) -> Reading[Any] | None:
         return Reading(True) if reader.read_none(text) else None
     if step == WELCOME:
         return Reading(True) if reader.read_action(text, "go") else None
+    if step == LANGUAGE:
+        return _sure(reader.read_language(text))
     return None
 
 
@@ -586,6 +598,26 @@ async def park(runtime: Runtime, user_id: int) -> bool:
         return True
 
 
+async def choose_language(runtime: Runtime, flow: FlowView, language: str) -> FlowView | None:
+    """A language button on the welcome: store the choice and stay on the welcome (a new
+    version of it, shown in the new language). None when the welcome is no longer current
+    (a stale button) or the language is not one we speak (a forged one): nothing stored."""
+    if flow.step != WELCOME or language not in languages.SUPPORTED:
+        return None
+    async with runtime.uow() as uow:
+        stored = await _load_checked(uow, flow)
+        if stored is None or stored.step != WELCOME:
+            return None
+        if not await languages.store(uow, stored.user_id, language):
+            return None
+        moved = await flows.advance(
+            uow, stored, WELCOME, now=runtime.now(), accepted_payload=f"{LANGUAGE_BUTTON}{language}"
+        )
+        await uow.commit()
+    languages.remember(runtime, flow.user_id, language)
+    return moved
+
+
 async def begin_settings(runtime: Runtime, user_id: int) -> FlowView:
     async with runtime.uow() as uow:
         data = SettingsData(sequence=[MENU])
@@ -682,7 +714,10 @@ async def answer(runtime: Runtime, flow: FlowView, value: Any, *, payload: str) 
                 saved = await _save_settings(runtime, uow, stored.user_id, data)
                 await flows.finish(uow, stored.user_id)
                 await uow.commit()
-                await runtime.reschedule(stored.user_id)
+                if saved == "language":  # the very next message is in it
+                    languages.remember(runtime, stored.user_id, str(answers[LANGUAGE]))
+                else:
+                    await runtime.reschedule(stored.user_id)
                 return Outcome(None, saved=saved)
             await _complete(uow, stored.user_id, answers, now)
             data.answers = answers
@@ -823,6 +858,8 @@ async def _save_settings(runtime: Runtime, uow: UnitOfWork, user_id: int, data: 
         row.checkin_time = str(answers[CHECKIN])
     elif what == "weight":
         engine_changes["bodyweight_kg"] = float(answers[WEIGHT])
+    elif what == "language":
+        await languages.store(uow, user_id, str(answers[LANGUAGE]))
     elif what == "equipment":
         engine_changes["has_step"] = bool(answers[HAS_STEP])
         engine_changes["max_added_load_kg"] = float(answers[LOAD])
