@@ -136,17 +136,29 @@ WEEKLY_SESSIONS = 3
 # -- parsing what people type ------------------------------------------------------------------
 
 _MASS = re.compile(
-    r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*(kg|kgs|kilo|kilos|lb|lbs|pound|pounds)?\.?\s*$",
+    r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*(kg|kgs|kilo|kilos|lb|lbs|pound|pounds|кг)?\.?\s*$",
     re.IGNORECASE,
 )
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 _MINUTES = re.compile(r"^\s*(\d{1,4})\s*(?:m|min|mins|minutes?)?\s*$", re.IGNORECASE)
 _COUNT = re.compile(r"^\s*(\d{1,3})\s*\+?\s*$")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# How each weekday's name begins, in English, Spanish and Russian (full or short: "mié",
+# "пн", "пятница"); no beginning is another day's in any of them.
+DAY_BEGINNINGS: tuple[tuple[str, ...], ...] = (
+    ("mon", "lun", "пн", "пон"),
+    ("tue", "mar", "вт"),
+    ("wed", "mié", "mie", "ср"),
+    ("thu", "jue", "чт", "чет"),
+    ("fri", "vie", "пт", "пят"),
+    ("sat", "sáb", "sab", "сб", "суб"),
+    ("sun", "dom", "вс", "вос"),
+)
+AND_WORDS = frozenset({"and", "y", "e", "и"})
 
 
 def parse_mass_kg(text: str) -> float | None:
-    """A mass typed as `72`, `72 kg`, `72,5kg` or `160 lb`, in kg (None if not one)."""
+    """A mass typed as `72`, `72 kg`, `72,5kg`, `72,5 кг` or `160 lb`, in kg (None if not one)."""
     match = _MASS.match(text)
     if match is None:
         return None
@@ -164,8 +176,9 @@ def parse_weight(text: str) -> float | None:
 
 
 def parse_load(text: str) -> float | None:
-    """The heaviest added weight the user has, in kg (`0`, `12.5`, `25 lb`, `none`)."""
-    if text.strip().lower() in {"none", "no", "nothing", "0"}:
+    """The heaviest added weight the user has, in kg (`0`, `12.5`, `25 lb`, `none`, `ninguno`,
+    `нет`)."""
+    if text.strip() == "0" or " ".join(reader.words(text)) in reader.NONE_PHRASES:
         return 0.0
     kg = parse_mass_kg(text)
     return kg if kg is not None and 0 <= kg <= MAX_LOAD_KG else None
@@ -200,12 +213,16 @@ def parse_count(text: str) -> int | None:
 
 
 def parse_days(text: str) -> tuple[int, ...] | None:
-    """Three training days typed like `mon wed fri` (None unless 3 non-consecutive days)."""
+    """Three training days typed like `mon wed fri`, `lun mié vie` or `пн ср пт` (None unless
+    3 non-consecutive days)."""
     found = []
-    for word in re.split(r"[\s,/;&+-]+", text.strip().lower()):
-        if not word or word == "and":
+    for word in re.split(r"[\s,/;&+.-]+", text.strip().lower()):
+        if not word or word in AND_WORDS:
             continue
-        day = next((i for i, name in enumerate(DAY_NAMES) if word.startswith(name)), None)
+        day = next(
+            (i for i, names in enumerate(DAY_BEGINNINGS) if word.startswith(names)),
+            None,
+        )
         if day is None:
             return None
         found.append(day)

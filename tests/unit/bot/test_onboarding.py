@@ -68,6 +68,9 @@ def test_loads_and_counts() -> None:
     assert ob.parse_load("12.5") == 12.5
     assert ob.parse_load("25 lb") == 11.3
     assert ob.parse_load("heavy") is None
+    assert ob.parse_load("ninguno") == 0.0
+    assert ob.parse_load("нет") == 0.0
+    assert ob.parse_load("12,5 кг") == 12.5
     assert ob.parse_count("12") == 12
     assert ob.parse_count("25+") == 25
     assert ob.parse_count("a dozen") is None
@@ -82,6 +85,12 @@ def test_days_need_three_with_rest_between() -> None:
     assert ob.parse_days("mon tue thu") is None  # back to back
     assert ob.parse_days("fri sun mon") is None  # Sunday → Monday is back to back too
     assert ob.parse_days("mon wed") is None
+    assert ob.parse_days("lunes, miércoles y viernes") == (0, 2, 4)
+    assert ob.parse_days("mar jue sáb") == (1, 3, 5)
+    assert ob.parse_days("пн ср пт") == (0, 2, 4)
+    assert ob.parse_days("Вторник, четверг и суббота") == (1, 3, 5)
+    assert ob.parse_days("вс вт чт") == (1, 3, 6)
+    assert ob.parse_days("lun mar jue") is None  # back to back
     assert ob.parse_days("mon wed someday") is None
     assert all(ob.valid_days(days) for days in ob.DAYS_CHOICES.values())
 
