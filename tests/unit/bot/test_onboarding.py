@@ -12,9 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rehab
+from bot import i18n, texts
 from service_layer import onboarding as ob
 from service_layer import timezones
 from service_layer.flow_data import Answer, OnboardingData, SettingsData
+from service_layer.languages import SUPPORTED
+from service_layer.reader import Reading
 from service_layer.settings import next_session, when_text
 
 pytestmark = pytest.mark.unit
@@ -231,3 +234,16 @@ def test_next_session_skips_todays_reminders_that_sessions_already_cover() -> No
     assert next_session(**kwargs, session_statuses=["in_progress"]) == tomorrow
     # A session stopped for pain (>= 7/10) ends the day: rest, no second session tonight.
     assert next_session(**kwargs, session_statuses=["ended_early"]) == tomorrow
+
+
+def test_a_language_is_chosen_by_button_or_by_name_and_only_one_we_speak() -> None:
+    assert ob.value_from_button(ob.LANGUAGE, "es") == "es"
+    assert ob.value_from_button(ob.LANGUAGE, "fr") is None  # a forged button
+    assert ob.read_answer(ob.LANGUAGE, "Русский") == Reading("ru")
+    assert ob.read_answer(ob.LANGUAGE, "in English") == Reading("en")
+    assert ob.read_answer(ob.LANGUAGE, "klingon") is None
+    # Every language we speak has a button, named in itself, the one in force ticked.
+    with i18n.using("ru"):
+        buttons = texts.language_buttons(i18n.current())
+    assert [code for _, code in buttons] == list(SUPPORTED)
+    assert [label for label, _ in buttons] == ["English", "Español", "✓ Русский"]
