@@ -433,17 +433,47 @@ _EVENING = ("evening", "night", "tonight", "afternoon", "pm")
 _MORNING = ("morning", "am")
 
 
+# "7 de la tarde", "в 7 вечера", "3 дня" (3 in the afternoon), "6 утра".
+_PM_ENDINGS = (
+    " in the evening",
+    " in the afternoon",
+    " at night",
+    " tonight",
+    " evening",
+    " de la tarde",
+    " por la tarde",
+    " de la noche",
+    " por la noche",
+    " вечера",
+    " вечером",
+    " дня",
+    " днём",
+    " днем",
+)
+_AM_ENDINGS = (
+    " in the morning",
+    " morning",
+    " de la mañana",
+    " por la mañana",
+    " de la manana",
+    " утра",
+    " утром",
+)
+# "at 7pm", "a las 7", "в 19:00": the word before a time says nothing of it.
+_AT = re.compile(r"^(?:at|around|about|a las|a la|las|la|sobre las|hacia las|в|к|около)\s+")
+
+
 def _period(text: str) -> tuple[str, str | None]:
     """The text without an am/pm or "in the evening" ending, and that ending ("am"/"pm")."""
-    text = text.strip().rstrip(".!? ").strip()
+    text = _AT.sub("", text.strip().rstrip(".!? ").strip())
     match = _AMPM.search(text)
     if match is not None:
         kind = "am" if match.group(1).startswith("a") else "pm"
         return text[: match.start()].strip(), kind
-    for marker in (" in the evening", " in the afternoon", " at night", " tonight", " evening"):
+    for marker in _PM_ENDINGS:
         if text.endswith(marker):
             return text[: -len(marker)].strip(), "pm"
-    for marker in (" in the morning", " morning"):
+    for marker in _AM_ENDINGS:
         if text.endswith(marker):
             return text[: -len(marker)].strip(), "am"
     return text, None
@@ -457,11 +487,12 @@ def _word_hour(token: str) -> int | None:
 
 
 def _spoken(text: str) -> tuple[int, int] | None:
-    """(hour, minute) from "half past six", "quarter to eight", "six thirty", "noon"."""
+    """(hour, minute) from "half past six", "quarter to eight", "six thirty", "noon",
+    "6 y media", "8 menos cuarto", "mediodía", "полдень"."""
     tokens = [t for t in words(text) if t not in ("at", "around", "about", "o'clock", "oclock")]
-    if tokens in (["noon"], ["midday"]):
+    if tokens in (["noon"], ["midday"], ["mediodía"], ["mediodia"], ["полдень"]):
         return 12, 0
-    if tokens == ["midnight"]:
+    if tokens in (["midnight"], ["medianoche"], ["полночь"]):
         return 0, 0
     if len(tokens) == 3 and tokens[1] in ("past", "after", "to"):
         minutes = {"half": 30, "quarter": 15}.get(tokens[0])
@@ -471,6 +502,14 @@ def _spoken(text: str) -> tuple[int, int] | None:
         if minutes is None or hour is None or minutes >= 60:
             return None
         if tokens[1] == "to":
+            return (hour - 1) % 24, 60 - minutes
+        return hour, minutes
+    if len(tokens) == 3 and tokens[1] in ("y", "menos") and tokens[2] in ("media", "cuarto"):
+        hour = _word_hour(tokens[0])  # "6 y media", "siete y cuarto", "8 menos cuarto"
+        minutes = 30 if tokens[2] == "media" else 15
+        if hour is None or (tokens[1] == "menos" and minutes == 30):
+            return None
+        if tokens[1] == "menos":
             return (hour - 1) % 24, 60 - minutes
         return hour, minutes
     if len(tokens) == 2 and tokens[1] in ("thirty", "fifteen", "fortyfive"):

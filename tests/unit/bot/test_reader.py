@@ -377,3 +377,30 @@ def test_every_score_reads_back_in_spanish_and_russian(pain: int, filler: str, s
 def test_no_word_is_both_yes_and_no(yes: str, no: str) -> None:
     assert yes != no
     assert reader.read_yes_no(yes) != Reading(False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7 de la tarde", Reading("19:00")),
+        ("a las 7 de la tarde", Reading("19:00")),
+        ("a las 18:30", Reading("18:30")),
+        ("6 y media de la tarde", Reading("18:30")),
+        ("8 menos cuarto de la mañana", Reading("07:45")),
+        ("siete y cuarto", Reading("07:15", sure=False)),
+        ("mediodía", Reading("12:00")),
+        ("в 7 вечера", Reading("19:00")),
+        ("в 19:00", Reading("19:00")),
+        ("6 утра", Reading("06:00")),
+        ("3 дня", Reading("15:00")),
+        ("полдень", Reading("12:00")),
+        ("at 7pm", Reading("19:00")),
+    ],
+)
+def test_times_in_spanish_and_russian(text: str, expected: Reading[str]) -> None:
+    assert reader.read_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["mañana", "a las", "в", "6 menos media", "luego"])
+def test_not_a_time_in_spanish_and_russian(text: str) -> None:
+    assert reader.read_time(text) is None
