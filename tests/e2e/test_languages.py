@@ -16,8 +16,11 @@ import pytest
 
 from bot import i18n, texts, views
 from bot.app import BotRunner, PerUserUpdateProcessor
+from service_layer import flows as flow_state
 from service_layer import languages
+from service_layer import onboarding as ob
 from service_layer import settings as settings_service
+from service_layer.flow_data import OnboardingData
 from standin.driver import UserDriver
 from standin.server import FakeBotApi
 from standin.telegram_html import parse_html
@@ -186,3 +189,46 @@ async def test_switching_language_in_settings_changes_the_next_message(
     await uli.tap(text="English", message=question)
     assert (await uli.wait_for()).content == texts.SETTINGS_LANGUAGE_SAVED
     assert await stored_choice(bot, 5102) == "en"
+
+
+async def test_a_spanish_speaker_answers_in_spanish_words(
+    standin: FakeBotApi, bot: BotRunner
+) -> None:
+    """Typed answers in Spanish are read like English ones: each is stored and the next
+    question comes."""
+    ana = standin.user(5104, first_name="Ana", language_code="es")
+    await send_and_wait(ana, "/start", "Ana")
+
+    async def say(text: str, next_step: str) -> None:
+        await ana.send(text)
+        await ana.wait_for()
+        flow = await flow_state.current(bot.runtime, 5104)
+        assert flow is not None
+        assert flow.step == next_step, f"{text!r} left the person on {flow.step!r}"
+
+    await say("¡vamos!", ob.FLAGS)
+    await say("ninguno", ob.SIDE)
+    await say("la derecha", ob.SITE)
+    site = next(data for _, data in ana.last_message.buttons if data and data.endswith(":mid"))
+    await ana.tap(data=site)
+    await ana.wait_for()
+    await say("3 de 10", ob.MORNING_PAIN)
+    await say("dos", ob.STIFFNESS)
+    await say("10 minutos", ob.HEEL_RAISES)
+    await say("quince", ob.WEIGHT)
+    await say("72,5 kg", ob.HAS_STEP)
+    await say("sí", ob.LOAD)
+    await say("ninguno", ob.GYM)
+    await ana.send("no")
+    await ana.wait_for()
+    flow = await flow_state.current(bot.runtime, 5104)
+    assert flow is not None
+    assert flow.step in (ob.ENTRY, ob.ZONE)
+    answers = flow.data_as(OnboardingData).answers
+    assert {key: answers[key] for key in (ob.SIDE, ob.REST_PAIN, ob.MORNING_PAIN)} == {
+        ob.SIDE: "right",
+        ob.REST_PAIN: 3,
+        ob.MORNING_PAIN: 2,
+    }
+    assert (answers[ob.STIFFNESS], answers[ob.HEEL_RAISES], answers[ob.WEIGHT]) == (10, 15, 72.5)
+    assert (answers[ob.HAS_STEP], answers[ob.LOAD], answers[ob.GYM]) == (True, 0.0, False)
