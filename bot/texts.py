@@ -728,6 +728,19 @@ OB_WELCOME = (
     "doctor look at your heel first. A few quick questions and we're set (about 3 minutes)."
 )
 OB_BEGIN = "Let's begin"
+# Translators: name the language of this translation ("Te escribiré en español…").
+OB_LANGUAGE = "🌐 I'll write to you in English. Prefer another language? Tap it below."
+# Each language named in itself, the same in every catalogue (so not a text to translate).
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Español", "ru": "Русский"}
+
+
+def language_buttons(current: str) -> list[tuple[str, str]]:
+    """(label, language code) for each language we speak; the one in force ticked."""
+    return [
+        (f"✓ {name}" if code == current else name, code) for code, name in LANGUAGE_NAMES.items()
+    ]
+
+
 OB_FLAGS = (
     "<b>First, a safety check.</b> Does any of this apply to you?\n\n{questions}\n\n"
     "If you're unsure about one, tap “Yes, one might”."
@@ -949,6 +962,10 @@ SETTINGS_CHOICES = (
     (N_("Body weight"), "weight"),
     (N_("Equipment"), "equipment"),
 )
+SETTINGS_LANGUAGE = "🌐 Language"
+SETTINGS_LANGUAGE_QUESTION = "Which language shall I write to you in?"
+# Translators: name the language of this translation ("Guardado ✓ Desde ahora te escribo en…").
+SETTINGS_LANGUAGE_SAVED = "Saved ✓ From now on I'll write to you in English."
 SETTINGS_SUMMARY_ON = "Weekly summary: turn off"
 SETTINGS_SUMMARY_OFF = "Weekly summary: turn on"
 SETTINGS_CLOSE = "Done"
