@@ -908,6 +908,10 @@ START_OVER_YES = "Yes, start over"
 START_OVER_NO = "No, keep my programme"
 START_OVER_KEPT = "OK, nothing changed. /today shows your session."
 RESTARTED = "Welcome back. Your programme starts again: {summary}"
+# When the next session is (views.when_words).
+WHEN_TODAY = "today at {time}"
+WHEN_TOMORROW = "tomorrow at {time}"
+WHEN_DAY = "{day} at {time}"
 
 ABOUT = (
     "<b>About Achilles Coach</b>\n"

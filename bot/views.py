@@ -19,7 +19,7 @@ from service_layer.records import (
     stored_reason,
 )
 from service_layer.runtime import Runtime
-from service_layer.settings import SettingsView, Status, TimesNow
+from service_layer.settings import NextSession, SettingsView, Status, TimesNow
 from storage.models import Decision
 
 
@@ -53,8 +53,20 @@ def status_text(status: Status) -> str:
         name=escape(status.name),
         stage=status.stage,
         status=label,
-        next=escape(status.next_session or texts.STATUS_NEXT_NONE),
+        next=escape(when_words(status.next_session) or texts.STATUS_NEXT_NONE),
     )
+
+
+def when_words(when: NextSession | None) -> str | None:
+    """`today at 18:00`, `tomorrow at 07:30` or `Wed 3 Dec at 18:00`; None: nothing ahead."""
+    if when is None:
+        return None
+    time = i18n.clock(when.at)
+    if when.days_ahead == 0:
+        return texts.WHEN_TODAY.format(time=time)
+    if when.days_ahead == 1:
+        return texts.WHEN_TOMORROW.format(time=time)
+    return texts.WHEN_DAY.format(day=i18n.day_month(when.at.date()), time=time)
 
 
 def _times_text(times: TimesNow) -> str:

@@ -12,13 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rehab
-from bot import i18n, texts
+from bot import i18n, texts, views
 from service_layer import onboarding as ob
 from service_layer import timezones
 from service_layer.flow_data import Answer, OnboardingData, SettingsData
 from service_layer.languages import SUPPORTED
 from service_layer.reader import Reading
-from service_layer.settings import next_session, when_text
+from service_layer.settings import NextSession, next_session
 
 pytestmark = pytest.mark.unit
 
@@ -205,9 +205,15 @@ def test_next_session_in_the_users_zone() -> None:
         is None
     )
     local_now = now.astimezone(ZoneInfo("Europe/Berlin"))
-    assert when_text(twice, local_now) == "today at 19:30"
-    assert when_text(weekly, local_now) == "tomorrow at 18:00"
-    assert when_text(paused, local_now) == "Tue 8 Dec at 07:00"
+    today = local_now.date()
+    assert views.when_words(NextSession(twice, today)) == "today at 19:30"
+    assert views.when_words(NextSession(weekly, today)) == "tomorrow at 18:00"
+    assert views.when_words(NextSession(paused, today)) == "Tue 8 Dec at 07:00"
+    with i18n.using("es"):
+        assert views.when_words(NextSession(paused, today)) == i18n._("{day} at {time}").format(
+            day=i18n.day_month(paused.date()), time="07:00"
+        )
+        assert "mar" in i18n.day_month(paused.date())  # Babel's Spanish weekday
 
 
 def test_next_session_skips_todays_reminders_that_sessions_already_cover() -> None:
