@@ -456,7 +456,7 @@ async def on_text(
         await _send(context, chat.id, i18n._(TEXT_HINTS.get(flow.step, texts.OB_USE_BUTTONS)))
         return True
     plain = ob.plain_answer(flow.step, reading.value)
-    shown = ob.shown_answer(flow.step, reading.value, _zone_of(flow))
+    shown = views.shown_answer(flow.step, reading.value, _zone_of(flow))
     if not reading.sure or (ob.is_time_step(flow.step) and text.strip() != plain):
         # A guess, or a time said another way: shown back (with the zone) before it is kept.
         options = [
