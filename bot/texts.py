@@ -107,6 +107,12 @@ DID_YOU_MEAN = "Did you mean {answer}?"
 GUESS_YES = "Yes, {answer}"
 GUESS_NO = "No"
 GUESS_AGAIN = "OK, please type it again or tap a button above."
+# An answer shown back to be confirmed (views.shown_answer): "Did you mean 07:30 (Berlin time)?"
+ANSWER_TIME_IN_ZONE = "{time} ({place} time)"
+ANSWER_YES = "yes"
+ANSWER_NO = "no"
+ANSWER_KG = "{kg} kg"
+ANSWER_MINUTES = "{minutes} min"
 NOTHING_PENDING = "Nothing is waiting for an answer right now. /today shows your next session."
 UNEXPECTED_TEXT = (
     "I didn't catch that. Use the buttons above, or /today for your session and /help for "
@@ -908,6 +914,10 @@ START_OVER_YES = "Yes, start over"
 START_OVER_NO = "No, keep my programme"
 START_OVER_KEPT = "OK, nothing changed. /today shows your session."
 RESTARTED = "Welcome back. Your programme starts again: {summary}"
+# When the next session is (views.when_words).
+WHEN_TODAY = "today at {time}"
+WHEN_TOMORROW = "tomorrow at {time}"
+WHEN_DAY = "{day} at {time}"
 
 ABOUT = (
     "<b>About Achilles Coach</b>\n"

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
+from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, get_timezone, get_timezone_location
 
 from bot import i18n, texts
+from service_layer import onboarding as ob
 from service_layer import settings
 from service_layer.onboarding import TimeClash, TimeProblem
 from service_layer.records import (
@@ -19,7 +21,7 @@ from service_layer.records import (
     stored_reason,
 )
 from service_layer.runtime import Runtime
-from service_layer.settings import SettingsView, Status, TimesNow
+from service_layer.settings import NextSession, SettingsView, Status, TimesNow
 from storage.models import Decision
 
 
@@ -53,8 +55,37 @@ def status_text(status: Status) -> str:
         name=escape(status.name),
         stage=status.stage,
         status=label,
-        next=escape(status.next_session or texts.STATUS_NEXT_NONE),
+        next=escape(when_words(status.next_session) or texts.STATUS_NEXT_NONE),
     )
+
+
+def shown_answer(step: str, value: Any, zone: str | None) -> str:
+    """A typed answer as it is shown back to be confirmed, in the person's words: a time with
+    the place whose clock it is (`07:30 (Berlin time)`), `78 kg`, `3/10`, `20 min`."""
+    if isinstance(value, bool):
+        return texts.ANSWER_YES if value else texts.ANSWER_NO
+    if ob.is_time_step(step) and value != ob.ONCE and zone:
+        place = get_timezone_location(
+            get_timezone(zone), locale=i18n.locale(i18n.current()), return_city=True
+        )
+        return texts.ANSWER_TIME_IN_ZONE.format(time=value, place=place)
+    if step in (ob.WEIGHT, ob.LOAD):
+        return texts.ANSWER_KG.format(kg=i18n.number(float(value), 2))
+    if step == ob.STIFFNESS:
+        return texts.ANSWER_MINUTES.format(minutes=value)
+    return ob.plain_answer(step, value)
+
+
+def when_words(when: NextSession | None) -> str | None:
+    """`today at 18:00`, `tomorrow at 07:30` or `Wed 3 Dec at 18:00`; None: nothing ahead."""
+    if when is None:
+        return None
+    time = i18n.clock(when.at)
+    if when.days_ahead == 0:
+        return texts.WHEN_TODAY.format(time=time)
+    if when.days_ahead == 1:
+        return texts.WHEN_TOMORROW.format(time=time)
+    return texts.WHEN_DAY.format(day=i18n.day_month(when.at.date()), time=time)
 
 
 def _times_text(times: TimesNow) -> str:

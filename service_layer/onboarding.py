@@ -466,13 +466,6 @@ async def check_time(runtime: Runtime, flow: FlowView, value: Any) -> TimeProble
     return None
 
 
-def shown_answer(step: str, value: Any, zone: str | None) -> str:
-    """The answer as it is shown back to be confirmed: a time with the zone it is in."""
-    if is_time_step(step) and value != ONCE and zone:
-        return f"{value} ({zone.rsplit('/', 1)[-1].replace('_', ' ')} time)"
-    return plain_answer(step, value)
-
-
 def plain_answer(step: str, value: Any) -> str:
     """`value` in the plain form read_answer reads back for certain ("78 kg", "18:30")."""
     if isinstance(value, bool):

@@ -244,7 +244,7 @@ async def _render_summary(context: ContextTypes.DEFAULT_TYPE, chat_id: int, flow
     assessment = escape(start.assessment.summary)
     if start.assessment.suggest_assessment:
         assessment += f"\n{texts.OB_SUMMARY_PHYSIO}"
-    next_text = await settings_service.next_session_text(runtime, flow.user_id)
+    next_text = views.when_words(await settings_service.next_session_at(runtime, flow.user_id))
     text = texts.OB_SUMMARY.format(
         assessment=assessment,
         stage=start.plan.stage,
@@ -398,7 +398,7 @@ async def _on_summary_button(
         await open_session(update, context)
     elif payload == "wait":
         await ob.finish(runtime, flow.user_id)
-        next_text = await settings_service.next_session_text(runtime, flow.user_id)
+        next_text = views.when_words(await settings_service.next_session_at(runtime, flow.user_id))
         await _send(
             context,
             chat.id,
@@ -456,7 +456,7 @@ async def on_text(
         await _send(context, chat.id, i18n._(TEXT_HINTS.get(flow.step, texts.OB_USE_BUTTONS)))
         return True
     plain = ob.plain_answer(flow.step, reading.value)
-    shown = ob.shown_answer(flow.step, reading.value, _zone_of(flow))
+    shown = views.shown_answer(flow.step, reading.value, _zone_of(flow))
     if not reading.sure or (ob.is_time_step(flow.step) and text.strip() != plain):
         # A guess, or a time said another way: shown back (with the zone) before it is kept.
         options = [

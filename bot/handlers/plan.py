@@ -53,7 +53,9 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines.append(texts.SESSION_PROGRAMME_PAUSED)
     elif view.kind == TodayKind.REST:
         # The day and time of the reminder, as the session summary and /start say it.
-        when = await settings_service.next_session_text(runtime_of(context), user.id)
+        when = views.when_words(
+            await settings_service.next_session_at(runtime_of(context), user.id)
+        )
         if when is None and view.next_day is not None:
             when = i18n.day_month(view.next_day)
         lines.append(texts.TODAY_REST.format(when=escape(when or "–")))

@@ -15,7 +15,7 @@ from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
 import rehab
-from bot import flows, i18n, texts
+from bot import flows, i18n, texts, views
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.flows import FlowSpec
@@ -575,7 +575,7 @@ async def _pain(
         summary = await sessions.finish(runtime, user.id, session_id, pain, payload)
         if summary is None:
             return False
-        next_session = await settings_service.next_session_text(runtime, user.id)
+        next_session = views.when_words(await settings_service.next_session_at(runtime, user.id))
         await _send(context, _chat_of(update, user.id), summary_text(summary, next_session))
         return True
     result = await sessions.log_pain(runtime, user.id, session_id, pain, payload)

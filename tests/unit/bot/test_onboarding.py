@@ -12,13 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rehab
-from bot import i18n, texts
+from bot import i18n, texts, views
 from service_layer import onboarding as ob
 from service_layer import timezones
 from service_layer.flow_data import Answer, OnboardingData, SettingsData
 from service_layer.languages import SUPPORTED
 from service_layer.reader import Reading
-from service_layer.settings import next_session, when_text
+from service_layer.settings import NextSession, next_session
 
 pytestmark = pytest.mark.unit
 
@@ -205,9 +205,15 @@ def test_next_session_in_the_users_zone() -> None:
         is None
     )
     local_now = now.astimezone(ZoneInfo("Europe/Berlin"))
-    assert when_text(twice, local_now) == "today at 19:30"
-    assert when_text(weekly, local_now) == "tomorrow at 18:00"
-    assert when_text(paused, local_now) == "Tue 8 Dec at 07:00"
+    today = local_now.date()
+    assert views.when_words(NextSession(twice, today)) == "today at 19:30"
+    assert views.when_words(NextSession(weekly, today)) == "tomorrow at 18:00"
+    assert views.when_words(NextSession(paused, today)) == "Tue 8 Dec at 07:00"
+    with i18n.using("es"):
+        assert views.when_words(NextSession(paused, today)) == i18n._("{day} at {time}").format(
+            day=i18n.day_month(paused.date()), time="07:00"
+        )
+        assert "mar" in i18n.day_month(paused.date())  # Babel's Spanish weekday
 
 
 def test_next_session_skips_todays_reminders_that_sessions_already_cover() -> None:
@@ -247,3 +253,17 @@ def test_a_language_is_chosen_by_button_or_by_name_and_only_one_we_speak() -> No
         buttons = texts.language_buttons(i18n.current())
     assert [code for _, code in buttons] == list(SUPPORTED)
     assert [label for label, _ in buttons] == ["English", "Español", "✓ Русский"]
+
+
+def test_an_answer_is_shown_back_in_the_persons_words() -> None:
+    """ "Did you mean …?" shows the answer the way the person's language writes it."""
+    assert views.shown_answer(ob.TIME1, "07:30", "Europe/Berlin") == "07:30 (Berlin time)"
+    assert views.shown_answer(ob.WEIGHT, 78.5, None) == "78.5 kg"
+    assert views.shown_answer(ob.HAS_STEP, True, None) == "yes"
+    with i18n.using("es"):
+        shown = views.shown_answer(ob.TIME1, "07:30", "Europe/Berlin")
+        assert "Berlín" in shown  # the city as Spanish writes it (Babel's locale data)
+        assert views.shown_answer(ob.WEIGHT, 78.5, None).startswith("78,5")
+    with i18n.using("ru"):
+        assert "Берлин" in views.shown_answer(ob.TIME1, "07:30", "Europe/Berlin")
+        assert views.shown_answer(ob.LOAD, 12.5, None).startswith("12,5")
