@@ -17,11 +17,12 @@ from datetime import date
 from html import escape
 from typing import Any, Protocol, assert_never
 
-from bot.i18n import _
-from rehab import Cadence
+from bot import i18n
+from bot.i18n import N_, _, ngettext
+from rehab import Assessment, Cadence, Presentation
 from rehab import reasons as rr
+from rehab.outcomes import ReviewStanding
 from rehab.protocol import EXERCISES, LOADS, RUN_LADDER
-from rehab.safety import RED_FLAGS, flag_name
 from service_layer.records import DayOutcome
 
 BOTFATHER_GUIDANCE = """\
@@ -889,8 +890,14 @@ PICTURE_CAPTION = "<b>{name}</b>"
 
 
 def tempo_caption(up: int, down: int, pause: int) -> str:
-    hold = f", hold {pause} s at the top" if pause else ""
-    return f"<b>Tempo:</b> {up} s up{hold}, {down} s down. Move with the dot and the count."
+    if pause:
+        return _(
+            "<b>Tempo:</b> {up} s up, hold {pause} s at the top, {down} s down. Move with the dot "
+            "and the count."
+        ).format(up=up, pause=pause, down=down)
+    return _("<b>Tempo:</b> {up} s up, {down} s down. Move with the dot and the count.").format(
+        up=up, down=down
+    )
 
 
 LEARN_INTRO = "<b>Questions people often ask</b>\nPick a topic, or just type your question."
@@ -901,19 +908,31 @@ LEARN_NO_MATCH = (
 LEARN_MORE = "\n\n/learn – more questions and answers"
 LEARN_STAGE_LINK = "💡 {title} → /learn_{key}"
 
-# (key, button label): the order /learn shows them in.
+# (key, button label in English): the order /learn shows them in; `learn_topics()` words them.
 LEARN_TOPICS: tuple[tuple[str, str], ...] = (
-    ("load", "Why load it, not rest it?"),
-    ("pain", "How much pain is OK?"),
-    ("stretch", "Should I stretch?"),
-    ("morning", "Morning stiffness"),
-    ("activity", "Running, walking, cycling"),
-    ("ice", "Ice and painkillers"),
-    ("shoes", "Shoes and heel lifts"),
-    ("badday", "Having a bad day"),
-    ("clinician", "When to see a clinician"),
-    ("duration", "How long it takes"),
+    ("load", N_("Why load it, not rest it?")),
+    ("pain", N_("How much pain is OK?")),
+    ("stretch", N_("Should I stretch?")),
+    ("morning", N_("Morning stiffness")),
+    ("activity", N_("Running, walking, cycling")),
+    ("ice", N_("Ice and painkillers")),
+    ("shoes", N_("Shoes and heel lifts")),
+    ("badday", N_("Having a bad day")),
+    ("clinician", N_("When to see a clinician")),
+    ("duration", N_("How long it takes")),
 )
+
+
+def learn_topics() -> tuple[tuple[str, str], ...]:
+    """(key, button label) of every /learn topic, in the language in force."""
+    return tuple((key, _(label)) for key, label in LEARN_TOPICS)
+
+
+def learn_answer(key: str) -> str | None:
+    """The answer of a /learn topic, in the language in force; None for an unknown key."""
+    text = LEARN_ANSWERS.get(key)
+    return None if text is None else _(text)
+
 
 LEARN_LOAD = (
     "<b>Why load it, not rest it?</b>\n"
@@ -1073,26 +1092,26 @@ REASON_RECHECK_DUE = (
     "Before building up again we need the re-check: morning pain and a heel-raise test."
 )
 REASON_GATE_OFFERS = {
-    "heel_raise": (
+    "heel_raise": N_(
         "You have done the work for Stage 3. Time for the test: as many slow single-leg heel "
         "raises as you can on the sore side, stopping at fatigue or pain above 3/10."
     ),
-    "stage3_entry": (
+    "stage3_entry": N_(
         "You chose the Stage 3 entry test: as many slow single-leg heel raises as you can, "
         "stopping at fatigue or pain above 3/10."
     ),
-    "loaded_hold": (
+    "loaded_hold": N_(
         "You are ready for the Stage 4 checkpoint: a single-leg heel-raise count, then a 30 s "
         "single-leg heel-raise hold at one and a half times your body weight."
     ),
-    "endurance_hops": (
+    "endurance_hops": N_(
         "You are ready for the Stage 4 test: a single-leg heel-raise count, then 10 single-leg "
         "hops, rating the pain."
     ),
 }
 REASON_GATE_OFFER_OTHER = "A test is due."
 GATE_HOLD_OUT_OF_REACH = (
-    "The checkpoint hold needs about {need:.0f} kg added and you have {have:g} kg; a gym's leg "
+    "The checkpoint hold needs about {need} kg added and you have {have} kg; a gym's leg "
     "press or Smith machine can reach it. Until then we use the endurance and hop test instead, "
     "after 6 weeks in Stage 3."
 )
@@ -1137,12 +1156,12 @@ REASON_ONE_MORE_SESSION = (
 )
 
 REASON_ANSWERS = {
-    "morning_flare": "your morning pain was {pain}/10, a flare",
-    "red_session": "a session hurt more than {ceiling}/10",
-    "morning_above_usual": "your morning pain ({pain}/10) was a little above your usual",
-    "set_at_ceiling": "a set reached {ceiling}/10, right at our ceiling",
-    "session_pain": "we are missing the pain answers of your session on {on}",
-    "morning_after": "we are missing your morning answer after the session on {on}",
+    "morning_flare": N_("your morning pain was {pain}/10, a flare"),
+    "red_session": N_("a session hurt more than {ceiling}/10"),
+    "morning_above_usual": N_("your morning pain ({pain}/10) was a little above your usual"),
+    "set_at_ceiling": N_("a set reached {ceiling}/10, right at our ceiling"),
+    "session_pain": N_("we are missing the pain answers of your session on {on}"),
+    "morning_after": N_("we are missing your morning answer after the session on {on}"),
 }
 
 DOSE_MAINTENANCE = "weekly heavy calf work"
@@ -1164,18 +1183,18 @@ LOAD_CHANGE_PAUSE = ", with a {seconds} s pause at the top"
 REASON_NO_TEST_ACTIVE = "No test is due: the programme is not active."
 REASON_TEST_NOT_DUE = "This test is not due yet: {unmet}."
 REASON_TEST_NEEDS = {
-    "hop_test": "The hop test needs {answers}.",
-    "recheck": "The re-check needs {answers}.",
-    "stage3_entry": "The Stage 3 entry test needs {answers}.",
-    "heel_raise": "The Stage 3 test needs {answers}.",
-    "loaded_hold": "The Stage 4 checkpoint needs: {answers}.",
-    "endurance_hops": "The Stage 4 test needs: {answers}.",
+    "hop_test": N_("The hop test needs {answers}."),
+    "recheck": N_("The re-check needs {answers}."),
+    "stage3_entry": N_("The Stage 3 entry test needs {answers}."),
+    "heel_raise": N_("The Stage 3 test needs {answers}."),
+    "loaded_hold": N_("The Stage 4 checkpoint needs: {answers}."),
+    "endurance_hops": N_("The Stage 4 test needs: {answers}."),
 }
 REASON_TEST_NEEDS_OTHER = "The test needs: {answers}."
 TEST_ANSWER_NAMES = {
-    "heel_raise_reps": "the heel-raise count",
-    "loaded_hold_pain": "the pain during the hold",
-    "hop_pain": "the pain during the hops",
+    "heel_raise_reps": N_("the heel-raise count"),
+    "loaded_hold_pain": N_("the pain during the hold"),
+    "hop_pain": N_("the pain during the hops"),
 }
 REASON_HOP_TEST_PASSED = (
     "{hops} hops at {pain}/10: your tendon is ready for some running, if you run or want to."
@@ -1195,9 +1214,7 @@ REASON_RECHECK_FAILED_STAGE_DOWN = (
     "The re-check was not passed ({why}), so you restart one stage lower, at the entry of "
     "Stage {stage}."
 )
-RECHECK_SHORT_REPS = "{reps} heel raises where {need} are needed"
 RECHECK_SHORT_FLARE = "a morning flare"
-RECHECK_SHORT_JOIN = " and "
 REASON_HOLDS_REVIEW_PASSED = (
     "Three days of full holds with low pain and calm mornings: you move to Stage 2, slow calf "
     "raises and heel drops, starting gently."
@@ -1229,7 +1246,7 @@ SHORT_HOLD_HURT = "The hold hurt {pain}/10; the limit is {limit}"
 SHORT_HOPS_HURT = "The hops hurt {pain}/10; the limit is {limit}"
 SHORT_WEAKER_LEG = "Your weaker leg did {reps} heel raises; each leg needs {need}"
 SHORT_HEEL_RAISES = (
-    "You did {reps} heel raises; the test needs {need} (or {fraction:.0%} of your other side)"
+    "You did {reps} heel raises; the test needs {need} (or {percent}% of your other side)"
 )
 REASON_CHECKPOINT_FAILED = (
     "{why}. Stage 3 continues; the checkpoint can be repeated in {days} days."
@@ -1251,8 +1268,8 @@ REASON_CALM_MORNING_STAGE_UP = (
     "Your morning after the test was calm ({pain}/10), so you move to {stage}."
 )
 STAGE_UP_WORDS = {
-    3: "Stage 3: heavy slow resistance three times a week",
-    4: "Stage 4: hops and springy work, plus one heavy session a week",
+    3: N_("Stage 3: heavy slow resistance three times a week"),
+    4: N_("Stage 4: hops and springy work, plus one heavy session a week"),
 }
 
 REASON_REFER = "{why} {see}"
@@ -1271,13 +1288,13 @@ REFER_REVIEW_NOT_IMPROVED = (
     "At {week} weeks your morning pain is no better than at the start and the heel-raise count "
     "is no higher."
 )
-REFER_REVIEW_RATED = "At {week} weeks you rate your tendon {rating} than at the start."
-REVIEW_RATING_WORDS = {
-    "same": "no better",
-    "worse": "worse",
-    None: "no better",
-    "better": "better",
-    "much_better": "much better",
+# What the person said of their tendon at a review, and the referral's sentence for it.
+REFER_REVIEW_RATED = {
+    "same": N_("At {week} weeks you rate your tendon no better than at the start."),
+    "worse": N_("At {week} weeks you rate your tendon worse than at the start."),
+    None: N_("At {week} weeks you rate your tendon no better than at the start."),
+    "better": N_("At {week} weeks you rate your tendon better than at the start."),
+    "much_better": N_("At {week} weeks you rate your tendon much better than at the start."),
 }
 REASON_HEEL_RAISES_COUNTED = (
     "{reps} single-leg heel raises{last}; you started with {start}. I'll ask again in two weeks."
@@ -1298,8 +1315,8 @@ REQUIREMENTS = {
     ),
     "days_in_stage": ("At least {min_days} days in Stage {stage}", "{days} days so far"),
     "loaded_heel_drops": (
-        "3 x 15 single-leg heel drops with {target_kg:g} kg added",
-        "now {sets} x {reps} with {load_kg:g} kg",
+        "3 x 15 single-leg heel drops with {target_kg} kg added",
+        "now {sets} x {reps} with {load_kg} kg",
     ),
     "pain_at_that_dose": ("Pain {max_pain}/10 or less at that dose", "not yet done at that dose"),
     "weeks_in_stage": ("At least {min_weeks} weeks in Stage {stage}", "{weeks} weeks so far"),
@@ -1325,297 +1342,633 @@ REASON_RED_FLAG_STOP = "You confirmed a warning sign ({flag}). {advice}"
 
 
 def day_words(day: date) -> str:
-    """A date as people read it in a sentence: `Tue 1 Dec`."""
-    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+    """A date as people read it in a sentence: `Tue 1 Dec` (in the language in force)."""
+    return i18n.day_month(day)
 
 
 def dose_words(dose: rr.Dose | rr.ExerciseRef) -> str:
     """A stage's dose in short (`3 x 15 with 5 kg`), or a heavy exercise's name."""
     match dose:
         case rr.MaintenanceDose():
-            return DOSE_MAINTENANCE
+            return _(DOSE_MAINTENANCE)
         case rr.HoldsDose():
-            return DOSE_HOLDS.format(sets=dose.sets, hold_s=dose.hold_s)
+            return _(DOSE_HOLDS).format(sets=dose.sets, hold_s=dose.hold_s)
         case rr.SlowRepsDose():
-            text = DOSE_SLOW_REPS.format(sets=dose.sets, reps=dose.reps)
+            text = _(DOSE_SLOW_REPS).format(sets=dose.sets, reps=dose.reps)
             if dose.load_kg:
-                text += DOSE_WITH_LOAD.format(kg=f"{dose.load_kg:g}")
+                text += _(DOSE_WITH_LOAD).format(kg=i18n.number(dose.load_kg, 2))
             if dose.tempo_s is not None:
-                text += DOSE_TEMPO.format(up=dose.tempo_s[0], down=dose.tempo_s[1])
+                text += _(DOSE_TEMPO).format(up=dose.tempo_s[0], down=dose.tempo_s[1])
             if dose.pause_top_s:
-                text += DOSE_PAUSE_TOP.format(seconds=dose.pause_top_s)
+                text += _(DOSE_PAUSE_TOP).format(seconds=dose.pause_top_s)
             return text
         case rr.HeavyDose():
-            return DOSE_HEAVY.format(sets=dose.sets, reps=dose.reps)
+            return _(DOSE_HEAVY).format(sets=dose.sets, reps=dose.reps)
         case rr.JumpsDose():
-            template = DOSE_ONE_DRILL if dose.drills == 1 else DOSE_DRILLS
+            template = _(DOSE_ONE_DRILL) if dose.drills == 1 else _(DOSE_DRILLS)
             return template.format(drills=dose.drills, contacts=dose.contacts)
         case rr.ExerciseRef():
             return exercise_name(dose.exercise_id)
     assert_never(dose)
 
 
-def exercise_name(exercise_id: str) -> str:
-    spec = EXERCISES.get(exercise_id)
-    return spec.name if spec is not None else exercise_id
-
-
 def run_step_words(step: int) -> str:
     """A step of the walk-jog block: `4 × (walk 2 min, jog 2 min)`, `30 min of easy running`."""
     s = RUN_LADDER[step]
     if s.change:
-        return RUN_DOSE_CHANGE.format(jog=f"{s.jog_min:g}", change=s.change)
+        return _(RUN_DOSE_CHANGE).format(jog=i18n.number(s.jog_min, 2), change=_(s.change))
     if s.walk_min == 0:
-        return RUN_DOSE_CONTINUOUS.format(jog=f"{s.jog_min:g}")
-    return RUN_DOSE.format(reps=s.reps, walk=f"{s.walk_min:g}", jog=f"{s.jog_min:g}")
+        return _(RUN_DOSE_CONTINUOUS).format(jog=i18n.number(s.jog_min, 2))
+    return _(RUN_DOSE).format(
+        reps=s.reps, walk=i18n.number(s.walk_min, 2), jog=i18n.number(s.jog_min, 2)
+    )
 
 
 def load_change_words(c: rr.LoadChange) -> str:
     """One heavy exercise's change: `Seated calf raise 12.5 → 15 kg`."""
     name = exercise_name(c.exercise_id)
     if c.new_kg != c.old_kg:
-        return LOAD_CHANGE_KG.format(name=name, old=f"{c.old_kg:g}", new=f"{c.new_kg:g}")
+        return _(LOAD_CHANGE_KG).format(
+            name=name, old=i18n.number(c.old_kg, 2), new=i18n.number(c.new_kg, 2)
+        )
     if c.new_hold_s != c.old_hold_s and c.new_hold_s is not None and c.old_hold_s is not None:
-        return LOAD_CHANGE_HOLD.format(name=name, old=c.old_hold_s, new=c.new_hold_s)
+        return _(LOAD_CHANGE_HOLD).format(name=name, old=c.old_hold_s, new=c.new_hold_s)
     if c.new_tempo_level != c.old_tempo_level:
         up, down = LOADS.capped_tempo_s if c.new_tempo_level >= 1 else LOADS.slow_tempo_s
         pause = ""
         if c.new_tempo_level >= 2:
-            pause = LOAD_CHANGE_PAUSE.format(seconds=LOADS.capped_pause_top_s)
-        return LOAD_CHANGE_TEMPO.format(name=name, up=up, down=down, pause=pause)
+            pause = _(LOAD_CHANGE_PAUSE).format(seconds=LOADS.capped_pause_top_s)
+        return _(LOAD_CHANGE_TEMPO).format(name=name, up=up, down=down, pause=pause)
     return name
 
 
 def _answer_words(a: rr.Answer) -> str:
     if isinstance(a, rr.MissingAnswer):
-        return REASON_ANSWERS[a.what].format(on=day_words(a.session_on))
-    return REASON_ANSWERS[a.kind].format(**a.model_dump(exclude={"kind"}))
+        return _(REASON_ANSWERS[a.what]).format(on=day_words(a.session_on))
+    return _(REASON_ANSWERS[a.kind]).format(**a.model_dump(exclude={"kind"}))
 
 
 def _new_week_words(w: rr.NewWeek) -> str:
-    template = REASON_NEW_WEEK_STAGE3 if w.stage3 else REASON_NEW_WEEK_HEAVY_SESSION
-    return template.format(dose=DOSE_HEAVY.format(sets=w.sets, reps=w.reps))
+    template = _(REASON_NEW_WEEK_STAGE3) if w.stage3 else _(REASON_NEW_WEEK_HEAVY_SESSION)
+    return template.format(dose=_(DOSE_HEAVY).format(sets=w.sets, reps=w.reps))
 
 
 def _shortfall_words(why: rr.TestShortfall) -> str:
     if isinstance(why, rr.PainOverLimit):
-        template = SHORT_HOLD_HURT if why.what == "hold" else SHORT_HOPS_HURT
+        template = _(SHORT_HOLD_HURT) if why.what == "hold" else _(SHORT_HOPS_HURT)
         return template.format(pain=why.pain, limit=why.limit)
     if why.both_sides:
-        return SHORT_WEAKER_LEG.format(reps=why.reps, need=why.need)
-    return SHORT_HEEL_RAISES.format(reps=why.reps, need=why.need, fraction=why.other_side_fraction)
+        return _(SHORT_WEAKER_LEG).format(reps=why.reps, need=why.need)
+    return _(SHORT_HEEL_RAISES).format(
+        reps=why.reps, need=why.need, percent=i18n.number(why.other_side_fraction * 100, 0)
+    )
 
 
 def _referral_words(why: rr.ReferralWhy) -> str:
     match why:
         case rr.SevereMornings():
-            return REFER_SEVERE_MORNINGS.format(pain=why.pain, mornings=why.mornings)
+            return _(REFER_SEVERE_MORNINGS).format(pain=why.pain, mornings=why.mornings)
         case rr.ManyFlares():
-            return REFER_FLARES.format(flares=why.flares, days=why.days)
+            return _(REFER_FLARES).format(flares=why.flares, days=why.days)
         case rr.Stuck():
-            return REFER_STUCK.format(days=why.days)
+            return _(REFER_STUCK).format(days=why.days)
         case rr.RisingMornings():
-            return REFER_RISING.format(weeks=why.weeks)
+            return _(REFER_RISING).format(weeks=why.weeks)
         case rr.ReviewNotImproved():
-            return REFER_REVIEW_NOT_IMPROVED.format(week=why.week)
+            return _(REFER_REVIEW_NOT_IMPROVED).format(week=why.week)
         case rr.ReviewRatedPoorly():
-            rating = REVIEW_RATING_WORDS[why.rating.value if why.rating else None]
-            return REFER_REVIEW_RATED.format(week=why.week, rating=rating)
+            rated = REFER_REVIEW_RATED[why.rating.value if why.rating else None]
+            return _(rated).format(week=why.week)
     assert_never(why)
+
+
+def _requirement_value(value: object) -> object:
+    """A requirement's value as its sentence shows it: dates and kilograms in local words."""
+    if isinstance(value, date):
+        return day_words(value)
+    if isinstance(value, float):
+        return i18n.number(value, 2)
+    return value
 
 
 def requirement_words(req: rr.Requirement) -> tuple[str, str]:
     """A gate requirement as /stage lists it: its label and how far the person is."""
-    values = {k: day_words(v) if isinstance(v, date) else v for k, v in req if k != "kind"}
+    values = {k: _requirement_value(v) for k, v in req if k != "kind"}
     label, detail = REQUIREMENTS[req.kind]
     if isinstance(req, rr.NoFlareFor) and req.last_flare is not None:
-        detail = REQUIREMENT_LAST_FLARE.format(on=day_words(req.last_flare))
+        detail = _(REQUIREMENT_LAST_FLARE).format(on=day_words(req.last_flare))
     elif isinstance(req, rr.PainAtThatDose) and req.met:
-        detail = REQUIREMENT_DONE
+        detail = _(REQUIREMENT_DONE)
     return label.format(**values), detail.format(**values)
 
 
 def gate_hold_out_of_reach(h: rr.HoldOutOfReach) -> str:
     """Why the Stage 4 test is the endurance and hop test (no weight for the checkpoint)."""
-    return GATE_HOLD_OUT_OF_REACH.format(need=h.need_kg, have=h.have_kg)
+    return _(GATE_HOLD_OUT_OF_REACH).format(
+        need=i18n.number(h.need_kg, 0), have=i18n.number(h.have_kg, 2)
+    )
 
 
 def reason_text(reason: rr.Reason) -> str:
     """Words for an engine decision's reason (plain text: escape it for HTML)."""
     match reason:
         case rr.SetNotStarted():
-            return REASON_SET_NOT_STARTED
+            return _(REASON_SET_NOT_STARTED)
         case rr.SetEndSession():
-            return REASON_SET_END_SESSION.format(pain=reason.pain)
+            return _(REASON_SET_END_SESSION).format(pain=reason.pain)
         case rr.SetStopExercise():
-            return REASON_SET_STOP_EXERCISE.format(pain=reason.pain, ceiling=reason.ceiling)
+            return _(REASON_SET_STOP_EXERCISE).format(pain=reason.pain, ceiling=reason.ceiling)
         case rr.SetRedExerciseDone():
-            return REASON_SET_RED_EXERCISE_DONE.format(pain=reason.pain, ceiling=reason.ceiling)
+            return _(REASON_SET_RED_EXERCISE_DONE).format(pain=reason.pain, ceiling=reason.ceiling)
         case rr.SetDropRung():
             dose = dose_text(reason.next, sets=False, stance=True)
-            return REASON_SET_DROP_RUNG.format(pain=reason.pain, ceiling=reason.ceiling, dose=dose)
+            return _(REASON_SET_DROP_RUNG).format(
+                pain=reason.pain, ceiling=reason.ceiling, dose=dose
+            )
         case rr.SetAtCeilingAdvice():
-            t = REASON_SET_AT_CEILING_DONE if reason.exercise_done else REASON_SET_AT_CEILING
+            t = _(REASON_SET_AT_CEILING_DONE) if reason.exercise_done else _(REASON_SET_AT_CEILING)
             return t.format(pain=reason.pain)
         case rr.SetComfortable():
-            t = REASON_SET_COMFORTABLE_DONE if reason.exercise_done else REASON_SET_COMFORTABLE
+            t = (
+                _(REASON_SET_COMFORTABLE_DONE)
+                if reason.exercise_done
+                else _(REASON_SET_COMFORTABLE)
+            )
             return t.format(pain=reason.pain)
         case rr.Stopped():
-            return REASON_STOPPED.format(flag=reason.flag or REASON_STOPPED_UNKNOWN_FLAG)
+            flag = red_flag_name(reason.flag) if reason.flag else _(REASON_STOPPED_UNKNOWN_FLAG)
+            return _(REASON_STOPPED).format(flag=flag)
         case rr.Paused():
-            return REASON_PAUSED
+            return _(REASON_PAUSED)
         case rr.GapRecheck():
-            return REASON_GAP_RECHECK.format(days=reason.days, stage=reason.stage)
+            return _(REASON_GAP_RECHECK).format(days=reason.days, stage=reason.stage)
         case rr.GapLighter():
-            return REASON_GAP_LIGHTER.format(days=reason.days, dose=dose_words(reason.dose))
+            return _(REASON_GAP_LIGHTER).format(days=reason.days, dose=dose_words(reason.dose))
         case rr.FlareStageDown():
-            return REASON_FLARE_STAGE_DOWN.format(
+            return _(REASON_FLARE_STAGE_DOWN).format(
                 window=reason.window_days, answer=_answer_words(reason.answer), stage=reason.stage
             )
         case rr.FlareBackToFirstHolds():
-            return REASON_FLARE_FIRST_HOLDS.format(
+            return _(REASON_FLARE_FIRST_HOLDS).format(
                 window=reason.window_days, answer=_answer_words(reason.answer)
             )
         case rr.FlareLighter():
-            return REASON_FLARE_LIGHTER.format(
+            return _(REASON_FLARE_LIGHTER).format(
                 answer=_answer_words(reason.answer), dose=dose_words(reason.dose)
             )
         case rr.FlareLightest():
-            return REASON_FLARE_LIGHTEST.format(
+            return _(REASON_FLARE_LIGHTEST).format(
                 answer=_answer_words(reason.answer), dose=dose_words(reason.dose)
             )
         case rr.ReferralOpen():
-            return REASON_REFERRAL_OPEN
+            return _(REASON_REFERRAL_OPEN)
         case rr.SettledAmberStepUp():
-            return REASON_SETTLED_AMBER.format(
+            return _(REASON_SETTLED_AMBER).format(
                 sessions=reason.sessions, ceiling=reason.ceiling, dose=dose_words(reason.dose)
             )
         case rr.SameDose():
-            return REASON_SAME_DOSE.format(answer=_answer_words(reason.answer))
+            return _(REASON_SAME_DOSE).format(answer=_answer_words(reason.answer))
         case rr.TrendHold():
-            return REASON_TREND_HOLD.format(until=day_words(reason.until))
+            return _(REASON_TREND_HOLD).format(until=day_words(reason.until))
         case rr.FlareCooldown():
-            return REASON_FLARE_COOLDOWN
+            return _(REASON_FLARE_COOLDOWN)
         case rr.RecheckDue():
-            return REASON_RECHECK_DUE
+            return _(REASON_RECHECK_DUE)
         case rr.GateOffer():
-            text = REASON_GATE_OFFERS.get(reason.test.value, REASON_GATE_OFFER_OTHER)
+            text = _(REASON_GATE_OFFERS.get(reason.test.value, REASON_GATE_OFFER_OTHER))
             if reason.hold_out_of_reach is not None:
                 text += " " + gate_hold_out_of_reach(reason.hold_out_of_reach)
             return text
         case rr.RunStepUp():
-            return REASON_RUN_STEP_UP.format(
+            return _(REASON_RUN_STEP_UP).format(
                 new=run_step_words(reason.step_to), old=run_step_words(reason.step_from)
             )
         case rr.EffortLighter():
             new_week = f"{_new_week_words(reason.new_week)}. " if reason.new_week else ""
             lighter = "; ".join(load_change_words(c) for c in reason.lighter)
-            text = REASON_EFFORT_LIGHTER.format(new_week=new_week, lighter=lighter)
+            text = _(REASON_EFFORT_LIGHTER).format(new_week=new_week, lighter=lighter)
             if reason.heavier:
                 heavier = "; ".join(load_change_words(c) for c in reason.heavier)
-                text += REASON_EFFORT_ALSO_HEAVIER.format(heavier=heavier)
+                text += _(REASON_EFFORT_ALSO_HEAVIER).format(heavier=heavier)
             return text
         case rr.EffortHeavier():
             new_week = f"{_new_week_words(reason.new_week)}. " if reason.new_week else ""
             heavier = "; ".join(load_change_words(c) for c in reason.heavier)
-            return REASON_EFFORT_HEAVIER.format(new_week=new_week, heavier=heavier)
+            return _(REASON_EFFORT_HEAVIER).format(new_week=new_week, heavier=heavier)
         case rr.StepUp():
-            return REASON_STEP_UP.format(pain_max=reason.pain_max, dose=dose_words(reason.dose))
+            return _(REASON_STEP_UP).format(pain_max=reason.pain_max, dose=dose_words(reason.dose))
         case rr.LoadStepWait():
-            return REASON_LOAD_STEP_WAIT.format(on=day_words(reason.on))
+            return _(REASON_LOAD_STEP_WAIT).format(on=day_words(reason.on))
         case rr.StaleDoseNudge():
             raised = ", ".join(dose_words(r) for r in reason.raised)
-            return REASON_STALE_NUDGE.format(days=reason.days, raised=raised)
+            return _(REASON_STALE_NUDGE).format(days=reason.days, raised=raised)
         case rr.NewWeekStarts():
             new_week = _new_week_words(reason.new_week)
             if reason.loads:
                 loads = "; ".join(load_change_words(c) for c in reason.loads)
-                return REASON_NEW_WEEK_LOADS.format(new_week=new_week, loads=loads)
-            return REASON_NEW_WEEK_SAME_LOADS.format(new_week=new_week)
+                return _(REASON_NEW_WEEK_LOADS).format(new_week=new_week, loads=loads)
+            return _(REASON_NEW_WEEK_SAME_LOADS).format(new_week=new_week)
         case rr.NothingToJudge():
-            return REASON_NOTHING_TO_JUDGE
+            return _(REASON_NOTHING_TO_JUDGE)
         case rr.LoadsHold():
-            return REASON_LOADS_HOLD
+            return _(REASON_LOADS_HOLD)
         case rr.TopOfLadder():
-            text = REASON_TOP_OF_LADDER
+            text = _(REASON_TOP_OF_LADDER)
             if (still := reason.still_to_come) is not None:
                 label, detail = requirement_words(still)
-                text += REASON_STILL_TO_COME.format(label=label.lower(), detail=detail)
+                text += _(REASON_STILL_TO_COME).format(label=label.lower(), detail=detail)
             return text
         case rr.OneMoreSession():
-            return REASON_ONE_MORE_SESSION.format(pain_max=reason.pain_max)
+            return _(REASON_ONE_MORE_SESSION).format(pain_max=reason.pain_max)
         case rr.NoTestActive():
-            return REASON_NO_TEST_ACTIVE
+            return _(REASON_NO_TEST_ACTIVE)
         case rr.TestNotDue():
             unmet = "; ".join("{} ({})".format(*requirement_words(r)) for r in reason.unmet)
-            return REASON_TEST_NOT_DUE.format(unmet=unmet)
+            return _(REASON_TEST_NOT_DUE).format(unmet=unmet)
         case rr.TestNeedsAnswers():
-            names = [TEST_ANSWER_NAMES.get(f, f) for f in reason.missing]
-            template = REASON_TEST_NEEDS.get(reason.test.value, REASON_TEST_NEEDS_OTHER)
+            names = [
+                _(TEST_ANSWER_NAMES[f]) if f in TEST_ANSWER_NAMES else f for f in reason.missing
+            ]
+            template = _(REASON_TEST_NEEDS.get(reason.test.value, REASON_TEST_NEEDS_OTHER))
             return template.format(answers=", ".join(names))
         case rr.HopTestPassed():
-            return REASON_HOP_TEST_PASSED.format(hops=reason.hops, pain=reason.pain)
+            return _(REASON_HOP_TEST_PASSED).format(hops=reason.hops, pain=reason.pain)
         case rr.HopTestFailed():
-            return REASON_HOP_TEST_FAILED.format(
+            return _(REASON_HOP_TEST_FAILED).format(
                 pain=reason.pain, limit=reason.limit, days=reason.retest_days
             )
         case rr.RecheckPassed():
-            return REASON_RECHECK_PASSED.format(reps=reason.reps, stage=reason.stage)
+            return _(REASON_RECHECK_PASSED).format(reps=reason.reps, stage=reason.stage)
         case rr.RecheckFailed():
-            short = []
-            if reason.reps < reason.need:
-                short.append(RECHECK_SHORT_REPS.format(reps=reason.reps, need=reason.need))
-            if reason.flare:
-                short.append(RECHECK_SHORT_FLARE)
+            short_reps = reason.reps < reason.need
+            if short_reps and reason.flare:
+                why = ngettext(
+                    "{reps} heel raise where {need} are needed and a morning flare",
+                    "{reps} heel raises where {need} are needed and a morning flare",
+                    reason.reps,
+                )
+            elif short_reps:
+                why = ngettext(
+                    "{reps} heel raise where {need} are needed",
+                    "{reps} heel raises where {need} are needed",
+                    reason.reps,
+                )
+            else:
+                why = _(RECHECK_SHORT_FLARE) if reason.flare else ""
             template = (
-                REASON_RECHECK_FAILED_STAGE_DOWN
+                _(REASON_RECHECK_FAILED_STAGE_DOWN)
                 if reason.stage_down
-                else REASON_RECHECK_FAILED_SAME_STAGE
+                else _(REASON_RECHECK_FAILED_SAME_STAGE)
             )
-            return template.format(why=RECHECK_SHORT_JOIN.join(short), stage=reason.stage)
+            why = why.format(reps=reason.reps, need=reason.need)
+            return template.format(why=why, stage=reason.stage)
         case rr.HoldsReviewPassed():
-            return REASON_HOLDS_REVIEW_PASSED
+            return _(REASON_HOLDS_REVIEW_PASSED)
         case rr.Graduated():
-            return REASON_GRADUATED
+            return _(REASON_GRADUATED)
         case rr.HeelRaisesPassed():
             entry = reason.test.value == "stage3_entry"
-            template = REASON_ENTRY_TEST_PASSED if entry else REASON_HEEL_RAISE_PASSED
+            template = _(REASON_ENTRY_TEST_PASSED) if entry else _(REASON_HEEL_RAISE_PASSED)
             return template.format(reps=reason.reps)
         case rr.HeelRaisesFailed():
             entry = reason.test.value == "stage3_entry"
-            template = REASON_ENTRY_TEST_FAILED if entry else REASON_HEEL_RAISE_FAILED
+            template = _(REASON_ENTRY_TEST_FAILED) if entry else _(REASON_HEEL_RAISE_FAILED)
             return template.format(reps=reason.reps, need=reason.need, days=reason.retest_days)
         case rr.HoldNotDone():
-            return REASON_HOLD_NOT_DONE.format(seconds=reason.seconds, days=reason.retest_days)
+            return _(REASON_HOLD_NOT_DONE).format(seconds=reason.seconds, days=reason.retest_days)
         case rr.Stage4TestFailed():
             checkpoint = reason.test.value == "loaded_hold"
-            template = REASON_CHECKPOINT_FAILED if checkpoint else REASON_STAGE4_TEST_FAILED
+            template = _(REASON_CHECKPOINT_FAILED) if checkpoint else _(REASON_STAGE4_TEST_FAILED)
             return template.format(why=_shortfall_words(reason.shortfall), days=reason.retest_days)
         case rr.CheckpointPassed():
-            return REASON_CHECKPOINT_PASSED.format(pain=reason.hold_pain, reps=reason.reps)
+            return _(REASON_CHECKPOINT_PASSED).format(pain=reason.hold_pain, reps=reason.reps)
         case rr.EnduranceHopsPassed():
-            return REASON_ENDURANCE_HOPS_PASSED.format(
+            return _(REASON_ENDURANCE_HOPS_PASSED).format(
                 reps=reason.reps, hops=reason.hops, pain=reason.pain
             )
         case rr.NoMorningAfterTest():
-            return REASON_NO_MORNING_AFTER_TEST
+            return _(REASON_NO_MORNING_AFTER_TEST)
         case rr.CalmMorningStageUp():
-            stage = STAGE_UP_WORDS.get(reason.stage, f"Stage {reason.stage}")
-            return REASON_CALM_MORNING_STAGE_UP.format(pain=reason.pain, stage=stage)
+            words = STAGE_UP_WORDS.get(reason.stage)
+            stage = _(words) if words else _("Stage {n}").format(n=reason.stage)
+            return _(REASON_CALM_MORNING_STAGE_UP).format(pain=reason.pain, stage=stage)
         case rr.Refer():
-            return REASON_REFER.format(why=_referral_words(reason.why), see=REFER_SEE)
+            return _(REASON_REFER).format(why=_referral_words(reason.why), see=_(REFER_SEE))
         case rr.HeelRaisesCounted():
-            last = HEEL_RAISES_LAST_TIME.format(reps=reason.last) if reason.last is not None else ""
-            return REASON_HEEL_RAISES_COUNTED.format(
+            last = (
+                _(HEEL_RAISES_LAST_TIME).format(reps=reason.last) if reason.last is not None else ""
+            )
+            return _(REASON_HEEL_RAISES_COUNTED).format(
                 reps=reason.reps, last=last, start=reason.start
             )
         case rr.RedFlagStop():
-            flag = RED_FLAGS.get(reason.flag)
-            advice = flag.advice if flag is not None else ""
-            return REASON_RED_FLAG_STOP.format(flag=flag_name(reason.flag), advice=advice)
+            return _(REASON_RED_FLAG_STOP).format(
+                flag=red_flag_name(reason.flag), advice=red_flag_advice(reason.flag)
+            )
         case rr.LegacyText():
             return reason.text
     assert_never(reason)
+
+
+# -- The programme's own words: exercises, walk-jog changes, red flags, the assessment ---------
+# rehab keeps these in English as stable ids (and the simulator's words); what users read is
+# worded here, keyed by the exercise's id or the flag's code (tests/unit/bot/test_rehab_words.py
+# keeps the two in step).
+
+EXERCISE_NAMES: dict[str, str] = {
+    "iso_calf_hold_straight": N_("Calf-raise hold, straight knees"),
+    "iso_calf_hold_bent": N_("Calf-raise hold, bent knees"),
+    "slow_calf_raise": N_("Slow calf raise, both legs"),
+    "heel_drop_straight_step": N_("Heel drop off a step, straight knee"),
+    "heel_drop_straight_floor": N_("Heel drop on the floor, straight knee"),
+    "heel_drop_bent_step": N_("Heel drop off a step, bent knee"),
+    "heel_drop_bent_floor": N_("Heel drop on the floor, bent knee"),
+    "seated_calf_raise": N_("Seated calf raise, weight on the knees"),
+    "sl_calf_raise_step": N_("Single-leg calf raise on a step, loaded"),
+    "sl_calf_raise_floor": N_("Single-leg calf raise on the floor, loaded"),
+    "sl_seated_calf_raise": N_("Single-leg seated calf raise, loaded"),
+    "leg_press_calf_raise": N_("Leg-press calf raise (gym)"),
+    "seated_machine_calf_raise": N_("Seated calf-raise machine (gym)"),
+    "sl_loaded_hold": N_("Single-leg loaded calf-raise hold"),
+    "hop_two_legs": N_("Mini hops, both legs"),
+    "hop_single_leg": N_("Mini hops, single leg"),
+    "skipping": N_("Skipping"),
+    "acceleration_runs": N_("Short acceleration runs"),
+    "walk_jog": N_("Walk–jog"),
+    "bounding": N_("Bounding"),
+}
+EXERCISE_HOW_TO: dict[str, str] = {
+    "iso_calf_hold_straight": N_(
+        "Stand on flat floor with a hand on a wall, knees straight.\n"
+        "Lift both heels about halfway up and stay there, pushing firmly and steadily.\n"
+        "No bouncing; lower slowly when the time is up."
+    ),
+    "iso_calf_hold_bent": N_(
+        "Stand on flat floor, hands on a wall, knees softly bent over your toes.\n"
+        "Keep the knees bent, lift both heels halfway and hold that height steadily.\n"
+        "This works the deeper calf muscle (soleus)."
+    ),
+    "slow_calf_raise": N_(
+        "On flat floor, rise onto the balls of both feet while counting to three.\n"
+        "Lower just as slowly, counting to three, until the heels touch the floor."
+    ),
+    "heel_drop_straight_step": N_(
+        "Stand with the balls of your feet on a step edge and rise up on both feet.\n"
+        "Shift onto the sore leg; lower that heel below the step counting the seconds.\n"
+        "Use both feet to come back up."
+    ),
+    "heel_drop_straight_floor": N_(
+        "On flat floor, rise onto the balls of both feet.\n"
+        "Shift onto the sore leg; lower that heel to the floor counting the seconds.\n"
+        "Stop at floor level; use both feet to rise again."
+    ),
+    "heel_drop_bent_step": N_(
+        "As the straight-knee heel drop, but keep the knee softly bent throughout.\n"
+        "Lower the heel on the sore side below the step counting the seconds, then rise\n"
+        "on both feet."
+    ),
+    "heel_drop_bent_floor": N_(
+        "On flat floor with knees softly bent, rise onto the balls of both feet.\n"
+        "Lower the sore side's heel to the floor counting the seconds, knee still bent."
+    ),
+    "seated_calf_raise": N_(
+        "Sit with feet flat and rest the added weight (a bag or dumbbell) on your knees.\n"
+        "Lift and lower the heels slowly, counting the seconds.\n"
+        "With no weight yet, press down on your knees with your hands."
+    ),
+    "sl_calf_raise_step": N_(
+        "Stand on the sore leg on a step edge, holding the weight and a rail.\n"
+        "Rise, then lower below the step, counting the seconds; keep the knee straight."
+    ),
+    "sl_calf_raise_floor": N_(
+        "Stand on the sore leg on flat floor, holding the weight and a support.\n"
+        "Rise, then lower to the floor, counting the seconds; knee straight."
+    ),
+    "sl_seated_calf_raise": N_(
+        "Sit with the weight resting on the sore side's knee, foot flat on the floor.\n"
+        "Lift and lower the heel slowly, counting the seconds."
+    ),
+    "leg_press_calf_raise": N_(
+        "On the leg press, knees straight, balls of the feet on the platform's edge.\n"
+        "Push the platform away with your ankles, then return, counting the seconds;\n"
+        "stop where the ankle is level if the pain is at the heel bone."
+    ),
+    "seated_machine_calf_raise": N_(
+        "Sit in the machine, pad on your thighs, the balls of the feet on the bar.\n"
+        "Lift and lower counting the seconds; keep the heels level with the bar if\n"
+        "the pain is at the heel bone."
+    ),
+    "sl_loaded_hold": N_(
+        "Stand on the sore leg on flat floor holding the weight, a hand on a support.\n"
+        "Lift the heel halfway and hold it there firmly; rest two minutes between holds."
+    ),
+    "hop_two_legs": N_(
+        "Small, quick, springy hops on the balls of both feet, knees nearly straight.\n"
+        "Each landing is one ground contact; rest a minute between sets."
+    ),
+    "hop_single_leg": N_(
+        "Small springy hops on the sore leg only, staying on the ball of the foot.\n"
+        "Stop the set if the landing turns heavy or the pain passes 3/10."
+    ),
+    "skipping": N_(
+        "Skip lightly on the spot or with a rope, landing softly on your forefoot.\n"
+        "Count every landing as one contact."
+    ),
+    "acceleration_runs": N_(
+        "Build from a jog to a brisk run over about 20 metres, then walk back.\n"
+        "Count foot strikes as contacts; no all-out sprinting."
+    ),
+    "walk_jog": N_(
+        "On level ground, walk briskly for the walk time, then jog easily.\n"
+        "Easy pace: you can talk in full sentences. Stop if the pain passes 3/10."
+    ),
+    "bounding": N_(
+        "Long, springy running strides, pushing off strongly from each foot.\n"
+        "Each landing is one contact; walk back between sets."
+    ),
+}
+# The walk-jog's last steps change one thing (RunStep.change, worded by `run_step_words`).
+RUN_CHANGES: tuple[str, ...] = (
+    N_("with 4 bursts of 30 s a little faster"),
+    N_("with 6 bursts of 30 s a little faster"),
+    N_("on a gently hilly route, easy pace"),
+)
+RED_FLAG_QUESTIONS: dict[str, str] = {
+    "rupture": N_(
+        "Did you feel a sudden pop or snap, or as if someone kicked the back of your heel, or can "
+        "you suddenly no longer push off or stand on tiptoe on that leg?"
+    ),
+    "calf_clot": N_("Is one calf swollen, warm, red or tender to touch?"),
+    "breathless_chest_pain": N_("Are you short of breath, or do you have chest pain?"),
+    "hot_tendon_fever": N_(
+        "Is the tendon hot, red and swollen while you have a fever or feel unwell?"
+    ),
+    "fluoroquinolone": N_(
+        "Did the pain start while taking, or soon after, an antibiotic such as ciprofloxacin, "
+        "levofloxacin or moxifloxacin?"
+    ),
+    "severe_rest_pain": N_("Do you have severe pain at rest or at night that does not ease?"),
+    "inflammatory": N_(
+        "Do you have several swollen joints, back stiffness that is worst in the morning, "
+        "psoriasis, or eye inflammation?"
+    ),
+    "recent_rupture_or_surgery": N_(
+        "Have you had an Achilles rupture or Achilles surgery in the last 12 months?"
+    ),
+    "under_16": N_("Are you under 16?"),
+}
+RED_FLAG_ADVICE: dict[str, str] = {
+    "rupture": N_(
+        "That can mean the tendon has torn. Please get seen today at urgent care or an emergency "
+        "department, and do not exercise the leg until you have been checked."
+    ),
+    "calf_clot": N_(
+        "A swollen, warm or tender calf can be a blood clot. Please get checked today at urgent "
+        "care, and stop the exercises until then."
+    ),
+    "breathless_chest_pain": N_(
+        "Call the emergency services now. Breathlessness or chest pain can mean a clot has moved "
+        "to the lungs."
+    ),
+    "hot_tendon_fever": N_("That may be an infection or inflammation. Please see a doctor today."),
+    "fluoroquinolone": N_(
+        "These antibiotics can weaken tendons. Stop the exercises and contact the person who "
+        "prescribed it before doing anything else."
+    ),
+    "severe_rest_pain": N_("Pain like that needs a doctor's look before any loading programme."),
+    "inflammatory": N_(
+        "These can point to an inflammatory condition that changes the treatment. Please see a "
+        "doctor first."
+    ),
+    "recent_rupture_or_surgery": N_(
+        "This programme is not made for rehab after a rupture or surgery. Please follow your "
+        "surgeon's or physiotherapist's plan."
+    ),
+    "under_16": N_(
+        "This programme is for adults and older teenagers; please see a physiotherapist."
+    ),
+}
+RED_FLAG_NAMES: dict[str, str] = {
+    "rupture": N_("a possible tendon tear"),
+    "calf_clot": N_("a possible blood clot"),
+    "breathless_chest_pain": N_("breathlessness or chest pain"),
+    "hot_tendon_fever": N_("a possible infection"),
+    "fluoroquinolone": N_("the antibiotic warning"),
+    "severe_rest_pain": N_("severe pain at rest"),
+    "inflammatory": N_("possible joint inflammation"),
+    "recent_rupture_or_surgery": N_("a recent tear or surgery"),
+    "under_16": N_("the age limit"),
+}
+RED_FLAG_UNKNOWN = "the warning sign"
+RED_FLAG_SUSPECTED = 'You wrote "{matched}". To be safe, please confirm: {question}'
+
+# The assessment's first sentence, by irritability and starting stage.
+ASSESSMENT_OPENINGS: dict[tuple[str, int], str] = {
+    ("low", 2): N_(
+        "Your tendon seems fairly settled, so you start in Stage 2 with slow calf raises and "
+        "heel drops."
+    ),
+    ("moderate", 1): N_(
+        "Your tendon seems moderately irritable (it reacts to load), so you start in Stage 1 "
+        "with gentle holds."
+    ),
+    ("high", 1): N_(
+        "Your tendon seems very irritable at the moment, so you start in Stage 1 with gentle holds."
+    ),
+}
+ASSESSMENT_INSERTIONAL = "Because the pain is at the heel bone, all work stays on flat floor."
+ASSESSMENT_UNSURE = (
+    "As the painful spot is unclear, we use the floor-only version to be safe; a physiotherapist "
+    "can tell you which kind it is."
+)
+ASSESSMENT_ENTRY_TEST = "You chose to try the Stage 3 entry test first."
+
+
+def exercise_name(exercise_id: str, unknown: str | None = None) -> str:
+    """An exercise's name in the language in force (for an id we do not know: `unknown`, or the
+    id itself)."""
+    english = EXERCISE_NAMES.get(exercise_id)
+    if english is None:
+        return exercise_id if unknown is None else unknown
+    return _(english)
+
+
+def exercise_how_to(exercise_id: str) -> str:
+    """An exercise's 2-3 lines of how-to, in the language in force."""
+    english = EXERCISE_HOW_TO.get(exercise_id)
+    return "" if english is None else _(english)
+
+
+def red_flag_name(code: str) -> str:
+    """What a red flag is, in a few plain words: `a possible tendon tear`."""
+    return _(RED_FLAG_NAMES.get(code, RED_FLAG_UNKNOWN))
+
+
+def red_flag_question(code: str) -> str:
+    english = RED_FLAG_QUESTIONS.get(code)
+    return "" if english is None else _(english)
+
+
+def red_flag_advice(code: str) -> str:
+    english = RED_FLAG_ADVICE.get(code)
+    return "" if english is None else _(english)
+
+
+def red_flag_suspected(code: str, matched: str) -> str:
+    """The confirmation question for a red-flag word typed in a message (plain text)."""
+    return _(RED_FLAG_SUSPECTED).format(matched=matched, question=red_flag_question(code))
+
+
+def assessment_summary(a: Assessment) -> str:
+    """Where the person starts, and why (plain text: escape it for HTML)."""
+    opening = ASSESSMENT_OPENINGS.get((a.irritability.value, a.stage))
+    if opening is None:
+        return a.summary
+    parts = [_(opening)]
+    if a.presentation is Presentation.INSERTIONAL:
+        parts.append(_(ASSESSMENT_INSERTIONAL))
+    elif a.presentation is Presentation.UNSURE:
+        parts.append(_(ASSESSMENT_UNSURE))
+    if a.entry_test:
+        parts.append(_(ASSESSMENT_ENTRY_TEST))
+    return " ".join(parts)
+
+
+def review_summary(r: ReviewStanding) -> str:
+    """A review's standing against the start, one line a measure (plain text)."""
+    lines = [
+        _("Week {week} review: where you stand against where you started.").format(week=r.week)
+    ]
+    if r.morning_now is not None:
+        morning = _("Morning pain: {then}/10 then, {now}/10 now.")
+    else:
+        morning = _("Morning pain: {then}/10 then, no answers this week.")
+    now = None if r.morning_now is None else i18n.number(r.morning_now, 2)
+    lines.append(morning.format(then=r.morning_then, now=now))
+    if r.stiffness_now is not None:
+        stiffness = _("Morning stiffness: {then} min then, {now} min now.")
+    else:
+        stiffness = _("Morning stiffness: {then} min then, not asked yet.")
+    lines.append(stiffness.format(then=r.stiffness_then, now=r.stiffness_now))
+    if r.raises_now is not None:
+        raises = _("Single-leg heel raises: {then} then, {now} now.")
+    else:
+        raises = _("Single-leg heel raises: {then} then, not counted yet.")
+    lines.append(raises.format(then=r.raises_then, now=r.raises_now))
+    if r.maintenance:
+        done = ngettext(
+            "Now in maintenance; {done} of {n} planned session done.",
+            "Now in maintenance; {done} of {n} planned sessions done.",
+            r.planned,
+        )
+    else:
+        done = ngettext(
+            "Now in Stage {stage}; {done} of {n} planned session done.",
+            "Now in Stage {stage}; {done} of {n} planned sessions done.",
+            r.planned,
+        )
+    lines.append(done.format(stage=r.stage, done=r.done, n=r.planned))
+    return "\n".join(lines)
 
 
 # -- Doses: the one place a dose is put into words ----------------------------------------------
@@ -1659,8 +2012,8 @@ def is_machine(exercise_id: str) -> bool:
 
 def load_text(ex: Dosed) -> str:
     """ "+7.5 kg" (added to body weight), or "70 kg on the machine"."""
-    template = LOAD_MACHINE if is_machine(ex.exercise_id) else LOAD_ADDED
-    return template.format(kg=f"{ex.load_kg:g}")
+    template = _(LOAD_MACHINE) if is_machine(ex.exercise_id) else _(LOAD_ADDED)
+    return template.format(kg=i18n.number(ex.load_kg, 2))
 
 
 def run_text(ex: object) -> str | None:
@@ -1670,9 +2023,9 @@ def run_text(ex: object) -> str | None:
         return None
     walk = getattr(ex, "walk_min", None) or 0
     if not walk:
-        return RUN_DOSE_CONTINUOUS.format(jog=f"{jog:g}")
+        return _(RUN_DOSE_CONTINUOUS).format(jog=i18n.number(jog, 2))
     reps = getattr(ex, "reps", None) or 1
-    return RUN_DOSE.format(reps=reps, walk=f"{walk:g}", jog=f"{jog:g}")
+    return _(RUN_DOSE).format(reps=reps, walk=i18n.number(walk, 2), jog=i18n.number(jog, 2))
 
 
 def stance_text(ex: Dosed) -> str | None:
@@ -1684,7 +2037,7 @@ def stance_text(ex: Dosed) -> str | None:
     if ex.leg is not None and str(ex.leg) in LEG_NAMES:
         return LEG_NAMES[str(ex.leg)]  # "left leg", "each leg in turn" (both sore)
     stance = STANCE_NAMES.get(str(ex.stance), str(ex.stance))
-    name = getattr(ex, "name", None) or exercise_name(ex.exercise_id)
+    name = exercise_name(ex.exercise_id, getattr(ex, "name", None))
     return None if stance in name.lower() else stance  # "Slow calf raise, both legs"
 
 
@@ -1705,24 +2058,28 @@ def dose_text(
         return run
     reps = ex.reps
     if ex.contacts:
-        work = DOSE_CONTACTS.format(contacts=ex.contacts)
+        work = _(DOSE_CONTACTS).format(contacts=ex.contacts)
     elif ex.hold_s:
-        template = DOSE_REPS_HOLD_S if sets and reps and reps > 1 else DOSE_HOLD_S
+        template = _(DOSE_REPS_HOLD_S) if sets and reps and reps > 1 else _(DOSE_HOLD_S)
         work = template.format(reps=reps, seconds=ex.hold_s)
     else:
-        work = DOSE_REPS.format(reps=reps or 0)
-    parts = [DOSE_SETS_OF.format(sets=getattr(ex, "sets", 1), work=work) if sets else work]
+        work = _(DOSE_REPS).format(reps=reps or 0)
+    parts = [_(DOSE_SETS_OF).format(sets=getattr(ex, "sets", 1), work=work) if sets else work]
     if stance and (words := stance_text(ex)) is not None:
         parts.append(words)
     if ex.load_kg:
         parts.append(load_text(ex))
     tempo_s = getattr(ex, "tempo_s", None)
     if tempo and tempo_s:
-        parts.append(DOSE_TEMPO_WORDS.format(up=f"{tempo_s[0]:g}", down=f"{tempo_s[1]:g}"))
+        parts.append(
+            _(DOSE_TEMPO_WORDS).format(
+                up=i18n.number(tempo_s[0], 2), down=i18n.number(tempo_s[1], 2)
+            )
+        )
     rest_s = getattr(ex, "rest_s", None)
     if rest and rest_s:
-        parts.append(DOSE_REST.format(seconds=rest_s))
-    return DOSE_PARTS_JOIN.join(parts)
+        parts.append(_(DOSE_REST).format(seconds=rest_s))
+    return _(DOSE_PARTS_JOIN).join(parts)
 
 
 class _Catalogue(types.ModuleType):

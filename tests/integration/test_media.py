@@ -53,7 +53,7 @@ async def test_concurrent_first_sends_upload_once(
 ) -> None:
     chats = [standin.user(700 + i).chat_id for i in range(4)]
     sent = await asyncio.gather(
-        *(media.send_exercise_picture(bot, runtime, chat, EXERCISE, NAME) for chat in chats)
+        *(media.send_exercise_picture(bot, runtime, chat, EXERCISE) for chat in chats)
     )
     assert sent == [True] * 4
     assert len(standin.uploads("sendPhoto", "photo")) == 1
@@ -76,7 +76,7 @@ async def test_a_refused_file_id_is_dropped_and_the_file_uploaded_again(
     async with runtime.uow() as uow:
         await uow.media.remember(key, "photo-from-another-bot", runtime.now())
         await uow.commit()
-    assert await media.send_exercise_picture(bot, runtime, chat, EXERCISE, NAME)
+    assert await media.send_exercise_picture(bot, runtime, chat, EXERCISE)
     assert [c.error_code for c in standin.calls("sendPhoto")] == [400, None]
     assert len(standin.uploads("sendPhoto", "photo")) == 1
     stored = await _stored(runtime, media.Kind.PICTURE, _picture())
@@ -128,6 +128,6 @@ async def test_a_failed_send_is_reported_not_raised_and_nothing_is_stored(
 ) -> None:
     chat = standin.user(740).chat_id
     standin.fail_next("sendPhoto", "403", chat_id=chat)
-    assert await media.send_exercise_picture(bot, runtime, chat, EXERCISE, NAME) is False
+    assert await media.send_exercise_picture(bot, runtime, chat, EXERCISE) is False
     assert await _stored(runtime, media.Kind.PICTURE, _picture()) is None
-    assert await media.send_exercise_picture(bot, runtime, chat, "no_such_exercise", "x") is False
+    assert await media.send_exercise_picture(bot, runtime, chat, "no_such_exercise") is False
