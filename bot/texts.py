@@ -1054,33 +1054,12 @@ REASON_STOPPED = (
 )
 REASON_STOPPED_UNKNOWN_FLAG = "a red flag"
 REASON_PAUSED = "The programme is paused; nothing changes until you resume."
-REASON_GAP_RECHECK = (
-    "It has been {days} days since your last session, so we re-check your morning pain and do a "
-    "heel-raise test, then restart Stage {stage} at its entry dose, with every exercise lighter "
-    "than before the break."
-)
-REASON_GAP_LIGHTER = (
-    "It has been {days} days since your last session, so every exercise restarts about a fifth "
-    "lighter ({dose}) and builds back up."
-)
-REASON_FLARE_STAGE_DOWN = (
-    "This is the second flare within {window} days ({answer}), so you go back to the start of "
-    "Stage {stage} to let the tendon settle."
-)
-REASON_FLARE_FIRST_HOLDS = (
-    "This is the second flare within {window} days ({answer}), so you go back to the first "
-    "holds of Stage 1."
-)
 REASON_FLARE_LIGHTER = "Because {answer}, the next sessions are one step lighter ({dose})."
 REASON_FLARE_LIGHTEST = "Because {answer}, you stay at the lightest dose ({dose}) until it settles."
 REASON_REFERRAL_OPEN = (
     "Please have a physiotherapist or doctor look at your tendon (/export makes a report for "
     "them). You stay at this light dose until you tell me you have been seen; then we build up "
     "again."
-)
-REASON_SETTLED_AMBER = (
-    "Your last {sessions} sessions reached {ceiling}/10 but never more, and each next morning "
-    "was calm: pain that settles by the morning is fine, so you step up a little to {dose}."
 )
 REASON_SAME_DOSE = "Same dose as last time, because {answer}."
 REASON_TREND_HOLD = (
@@ -1122,12 +1101,16 @@ REASON_RUN_STEP_UP = (
 REASON_NEW_WEEK_STAGE3 = "A new week of the heavy programme: {dose}"
 REASON_NEW_WEEK_HEAVY_SESSION = "Your weekly heavy session moves on to {dose}"
 REASON_EFFORT_LIGHTER = (
-    "{new_week}You said the last set failed or your form broke, so that exercise gets lighter: "
-    "{lighter}."
+    "You said the last set failed or your form broke, so that exercise gets lighter: {lighter}."
+)
+REASON_EFFORT_LIGHTER_NEW_WEEK = (
+    "{new_week}. You said the last set failed or your form broke, so that exercise gets "
+    "lighter: {lighter}."
 )
 REASON_EFFORT_ALSO_HEAVIER = " These felt easy twice running and step up: {heavier}."
-REASON_EFFORT_HEAVIER = (
-    "{new_week}These felt easy two sessions running, so they step up: {heavier}."
+REASON_EFFORT_HEAVIER = "These felt easy two sessions running, so they step up: {heavier}."
+REASON_EFFORT_HEAVIER_NEW_WEEK = (
+    "{new_week}. These felt easy two sessions running, so they step up: {heavier}."
 )
 REASON_STEP_UP = (
     "Your last two sessions were complete with pain at {pain_max}/10 or less, so you step up to "
@@ -1136,10 +1119,6 @@ REASON_STEP_UP = (
 REASON_LOAD_STEP_WAIT = (
     "Your sessions went well. The next step adds weight, and weight goes up at most twice a "
     "week, a few days apart, so it comes on {on}."
-)
-REASON_STALE_NUDGE = (
-    "Pain has stayed low for {days} days at the same dose, so we add a little: {raised}. A "
-    "tendon needs a rising load to keep getting stronger."
 )
 REASON_NEW_WEEK_LOADS = "{new_week}; new loads: {loads}."
 REASON_NEW_WEEK_SAME_LOADS = "{new_week}, at the same loads."
@@ -1165,20 +1144,19 @@ REASON_ANSWERS = {
 }
 
 DOSE_MAINTENANCE = "weekly heavy calf work"
-DOSE_HOLDS = "{sets} holds of {hold_s} s"
 DOSE_SLOW_REPS = "{sets} x {reps}"
 DOSE_WITH_LOAD = " with {kg} kg"
 DOSE_TEMPO = " at {up} s up / {down} s down"
 DOSE_PAUSE_TOP = " with a {seconds} s pause at the top"
 DOSE_HEAVY = "{sets} x {reps} heavy slow reps"
-DOSE_ONE_DRILL = "1 jumping drill, {contacts} ground contacts"
-DOSE_DRILLS = "{drills} jumping drills, {contacts} ground contacts"
 RUN_DOSE_CHANGE = "{jog} min of running {change}"
 
 LOAD_CHANGE_KG = "{name} {old} → {new} kg"
 LOAD_CHANGE_HOLD = "{name} held {old} → {new} s"
-LOAD_CHANGE_TEMPO = "{name} at {up} s up and {down} s down{pause}"
-LOAD_CHANGE_PAUSE = ", with a {seconds} s pause at the top"
+LOAD_CHANGE_TEMPO = "{name} at {up} s up and {down} s down"
+LOAD_CHANGE_TEMPO_PAUSE = (
+    "{name} at {up} s up and {down} s down, with a {seconds} s pause at the top"
+)
 
 REASON_NO_TEST_ACTIVE = "No test is due: the programme is not active."
 REASON_TEST_NOT_DUE = "This test is not due yet: {unmet}."
@@ -1196,17 +1174,6 @@ TEST_ANSWER_NAMES = {
     "loaded_hold_pain": N_("the pain during the hold"),
     "hop_pain": N_("the pain during the hops"),
 }
-REASON_HOP_TEST_PASSED = (
-    "{hops} hops at {pain}/10: your tendon is ready for some running, if you run or want to."
-)
-REASON_HOP_TEST_FAILED = (
-    "The hops hurt {pain}/10; the limit is {limit}. The hop sessions go on, and the test comes "
-    "again in {days} days."
-)
-REASON_RECHECK_PASSED = (
-    "Re-check passed ({reps} heel raises, calm morning), so you restart Stage {stage} at its "
-    "entry dose."
-)
 REASON_RECHECK_FAILED_SAME_STAGE = (
     "The re-check was not passed ({why}), so you restart Stage {stage} at its start."
 )
@@ -1223,43 +1190,8 @@ REASON_GRADUATED = (
     "Two weeks on the full jumping ladder with pain in check: you graduate to maintenance, one "
     "heavy calf session a week. Keep it up for a strong tendon."
 )
-REASON_ENTRY_TEST_PASSED = (
-    "You did {reps} single-leg heel raises. If tomorrow morning is calm, you start heavy slow "
-    "resistance (Stage 3) the day after this test."
-)
-REASON_HEEL_RAISE_PASSED = (
-    "You did {reps} single-leg heel raises with pain under control. If tomorrow morning is calm, "
-    "you move to Stage 3 (heavy slow resistance three times a week) the day after this test."
-)
-REASON_ENTRY_TEST_FAILED = (
-    "You did {reps} single-leg heel raises (Stage 3 needs {need}), so you stay in Stage 2 for now."
-)
-REASON_HEEL_RAISE_FAILED = (
-    "You did {reps} single-leg heel raises; Stage 3 needs {need}. Keep going with Stage 2 and "
-    "try again in {days} days."
-)
-REASON_HOLD_NOT_DONE = (
-    "You couldn't hold the {seconds} s yet, which is common: the heavy work of Stage 3 builds "
-    "exactly that strength. Try the checkpoint again in {days} days."
-)
 SHORT_HOLD_HURT = "The hold hurt {pain}/10; the limit is {limit}"
 SHORT_HOPS_HURT = "The hops hurt {pain}/10; the limit is {limit}"
-SHORT_WEAKER_LEG = "Your weaker leg did {reps} heel raises; each leg needs {need}"
-SHORT_HEEL_RAISES = (
-    "You did {reps} heel raises; the test needs {need} (or {percent}% of your other side)"
-)
-REASON_CHECKPOINT_FAILED = (
-    "{why}. Stage 3 continues; the checkpoint can be repeated in {days} days."
-)
-REASON_STAGE4_TEST_FAILED = "{why}. Stage 3 continues; try again in {days} days."
-REASON_CHECKPOINT_PASSED = (
-    "Checkpoint passed today (hold pain {pain}/10, {reps} heel raises). If tomorrow morning is "
-    "calm you move to Stage 4."
-)
-REASON_ENDURANCE_HOPS_PASSED = (
-    "{reps} heel raises and {hops} hops at {pain}/10 today. If tomorrow morning is calm, you "
-    "move to Stage 4 (hops and springy work) the day after this test."
-)
 REASON_NO_MORNING_AFTER_TEST = (
     "We never got the morning answer after the test, so it has to be repeated before the next "
     "stage."
@@ -1278,16 +1210,6 @@ REFER_SEE = (
     "report to show them. You can keep going at the lightest dose of this stage; I won't step it "
     "up until you tell me you have been seen."
 )
-REFER_SEVERE_MORNINGS = "Your first steps hurt {pain}/10 or more on {mornings} mornings this week."
-REFER_FLARES = "You have had {flares} morning flares in the last {days} days."
-REFER_STUCK = (
-    "The dose has not been able to go up for {days} days because the pain keeps reaching the limit."
-)
-REFER_RISING = "Your average morning pain has gone up {weeks} weeks in a row."
-REFER_REVIEW_NOT_IMPROVED = (
-    "At {week} weeks your morning pain is no better than at the start and the heel-raise count "
-    "is no higher."
-)
 # What the person said of their tendon at a review, and the referral's sentence for it.
 REFER_REVIEW_RATED = {
     "same": N_("At {week} weeks you rate your tendon no better than at the start."),
@@ -1296,45 +1218,53 @@ REFER_REVIEW_RATED = {
     "better": N_("At {week} weeks you rate your tendon better than at the start."),
     "much_better": N_("At {week} weeks you rate your tendon much better than at the start."),
 }
-REASON_HEEL_RAISES_COUNTED = (
-    "{reps} single-leg heel raises{last}; you started with {start}. I'll ask again in two weeks."
-)
-HEEL_RAISES_LAST_TIME = " (last time {reps})"
 # A gate's requirements: (label, detail) for /stage and the reasons that name one.
 REQUIREMENTS = {
-    "no_flare_for": ("No morning flare in the last {days} days", "none"),
-    "retest_from": ("Time since the last attempt", "the test can be repeated from {on}"),
-    "top_holds": ("Reach {sets} holds of {hold_s} s", "step {step} of {steps}"),
+    "no_flare_for": (N_("No morning flare in the last {days} days"), N_("none")),
+    "retest_from": (N_("Time since the last attempt"), N_("the test can be repeated from {on}")),
+    "top_holds": (N_("Reach {sets} holds of {hold_s} s"), N_("step {step} of {steps}")),
     "days_at_top": (
-        "{days} days in a row at the top with pain {max_pain}/10 or less",
-        "{good_days} of {days} days",
+        N_("{days} days in a row at the top with pain {max_pain}/10 or less"),
+        N_("{good_days} of {days} days"),
     ),
     "calm_mornings_after": (
-        "No morning flare after those days",
-        "{calm} of {days} calm mornings answered",
+        N_("No morning flare after those days"),
+        N_("{calm} of {days} calm mornings answered"),
     ),
-    "days_in_stage": ("At least {min_days} days in Stage {stage}", "{days} days so far"),
+    "days_in_stage": (N_("At least {min_days} days in Stage {stage}"), N_("{days} days so far")),
     "loaded_heel_drops": (
-        "3 x 15 single-leg heel drops with {target_kg} kg added",
-        "now {sets} x {reps} with {load_kg} kg",
+        N_("3 x 15 single-leg heel drops with {target_kg} kg added"),
+        N_("now {sets} x {reps} with {load_kg} kg"),
     ),
-    "pain_at_that_dose": ("Pain {max_pain}/10 or less at that dose", "not yet done at that dose"),
-    "weeks_in_stage": ("At least {min_weeks} weeks in Stage {stage}", "{weeks} weeks so far"),
-    "weeks_in_programme": ("At least {min_weeks} weeks in the programme", "{weeks} weeks so far"),
-    "full_jump_ladder": ("Reach the full jumping ladder", "step {step} of {steps}"),
+    "pain_at_that_dose": (
+        N_("Pain {max_pain}/10 or less at that dose"),
+        N_("not yet done at that dose"),
+    ),
+    "weeks_in_stage": (
+        N_("At least {min_weeks} weeks in Stage {stage}"),
+        N_("{weeks} weeks so far"),
+    ),
+    "weeks_in_programme": (
+        N_("At least {min_weeks} weeks in the programme"),
+        N_("{weeks} weeks so far"),
+    ),
+    "full_jump_ladder": (N_("Reach the full jumping ladder"), N_("step {step} of {steps}")),
     "low_pain_days_full_ladder": (
-        "{days} low-pain days on the full ladder",
-        "{so_far} days so far",
+        N_("{days} low-pain days on the full ladder"),
+        N_("{so_far} days so far"),
     ),
     "easy_running_30": (
-        "Reach 30 minutes of easy running",
-        "step {step} of {steps} of the walk–jog",
+        N_("Reach 30 minutes of easy running"),
+        N_("step {step} of {steps} of the walk–jog"),
     ),
-    "recheck_after_break": ("Re-check after a long break", "morning pain + heel raises"),
-    "calm_morning_after_test": ("Calm morning after the test", "waiting for tomorrow's answer"),
-    "chosen_at_onboarding": ("Chosen at onboarding", "Stage 3 entry test"),
-    "no_flare_yesterday_or_today": ("No flare yesterday or today", ""),
-    "hops_low_for_two_weeks": ("Hops low in pain for 2 weeks", "ready for the hop test"),
+    "recheck_after_break": (N_("Re-check after a long break"), N_("morning pain + heel raises")),
+    "calm_morning_after_test": (
+        N_("Calm morning after the test"),
+        N_("waiting for tomorrow's answer"),
+    ),
+    "chosen_at_onboarding": (N_("Chosen at onboarding"), N_("Stage 3 entry test")),
+    "no_flare_yesterday_or_today": (N_("No flare yesterday or today"), ""),
+    "hops_low_for_two_weeks": (N_("Hops low in pain for 2 weeks"), N_("ready for the hop test")),
 }
 REQUIREMENT_LAST_FLARE = "last one on {on}"
 REQUIREMENT_DONE = "done"
@@ -1352,7 +1282,11 @@ def dose_words(dose: rr.Dose | rr.ExerciseRef) -> str:
         case rr.MaintenanceDose():
             return _(DOSE_MAINTENANCE)
         case rr.HoldsDose():
-            return _(DOSE_HOLDS).format(sets=dose.sets, hold_s=dose.hold_s)
+            return ngettext(
+                "{sets} hold of {hold_s} s",
+                "{sets} holds of {hold_s} s",
+                dose.sets,
+            ).format(sets=dose.sets, hold_s=dose.hold_s)
         case rr.SlowRepsDose():
             text = _(DOSE_SLOW_REPS).format(sets=dose.sets, reps=dose.reps)
             if dose.load_kg:
@@ -1365,8 +1299,11 @@ def dose_words(dose: rr.Dose | rr.ExerciseRef) -> str:
         case rr.HeavyDose():
             return _(DOSE_HEAVY).format(sets=dose.sets, reps=dose.reps)
         case rr.JumpsDose():
-            template = _(DOSE_ONE_DRILL) if dose.drills == 1 else _(DOSE_DRILLS)
-            return template.format(drills=dose.drills, contacts=dose.contacts)
+            return ngettext(
+                "{drills} jumping drill, {contacts} ground contacts",
+                "{drills} jumping drills, {contacts} ground contacts",
+                dose.drills,
+            ).format(drills=dose.drills, contacts=dose.contacts)
         case rr.ExerciseRef():
             return exercise_name(dose.exercise_id)
     assert_never(dose)
@@ -1395,10 +1332,11 @@ def load_change_words(c: rr.LoadChange) -> str:
         return _(LOAD_CHANGE_HOLD).format(name=name, old=c.old_hold_s, new=c.new_hold_s)
     if c.new_tempo_level != c.old_tempo_level:
         up, down = LOADS.capped_tempo_s if c.new_tempo_level >= 1 else LOADS.slow_tempo_s
-        pause = ""
         if c.new_tempo_level >= 2:
-            pause = _(LOAD_CHANGE_PAUSE).format(seconds=LOADS.capped_pause_top_s)
-        return _(LOAD_CHANGE_TEMPO).format(name=name, up=up, down=down, pause=pause)
+            return _(LOAD_CHANGE_TEMPO_PAUSE).format(
+                name=name, up=up, down=down, seconds=LOADS.capped_pause_top_s
+            )
+        return _(LOAD_CHANGE_TEMPO).format(name=name, up=up, down=down)
     return name
 
 
@@ -1418,24 +1356,54 @@ def _shortfall_words(why: rr.TestShortfall) -> str:
         template = _(SHORT_HOLD_HURT) if why.what == "hold" else _(SHORT_HOPS_HURT)
         return template.format(pain=why.pain, limit=why.limit)
     if why.both_sides:
-        return _(SHORT_WEAKER_LEG).format(reps=why.reps, need=why.need)
-    return _(SHORT_HEEL_RAISES).format(
-        reps=why.reps, need=why.need, percent=i18n.number(why.other_side_fraction * 100, 0)
-    )
+        return ngettext(
+            "Your weaker leg did {reps} heel raise; each leg needs {need}",
+            "Your weaker leg did {reps} heel raises; each leg needs {need}",
+            why.reps,
+        ).format(reps=why.reps, need=why.need)
+    return ngettext(
+        "You did {reps} heel raise; the test needs {need} (or {percent}% of your other side)",
+        "You did {reps} heel raises; the test needs {need} (or {percent}% of your other side)",
+        why.reps,
+    ).format(reps=why.reps, need=why.need, percent=i18n.number(why.other_side_fraction * 100, 0))
 
 
 def _referral_words(why: rr.ReferralWhy) -> str:
     match why:
         case rr.SevereMornings():
-            return _(REFER_SEVERE_MORNINGS).format(pain=why.pain, mornings=why.mornings)
+            return ngettext(
+                "Your first steps hurt {pain}/10 or more on {mornings} morning this week.",
+                "Your first steps hurt {pain}/10 or more on {mornings} mornings this week.",
+                why.mornings,
+            ).format(pain=why.pain, mornings=why.mornings)
         case rr.ManyFlares():
-            return _(REFER_FLARES).format(flares=why.flares, days=why.days)
+            return ngettext(
+                "You have had {flares} morning flare in the last {days} days.",
+                "You have had {flares} morning flares in the last {days} days.",
+                why.flares,
+            ).format(flares=why.flares, days=why.days)
         case rr.Stuck():
-            return _(REFER_STUCK).format(days=why.days)
+            return ngettext(
+                "The dose has not been able to go up for {days} day because the pain keeps "
+                "reaching the limit.",
+                "The dose has not been able to go up for {days} days because the pain keeps "
+                "reaching the limit.",
+                why.days,
+            ).format(days=why.days)
         case rr.RisingMornings():
-            return _(REFER_RISING).format(weeks=why.weeks)
+            return ngettext(
+                "Your average morning pain has gone up {weeks} week in a row.",
+                "Your average morning pain has gone up {weeks} weeks in a row.",
+                why.weeks,
+            ).format(weeks=why.weeks)
         case rr.ReviewNotImproved():
-            return _(REFER_REVIEW_NOT_IMPROVED).format(week=why.week)
+            return ngettext(
+                "At {week} week your morning pain is no better than at the start and the "
+                "heel-raise count is no higher.",
+                "At {week} weeks your morning pain is no better than at the start and the "
+                "heel-raise count is no higher.",
+                why.week,
+            ).format(week=why.week)
         case rr.ReviewRatedPoorly():
             rated = REFER_REVIEW_RATED[why.rating.value if why.rating else None]
             return _(rated).format(week=why.week)
@@ -1454,7 +1422,8 @@ def _requirement_value(value: object) -> object:
 def requirement_words(req: rr.Requirement) -> tuple[str, str]:
     """A gate requirement as /stage lists it: its label and how far the person is."""
     values = {k: _requirement_value(v) for k, v in req if k != "kind"}
-    label, detail = REQUIREMENTS[req.kind]
+    english_label, english_detail = REQUIREMENTS[req.kind]
+    label, detail = _(english_label), _(english_detail) if english_detail else ""
     if isinstance(req, rr.NoFlareFor) and req.last_flare is not None:
         detail = _(REQUIREMENT_LAST_FLARE).format(on=day_words(req.last_flare))
     elif isinstance(req, rr.PainAtThatDose) and req.met:
@@ -1501,17 +1470,41 @@ def reason_text(reason: rr.Reason) -> str:
         case rr.Paused():
             return _(REASON_PAUSED)
         case rr.GapRecheck():
-            return _(REASON_GAP_RECHECK).format(days=reason.days, stage=reason.stage)
+            return ngettext(
+                "It has been {days} day since your last session, so we re-check your morning "
+                "pain and do a heel-raise test, then restart Stage {stage} at its entry dose, "
+                "with every exercise lighter than before the break.",
+                "It has been {days} days since your last session, so we re-check your morning "
+                "pain and do a heel-raise test, then restart Stage {stage} at its entry dose, "
+                "with every exercise lighter than before the break.",
+                reason.days,
+            ).format(days=reason.days, stage=reason.stage)
         case rr.GapLighter():
-            return _(REASON_GAP_LIGHTER).format(days=reason.days, dose=dose_words(reason.dose))
+            return ngettext(
+                "It has been {days} day since your last session, so every exercise restarts "
+                "about a fifth lighter ({dose}) and builds back up.",
+                "It has been {days} days since your last session, so every exercise restarts "
+                "about a fifth lighter ({dose}) and builds back up.",
+                reason.days,
+            ).format(days=reason.days, dose=dose_words(reason.dose))
         case rr.FlareStageDown():
-            return _(REASON_FLARE_STAGE_DOWN).format(
+            return ngettext(
+                "This is the second flare within {window} day ({answer}), so you go back to "
+                "the start of Stage {stage} to let the tendon settle.",
+                "This is the second flare within {window} days ({answer}), so you go back to "
+                "the start of Stage {stage} to let the tendon settle.",
+                reason.window_days,
+            ).format(
                 window=reason.window_days, answer=_answer_words(reason.answer), stage=reason.stage
             )
         case rr.FlareBackToFirstHolds():
-            return _(REASON_FLARE_FIRST_HOLDS).format(
-                window=reason.window_days, answer=_answer_words(reason.answer)
-            )
+            return ngettext(
+                "This is the second flare within {window} day ({answer}), so you go back to "
+                "the first holds of Stage 1.",
+                "This is the second flare within {window} days ({answer}), so you go back to "
+                "the first holds of Stage 1.",
+                reason.window_days,
+            ).format(window=reason.window_days, answer=_answer_words(reason.answer))
         case rr.FlareLighter():
             return _(REASON_FLARE_LIGHTER).format(
                 answer=_answer_words(reason.answer), dose=dose_words(reason.dose)
@@ -1523,9 +1516,15 @@ def reason_text(reason: rr.Reason) -> str:
         case rr.ReferralOpen():
             return _(REASON_REFERRAL_OPEN)
         case rr.SettledAmberStepUp():
-            return _(REASON_SETTLED_AMBER).format(
-                sessions=reason.sessions, ceiling=reason.ceiling, dose=dose_words(reason.dose)
-            )
+            return ngettext(
+                "Your last {sessions} session reached {ceiling}/10 but never more, and each "
+                "next morning was calm: pain that settles by the morning is fine, so you step "
+                "up a little to {dose}.",
+                "Your last {sessions} sessions reached {ceiling}/10 but never more, and each "
+                "next morning was calm: pain that settles by the morning is fine, so you step "
+                "up a little to {dose}.",
+                reason.sessions,
+            ).format(sessions=reason.sessions, ceiling=reason.ceiling, dose=dose_words(reason.dose))
         case rr.SameDose():
             return _(REASON_SAME_DOSE).format(answer=_answer_words(reason.answer))
         case rr.TrendHold():
@@ -1544,24 +1543,37 @@ def reason_text(reason: rr.Reason) -> str:
                 new=run_step_words(reason.step_to), old=run_step_words(reason.step_from)
             )
         case rr.EffortLighter():
-            new_week = f"{_new_week_words(reason.new_week)}. " if reason.new_week else ""
             lighter = "; ".join(load_change_words(c) for c in reason.lighter)
-            text = _(REASON_EFFORT_LIGHTER).format(new_week=new_week, lighter=lighter)
+            if reason.new_week:
+                text = _(REASON_EFFORT_LIGHTER_NEW_WEEK).format(
+                    new_week=_new_week_words(reason.new_week), lighter=lighter
+                )
+            else:
+                text = _(REASON_EFFORT_LIGHTER).format(lighter=lighter)
             if reason.heavier:
                 heavier = "; ".join(load_change_words(c) for c in reason.heavier)
                 text += _(REASON_EFFORT_ALSO_HEAVIER).format(heavier=heavier)
             return text
         case rr.EffortHeavier():
-            new_week = f"{_new_week_words(reason.new_week)}. " if reason.new_week else ""
             heavier = "; ".join(load_change_words(c) for c in reason.heavier)
-            return _(REASON_EFFORT_HEAVIER).format(new_week=new_week, heavier=heavier)
+            if reason.new_week:
+                return _(REASON_EFFORT_HEAVIER_NEW_WEEK).format(
+                    new_week=_new_week_words(reason.new_week), heavier=heavier
+                )
+            return _(REASON_EFFORT_HEAVIER).format(heavier=heavier)
         case rr.StepUp():
             return _(REASON_STEP_UP).format(pain_max=reason.pain_max, dose=dose_words(reason.dose))
         case rr.LoadStepWait():
             return _(REASON_LOAD_STEP_WAIT).format(on=day_words(reason.on))
         case rr.StaleDoseNudge():
             raised = ", ".join(dose_words(r) for r in reason.raised)
-            return _(REASON_STALE_NUDGE).format(days=reason.days, raised=raised)
+            return ngettext(
+                "Pain has stayed low for {days} day at the same dose, so we add a little: "
+                "{raised}. A tendon needs a rising load to keep getting stronger.",
+                "Pain has stayed low for {days} days at the same dose, so we add a little: "
+                "{raised}. A tendon needs a rising load to keep getting stronger.",
+                reason.days,
+            ).format(days=reason.days, raised=raised)
         case rr.NewWeekStarts():
             new_week = _new_week_words(reason.new_week)
             if reason.loads:
@@ -1583,7 +1595,10 @@ def reason_text(reason: rr.Reason) -> str:
         case rr.NoTestActive():
             return _(REASON_NO_TEST_ACTIVE)
         case rr.TestNotDue():
-            unmet = "; ".join("{} ({})".format(*requirement_words(r)) for r in reason.unmet)
+            unmet = "; ".join(
+                _("{label} ({detail})").format(label=label, detail=detail)
+                for label, detail in map(requirement_words, reason.unmet)
+            )
             return _(REASON_TEST_NOT_DUE).format(unmet=unmet)
         case rr.TestNeedsAnswers():
             names = [
@@ -1592,13 +1607,29 @@ def reason_text(reason: rr.Reason) -> str:
             template = _(REASON_TEST_NEEDS.get(reason.test.value, REASON_TEST_NEEDS_OTHER))
             return template.format(answers=", ".join(names))
         case rr.HopTestPassed():
-            return _(REASON_HOP_TEST_PASSED).format(hops=reason.hops, pain=reason.pain)
+            return ngettext(
+                "{hops} hop at {pain}/10: your tendon is ready for some running, if you run or "
+                "want to.",
+                "{hops} hops at {pain}/10: your tendon is ready for some running, if you run "
+                "or want to.",
+                reason.hops,
+            ).format(hops=reason.hops, pain=reason.pain)
         case rr.HopTestFailed():
-            return _(REASON_HOP_TEST_FAILED).format(
-                pain=reason.pain, limit=reason.limit, days=reason.retest_days
-            )
+            return ngettext(
+                "The hops hurt {pain}/10; the limit is {limit}. The hop sessions go on, and "
+                "the test comes again in {days} day.",
+                "The hops hurt {pain}/10; the limit is {limit}. The hop sessions go on, and "
+                "the test comes again in {days} days.",
+                reason.retest_days,
+            ).format(pain=reason.pain, limit=reason.limit, days=reason.retest_days)
         case rr.RecheckPassed():
-            return _(REASON_RECHECK_PASSED).format(reps=reason.reps, stage=reason.stage)
+            return ngettext(
+                "Re-check passed ({reps} heel raise, calm morning), so you restart Stage "
+                "{stage} at its entry dose.",
+                "Re-check passed ({reps} heel raises, calm morning), so you restart Stage "
+                "{stage} at its entry dose.",
+                reason.reps,
+            ).format(reps=reason.reps, stage=reason.stage)
         case rr.RecheckFailed():
             short_reps = reason.reps < reason.need
             if short_reps and reason.flare:
@@ -1628,24 +1659,86 @@ def reason_text(reason: rr.Reason) -> str:
             return _(REASON_GRADUATED)
         case rr.HeelRaisesPassed():
             entry = reason.test.value == "stage3_entry"
-            template = _(REASON_ENTRY_TEST_PASSED) if entry else _(REASON_HEEL_RAISE_PASSED)
+            template = (
+                ngettext(
+                    "You did {reps} single-leg heel raise. If tomorrow morning is calm, you start "
+                    "heavy slow resistance (Stage 3) the day after this test.",
+                    "You did {reps} single-leg heel raises. If tomorrow morning is calm, you start "
+                    "heavy slow resistance (Stage 3) the day after this test.",
+                    reason.reps,
+                )
+                if entry
+                else ngettext(
+                    "You did {reps} single-leg heel raise with pain under control. If tomorrow "
+                    "morning is calm, you move to Stage 3 (heavy slow resistance three times a "
+                    "week) the day after this test.",
+                    "You did {reps} single-leg heel raises with pain under control. If tomorrow "
+                    "morning is calm, you move to Stage 3 (heavy slow resistance three times a "
+                    "week) the day after this test.",
+                    reason.reps,
+                )
+            )
             return template.format(reps=reason.reps)
         case rr.HeelRaisesFailed():
             entry = reason.test.value == "stage3_entry"
-            template = _(REASON_ENTRY_TEST_FAILED) if entry else _(REASON_HEEL_RAISE_FAILED)
+            template = (
+                ngettext(
+                    "You did {reps} single-leg heel raise (Stage 3 needs {need}), so you stay in "
+                    "Stage 2 for now.",
+                    "You did {reps} single-leg heel raises (Stage 3 needs {need}), so you stay in "
+                    "Stage 2 for now.",
+                    reason.reps,
+                )
+                if entry
+                else ngettext(
+                    "You did {reps} single-leg heel raise; Stage 3 needs {need}. Keep going with "
+                    "Stage 2 and try again in {days} days.",
+                    "You did {reps} single-leg heel raises; Stage 3 needs {need}. Keep going with "
+                    "Stage 2 and try again in {days} days.",
+                    reason.reps,
+                )
+            )
             return template.format(reps=reason.reps, need=reason.need, days=reason.retest_days)
         case rr.HoldNotDone():
-            return _(REASON_HOLD_NOT_DONE).format(seconds=reason.seconds, days=reason.retest_days)
+            return ngettext(
+                "You couldn't hold the {seconds} s yet, which is common: the heavy work of "
+                "Stage 3 builds exactly that strength. Try the checkpoint again in {days} day.",
+                "You couldn't hold the {seconds} s yet, which is common: the heavy work of "
+                "Stage 3 builds exactly that strength. Try the checkpoint again in {days} days.",
+                reason.retest_days,
+            ).format(seconds=reason.seconds, days=reason.retest_days)
         case rr.Stage4TestFailed():
             checkpoint = reason.test.value == "loaded_hold"
-            template = _(REASON_CHECKPOINT_FAILED) if checkpoint else _(REASON_STAGE4_TEST_FAILED)
+            template = (
+                ngettext(
+                    "{why}. Stage 3 continues; the checkpoint can be repeated in {days} day.",
+                    "{why}. Stage 3 continues; the checkpoint can be repeated in {days} days.",
+                    reason.retest_days,
+                )
+                if checkpoint
+                else ngettext(
+                    "{why}. Stage 3 continues; try again in {days} day.",
+                    "{why}. Stage 3 continues; try again in {days} days.",
+                    reason.retest_days,
+                )
+            )
             return template.format(why=_shortfall_words(reason.shortfall), days=reason.retest_days)
         case rr.CheckpointPassed():
-            return _(REASON_CHECKPOINT_PASSED).format(pain=reason.hold_pain, reps=reason.reps)
+            return ngettext(
+                "Checkpoint passed today (hold pain {pain}/10, {reps} heel raise). If tomorrow "
+                "morning is calm you move to Stage 4.",
+                "Checkpoint passed today (hold pain {pain}/10, {reps} heel raises). If "
+                "tomorrow morning is calm you move to Stage 4.",
+                reason.reps,
+            ).format(pain=reason.hold_pain, reps=reason.reps)
         case rr.EnduranceHopsPassed():
-            return _(REASON_ENDURANCE_HOPS_PASSED).format(
-                reps=reason.reps, hops=reason.hops, pain=reason.pain
-            )
+            return ngettext(
+                "{reps} heel raise and {hops} hops at {pain}/10 today. If tomorrow morning is "
+                "calm, you move to Stage 4 (hops and springy work) the day after this test.",
+                "{reps} heel raises and {hops} hops at {pain}/10 today. If tomorrow morning is "
+                "calm, you move to Stage 4 (hops and springy work) the day after this test.",
+                reason.reps,
+            ).format(reps=reason.reps, hops=reason.hops, pain=reason.pain)
         case rr.NoMorningAfterTest():
             return _(REASON_NO_MORNING_AFTER_TEST)
         case rr.CalmMorningStageUp():
@@ -1655,12 +1748,23 @@ def reason_text(reason: rr.Reason) -> str:
         case rr.Refer():
             return _(REASON_REFER).format(why=_referral_words(reason.why), see=_(REFER_SEE))
         case rr.HeelRaisesCounted():
-            last = (
-                _(HEEL_RAISES_LAST_TIME).format(reps=reason.last) if reason.last is not None else ""
-            )
-            return _(REASON_HEEL_RAISES_COUNTED).format(
-                reps=reason.reps, last=last, start=reason.start
-            )
+            if reason.last is None:
+                counted = ngettext(
+                    "{reps} single-leg heel raise; you started with {start}. I'll ask again in "
+                    "two weeks.",
+                    "{reps} single-leg heel raises; you started with {start}. I'll ask again in "
+                    "two weeks.",
+                    reason.reps,
+                )
+            else:
+                counted = ngettext(
+                    "{reps} single-leg heel raise (last time {last}); you started with {start}. "
+                    "I'll ask again in two weeks.",
+                    "{reps} single-leg heel raises (last time {last}); you started with {start}. "
+                    "I'll ask again in two weeks.",
+                    reason.reps,
+                )
+            return counted.format(reps=reason.reps, last=reason.last, start=reason.start)
         case rr.RedFlagStop():
             return _(REASON_RED_FLAG_STOP).format(
                 flag=red_flag_name(reason.flag), advice=red_flag_advice(reason.flag)
@@ -1978,8 +2082,6 @@ def review_summary(r: ReviewStanding) -> str:
 DOSE_SETS_OF = "{sets} × {work}"
 DOSE_HOLD_S = "{seconds} s hold"
 DOSE_REPS_HOLD_S = "{reps} × {seconds} s hold"
-DOSE_REPS = "{reps} reps"
-DOSE_CONTACTS = "{contacts} contacts"
 DOSE_TEMPO_WORDS = "{up} s up / {down} s down"
 DOSE_REST = "rest {seconds} s"
 DOSE_PARTS_JOIN = ", "
@@ -2035,8 +2137,8 @@ def stance_text(ex: Dosed) -> str | None:
     if kind in ("plyo", "run"):
         return None
     if ex.leg is not None and str(ex.leg) in LEG_NAMES:
-        return LEG_NAMES[str(ex.leg)]  # "left leg", "each leg in turn" (both sore)
-    stance = STANCE_NAMES.get(str(ex.stance), str(ex.stance))
+        return _(LEG_NAMES[str(ex.leg)])  # "left leg", "each leg in turn" (both sore)
+    stance = _(STANCE_NAMES.get(str(ex.stance), str(ex.stance)))
     name = exercise_name(ex.exercise_id, getattr(ex, "name", None))
     return None if stance in name.lower() else stance  # "Slow calf raise, both legs"
 
@@ -2058,12 +2160,20 @@ def dose_text(
         return run
     reps = ex.reps
     if ex.contacts:
-        work = _(DOSE_CONTACTS).format(contacts=ex.contacts)
+        work = ngettext(
+            "{contacts} contact",
+            "{contacts} contacts",
+            ex.contacts,
+        ).format(contacts=ex.contacts)
     elif ex.hold_s:
         template = _(DOSE_REPS_HOLD_S) if sets and reps and reps > 1 else _(DOSE_HOLD_S)
         work = template.format(reps=reps, seconds=ex.hold_s)
     else:
-        work = _(DOSE_REPS).format(reps=reps or 0)
+        work = ngettext(
+            "{reps} rep",
+            "{reps} reps",
+            reps or 0,
+        ).format(reps=reps or 0)
     parts = [_(DOSE_SETS_OF).format(sets=getattr(ex, "sets", 1), work=work) if sets else work]
     if stance and (words := stance_text(ex)) is not None:
         parts.append(words)

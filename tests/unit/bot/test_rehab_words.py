@@ -1,0 +1,66 @@
+"""The programme's own words (exercises, red flags, the walk-jog's changes) are worded by the
+bot, in the language in force; rehab keeps the English as stable ids and the simulator's words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot import i18n, texts
+from rehab.outcomes import ReviewStanding
+from rehab.protocol import EXERCISES, RUN_LADDER
+from rehab.safety import FLAG_NAMES, RED_FLAGS, scan_free_text
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_bot_words_every_exercise_and_flag_as_rehab_names_it() -> None:
+    assert {i: (e.name, e.how_to) for i, e in EXERCISES.items()} == {
+        i: (texts.EXERCISE_NAMES[i], texts.EXERCISE_HOW_TO[i]) for i in EXERCISES
+    }
+    assert {c: (f.question, f.advice) for c, f in RED_FLAGS.items()} == {
+        c: (texts.RED_FLAG_QUESTIONS[c], texts.RED_FLAG_ADVICE[c]) for c in RED_FLAGS
+    }
+    assert texts.RED_FLAG_NAMES == FLAG_NAMES
+    assert [s.change for s in RUN_LADDER if s.change] == list(texts.RUN_CHANGES)
+
+
+def test_english_reads_as_before() -> None:
+    assert texts.exercise_name("skipping") == "Skipping"
+    assert texts.exercise_name("no_such_exercise", "Old name") == "Old name"
+    suspicion = scan_free_text("I heard a pop in my heel")
+    assert suspicion is not None
+    assert texts.red_flag_suspected(suspicion.code, suspicion.matched) == suspicion.question
+    assert texts.day_words(date(2026, 12, 1)) == "Tue 1 Dec"
+
+
+def test_decimals_and_dates_follow_the_language() -> None:
+    with i18n.using("es"):
+        assert texts.day_words(date(2026, 12, 1)) != "Tue 1 Dec"
+        assert "62,5" in texts.review_summary(_standing(morning_now=62.5))
+    with i18n.using("en"):
+        assert "62.5/10 now" in texts.review_summary(_standing(morning_now=62.5))
+
+
+def test_the_review_says_what_is_missing_in_whole_sentences() -> None:
+    lines = texts.review_summary(_standing(morning_now=None)).split("\n")
+    assert lines[0] == "Week 6 review: where you stand against where you started."
+    assert lines[1] == "Morning pain: 5/10 then, no answers this week."
+    assert lines[-1] == "Now in Stage 2; 1 of 1 planned session done."
+
+
+def _standing(morning_now: float | None) -> ReviewStanding:
+    return ReviewStanding(
+        week=6,
+        morning_then=5,
+        morning_now=morning_now,
+        stiffness_then=20,
+        stiffness_now=None,
+        raises_then=8,
+        raises_now=12,
+        stage=2,
+        maintenance=False,
+        done=1,
+        planned=1,
+    )
