@@ -13,7 +13,6 @@ from service_layer.records import (
     HistoryDay,
     ProgressFacts,
     WeeklySummary,
-    day_label,
     stored_reason,
 )
 from service_layer.runtime import Runtime
@@ -108,7 +107,7 @@ def history_text(days: list[HistoryDay] | None) -> str:
     return texts.history(
         [
             texts.history_line(
-                day_label(d.day),
+                texts.day_words(d.day),
                 d.outcome,
                 d.sessions_done,
                 d.pain_during_max,
@@ -127,7 +126,7 @@ def weekly_summary_text(summary: WeeklySummary) -> str:
         return texts.RECORDS_NOT_ONBOARDED
     kind = summary.decision_kind
     return texts.weekly_summary(
-        period=f"{day_label(summary.first)} – {day_label(summary.last)}",
+        period=f"{texts.day_words(summary.first)} – {texts.day_words(summary.last)}",
         done=summary.done,
         planned=summary.planned,
         morning_now=summary.morning_now,
