@@ -3,14 +3,16 @@ bot, in the language in force; rehab keeps the English as stable ids and the sim
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from bot import i18n, texts
-from rehab.outcomes import ReviewStanding
+from rehab.engine import assess, record_morning, start_programme
+from rehab.outcomes import ReviewStanding, record_heel_raises, review_standing, review_summary
 from rehab.protocol import EXERCISES, RUN_LADDER
 from rehab.safety import FLAG_NAMES, RED_FLAGS, scan_free_text
+from tests.unit.rehab.helpers import MONDAY, profile
 
 pytestmark = pytest.mark.unit
 
@@ -64,3 +66,33 @@ def _standing(morning_now: float | None) -> ReviewStanding:
         done=1,
         planned=1,
     )
+
+
+@pytest.mark.parametrize("presentation", ["mid-portion", "insertional", "unsure"])
+@pytest.mark.parametrize(
+    ("pains", "raises", "entry_test"),
+    [((1, 1), 30, True), ((1, 1), 30, False), ((2, 4), 5, False), ((8, 8), 2, False)],
+)
+def test_the_assessment_reads_in_english_as_rehab_says_it(
+    presentation: str, pains: tuple[int, int], raises: int, entry_test: bool
+) -> None:
+    a = assess(
+        profile(
+            presentation=presentation,
+            rest_pain=pains[0],
+            morning_pain=pains[1],
+            single_leg_heel_raises=raises,
+            stiffness_minutes=5,
+            stage3_entry_test=entry_test,
+        )
+    )
+    assert texts.assessment_summary(a) == a.summary
+
+
+def test_the_review_reads_in_english_as_rehab_says_it() -> None:
+    s = start_programme(profile(), MONDAY)
+    s = record_heel_raises(s, MONDAY + timedelta(days=40), 14)
+    s = record_morning(s, MONDAY + timedelta(days=42), 2, stiffness_minutes=5)
+    today = MONDAY + timedelta(days=42)
+    expected = review_summary(s, today, 6)
+    assert texts.review_summary(review_standing(s, today, 6)) == expected
