@@ -1144,11 +1144,22 @@ REASON_ANSWERS = {
 }
 
 DOSE_MAINTENANCE = "weekly heavy calf work"
-DOSE_SLOW_REPS = "{sets} x {reps}"
-DOSE_WITH_LOAD = " with {kg} kg"
-DOSE_TEMPO = " at {up} s up / {down} s down"
-DOSE_PAUSE_TOP = " with a {seconds} s pause at the top"
-DOSE_HEAVY = "{sets} x {reps} heavy slow reps"
+# A slow-reps dose in short, by (added load, tempo, pause at the top).
+DOSE_SLOW_REPS: dict[tuple[bool, bool, bool], str] = {
+    (False, False, False): N_("{sets} x {reps}"),
+    (False, False, True): N_("{sets} x {reps} with a {seconds} s pause at the top"),
+    (False, True, False): N_("{sets} x {reps} at {up} s up / {down} s down"),
+    (False, True, True): N_(
+        "{sets} x {reps} at {up} s up / {down} s down with a {seconds} s pause at the top"
+    ),
+    (True, False, False): N_("{sets} x {reps} with {kg} kg"),
+    (True, False, True): N_("{sets} x {reps} with {kg} kg with a {seconds} s pause at the top"),
+    (True, True, False): N_("{sets} x {reps} with {kg} kg at {up} s up / {down} s down"),
+    (True, True, True): N_(
+        "{sets} x {reps} with {kg} kg at {up} s up / {down} s down with a {seconds} s pause at "
+        "the top"
+    ),
+}
 RUN_DOSE_CHANGE = "{jog} min of running {change}"
 
 LOAD_CHANGE_KG = "{name} {old} → {new} kg"
@@ -1288,16 +1299,20 @@ def dose_words(dose: rr.Dose | rr.ExerciseRef) -> str:
                 dose.sets,
             ).format(sets=dose.sets, hold_s=dose.hold_s)
         case rr.SlowRepsDose():
-            text = _(DOSE_SLOW_REPS).format(sets=dose.sets, reps=dose.reps)
-            if dose.load_kg:
-                text += _(DOSE_WITH_LOAD).format(kg=i18n.number(dose.load_kg, 2))
-            if dose.tempo_s is not None:
-                text += _(DOSE_TEMPO).format(up=dose.tempo_s[0], down=dose.tempo_s[1])
-            if dose.pause_top_s:
-                text += _(DOSE_PAUSE_TOP).format(seconds=dose.pause_top_s)
-            return text
+            up, down = dose.tempo_s or (None, None)
+            template = DOSE_SLOW_REPS[
+                (bool(dose.load_kg), dose.tempo_s is not None, bool(dose.pause_top_s))
+            ]
+            return _(template).format(
+                sets=dose.sets,
+                reps=dose.reps,
+                kg=i18n.number(dose.load_kg, 2),
+                up=up,
+                down=down,
+                seconds=dose.pause_top_s,
+            )
         case rr.HeavyDose():
-            return _(DOSE_HEAVY).format(sets=dose.sets, reps=dose.reps)
+            return _heavy_dose(dose.sets, dose.reps)
         case rr.JumpsDose():
             return ngettext(
                 "{drills} jumping drill, {contacts} ground contacts",
@@ -1348,7 +1363,13 @@ def _answer_words(a: rr.Answer) -> str:
 
 def _new_week_words(w: rr.NewWeek) -> str:
     template = _(REASON_NEW_WEEK_STAGE3) if w.stage3 else _(REASON_NEW_WEEK_HEAVY_SESSION)
-    return template.format(dose=_(DOSE_HEAVY).format(sets=w.sets, reps=w.reps))
+    return template.format(dose=_heavy_dose(w.sets, w.reps))
+
+
+def _heavy_dose(sets: int, reps: int) -> str:
+    return ngettext(
+        "{sets} x {reps} heavy slow rep", "{sets} x {reps} heavy slow reps", reps
+    ).format(sets=sets, reps=reps)
 
 
 def _shortfall_words(why: rr.TestShortfall) -> str:
