@@ -1229,20 +1229,10 @@ REFER_REVIEW_RATED = {
     "better": N_("At {week} weeks you rate your tendon better than at the start."),
     "much_better": N_("At {week} weeks you rate your tendon much better than at the start."),
 }
-# A gate's requirements: (label, detail) for /stage and the reasons that name one.
-REQUIREMENTS = {
-    "no_flare_for": (N_("No morning flare in the last {days} days"), N_("none")),
+# A gate's requirements: (label, detail) for /stage and the reasons that name one (those with a
+# count: `_counted_requirement`).
+REQUIREMENTS: dict[str, tuple[str, str]] = {
     "retest_from": (N_("Time since the last attempt"), N_("the test can be repeated from {on}")),
-    "top_holds": (N_("Reach {sets} holds of {hold_s} s"), N_("step {step} of {steps}")),
-    "days_at_top": (
-        N_("{days} days in a row at the top with pain {max_pain}/10 or less"),
-        N_("{good_days} of {days} days"),
-    ),
-    "calm_mornings_after": (
-        N_("No morning flare after those days"),
-        N_("{calm} of {days} calm mornings answered"),
-    ),
-    "days_in_stage": (N_("At least {min_days} days in Stage {stage}"), N_("{days} days so far")),
     "loaded_heel_drops": (
         N_("3 x 15 single-leg heel drops with {target_kg} kg added"),
         N_("now {sets} x {reps} with {load_kg} kg"),
@@ -1251,19 +1241,7 @@ REQUIREMENTS = {
         N_("Pain {max_pain}/10 or less at that dose"),
         N_("not yet done at that dose"),
     ),
-    "weeks_in_stage": (
-        N_("At least {min_weeks} weeks in Stage {stage}"),
-        N_("{weeks} weeks so far"),
-    ),
-    "weeks_in_programme": (
-        N_("At least {min_weeks} weeks in the programme"),
-        N_("{weeks} weeks so far"),
-    ),
     "full_jump_ladder": (N_("Reach the full jumping ladder"), N_("step {step} of {steps}")),
-    "low_pain_days_full_ladder": (
-        N_("{days} low-pain days on the full ladder"),
-        N_("{so_far} days so far"),
-    ),
     "easy_running_30": (
         N_("Reach 30 minutes of easy running"),
         N_("step {step} of {steps} of the walk–jog"),
@@ -1440,11 +1418,77 @@ def _requirement_value(value: object) -> object:
     return value
 
 
+def _counted_requirement(req: rr.Requirement) -> tuple[str, str] | None:
+    """(label, detail) of a requirement that counts days, weeks or holds; None for the others."""
+    match req:
+        case rr.NoFlareFor():
+            label = ngettext(
+                "No morning flare in the last {days} day",
+                "No morning flare in the last {days} days",
+                req.days,
+            )
+            return label, _("none")
+        case rr.TopHolds():
+            label = ngettext(
+                "Reach {sets} hold of {hold_s} s", "Reach {sets} holds of {hold_s} s", req.sets
+            )
+            return label, _("step {step} of {steps}")
+        case rr.DaysAtTop():
+            label = ngettext(
+                "{days} day in a row at the top with pain {max_pain}/10 or less",
+                "{days} days in a row at the top with pain {max_pain}/10 or less",
+                req.days,
+            )
+            return label, ngettext(
+                "{good_days} of {days} day", "{good_days} of {days} days", req.days
+            )
+        case rr.CalmMorningsAfter():
+            detail = ngettext(
+                "{calm} of {days} calm morning answered",
+                "{calm} of {days} calm mornings answered",
+                req.days,
+            )
+            return _("No morning flare after those days"), detail
+        case rr.DaysInStage():
+            label = ngettext(
+                "At least {min_days} day in Stage {stage}",
+                "At least {min_days} days in Stage {stage}",
+                req.min_days,
+            )
+            return label, ngettext("{days} day so far", "{days} days so far", req.days)
+        case rr.WeeksInStage():
+            label = ngettext(
+                "At least {min_weeks} week in Stage {stage}",
+                "At least {min_weeks} weeks in Stage {stage}",
+                req.min_weeks,
+            )
+            return label, ngettext("{weeks} week so far", "{weeks} weeks so far", req.weeks)
+        case rr.WeeksInProgramme():
+            label = ngettext(
+                "At least {min_weeks} week in the programme",
+                "At least {min_weeks} weeks in the programme",
+                req.min_weeks,
+            )
+            return label, ngettext("{weeks} week so far", "{weeks} weeks so far", req.weeks)
+        case rr.LowPainDaysOnFullLadder():
+            label = ngettext(
+                "{days} low-pain day on the full ladder",
+                "{days} low-pain days on the full ladder",
+                req.days,
+            )
+            return label, ngettext("{so_far} day so far", "{so_far} days so far", req.so_far)
+    return None
+
+
 def requirement_words(req: rr.Requirement) -> tuple[str, str]:
     """A gate requirement as /stage lists it: its label and how far the person is."""
     values = {k: _requirement_value(v) for k, v in req if k != "kind"}
-    english_label, english_detail = REQUIREMENTS[req.kind]
-    label, detail = _(english_label), _(english_detail) if english_detail else ""
+    counted = _counted_requirement(req)
+    if counted is not None:
+        label, detail = counted
+    else:
+        english_label, english_detail = REQUIREMENTS[req.kind]
+        label, detail = _(english_label), _(english_detail) if english_detail else ""
     if isinstance(req, rr.NoFlareFor) and req.last_flare is not None:
         detail = _(REQUIREMENT_LAST_FLARE).format(on=day_words(req.last_flare))
     elif isinstance(req, rr.PainAtThatDose) and req.met:

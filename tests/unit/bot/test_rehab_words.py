@@ -3,11 +3,13 @@ bot, in the language in force; rehab keeps the English as stable ids and the sim
 
 from __future__ import annotations
 
+import typing
 from datetime import date, timedelta
 
 import pytest
 
 from bot import i18n, texts
+from rehab import reasons as rr
 from rehab.engine import assess, record_morning, start_programme
 from rehab.outcomes import ReviewStanding, record_heel_raises, review_standing, review_summary
 from rehab.protocol import EXERCISES, RUN_LADDER
@@ -96,3 +98,36 @@ def test_the_review_reads_in_english_as_rehab_says_it() -> None:
     today = MONDAY + timedelta(days=42)
     expected = review_summary(s, today, 6)
     assert texts.review_summary(review_standing(s, today, 6)) == expected
+
+
+def _sample(annotation: object) -> object:
+    """3 for a count, 2.5 kg, a Monday for a date (an optional one too)."""
+    samples: dict[object, object] = {int: 3, float: 2.5, bool: False, date: MONDAY}
+    if annotation in samples:
+        return samples[annotation]
+    return samples[typing.get_args(annotation)[0]]
+
+
+def _requirements() -> list[rr.Requirement]:
+    """One of every kind of gate requirement."""
+    union = typing.get_args(rr.Requirement)[0]  # Annotated[A | B | ..., discriminator]
+    made = []
+    for kind in typing.get_args(union):
+        values = {
+            name: _sample(field.annotation)
+            for name, field in kind.model_fields.items()
+            if name != "kind"
+        }
+        made.append(kind.model_validate(values))
+    return made
+
+
+def test_every_gate_requirement_is_worded_with_its_values() -> None:
+    requirements = _requirements()
+    assert len(requirements) >= 18
+    for language in ("en", "es", "ru"):
+        with i18n.using(language):
+            for req in requirements:
+                label, detail = texts.requirement_words(req)
+                assert label, req
+                assert "{" not in label + detail, req
