@@ -40,7 +40,7 @@ def status_text(status: Status) -> str:
     """/start's summary for an onboarded user."""
     if status.stopped:
         template = texts.STATUS_STOPPED if status.clearance_offered else texts.STATUS_STOPPED_WAIT
-        return template.format(flag=escape(status.flag_name))
+        return template.format(flag=escape(texts.red_flag_name(status.flag_code)))
     if status.paused:
         label = (
             texts.STATUS_PAUSED_UNTIL.format(day=short_date(status.paused_until))

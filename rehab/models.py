@@ -61,7 +61,9 @@ class Assessment(BaseModel):
     stage: int
     rung: int
     suggest_assessment: bool
-    summary: str
+    summary: str  # in English (the simulator's words); the bot words the fields below
+    presentation: Presentation = Presentation.MID_PORTION
+    entry_test: bool = False  # the Stage 3 entry test comes first (chosen at onboarding)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,8 +373,3 @@ class ProgrammeState(BaseModel):
         c.reviews = list(self.reviews)
         c.heel_raise_log = list(self.heel_raise_log)
         return c
-
-
-def day_label(day: date) -> str:
-    """A date as people read it in a sentence: `Tue 1 Dec` (reasons, gate details)."""
-    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
