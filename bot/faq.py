@@ -6,6 +6,9 @@ gym) must appear as a whole word, so "nice" is not "ice"; a longer word may carr
 ("strech"); a phrase is found inside the message with a little slack ("anti inflamatory").
 The topic with the most cues found wins; none found, no answer.
 
+Questions are understood in English, Spanish and Russian whatever language the person chose
+(the Spanish and Russian cues are in bot/faq_cues.py).
+
 Red-flag words are not this module's business: the red-flag screen sees every message first.
 """
 
@@ -14,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot import texts
+from bot import faq_cues, texts
 
 # rapidfuzz is imported on the first typed message, not at start-up (an idle bot's memory).
 
@@ -230,9 +233,14 @@ class Match:
 
 
 # Said in passing, not asked about: "Good morning, can I run?" is about running.
-GREETINGS = re.compile(r"\b(?:good (?:morning|afternoon|evening|night)|morning all)\b")
+GREETINGS = re.compile(
+    rf"\b(?:good (?:morning|afternoon|evening|night)|morning all|{faq_cues.GREETING_WORDS})\b"
+)
 # Words that may stand beside a topic's name in a message that only names it ("and shoes?").
-FILLER = frozenset(["a", "an", "the", "and", "or", "about", "my", "on", "of", "what", "re"])
+FILLER = (
+    frozenset(["a", "an", "the", "and", "or", "about", "my", "on", "of", "what", "re"])
+    | faq_cues.FILLER
+)
 
 
 def normalise(text: str) -> str:
@@ -247,7 +255,8 @@ def normalise(text: str) -> str:
 def is_question(text: str) -> bool:
     """A question mark, or a first word that opens a question ("can I run")."""
     words = normalise(text).split()
-    return "?" in text or (bool(words) and words[0] in QUESTION_WORDS)
+    opens = QUESTION_WORDS | faq_cues.QUESTION_WORDS
+    return "?" in text or "¿" in text or (bool(words) and words[0] in opens)
 
 
 def _found(cue: str, message: str, words: frozenset[str]) -> bool:
@@ -268,6 +277,7 @@ def match(text: str) -> Match | None:
     words = frozenset(message.split())
     best: Match | None = None
     for key, cues in CUES.items():
+        cues = cues + faq_cues.CUES.get(key, ())
         found = tuple(cue for cue in cues if _found(cue, message, words))
         if found and (best is None or len(found) > len(best.cues)):
             best = Match(key, found)

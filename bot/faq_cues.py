@@ -125,6 +125,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "activity": (
         "correr",
         "corro",
+        "corriendo",
+        "caminando",
         "carrera",
         "trotar",
         "caminar",

@@ -129,3 +129,47 @@ def test_a_message_that_only_names_a_topic_is_taken_as_asked(text: str, topic: s
 def test_a_remark_in_passing_is_not_taken_as_a_question(text: str) -> None:
     assert not faq.is_question(text)
     assert faq.names_topic(text) is None
+
+
+# The same questions as Spanish and Russian speakers type them.
+QUESTIONS_ES_RU: list[tuple[str, str]] = [
+    ("¿puedo seguir corriendo?", "activity"),
+    ("¿Es mejor descansar unas semanas?", "load"),
+    ("¿cuánto dolor es normal durante los ejercicios?", "pain"),
+    ("¿debo estirar los gemelos?", "stretch"),
+    ("por las mañanas está muy rígido, ¿es normal?", "morning"),
+    ("¿puedo tomar ibuprofeno?", "ice"),
+    ("¿qué zapatillas uso?", "shoes"),
+    ("hoy tengo un mal día, ¿qué hago?", "badday"),
+    ("¿cuándo debo ir al médico?", "clinician"),
+    ("¿cuánto tiempo tarda en curarse?", "duration"),
+    ("Можно ли бегать?", "activity"),
+    ("может лучше отдых на пару недель?", "load"),
+    ("сколько боли нормально во время упражнений?", "pain"),
+    ("нужна ли растяжка?", "stretch"),
+    ("почему утром так тяжело делать первые шаги?", "morning"),
+    ("можно пить ибупрофен?", "ice"),
+    ("какая обувь лучше?", "shoes"),
+    ("сегодня хуже, что делать?", "badday"),
+    ("когда идти к врачу?", "clinician"),
+    ("сколько недель это займёт?", "duration"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"), QUESTIONS_ES_RU, ids=[q for q, _ in QUESTIONS_ES_RU]
+)
+def test_a_question_typed_in_spanish_or_russian_reaches_the_right_answer(
+    question: str, topic: str
+) -> None:
+    assert faq.is_question(question)
+    found = faq.match(question)
+    assert found is not None, question
+    assert found.key == topic, f"{question!r} matched {found.key} on {found.cues}"
+
+
+@pytest.mark.parametrize(
+    "text", ["hola", "gracias", "¿qué tiempo hará mañana?", "привет", "спасибо"]
+)
+def test_spanish_and_russian_small_talk_matches_no_topic(text: str) -> None:
+    assert faq.match(text) is None
