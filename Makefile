@@ -49,7 +49,9 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.run
 
 # Exercise pictures and tempo guides, drawn from code (bot/pictures/draw.py) into the package
-# (bot/pictures/) and docs/exercises/. Commit the result; the bot only reads the files.
+# (bot/pictures/) and docs/exercises/, once per language (the words come from bot/locales: run
+# it again after `make messages` and the translations). Commit the result; the bot only reads
+# the files.
 pictures: $(STAMP)
 	$(PY) -m bot.pictures.draw --docs docs/exercises
 

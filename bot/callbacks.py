@@ -2,6 +2,7 @@
 
 Prefixes in use (each matched by an anchored pattern in bot/handlers/__init__.py):
   f:<version>:<payload>        a step of the user's current flow (onboarding, session, test, …)
+                               (the welcome's language buttons: f:<version>:lang:<en|es|ru>)
   mc:<yyyymmdd>:<pain>         morning check-in answer
   rem:<yyyymmdd>:<slot>:<act>  reminder buttons (start, snooze, skip)
   del:<issued>:<yes|no>        /delete confirmation

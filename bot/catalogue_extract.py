@@ -3,7 +3,8 @@
 Every module-level text whose name starts with a capital letter is a message (bot/texts.py
 reads each through its catalogue: `_Catalogue`), so it needs no marker; texts inside functions
 are found as usual, in `_()` and `ngettext()` calls. The constant's name goes to the
-translator as a comment: it says where the text is used.
+translator as a comment: it says where the text is used; a `# Translators: …` comment on
+the lines just above the constant goes with it too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,20 @@ from babel.messages.extract import extract_python
 # What an extraction method yields at run time: (line, function name, message, comments).
 # (Babel's annotations describe its own wrapper's output instead, hence the casts below.)
 Extracted = tuple[int, str | None, str | tuple[str, ...], list[str]]
+
+
+TRANSLATORS = "# Translators:"
+
+
+def translator_note(lines: list[str], lineno: int) -> str | None:
+    """The `# Translators: …` comment in the comment lines just above line `lineno` (1-based)."""
+    index = lineno - 2
+    while index >= 0 and lines[index].lstrip().startswith("#"):
+        line = lines[index].strip()
+        if line.startswith(TRANSLATORS):
+            return line.removeprefix("#").strip()
+        index -= 1
+    return None
 
 
 def module_texts(source: str) -> Iterator[tuple[int, str, str]]:
@@ -44,8 +59,10 @@ def extract_texts(
 ) -> Iterator[Extracted]:
     """Babel's extraction interface: the module's texts, then its `_()` calls."""
     source = fileobj.read().decode(options.get("encoding", "utf-8"))
+    lines = source.splitlines()
     for line, name, text in module_texts(source):
         if text.strip():
-            yield line, None, text, [f"texts.{name}"]
+            note = translator_note(lines, line)
+            yield line, None, text, [f"texts.{name}", *([note] if note else [])]
     fileobj.seek(0)
     yield from cast(Iterator[Extracted], extract_python(fileobj, keywords, comment_tags, options))  # type: ignore[arg-type]

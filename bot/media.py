@@ -1,9 +1,11 @@
 """Sending the exercise pictures and tempo guides, each uploaded to Telegram at most once.
 
-The files are drawn ahead of time (bot/pictures/); here they are only sent. After the first
-upload Telegram's file_id is stored (table `media_files`, keyed by the file's name and a digest
-of its bytes) and every later send uses it, so the file is never uploaded twice: across users,
-sessions and restarts. Two first sends of the same file at once wait for each other (one upload).
+The files are drawn ahead of time (bot/pictures/), one per language; here they are only sent,
+the one of the language in force. After the first upload Telegram's file_id is stored (table
+`media_files`, keyed by the file's name, its language folder and a digest of its bytes, so that
+each language's picture has its own file_id) and every later send uses it, so the file is never
+uploaded twice: across users, sessions and restarts. Two first sends of the same file at once
+wait for each other (one upload).
 A stored file_id that Telegram refuses (another bot token, a purged file) is dropped and the file
 uploaded again.
 
@@ -39,7 +41,7 @@ class Kind(StrEnum):
 
 @lru_cache(maxsize=64)
 def _key(kind: Kind, path: Path, mtime_ns: int, size: int) -> str:
-    return pictures.media_key(kind, path.name, path)
+    return pictures.media_key(kind, pictures.media_name(path), path)
 
 
 def media_key(kind: Kind, path: Path) -> str:
@@ -147,7 +149,8 @@ async def _send_by_id(
 async def send_exercise_picture(
     bot: Bot, runtime: Runtime, chat_id: int, exercise_id: str, name: str
 ) -> bool:
-    """The exercise's picture with its name; False if there is none or it could not be sent."""
+    """The exercise's picture (in the language in force) with its name; False if there is none
+    or it could not be sent."""
     path = pictures.picture_path(exercise_id)
     if path is None:
         log.warning("no picture for exercise %s", exercise_id)
@@ -157,7 +160,8 @@ async def send_exercise_picture(
 
 
 async def send_tempo_guide(bot: Bot, runtime: Runtime, chat_id: int, tempo: pictures.Tempo) -> bool:
-    """The looping tempo guide for (up, down, pause); False if there is none for that tempo."""
+    """The looping tempo guide for (up, down, pause), in the language in force; False if there
+    is none for that tempo."""
     path = pictures.tempo_path(tempo)
     if path is None:
         log.warning("no tempo guide for %s", tempo)

@@ -73,7 +73,8 @@ def reminder_keyboard(local_date: date, slot: str, *, snooze: bool) -> InlineKey
 
 def exercise_dose(ex: Any) -> str:
     """`Calf-raise hold 4 × 20 s hold`, `Heel drop 3 × 15 reps, +5 kg`."""
-    return f"{getattr(ex, 'name', 'Exercise')} {texts.dose_text(ex)}"
+    name = getattr(ex, "name", None) or i18n._("Exercise")
+    return f"{name} {texts.dose_text(ex)}"
 
 
 def dose_line(session: Any, stage: int | None) -> str:

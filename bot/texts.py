@@ -17,7 +17,10 @@ from datetime import date
 from html import escape
 from typing import Any, Protocol, assert_never
 
-from bot.i18n import _
+from babel.lists import format_list
+
+from bot import i18n
+from bot.i18n import N_, _, ngettext
 from rehab import Cadence
 from rehab import reasons as rr
 from rehab.protocol import EXERCISES, LOADS, RUN_LADDER
@@ -62,15 +65,18 @@ def commands() -> tuple[tuple[str, str], ...]:
 
 
 def greeting(first_name: str) -> str:
-    return (
-        f"Hi {escape(first_name)}! I'm Achilles Coach. I guide you through a 12-week exercise "
+    return _(
+        "Hi {name}! I'm Achilles Coach. I guide you through a 12-week exercise "
         "programme for Achilles tendon pain, one set at a time, with your pain as the guide."
-    )
+    ).format(name=escape(first_name))
 
 
 def help_text() -> str:
     lines = [_("<b>What I can do</b>")]
-    lines += [f"/{name} – {escape(description)}" for name, description in commands()]
+    lines += [
+        _("/{command} – {description}").format(command=name, description=escape(description))
+        for name, description in commands()
+    ]
     return "\n".join(lines)
 
 
@@ -131,7 +137,6 @@ STAGE_LABEL = "Stage {stage}"
 CHECKIN_QUESTION = (
     "Good morning! How did your Achilles feel in your first steps today? (0 = none, 10 = worst)"
 )
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CADENCE_CHANGED = "Your new stage comes with a new rhythm: I'll remind you {rhythm}."
 CADENCE_TWICE_DAILY = "twice a day, at {first} and {second}"
 CADENCE_ONCE_DAILY = "once a day, at {first}"
@@ -145,20 +150,23 @@ DAYS_CHOOSE = "Choose my days"
 
 
 def weekday_list(days: tuple[int, ...]) -> str:
-    names = [WEEKDAY_NAMES[d] for d in days if 0 <= d < len(WEEKDAY_NAMES)]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    """ "Mon, Wed and Fri" in the language in force (its own list pattern and day names)."""
+    names = [i18n.weekday_short(d) for d in days if 0 <= d < 7]
+    if not names:
+        return ""
+    language = i18n.current()
+    # The bot writes British English: "Mon, Wed and Fri", without the serial comma.
+    return format_list(names, locale="en_GB" if language == "en" else i18n.locale(language))
 
 
 def cadence_rhythm(
     cadence: str, session_times: tuple[str, ...], days: tuple[int, ...], at: str
 ) -> str:
     if cadence == Cadence.TWICE_DAILY and len(session_times) >= 2:
-        return CADENCE_TWICE_DAILY.format(first=session_times[0], second=session_times[1])
+        return _(CADENCE_TWICE_DAILY).format(first=session_times[0], second=session_times[1])
     if cadence in (Cadence.TWICE_DAILY, Cadence.ONCE_DAILY) and session_times:
-        return CADENCE_ONCE_DAILY.format(first=session_times[0])
-    template = CADENCE_WEEKLY if cadence == Cadence.WEEKLY else CADENCE_THREE_WEEKLY
+        return _(CADENCE_ONCE_DAILY).format(first=session_times[0])
+    template = _(CADENCE_WEEKLY) if cadence == Cadence.WEEKLY else _(CADENCE_THREE_WEEKLY)
     return template.format(days=weekday_list(days), time=at)
 
 
@@ -182,7 +190,6 @@ SESSION_PAIN_STOPPED_TODAY = (
     "Today's session stopped because it hurt too much, so no more training today. "
     "I'll ask about your morning pain tomorrow."
 )
-SESSION_STARTED = "Let's go: {count} exercise{s} today. Tap Go when you're ready for each set."
 SESSION_CONTINUED = "Welcome back! Picking up where you left off."
 SESSION_GO = "▶️ Go"
 SESSION_DONE = "✅ Done"
@@ -201,16 +208,17 @@ SESSION_REST = "Rest {seconds} s. I'll tell you when the next set is ready."
 SESSION_COUNTDOWN = "⏱ {seconds} s left"
 SESSION_REST_OVER = "Rest over."
 SESSION_EFFORT_QUESTION = "How did the last set feel?"
+# Labels are English (marked N_ for extraction): session_efforts() gives them translated.
 SESSION_EFFORTS = (
-    ("easy", "😌 3+ more left"),
-    ("right", "💪 1–2 left"),
-    ("hard", "😣 Failed / form broke"),
+    ("easy", N_("😌 3+ more left")),
+    ("right", N_("💪 1–2 left")),
+    ("hard", N_("😣 Failed / form broke")),
 )
 # The same question after a loaded hold, where "reps left" means nothing.
 SESSION_EFFORTS_HOLD = (
-    ("easy", "😌 Could hold much longer"),
-    ("right", "💪 Just about held it"),
-    ("hard", "😣 Let go early / form broke"),
+    ("easy", N_("😌 Could hold much longer")),
+    ("right", N_("💪 Just about held it")),
+    ("hard", N_("😣 Let go early / form broke")),
 )
 SESSION_AFTER_QUESTION = "All sets done! 🎉 Pain right now? (0 = none, 10 = worst)"
 SESSION_NOTED = "Noted: {pain}/10 ✓"
@@ -220,16 +228,16 @@ SESSION_STOP_EXERCISE = "{reason}\nLet's leave this exercise for today."
 SESSION_ENDED = "{reason}"
 SESSION_SUMMARY_TITLE = "<b>Session done ✓</b>"
 SESSION_SUMMARY_ENDED_TITLE = "<b>Session ended early</b>"
-SESSION_SUMMARY_LINE = "• {name}: {sets} set{s}, top pain {pain}"
 SESSION_SUMMARY_PAIN_AFTER = "Pain now: {pain}/10"
 SESSION_SUMMARY_CHECKIN = "I'll ask about your first steps tomorrow at {time}."
 SESSION_SUMMARY_CHECKIN_DEFAULT = "I'll ask about your first steps tomorrow morning."
 SESSION_SUMMARY_NEXT = "Next session: {when}."
 SESSION_SET_HEADER = "<b>Set {set_no} of {sets}</b> · {dose}"
 SESSION_HOLD_CUE = "Hold for {seconds} s, steady, no bouncing. I'll tell you when time's up."
-SESSION_TEMPO_CUE = "{reps} slow reps: up for {up} s · {pause}down for {down} s."
-SESSION_TEMPO_PAUSE = "hold {seconds} s at the top · "
-SESSION_REPS_CUE = "{what}. Tap Done when you've finished the set."
+SESSION_TEMPO_CUE = "{reps} slow reps: up for {up} s · down for {down} s."
+SESSION_TEMPO_CUE_PAUSE = (
+    "{reps} slow reps: up for {up} s · hold {seconds} s at the top · down for {down} s."
+)
 # The walk-jog of the running block (Stage 4): level ground, easy pace, timed by the bot.
 SESSION_RUN_CUE = (
     "🚶 Walk {walk} min, then 🏃 jog {jog} min, {reps} times. I'll tell you when to switch. "
@@ -245,19 +253,52 @@ RUN_DOSE_CONTINUOUS = "{jog} min of easy running"
 SESSION_TEMPO_DONE = "I'll tell you when the time for the set is up, or tap Done."
 
 CARD_TEMPLATE = "<b>{name}</b>\n{how_to}\n\n<b>Dose:</b> {dose}\n<b>Where:</b> {surface}{tempo}"
-CARD_TEMPO = "\n<b>Tempo:</b> up {up} s · down {down} s{pause}"
-CARD_TEMPO_PAUSE = " · {seconds} s pause at the top"
-SURFACE_NAMES = {"floor": "flat floor", "step": "edge of a step"}
+CARD_TEMPO = "\n<b>Tempo:</b> up {up} s · down {down} s"
+CARD_TEMPO_PAUSE = "\n<b>Tempo:</b> up {up} s · down {down} s · {seconds} s pause at the top"
+# The labels of these dicts are English, marked N_: read them through _() (surface_name()).
+SURFACE_NAMES = {"floor": N_("flat floor"), "step": N_("edge of a step")}
 SURFACE_MACHINE = "the machine, at the gym"
 LOAD_ADDED = "+{kg} kg"  # held or worn, on top of body weight
 LOAD_MACHINE = "{kg} kg on the machine"
-STANCE_NAMES = {"two-legs": "both legs", "single-leg": "one leg"}
+STANCE_NAMES = {"two-legs": N_("both legs"), "single-leg": N_("one leg")}
 # Single-leg work names its leg (issue 11); with both sides sore, every set on each leg.
-LEG_NAMES = {"left": "left leg", "right": "right leg", "each": "each leg in turn"}
+LEG_NAMES = {"left": N_("left leg"), "right": N_("right leg"), "each": N_("each leg in turn")}
 
 
 def session_started(count: int) -> str:
-    return SESSION_STARTED.format(count=count, s="" if count == 1 else "s")
+    return ngettext(
+        "Let's go: {n} exercise today. Tap Go when you're ready for each set.",
+        "Let's go: {n} exercises today. Tap Go when you're ready for each set.",
+        count,
+    ).format(n=count)
+
+
+def session_efforts(hold: bool) -> tuple[tuple[str, str], ...]:
+    """Easy / right / hard (callback key, label), the labels in the language in force."""
+    return tuple(
+        (key, _(label)) for key, label in (SESSION_EFFORTS_HOLD if hold else SESSION_EFFORTS)
+    )
+
+
+def surface_name(surface: str) -> str:
+    """ "flat floor", "edge of a step" (an unknown surface as it is)."""
+    return _(SURFACE_NAMES[surface]) if surface in SURFACE_NAMES else surface
+
+
+def reps_cue(reps: int | None, contacts: int | None) -> str:
+    """What to do in a set the user ends by tapping Done: "15 reps. Tap Done when …"."""
+    if contacts:
+        return ngettext(
+            "{n} contact. Tap Done when you've finished the set.",
+            "{n} contacts. Tap Done when you've finished the set.",
+            contacts,
+        ).format(n=contacts)
+    n = reps or 0
+    return ngettext(
+        "{n} rep. Tap Done when you've finished the set.",
+        "{n} reps. Tap Done when you've finished the set.",
+        n,
+    ).format(n=n)
 
 
 def pain_label(pain: int | None) -> str:
@@ -265,9 +306,9 @@ def pain_label(pain: int | None) -> str:
 
 
 def summary_line(name: str, sets: int, top_pain: int | None) -> str:
-    return SESSION_SUMMARY_LINE.format(
-        name=escape(name), sets=sets, s="" if sets == 1 else "s", pain=pain_label(top_pain)
-    )
+    return ngettext(
+        "• {name}: {n} set, top pain {pain}", "• {name}: {n} sets, top pain {pain}", sets
+    ).format(name=escape(name), n=sets, pain=pain_label(top_pain))
 
 
 # Morning check-in answers
@@ -284,18 +325,19 @@ REFER_SEEN_DONE = (
 REVIEW_QUESTION = (
     "<b>{summary}</b>\n\nHow would you rate your Achilles now, compared with the start?"
 )
+# Choices are (callback key, English label marked N_): translate the label where it is shown.
 REVIEW_RATINGS = (
-    ("much_better", "Much better"),
-    ("better", "Better"),
-    ("same", "About the same"),
-    ("worse", "Worse"),
+    ("much_better", N_("Much better")),
+    ("better", N_("Better")),
+    ("same", N_("About the same")),
+    ("worse", N_("Worse")),
 )
 REVIEW_REFER = "Thanks for your answer.\n{reason}"
 RUN_QUESTION = (
     "Your hops have stayed low in pain for two weeks and the hop test went well. Do you run, or "
     "would you like to? If so, a walk–jog block replaces one hop session a week."
 )
-RUN_CHOICES = (("yes", "Yes, I run"), ("no", "I don't run"))
+RUN_CHOICES = (("yes", N_("Yes, I run")), ("no", N_("I don't run")))
 RUN_STARTS = (
     "Great ✓ Your walk–jog starts at 4 × (walk 2 min, jog 2 min) on level ground; it grows a "
     "little after each run that goes well."
@@ -332,7 +374,7 @@ PLAN_MARK_REST = "▫️"
 
 def stage_label(stage: int, maintenance: bool) -> str:
     """The title's "Stage 3", or "Maintenance" once the programme has graduated."""
-    return MAINTENANCE_LABEL if maintenance else STAGE_LABEL.format(stage=stage)
+    return _(MAINTENANCE_LABEL) if maintenance else _(STAGE_LABEL).format(stage=stage)
 
 
 def plan_sessions(
@@ -341,33 +383,61 @@ def plan_sessions(
     """What a /plan day holds: "2 sessions (07:00, 18:00)", "1 of 2 done", "2 sessions, not
     done"; a day ahead names its reminder times; a day a session ended on pain says so, as
     /history does."""
-    sessions = f"{planned} session" + ("" if planned == 1 else "s")
     if ended_early:
         full = done - ended_early
-        return (f"{full} done · " if full else "") + "⚠️ ended early, no more that day"
+        if full:
+            return ngettext(
+                "{n} done · ⚠️ ended early, no more that day",
+                "{n} done · ⚠️ ended early, no more that day",
+                full,
+            ).format(n=full)
+        return _("⚠️ ended early, no more that day")
     if times and not past and done == 0:
-        return f"{sessions} ({', '.join(times)})"
+        return ngettext("{n} session ({times})", "{n} sessions ({times})", planned).format(
+            n=planned, times=", ".join(times)
+        )
     if done >= planned:
-        return sessions + " ✓" if planned == 1 else f"{sessions}, all done"
+        if planned == 1:
+            return _("1 session ✓")
+        return ngettext("{n} session, all done", "{n} sessions, all done", planned).format(
+            n=planned
+        )
     if done > 0:
-        return f"{done} of {planned} done"
-    return f"{sessions}, not done" if past else sessions
+        return ngettext("{done} of {n} done", "{done} of {n} done", planned).format(
+            done=done, n=planned
+        )
+    if past:
+        return ngettext("{n} session, not done", "{n} sessions, not done", planned).format(
+            n=planned
+        )
+    return ngettext("{n} session", "{n} sessions", planned).format(n=planned)
 
 
 PLAN_DOSE_TITLE = "<b>Each session:</b>"
 STAGE_TITLE = "<b>Stage {stage}: {name}</b>"
+# English, marked N_: stage_name() and stage_purpose() give them translated.
 STAGE_NAMES = {
-    1: "steady holds",
-    2: "slow strength",
-    3: "heavy slow strength",
-    4: "spring and hops",
+    1: N_("steady holds"),
+    2: N_("slow strength"),
+    3: N_("heavy slow strength"),
+    4: N_("spring and hops"),
 }
 STAGE_PURPOSES = {
-    1: "Holding still under load calms a grumpy tendon and starts to build it up.",
-    2: "Slow lifting and lowering starts to rebuild the tendon's structure.",
-    3: "Heavy, slow work on one leg builds the strength you'll need to run and jump.",
-    4: "Hops and bounds teach the tendon to store and release energy again.",
+    1: N_("Holding still under load calms a grumpy tendon and starts to build it up."),
+    2: N_("Slow lifting and lowering starts to rebuild the tendon's structure."),
+    3: N_("Heavy, slow work on one leg builds the strength you'll need to run and jump."),
+    4: N_("Hops and bounds teach the tendon to store and release energy again."),
 }
+
+
+def stage_name(stage: int) -> str:
+    return _(STAGE_NAMES[stage]) if stage in STAGE_NAMES else ""
+
+
+def stage_purpose(stage: int) -> str:
+    return _(STAGE_PURPOSES[stage]) if stage in STAGE_PURPOSES else ""
+
+
 STAGE_MAINTENANCE = "You're in maintenance: one or two heavy sessions a week keep the gains."
 MAINTENANCE_TITLE = "<b>Maintenance</b>"
 MAINTENANCE_LABEL = "Maintenance"  # in place of "Stage 4" in /today and /plan titles
@@ -384,7 +454,7 @@ TEST_HOW = "Send /test when you're rested and I'll walk you through it."
 def with_test_hint(reason: str, decision_kind: str | None) -> str:
     """A decision's reason (HTML-escaped), and how to take the test it asks for, if any."""
     if decision_kind in TEST_DECISION_KINDS:
-        return f"{escape(reason)}\n{TEST_HOW}"
+        return f"{escape(reason)}\n{_(TEST_HOW)}"
     return escape(reason)
 
 
@@ -428,11 +498,11 @@ COUNT_DUE = (
 )
 STIFFNESS_QUESTION = "And how long were you stiff this morning?"
 STIFFNESS_CHOICES = (
-    ("0", "Not at all"),
-    ("5", "A few minutes"),
-    ("20", "About 20 min"),
-    ("45", "About 45 min"),
-    ("90", "An hour or more"),
+    ("0", N_("Not at all")),
+    ("5", N_("A few minutes")),
+    ("20", N_("About 20 min")),
+    ("45", N_("About 45 min")),
+    ("90", N_("An hour or more")),
 )
 STIFFNESS_NOTED = "Noted ✓ {minutes} min of stiffness."
 TEST_RESULT_FAILED = "<b>Not yet</b>\n{reason}"
@@ -462,7 +532,7 @@ PROGRESS_DRAWING = "Drawing your chart…"
 
 
 def _avg(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}".removesuffix(".0")
+    return "–" if value is None else i18n.number(value)
 
 
 def progress_caption(
@@ -476,41 +546,63 @@ def progress_caption(
     sessions_missed: int,
 ) -> str:
     # Past the plan's end it is not "Week 13 of 12".
-    title = f"Week {week} of {total_weeks}" if week <= total_weeks else f"Week {week}"
-    beyond = "" if week <= total_weeks else f" (beyond the {total_weeks}-week plan)"
-    lines = [f"<b>{title}</b>{beyond}" + (f" · Stage {stage}" if stage else "")]
+    if week <= total_weeks:
+        title = _("<b>Week {week} of {weeks}</b>").format(week=week, weeks=total_weeks)
+    else:
+        title = _("<b>Week {week}</b> (beyond the {weeks}-week plan)").format(
+            week=week, weeks=total_weeks
+        )
+    if stage:
+        title = _("{title} · Stage {stage}").format(title=title, stage=stage)
+    lines = [title]
     if morning_week1 is not None and morning_now is not None:
-        lines.append(f"Morning pain: {_avg(morning_week1)} in week 1 → {_avg(morning_now)} now")
+        lines.append(
+            _("Morning pain: {week1} in week 1 → {now} now").format(
+                week1=_avg(morning_week1), now=_avg(morning_now)
+            )
+        )
     elif morning_now is not None:
-        lines.append(f"Morning pain lately: {_avg(morning_now)}")
+        lines.append(_("Morning pain lately: {now}").format(now=_avg(morning_now)))
     # Counts, not a percentage: the same numbers /history and /plan show.
-    lines.append(f"Sessions finished: {sessions_done} · missed or stopped: {sessions_missed}")
-    lines.append("Red = pain during, orange = after, blue = mornings, green = load or hold.")
+    lines.append(
+        _("Sessions finished: {done} · missed or stopped: {missed}").format(
+            done=sessions_done, missed=sessions_missed
+        )
+    )
+    lines.append(_("Red = pain during, orange = after, blue = mornings, green = load or hold."))
     return "\n".join(lines)
 
 
 HISTORY_TITLE = "<b>Your last 14 days</b> (newest first)"
+# English labels, marked N_: history_line() and decision_label() translate them.
 HISTORY_OUTCOMES: dict[str, str] = {
-    DayOutcome.DONE: "✅ done",
-    DayOutcome.ENDED_EARLY: "⚠️ ended early",
-    DayOutcome.OPEN: "⏸ open",
-    DayOutcome.STOPPED: "✖️ stopped",
-    DayOutcome.MISSED: "❌ missed",
-    DayOutcome.SKIPPED: "⏭ skipped",
-    DayOutcome.TODAY: "⏳ nothing yet today",
-    DayOutcome.REST: "💤 rest",
+    DayOutcome.DONE: N_("✅ done"),
+    DayOutcome.ENDED_EARLY: N_("⚠️ ended early"),
+    DayOutcome.OPEN: N_("⏸ open"),
+    DayOutcome.STOPPED: N_("✖️ stopped"),
+    DayOutcome.MISSED: N_("❌ missed"),
+    DayOutcome.SKIPPED: N_("⏭ skipped"),
+    DayOutcome.TODAY: N_("⏳ nothing yet today"),
+    DayOutcome.REST: N_("💤 rest"),
 }
 DECISION_LABELS = {
-    "progress": "⬆️ step up",
-    "hold": "➡️ same dose",
-    "regress": "⬇️ step down",
-    "stage_up": "🎉 next stage",
-    "stage_down": "⬇️ stage down",
-    "deload": "🪶 lighter",
-    "reassess": "🔎 re-check",
-    "gate_test": "🧪 test",
-    "stop": "🛑 stopped",
+    "progress": N_("⬆️ step up"),
+    "hold": N_("➡️ same dose"),
+    "regress": N_("⬇️ step down"),
+    "stage_up": N_("🎉 next stage"),
+    "stage_down": N_("⬇️ stage down"),
+    "deload": N_("🪶 lighter"),
+    "reassess": N_("🔎 re-check"),
+    "gate_test": N_("🧪 test"),
+    "stop": N_("🛑 stopped"),
 }
+
+
+def decision_label(kind: str) -> str:
+    """A decision's short label (an unknown kind, escaped, as it is)."""
+    return _(DECISION_LABELS[kind]) if kind in DECISION_LABELS else escape(kind)
+
+
 HISTORY_FOOTER = "pain = the highest during a set · AM = your first steps that morning (0–10)"
 
 
@@ -526,23 +618,25 @@ def history_line(
 ) -> str:
     """One day of /history: what happened, the worst pain during, the morning answer and the
     decision. A session the engine ended early is never called done."""
-    parts = [f"<b>{escape(day_label)}</b>", HISTORY_OUTCOMES.get(outcome, escape(outcome))]
+    label = HISTORY_OUTCOMES.get(outcome)
+    parts = [f"<b>{escape(day_label)}</b>", _(label) if label else escape(outcome)]
     full = sessions_done - ended_early
     if outcome == DayOutcome.DONE and full > 1:
         parts[-1] += f" ×{full}"
     if outcome == DayOutcome.DONE and ended_early:
-        parts.append(HISTORY_OUTCOMES[DayOutcome.ENDED_EARLY])
+        parts.append(_(HISTORY_OUTCOMES[DayOutcome.ENDED_EARLY]))
     if pain is not None:
-        parts.append(f"pain {pain}")
+        parts.append(_("pain {pain}").format(pain=pain))
     if morning is not None:
-        parts.append(f"AM {morning}")
+        # Translators: "AM" is the morning answer (first steps), as HISTORY_FOOTER explains.
+        parts.append(_("AM {pain}").format(pain=morning))
     if decision:
-        parts.append(DECISION_LABELS.get(decision, escape(decision)))
+        parts.append(decision_label(decision))
     return " · ".join(parts)
 
 
 def history(lines: list[str]) -> str:
-    return "\n".join([HISTORY_TITLE, *lines, "", HISTORY_FOOTER])
+    return "\n".join([_(HISTORY_TITLE), *lines, "", _(HISTORY_FOOTER)])
 
 
 EXPORT_NOTHING = "I don't hold any programme data about you yet. /start sets one up."
@@ -581,43 +675,52 @@ def weekly_summary(
     decision_reason: str | None,
     decision_kind: str | None = None,
 ) -> str:
-    lines = [f"<b>Your week</b> ({escape(period)})"]
+    lines = [_("<b>Your week</b> ({period})").format(period=escape(period))]
     if planned:
         # Counts, not a percentage: the same numbers /progress, /history and /plan show.
-        lines.append(f"Sessions: {done} of {planned} done")
+        lines.append(
+            ngettext(
+                "Sessions: {done} of {n} done", "Sessions: {done} of {n} done", planned
+            ).format(done=done, n=planned)
+        )
     else:
-        lines.append(f"Sessions done: {done}")
+        lines.append(_("Sessions done: {done}").format(done=done))
     if morning_now is None:
-        lines.append("Morning pain: no answers this week.")
+        lines.append(_("Morning pain: no answers this week."))
     elif morning_before is None:
-        lines.append(f"Morning pain: {_avg(morning_now)} on average.")
+        lines.append(_("Morning pain: {now} on average.").format(now=_avg(morning_now)))
     else:
         change = morning_now - morning_before
         if change <= -0.5:
-            trend = "down 👍"
+            trend = _("Morning pain: {now}, down 👍 (last week {before}).")
         elif change >= 0.5:
-            trend = "up, so we'll go carefully"
+            trend = _("Morning pain: {now}, up, so we'll go carefully (last week {before}).")
         else:
-            trend = "steady"
-        lines.append(
-            f"Morning pain: {_avg(morning_now)}, {trend} (last week {_avg(morning_before)})."
-        )
+            trend = _("Morning pain: {now}, steady (last week {before}).")
+        lines.append(trend.format(now=_avg(morning_now), before=_avg(morning_before)))
     if stage_to is not None:  # a move made this week: next week goes on in that stage
-        lines.append(f"<b>This week:</b> on to Stage {stage_to}. 🎉")
-        lines.append(f"<b>Next week:</b> Stage {stage or stage_to}, keep going.")
+        lines.append(_("<b>This week:</b> on to Stage {stage}. 🎉").format(stage=stage_to))
+        lines.append(
+            _("<b>Next week:</b> Stage {stage}, keep going.").format(stage=stage or stage_to)
+        )
     elif decision_label is not None:  # already made (and in force): this week's news
-        lines.append(f"<b>This week:</b> {decision_label}" + (f" (Stage {stage})" if stage else ""))
+        if stage:
+            news = _("<b>This week:</b> {decision} (Stage {stage})")
+        else:
+            news = _("<b>This week:</b> {decision}")
+        lines.append(news.format(decision=decision_label, stage=stage))
     else:
-        lines.append("<b>Next week:</b> same plan, keep going." if stage else "")
+        lines.append(_("<b>Next week:</b> same plan, keep going.") if stage else "")
     if decision_reason:  # a test it asks for: how to take it (as the morning answer says)
         lines.append(with_test_hint(decision_reason, decision_kind))
-    lines.append("Turn these summaries off in /settings.")
+    lines.append(_("Turn these summaries off in /settings."))
     return "\n".join(line for line in lines if line)
 
 
 # --- onboarding, /start status, /pause /resume /settings /about /cancel (onboarding) ---
 
 OB_BACK = "⬅️ Back"
+# Choices are (English label marked N_, callback data): the label is translated where shown.
 OB_WELCOME = (
     "Over the next 12 weeks I'll give you calf and tendon exercises, walk you through every "
     "set, ask how it felt, and adjust the next session from your answers.\n\n"
@@ -625,6 +728,19 @@ OB_WELCOME = (
     "doctor look at your heel first. A few quick questions and we're set (about 3 minutes)."
 )
 OB_BEGIN = "Let's begin"
+# Translators: name the language of this translation ("Te escribiré en español…").
+OB_LANGUAGE = "🌐 I'll write to you in English. Prefer another language? Tap it below."
+# Each language named in itself, the same in every catalogue (so not a text to translate).
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Español", "ru": "Русский"}
+
+
+def language_buttons(current: str) -> list[tuple[str, str]]:
+    """(label, language code) for each language we speak; the one in force ticked."""
+    return [
+        (f"✓ {name}" if code == current else name, code) for code, name in LANGUAGE_NAMES.items()
+    ]
+
+
 OB_FLAGS = (
     "<b>First, a safety check.</b> Does any of this apply to you?\n\n{questions}\n\n"
     "If you're unsure about one, tap “Yes, one might”."
@@ -650,14 +766,14 @@ OB_CLEARED_CONFIRM = (
 )
 OB_CLEARED_YES = "Yes, I've been cleared"
 OB_SIDE = "Which Achilles hurts?"
-OB_SIDES = (("Left", "left"), ("Right", "right"), ("Both", "both"))
+OB_SIDES = ((N_("Left"), "left"), (N_("Right"), "right"), (N_("Both"), "both"))
 OB_SITE = (
     "Where exactly does it hurt?\n"
     "• <b>Mid-portion</b>: in the cord, a few finger-widths (2–6 cm) above the heel bone.\n"
     "• <b>Insertional</b>: right where the tendon meets the back of the heel bone.\n"
     "Not sure? That's fine, I'll use the gentler floor-only version."
 )
-OB_SITES = (("Mid-portion", "mid"), ("Insertional", "ins"), ("Not sure", "unsure"))
+OB_SITES = ((N_("Mid-portion"), "mid"), (N_("Insertional"), "ins"), (N_("Not sure"), "unsure"))
 OB_REST_PAIN = "How much does it hurt <b>at rest</b>, sitting still? (0 = none, 10 = worst)"
 OB_MORNING_PAIN = (
     "And your <b>first steps in the morning</b>: how bad are they usually? (0 = none, 10 = worst)"
@@ -665,11 +781,11 @@ OB_MORNING_PAIN = (
 OB_PAIN_HINT = "Please tap a number, or type one from 0 to 10 (like 3 or 3/10)."
 OB_STIFFNESS = "How long does the tendon feel stiff in the morning?"
 OB_STIFFNESS_CHOICES = (
-    ("No stiffness", "0"),
-    ("Under 10 min", "5"),
-    ("10–30 min", "20"),
-    ("30–60 min", "45"),
-    ("Over an hour", "90"),
+    (N_("No stiffness"), "0"),
+    (N_("Under 10 min"), "5"),
+    (N_("10–30 min"), "20"),
+    (N_("30–60 min"), "45"),
+    (N_("Over an hour"), "90"),
 )
 OB_STIFFNESS_HINT = "Tap a button, or type the minutes, like 15."
 OB_HEEL_RAISES = (
@@ -684,17 +800,17 @@ OB_WEIGHT = (
 )
 OB_WEIGHT_HINT = "Please type your weight between 30 and 250 kg, like 72 or 160 lb."
 OB_HAS_STEP = "Do you have a stair or a sturdy step you can stand on the edge of?"
-OB_YES_NO = (("Yes", "yes"), ("No", "no"))
+OB_YES_NO = ((N_("Yes"), "yes"), (N_("No"), "no"))
 OB_LOAD = (
     "Do you have weights to add (dumbbells, a loaded backpack, a weight vest)? "
     "Up to how many kg in total? Tap, or type it (like 12.5 or 25 lb)."
 )
 OB_LOAD_CHOICES = (
-    ("None", "0"),
-    ("5 kg", "5"),
-    ("10 kg", "10"),
-    ("20 kg", "20"),
-    ("40 kg or more", "40"),
+    (N_("None"), "0"),
+    (N_("5 kg"), "5"),
+    (N_("10 kg"), "10"),
+    (N_("20 kg"), "20"),
+    (N_("40 kg or more"), "40"),
 )
 OB_LOAD_HINT = "Tap a button, or type the kg, like 12.5 (or 25 lb)."
 OB_GYM = "Can you get to a gym (leg press or calf-raise machine)?"
@@ -702,7 +818,7 @@ OB_ENTRY = (
     "Good news: your tendon seems calm and strong already. Start at the top of Stage 2, or "
     "take a short test first that may let you start Stage 3 (heavy slow work)?"
 )
-OB_ENTRY_CHOICES = (("Start Stage 2", "stage2"), ("Test for Stage 3", "test"))
+OB_ENTRY_CHOICES = ((N_("Start Stage 2"), "stage2"), (N_("Test for Stage 3"), "test"))
 OB_ZONE = (
     "Which time zone are you in?\n"
     "• Tap “📍 Share my location” below, or\n"
@@ -718,7 +834,7 @@ OB_ZONE_HINT = (
 OB_ZONE_NOT_NOW = "I only need a location to set your time zone. Please use the buttons."
 OB_ZONE_FOUND = "Found it: <b>{zone}</b>."
 OB_ZONE_OK = "Then it's <b>{time}</b> on {day} where you are. Right?"
-OB_ZONE_OK_CHOICES = (("Yes, that's right", "yes"), ("No, choose again", "no"))
+OB_ZONE_OK_CHOICES = ((N_("Yes, that's right"), "yes"), (N_("No, choose again"), "no"))
 OB_TIME1 = (
     "In the first stages you train <b>twice a day</b>. When should I remind you for the "
     "first session? Tap, or type a time like 07:15."
@@ -743,10 +859,10 @@ OB_DAYS = (
     "you? Tap, or type three days like <code>mon wed fri</code>."
 )
 OB_DAYS_CHOICES = (
-    ("Mon · Wed · Fri", "024"),
-    ("Tue · Thu · Sat", "135"),
-    ("Mon · Thu · Sat", "035"),
-    ("Wed · Fri · Sun", "246"),
+    (N_("Mon · Wed · Fri"), "024"),
+    (N_("Tue · Thu · Sat"), "135"),
+    (N_("Mon · Thu · Sat"), "035"),
+    (N_("Wed · Fri · Sun"), "246"),
 )
 OB_DAYS_HINT = "Please choose three days with a rest day between them, like mon wed fri."
 OB_WEEKLY_TIME = "At what time on those days? Tap, or type one like 18:30."
@@ -792,6 +908,10 @@ START_OVER_YES = "Yes, start over"
 START_OVER_NO = "No, keep my programme"
 START_OVER_KEPT = "OK, nothing changed. /today shows your session."
 RESTARTED = "Welcome back. Your programme starts again: {summary}"
+# When the next session is (views.when_words).
+WHEN_TODAY = "today at {time}"
+WHEN_TOMORROW = "tomorrow at {time}"
+WHEN_DAY = "{day} at {time}"
 
 ABOUT = (
     "<b>About Achilles Coach</b>\n"
@@ -814,10 +934,10 @@ CANCEL_DONE = "Cancelled. Everything you confirmed is kept. /today shows your se
 
 PAUSE_ASK = "Pause your reminders for how long?"
 PAUSE_CHOICES = (
-    ("3 days", "3"),
-    ("1 week", "7"),
-    ("2 weeks", "14"),
-    ("Until I /resume", "0"),
+    (N_("3 days"), "3"),
+    (N_("1 week"), "7"),
+    (N_("2 weeks"), "14"),
+    (N_("Until I /resume"), "0"),
 )
 PAUSE_KEEP = "Never mind"
 PAUSE_DONE_UNTIL = "⏸ Reminders paused until {day}. /resume brings them back sooner."
@@ -839,13 +959,17 @@ SETTINGS_MENU = (
     "Equipment: {equipment}\nWeekly summary: {summary}\n\nWhat would you like to change?"
 )
 SETTINGS_CHOICES = (
-    ("Session times", "times"),
-    ("Days", "days"),
-    ("Check-in time", "checkin"),
-    ("Time zone", "zone"),
-    ("Body weight", "weight"),
-    ("Equipment", "equipment"),
+    (N_("Session times"), "times"),
+    (N_("Days"), "days"),
+    (N_("Check-in time"), "checkin"),
+    (N_("Time zone"), "zone"),
+    (N_("Body weight"), "weight"),
+    (N_("Equipment"), "equipment"),
 )
+SETTINGS_LANGUAGE = "🌐 Language"
+SETTINGS_LANGUAGE_QUESTION = "Which language shall I write to you in?"
+# Translators: name the language of this translation ("Guardado ✓ Desde ahora te escribo en…").
+SETTINGS_LANGUAGE_SAVED = "Saved ✓ From now on I'll write to you in English."
 SETTINGS_SUMMARY_ON = "Weekly summary: turn off"
 SETTINGS_SUMMARY_OFF = "Weekly summary: turn on"
 SETTINGS_CLOSE = "Done"
@@ -857,7 +981,7 @@ SETTINGS_DOSE_KEYS = ("weight", "equipment")
 
 
 def settings_saved(what: str) -> str:
-    return SETTINGS_SAVED_DOSE if what in SETTINGS_DOSE_KEYS else SETTINGS_SAVED
+    return _(SETTINGS_SAVED_DOSE) if what in SETTINGS_DOSE_KEYS else _(SETTINGS_SAVED)
 
 
 SETTINGS_TIMES_NOW = (
@@ -877,7 +1001,7 @@ SETTINGS_GYM = "a gym"
 
 
 def pause_until_text(day: str | None) -> str:
-    return PAUSE_DONE_UNTIL.format(day=escape(day)) if day else PAUSE_DONE
+    return _(PAUSE_DONE_UNTIL).format(day=escape(day)) if day else _(PAUSE_DONE)
 
 
 # --- pictures, tempo guides and answers to common questions (/learn) ---

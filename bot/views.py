@@ -4,20 +4,22 @@ decision's reason (every sentence comes from the catalogue, bot/texts.py)."""
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
-from bot import texts
+from babel.dates import format_date
+
+from bot import i18n, texts
 from service_layer import settings
 from service_layer.onboarding import TimeClash, TimeProblem
 from service_layer.records import (
     HistoryDay,
     ProgressFacts,
     WeeklySummary,
-    day_label,
     stored_reason,
 )
 from service_layer.runtime import Runtime
-from service_layer.settings import SettingsView, Status, TimesNow
+from service_layer.settings import NextSession, SettingsView, Status, TimesNow
 from storage.models import Decision
 
 
@@ -27,6 +29,11 @@ async def newcomer_text(runtime: Runtime, user_id: int) -> str:
     return texts.OB_IN_SETUP if await settings.in_setup(runtime, user_id) else texts.NOT_ONBOARDED
 
 
+def short_date(day: date) -> str:
+    """`Tue 01 Dec` (a pause's end), in the language in force."""
+    return format_date(day, "EEE dd MMM", locale=i18n.locale(i18n.current()))
+
+
 def status_text(status: Status) -> str:
     """/start's summary for an onboarded user."""
     if status.stopped:
@@ -34,7 +41,7 @@ def status_text(status: Status) -> str:
         return template.format(flag=escape(status.flag_name))
     if status.paused:
         label = (
-            texts.STATUS_PAUSED_UNTIL.format(day=status.paused_until.strftime("%a %d %b"))
+            texts.STATUS_PAUSED_UNTIL.format(day=short_date(status.paused_until))
             if status.paused_until
             else texts.STATUS_PAUSED
         )
@@ -46,8 +53,20 @@ def status_text(status: Status) -> str:
         name=escape(status.name),
         stage=status.stage,
         status=label,
-        next=escape(status.next_session or texts.STATUS_NEXT_NONE),
+        next=escape(when_words(status.next_session) or texts.STATUS_NEXT_NONE),
     )
+
+
+def when_words(when: NextSession | None) -> str | None:
+    """`today at 18:00`, `tomorrow at 07:30` or `Wed 3 Dec at 18:00`; None: nothing ahead."""
+    if when is None:
+        return None
+    time = i18n.clock(when.at)
+    if when.days_ahead == 0:
+        return texts.WHEN_TODAY.format(time=time)
+    if when.days_ahead == 1:
+        return texts.WHEN_TOMORROW.format(time=time)
+    return texts.WHEN_DAY.format(day=i18n.day_month(when.at.date()), time=time)
 
 
 def _times_text(times: TimesNow) -> str:
@@ -72,7 +91,7 @@ def settings_menu_text(view: SettingsView) -> str:
     """The /settings menu's text."""
     kit = [texts.SETTINGS_STEP] if view.has_step else []
     if view.max_added_load_kg:
-        kit.append(texts.SETTINGS_WEIGHTS.format(kg=f"{view.max_added_load_kg:g}"))
+        kit.append(texts.SETTINGS_WEIGHTS.format(kg=i18n.number(view.max_added_load_kg, 2)))
     if view.gym:
         kit.append(texts.SETTINGS_GYM)
     times = view.times
@@ -82,7 +101,7 @@ def settings_menu_text(view: SettingsView) -> str:
         weekly_time=times.weekly_time,
         checkin=times.checkin,
         zone=escape(times.zone),
-        weight=f"{view.bodyweight_kg:g}",
+        weight=i18n.number(view.bodyweight_kg, 2),
         equipment=", ".join(kit) or texts.SETTINGS_NO_EQUIPMENT,
         summary=texts.SETTINGS_ON if view.weekly_summary else texts.SETTINGS_OFF,
     )
@@ -108,7 +127,7 @@ def history_text(days: list[HistoryDay] | None) -> str:
     return texts.history(
         [
             texts.history_line(
-                day_label(d.day),
+                i18n.day_month(d.day),
                 d.outcome,
                 d.sessions_done,
                 d.pain_during_max,
@@ -127,14 +146,14 @@ def weekly_summary_text(summary: WeeklySummary) -> str:
         return texts.RECORDS_NOT_ONBOARDED
     kind = summary.decision_kind
     return texts.weekly_summary(
-        period=f"{day_label(summary.first)} – {day_label(summary.last)}",
+        period=f"{i18n.day_month(summary.first)} – {i18n.day_month(summary.last)}",
         done=summary.done,
         planned=summary.planned,
         morning_now=summary.morning_now,
         morning_before=summary.morning_before,
         stage=summary.stage,
         stage_to=summary.stage_to,
-        decision_label=texts.DECISION_LABELS.get(kind, kind) if kind else None,
+        decision_label=texts.decision_label(kind) if kind else None,
         decision_kind=kind,
         decision_reason=(
             texts.reason_text(summary.decision_reason) if summary.decision_reason else None
@@ -142,6 +161,7 @@ def weekly_summary_text(summary: WeeklySummary) -> str:
     )
 
 
+# English templates: read through the catalogue when used (texts.X here is read at import).
 _CLASHES = {
     TimeClash.GAP: texts.OB_TIME_GAP,
     TimeClash.FIRST_BEFORE_CHECKIN: texts.OB_FIRST_BEFORE_CHECKIN,
@@ -151,7 +171,9 @@ _CLASHES = {
 
 def time_problem_text(problem: TimeProblem) -> str:
     """Why a time was not taken, with the times that clash."""
-    return _CLASHES[problem.clash].format(**{k: escape(v) for k, v in problem.times.items()})
+    return i18n._(_CLASHES[problem.clash]).format(
+        **{k: escape(v) for k, v in problem.times.items()}
+    )
 
 
 def reason_words(row: Decision) -> str:

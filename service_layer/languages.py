@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from service_layer.runtime import Runtime
+from storage.uow import UnitOfWork
 
 DEFAULT = "en"
 # English, Spanish, Russian: what the catalogues (bot/locales/) hold.
@@ -80,13 +81,28 @@ async def choose(runtime: Runtime, user_id: int, language: str) -> bool:
     if language not in SUPPORTED:
         return False
     async with runtime.uow() as uow:
-        user = await uow.users.get(user_id)
-        if user is None:
+        if not await store(uow, user_id, language):
             return False
-        user.locale = language
         await uow.commit()
-    _book(runtime).put(user_id, language)
+    remember(runtime, user_id, language)
     return True
+
+
+async def store(uow: UnitOfWork, user_id: int, language: str) -> bool:
+    """Store the choice in the caller's transaction (the caller commits, then `remember`s);
+    False when it is not a language we speak or the person is unknown."""
+    if language not in SUPPORTED:
+        return False
+    user = await uow.users.get(user_id)
+    if user is None:
+        return False
+    user.locale = language
+    return True
+
+
+def remember(runtime: Runtime, user_id: int, language: str) -> None:
+    """The choice just committed is the answer from now on (the next update speaks it)."""
+    _book(runtime).put(user_id, language)
 
 
 def forget(runtime: Runtime, user_id: int) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import rehab
-from service_layer import flows, planner, reader, timezones
+from service_layer import flows, languages, planner, reader, timezones
 from service_layer.flow_data import ONBOARDING_FLOW as ONBOARDING_FLOW
 from service_layer.flow_data import PARKED_FLOW as PARKED_FLOW
 from service_layer.flow_data import SETTINGS_FLOW as SETTINGS_FLOW
@@ -60,6 +60,7 @@ WEEKLY_TIME = "weekly_time"
 CHECKIN = "checkin"
 DONE = "done"
 MENU = "menu"  # /settings: what to change
+LANGUAGE = "language"  # /settings: the language to speak
 
 ONBOARDING_SEQ: tuple[str, ...] = (
     WELCOME,
@@ -93,9 +94,13 @@ SETTINGS_SEQS: dict[str, tuple[str, ...]] = {
     "checkin": (CHECKIN,),
     "weight": (WEIGHT,),
     "equipment": (HAS_STEP, LOAD, GYM),
+    "language": (LANGUAGE,),
 }
 
 CLEARANCE_CODE = "clinician_clearance"
+
+# The welcome's language buttons: "lang:<code>" (a tap changes the language, not the step).
+LANGUAGE_BUTTON = "lang:"
 
 # Button payload → stored value, per choice step.
 SIDES = {"left": "left", "right": "right", "both": "both"}
@@ -131,17 +136,29 @@ WEEKLY_SESSIONS = 3
 # -- parsing what people type ------------------------------------------------------------------
 
 _MASS = re.compile(
-    r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*(kg|kgs|kilo|kilos|lb|lbs|pound|pounds)?\.?\s*$",
+    r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*(kg|kgs|kilo|kilos|lb|lbs|pound|pounds|кг)?\.?\s*$",
     re.IGNORECASE,
 )
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 _MINUTES = re.compile(r"^\s*(\d{1,4})\s*(?:m|min|mins|minutes?)?\s*$", re.IGNORECASE)
 _COUNT = re.compile(r"^\s*(\d{1,3})\s*\+?\s*$")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# How each weekday's name begins, in English, Spanish and Russian (full or short: "mié",
+# "пн", "пятница"); no beginning is another day's in any of them.
+DAY_BEGINNINGS: tuple[tuple[str, ...], ...] = (
+    ("mon", "lun", "пн", "пон"),
+    ("tue", "mar", "вт"),
+    ("wed", "mié", "mie", "ср"),
+    ("thu", "jue", "чт", "чет"),
+    ("fri", "vie", "пт", "пят"),
+    ("sat", "sáb", "sab", "сб", "суб"),
+    ("sun", "dom", "вс", "вос"),
+)
+AND_WORDS = frozenset({"and", "y", "e", "и"})
 
 
 def parse_mass_kg(text: str) -> float | None:
-    """A mass typed as `72`, `72 kg`, `72,5kg` or `160 lb`, in kg (None if not one)."""
+    """A mass typed as `72`, `72 kg`, `72,5kg`, `72,5 кг` or `160 lb`, in kg (None if not one)."""
     match = _MASS.match(text)
     if match is None:
         return None
@@ -159,8 +176,9 @@ def parse_weight(text: str) -> float | None:
 
 
 def parse_load(text: str) -> float | None:
-    """The heaviest added weight the user has, in kg (`0`, `12.5`, `25 lb`, `none`)."""
-    if text.strip().lower() in {"none", "no", "nothing", "0"}:
+    """The heaviest added weight the user has, in kg (`0`, `12.5`, `25 lb`, `none`, `ninguno`,
+    `нет`)."""
+    if text.strip() == "0" or " ".join(reader.words(text)) in reader.NONE_PHRASES:
         return 0.0
     kg = parse_mass_kg(text)
     return kg if kg is not None and 0 <= kg <= MAX_LOAD_KG else None
@@ -195,12 +213,16 @@ def parse_count(text: str) -> int | None:
 
 
 def parse_days(text: str) -> tuple[int, ...] | None:
-    """Three training days typed like `mon wed fri` (None unless 3 non-consecutive days)."""
+    """Three training days typed like `mon wed fri`, `lun mié vie` or `пн ср пт` (None unless
+    3 non-consecutive days)."""
     found = []
-    for word in re.split(r"[\s,/;&+-]+", text.strip().lower()):
-        if not word or word == "and":
+    for word in re.split(r"[\s,/;&+.-]+", text.strip().lower()):
+        if not word or word in AND_WORDS:
             continue
-        day = next((i for i, name in enumerate(DAY_NAMES) if word.startswith(name)), None)
+        day = next(
+            (i for i, names in enumerate(DAY_BEGINNINGS) if word.startswith(names)),
+            None,
+        )
         if day is None:
             return None
         found.append(day)
@@ -242,6 +264,10 @@ def _days_choice(payload: str) -> tuple[int, ...] | None:
     return DAYS_CHOICES.get(payload)
 
 
+def _language_choice(payload: str) -> str | None:
+    return payload if payload in languages.SUPPORTED else None
+
+
 BUTTON_VALUE: dict[str, Any] = {
     SIDE: _choice(SIDES),
     SITE: _choice(SITES),
@@ -260,6 +286,7 @@ BUTTON_VALUE: dict[str, Any] = {
     DAYS: _days_choice,
     WEEKLY_TIME: _time_choice,
     CHECKIN: _time_choice,
+    LANGUAGE: _language_choice,
 }
 
 TEXT_VALUE: dict[str, Any] = {
@@ -331,6 +358,8 @@ def read_answer(step: str, text: str) -> Reading[Any] | None:
         return Reading(True) if reader.read_none(text) else None
     if step == WELCOME:
         return Reading(True) if reader.read_action(text, "go") else None
+    if step == LANGUAGE:
+        return _sure(reader.read_language(text))
     return None
 
 
@@ -586,6 +615,26 @@ async def park(runtime: Runtime, user_id: int) -> bool:
         return True
 
 
+async def choose_language(runtime: Runtime, flow: FlowView, language: str) -> FlowView | None:
+    """A language button on the welcome: store the choice and stay on the welcome (a new
+    version of it, shown in the new language). None when the welcome is no longer current
+    (a stale button) or the language is not one we speak (a forged one): nothing stored."""
+    if flow.step != WELCOME or language not in languages.SUPPORTED:
+        return None
+    async with runtime.uow() as uow:
+        stored = await _load_checked(uow, flow)
+        if stored is None or stored.step != WELCOME:
+            return None
+        if not await languages.store(uow, stored.user_id, language):
+            return None
+        moved = await flows.advance(
+            uow, stored, WELCOME, now=runtime.now(), accepted_payload=f"{LANGUAGE_BUTTON}{language}"
+        )
+        await uow.commit()
+    languages.remember(runtime, flow.user_id, language)
+    return moved
+
+
 async def begin_settings(runtime: Runtime, user_id: int) -> FlowView:
     async with runtime.uow() as uow:
         data = SettingsData(sequence=[MENU])
@@ -682,7 +731,10 @@ async def answer(runtime: Runtime, flow: FlowView, value: Any, *, payload: str) 
                 saved = await _save_settings(runtime, uow, stored.user_id, data)
                 await flows.finish(uow, stored.user_id)
                 await uow.commit()
-                await runtime.reschedule(stored.user_id)
+                if saved == "language":  # the very next message is in it
+                    languages.remember(runtime, stored.user_id, str(answers[LANGUAGE]))
+                else:
+                    await runtime.reschedule(stored.user_id)
                 return Outcome(None, saved=saved)
             await _complete(uow, stored.user_id, answers, now)
             data.answers = answers
@@ -823,6 +875,8 @@ async def _save_settings(runtime: Runtime, uow: UnitOfWork, user_id: int, data: 
         row.checkin_time = str(answers[CHECKIN])
     elif what == "weight":
         engine_changes["bodyweight_kg"] = float(answers[WEIGHT])
+    elif what == "language":
+        await languages.store(uow, user_id, str(answers[LANGUAGE]))
     elif what == "equipment":
         engine_changes["has_step"] = bool(answers[HAS_STEP])
         engine_changes["max_added_load_kg"] = float(answers[LOAD])

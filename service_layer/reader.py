@@ -4,6 +4,16 @@ clock times in common forms, and the few action words of a session ("go", "done"
 Pure functions of the text. Each returns a `Reading` (the value and whether the reader is sure
 of it) or None when the text holds no answer at all. A reading that is not sure is a guess the
 caller confirms with one short question ("Did you mean 3/10?") before using it.
+
+Languages: the words of every language the bot speaks (English, Spanish, Russian) are read
+at once, whatever the person's chosen language, rather than passing the language in. That is
+the robust choice here: people type in the language they think in, which is not always the
+one they chose (or the one Telegram reported before they chose); nothing needs threading
+through the callers; and the three vocabularies do not clash, because Russian is written in
+Cyrillic and the Spanish words kept mean the same as any English word they look like ("no").
+The one word that would clash, Spanish "once" (eleven) against English "once" (a day), is
+left out: no answer needs eleven in words. Decimal commas ("12,5 kg", "12,5 кг") are read
+everywhere, as are accented and unaccented spellings ("sí", "si").
 """
 
 from __future__ import annotations
@@ -36,10 +46,22 @@ FILLER = _set(
     "think say would it's its it is was like just only ok okay um uh er erm hmm hm well so "
     "the my me now today this morning currently at most least kg kgs kilo kilos kilogram "
     "kilograms lb lbs pound pounds st stone stones out of ten pain score sets reps min mins "
-    "minute minutes raises times"
+    "minute minutes raises times "
+    # Spanish
+    "unos unas alrededor aproximadamente diría digo creo quizás quizá quizas quiza tal vez "
+    "eh pues bueno mi me hoy ahora esta mañana manana kilogramo kilogramos libras libra "
+    "de sobre diez dolor series repeticiones minutos minuto elevaciones veces "
+    # Russian
+    "около примерно приблизительно где то наверное может быть думаю скажу ну вот так "
+    "сегодня сейчас утром кг кило килограмм килограмма килограммов фунт фунта фунтов "
+    "из десяти боль подходов повторов повторений минут минуты минута раз"
 )
 # Filler that still makes the answer a guess to confirm.
-HEDGES = _set("maybe probably perhaps guess think hmm hm um uh er erm")
+HEDGES = _set(
+    "maybe probably perhaps guess think hmm hm um uh er erm "
+    "quizás quizá quizas quiza tal vez creo eh "
+    "наверное может быть думаю где то"
+)
 
 NUMBER_WORDS = {
     "zero": 0,
@@ -61,13 +83,58 @@ NUMBER_WORDS = {
     "thirty": 30,
     "forty": 40,
     "fifty": 50,
+    # Spanish ("once", eleven, is left out: it is also English)
+    "cero": 0,
+    "uno": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
+    "doce": 12,
+    "quince": 15,
+    "veinte": 20,
+    "treinta": 30,
+    "cuarenta": 40,
+    "cincuenta": 50,
+    # Russian
+    "ноль": 0,
+    "нуль": 0,
+    "один": 1,
+    "одна": 1,
+    "два": 2,
+    "две": 2,
+    "три": 3,
+    "четыре": 4,
+    "пять": 5,
+    "шесть": 6,
+    "семь": 7,
+    "восемь": 8,
+    "девять": 9,
+    "десять": 10,
+    "двенадцать": 12,
+    "пятнадцать": 15,
+    "двадцать": 20,
+    "тридцать": 30,
+    "сорок": 40,
+    "пятьдесят": 50,
 }
 
 YES_WORDS = _set(
     "yes y yeah yea yep yup ya sure correct right true ok okay affirmative definitely "
-    "indeed absolutely aye si ja oui"
+    "indeed absolutely aye si ja oui "
+    "sí claro vale dale correcto cierto exacto afirmativo "
+    "да ага угу конечно верно точно ок есть"
 )
-NO_WORDS = _set("no n nope nah nay not none never false negative nothing neither nein non")
+NO_WORDS = _set(
+    "no n nope nah nay not none never false negative nothing neither nein non "
+    "nunca ninguno ninguna ningún ningun nada negativo tampoco "
+    "нет не ни нету никогда ничего ничто никаких никакого"
+)
 NONE_PHRASES = (
     "none",
     "none of them",
@@ -83,9 +150,40 @@ NONE_PHRASES = (
     "no none",
     "zero",
     "nil",
+    # Spanish
+    "ninguno",
+    "ninguna",
+    "ningún",
+    "ningun",
+    "ninguno de estos",
+    "ninguna de estas",
+    "ninguno de ellos",
+    "ninguna de ellas",
+    "ni uno",
+    "nada",
+    "cero",
+    "no ninguno",
+    # Russian
+    "нет",
+    "ни одного",
+    "ни одной",
+    "ни один",
+    "ни одна",
+    "ничего",
+    "ничего из этого",
+    "никаких",
+    "никакого",
+    "нету",
+    "ноль",
+    "нет ничего",
+)
+# The first word of a short "none of these" ("none apply here", "нет ни одного").
+NONE_FIRST_WORDS = frozenset(
+    {"none", "no", "nope", "nah", "ninguno", "ninguna", "nada", "нет", "ни", "ничего"}
 )
 
-_TOKEN = re.compile(r"(?<![\w.])-\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|[a-z']+|[?/~+]")
+# Words are letters of any alphabet (Spanish accents, Cyrillic) and apostrophes ("let's").
+_TOKEN = re.compile(r"(?<![\w.])-\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|(?:[^\W\d_]|')+|[?/~+]")
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
@@ -129,10 +227,36 @@ def read_number(text: str) -> Reading[float] | None:
     return Reading(_to_float(tokens[found[0]]), sure)
 
 
+NO_PAIN = frozenset(
+    {
+        "none",
+        "no pain",
+        "nothing",
+        "no pain at all",
+        "zero",
+        "nil",
+        "ninguno",
+        "nada",
+        "sin dolor",
+        "ningún dolor",
+        "ningun dolor",
+        "cero",
+        "нет",
+        "нет боли",
+        "без боли",
+        "не болит",
+        "ничего",
+        "ноль",
+    }
+)
+# "3 de 10", "3 sobre 10", "3 из 10": the 10 is the scale.
+OF_TEN = [[of, ten] for of in ("de", "sobre", "из") for ten in ("10", "diez", "десяти")]
+
+
 def read_pain(text: str) -> Reading[int] | None:
     """A 0–10 score: `3`, `3/10`, "about 2/10", "hmm maybe 3?", "none" (0)."""
     tokens = words(text)
-    if " ".join(tokens) in ("none", "no pain", "nothing", "no pain at all", "zero", "nil"):
+    if " ".join(tokens) in NO_PAIN:
         return Reading(0)
     used: set[int] = set()
     value: float | None = None
@@ -143,6 +267,8 @@ def read_pain(text: str) -> Reading[int] | None:
                 used |= {index, index + 1, index + 2}
             elif tokens[index + 1 : index + 4] in (["out", "of", "10"], ["out", "of", "ten"]):
                 used |= {index, index + 1, index + 2, index + 3}
+            elif tokens[index + 1 : index + 3] in OF_TEN:  # "3 de 10", "3 из 10"
+                used |= {index, index + 1, index + 2}
             elif index in used:
                 continue
             else:
@@ -173,8 +299,23 @@ _MASS_UNITS = {
     "st": ST_TO_KG,
     "stone": ST_TO_KG,
     "stones": ST_TO_KG,
+    "kilogramo": 1.0,
+    "kilogramos": 1.0,
+    "libra": LB_TO_KG,
+    "libras": LB_TO_KG,
+    "кг": 1.0,
+    "кило": 1.0,
+    "килограмм": 1.0,
+    "килограмма": 1.0,
+    "килограммов": 1.0,
+    "фунт": LB_TO_KG,
+    "фунта": LB_TO_KG,
+    "фунтов": LB_TO_KG,
 }
-_GLUED_UNIT = re.compile(r"(\d)(kg|kgs|kilos?|k|lbs?|st|stone)\b")
+_GLUED_UNIT = re.compile(r"(\d)(kg|kgs|kilos?|k|lbs?|st|stone|кг)\b")
+NO_WEIGHTS = frozenset(
+    {"no weights", "no weight", "sin pesas", "sin peso", "no tengo", "нет весов", "нет гирь"}
+)
 
 
 def read_mass_kg(text: str) -> Reading[float] | None:
@@ -184,7 +325,7 @@ def read_mass_kg(text: str) -> Reading[float] | None:
     tokens = words(lowered)
     if not tokens:
         return None
-    if " ".join(tokens) in NONE_PHRASES or " ".join(tokens) in ("no weights", "no weight"):
+    if " ".join(tokens) in NONE_PHRASES or " ".join(tokens) in NO_WEIGHTS:
         return Reading(0.0)
     total = 0.0
     used: set[int] = set()
@@ -221,12 +362,13 @@ def read_mass_kg(text: str) -> Reading[float] | None:
 
 
 def read_yes_no(text: str) -> Reading[bool] | None:
-    """Yes or no in words ("yeah", "nope", "no I don't", "none of them" = no)."""
+    """Yes or no in words ("yeah", "nope", "no I don't", "none of them" = no; "sí", "да",
+    "нет", "ninguno")."""
     tokens = [t for t in words(text) if t != "?"]
     if not tokens:
         return None
     phrase = " ".join(tokens)
-    if phrase in NONE_PHRASES or phrase.startswith("none"):
+    if phrase in NONE_PHRASES or tokens[0] in ("none", "ninguno", "ninguna", "ни"):
         return Reading(False)
     first = tokens[0]
     if first in YES_WORDS and not (set(tokens) & NO_WORDS):
@@ -237,15 +379,41 @@ def read_yes_no(text: str) -> Reading[bool] | None:
 
 
 def read_none(text: str) -> bool:
-    """Whether `text` says "none of these" ("none of them", "nope", "no", "nothing")."""
+    """Whether `text` says "none of these" ("none of them", "nope", "no", "nothing",
+    "ninguno", "нет", "ни одного")."""
     tokens = [t for t in words(text) if t != "?"]
     phrase = " ".join(tokens)
     return phrase in NONE_PHRASES or (
-        bool(tokens) and tokens[0] in ("none", "no", "nope", "nah") and len(tokens) <= 4
+        bool(tokens) and tokens[0] in NONE_FIRST_WORDS and len(tokens) <= 4
     )
 
 
-SIDE_WORDS = {"left": "left", "l": "left", "right": "right", "r": "right", "both": "both"}
+SIDE_WORDS = {
+    "left": "left",
+    "l": "left",
+    "right": "right",
+    "r": "right",
+    "both": "both",
+    "izquierda": "left",
+    "izquierdo": "left",
+    "derecha": "right",
+    "derecho": "right",
+    "ambos": "both",
+    "ambas": "both",
+    "левая": "left",
+    "левый": "left",
+    "левую": "left",
+    "левой": "left",
+    "слева": "left",
+    "правая": "right",
+    "правый": "right",
+    "правую": "right",
+    "правой": "right",
+    "справа": "right",
+    "обе": "both",
+    "оба": "both",
+    "обеих": "both",
+}
 
 
 def read_side(text: str) -> Reading[str] | None:
@@ -265,17 +433,47 @@ _EVENING = ("evening", "night", "tonight", "afternoon", "pm")
 _MORNING = ("morning", "am")
 
 
+# "7 de la tarde", "в 7 вечера", "3 дня" (3 in the afternoon), "6 утра".
+_PM_ENDINGS = (
+    " in the evening",
+    " in the afternoon",
+    " at night",
+    " tonight",
+    " evening",
+    " de la tarde",
+    " por la tarde",
+    " de la noche",
+    " por la noche",
+    " вечера",
+    " вечером",
+    " дня",
+    " днём",
+    " днем",
+)
+_AM_ENDINGS = (
+    " in the morning",
+    " morning",
+    " de la mañana",
+    " por la mañana",
+    " de la manana",
+    " утра",
+    " утром",
+)
+# "at 7pm", "a las 7", "в 19:00": the word before a time says nothing of it.
+_AT = re.compile(r"^(?:at|around|about|a las|a la|las|la|sobre las|hacia las|в|к|около)\s+")
+
+
 def _period(text: str) -> tuple[str, str | None]:
     """The text without an am/pm or "in the evening" ending, and that ending ("am"/"pm")."""
-    text = text.strip().rstrip(".!? ").strip()
+    text = _AT.sub("", text.strip().rstrip(".!? ").strip())
     match = _AMPM.search(text)
     if match is not None:
         kind = "am" if match.group(1).startswith("a") else "pm"
         return text[: match.start()].strip(), kind
-    for marker in (" in the evening", " in the afternoon", " at night", " tonight", " evening"):
+    for marker in _PM_ENDINGS:
         if text.endswith(marker):
             return text[: -len(marker)].strip(), "pm"
-    for marker in (" in the morning", " morning"):
+    for marker in _AM_ENDINGS:
         if text.endswith(marker):
             return text[: -len(marker)].strip(), "am"
     return text, None
@@ -289,11 +487,12 @@ def _word_hour(token: str) -> int | None:
 
 
 def _spoken(text: str) -> tuple[int, int] | None:
-    """(hour, minute) from "half past six", "quarter to eight", "six thirty", "noon"."""
+    """(hour, minute) from "half past six", "quarter to eight", "six thirty", "noon",
+    "6 y media", "8 menos cuarto", "mediodía", "полдень"."""
     tokens = [t for t in words(text) if t not in ("at", "around", "about", "o'clock", "oclock")]
-    if tokens in (["noon"], ["midday"]):
+    if tokens in (["noon"], ["midday"], ["mediodía"], ["mediodia"], ["полдень"]):
         return 12, 0
-    if tokens == ["midnight"]:
+    if tokens in (["midnight"], ["medianoche"], ["полночь"]):
         return 0, 0
     if len(tokens) == 3 and tokens[1] in ("past", "after", "to"):
         minutes = {"half": 30, "quarter": 15}.get(tokens[0])
@@ -303,6 +502,14 @@ def _spoken(text: str) -> tuple[int, int] | None:
         if minutes is None or hour is None or minutes >= 60:
             return None
         if tokens[1] == "to":
+            return (hour - 1) % 24, 60 - minutes
+        return hour, minutes
+    if len(tokens) == 3 and tokens[1] in ("y", "menos") and tokens[2] in ("media", "cuarto"):
+        hour = _word_hour(tokens[0])  # "6 y media", "siete y cuarto", "8 menos cuarto"
+        minutes = 30 if tokens[2] == "media" else 15
+        if hour is None or (tokens[1] == "menos" and minutes == 30):
+            return None
+        if tokens[1] == "menos":
             return (hour - 1) % 24, 60 - minutes
         return hour, minutes
     if len(tokens) == 2 and tokens[1] in ("thirty", "fifteen", "fortyfive"):
@@ -349,14 +556,48 @@ def read_time(text: str) -> Reading[str] | None:
     return Reading(f"{guess:02d}:{minute:02d}", sure=False)
 
 
+# "listo" and "готово" are both ready and done: each step waits for one action only.
 ACTION_WORDS = {
-    "go": frozenset({"go", "start", "begin", "ready", "lets go", "let's go", "go go", "starting"}),
-    "done": frozenset({"done", "finished", "finish", "did it", "ok done", "done it", "over"}),
+    "go": frozenset(
+        {"go", "start", "begin", "ready", "lets go", "let's go", "go go", "starting"}
+        | {"vamos", "empezar", "empezamos", "empiezo", "comenzar", "comenzamos", "listo"}
+        | {"lista", "listos", "dale", "adelante", "vamos allá", "vamos alla"}
+        | {"начать", "начинаем", "начнём", "начнем", "поехали", "вперёд", "вперед", "старт"}
+        | {"готов", "готова", "готово", "давай", "давайте", "погнали"}
+    ),
+    "done": frozenset(
+        {"done", "finished", "finish", "did it", "ok done", "done it", "over"}
+        | {"listo", "lista", "hecho", "hecha", "terminado", "terminada", "terminé", "termine"}
+        | {"ya", "ya está", "ya esta", "acabé", "acabe", "fin"}
+        | {"готово", "сделано", "сделал", "сделала", "всё", "все", "закончил", "закончила"}
+        | {"выполнено"}
+    ),
 }
+# Words around an action word that do not change it ("ok, done now please").
+ACTION_FILLER = frozenset(
+    {"?", "ok", "okay", "now", "please", "vale", "ahora", "por", "favor", "ок", "сейчас"}
+    | {"пожалуйста", "ну", "вот"}
+)
 
 
 def read_action(text: str, action: str) -> bool:
     """Whether `text` is the action word a step waits for ("start", "go", "done")."""
-    phrase = " ".join(t for t in words(text) if t not in ("?", "ok", "okay", "now", "please"))
+    phrase = " ".join(t for t in words(text) if t not in ACTION_FILLER)
     phrase = phrase or " ".join(words(text))
     return phrase in ACTION_WORDS.get(action, frozenset())
+
+
+# A language named in English, in itself, or in the other two languages.
+LANGUAGE_NAMES = {
+    "en": frozenset({"english", "en", "inglés", "ingles", "английский", "английском"}),
+    "es": frozenset({"spanish", "es", "español", "espanol", "castellano", "испанский"}),
+    "ru": frozenset({"russian", "ru", "ruso", "русский", "русском", "по русски"}),
+}
+
+
+def read_language(text: str) -> str | None:
+    """The language `text` names ("Español", "spanish", "русский"), as its code, or None."""
+    phrase = " ".join(t for t in words(text) if t not in ("in", "en", "на", "?"))
+    phrase = phrase or " ".join(words(text))
+    found = [code for code, names in LANGUAGE_NAMES.items() if phrase in names]
+    return found[0] if len(found) == 1 else None

@@ -59,15 +59,17 @@ def next_session(
     return min(found).astimezone(plan.zone) if found else None
 
 
-def when_text(local: datetime, now_local: datetime) -> str:
-    """`today at 18:00`, `tomorrow at 07:30` or `Wed 3 Dec at 18:00`."""
-    clock = local.strftime("%H:%M")
-    days = (local.date() - now_local.date()).days
-    if days == 0:
-        return f"today at {clock}"
-    if days == 1:
-        return f"tomorrow at {clock}"
-    return f"{local.strftime('%a')} {local.day} {local.strftime('%b')} at {clock}"
+@dataclass(frozen=True)
+class NextSession:
+    """When the next session is, in the person's zone, and what day it is there now (the bot
+    words it: `today at 18:00`, `tomorrow at 07:30`, `Wed 3 Dec at 18:00`)."""
+
+    at: datetime
+    today: date
+
+    @property
+    def days_ahead(self) -> int:
+        return (self.at.date() - self.today).days
 
 
 async def is_onboarded(runtime: Runtime, user_id: int) -> bool:
@@ -81,7 +83,7 @@ async def in_setup(runtime: Runtime, user_id: int) -> bool:
     return flow is not None and flow.name == "onboarding"
 
 
-async def next_session_text(runtime: Runtime, user_id: int) -> str | None:
+async def next_session_at(runtime: Runtime, user_id: int) -> NextSession | None:
     now = runtime.now()
     async with runtime.uow() as uow:
         state = await load_state(uow, user_id)
@@ -109,7 +111,7 @@ async def next_session_text(runtime: Runtime, user_id: int) -> str | None:
                 for s in sessions
             ],
         )
-        return None if local is None else when_text(local, now.astimezone(_zone(user.timezone)))
+        return None if local is None else NextSession(local, today)
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ class Status:
     paused: bool = False
     paused_until: date | None = None
     maintenance: bool = False
-    next_session: str | None = None  # None: no session ahead
+    next_session: NextSession | None = None  # None: no session ahead
 
 
 def _clearance_offered(state: rehab.ProgrammeState, today: date) -> bool:
@@ -133,7 +135,7 @@ def _clearance_offered(state: rehab.ProgrammeState, today: date) -> bool:
 
 async def status_of(runtime: Runtime, user_id: int) -> Status | None:
     """What /start shows an onboarded user (None if they are not)."""
-    next_text = await next_session_text(runtime, user_id)
+    next_at = await next_session_at(runtime, user_id)
     async with runtime.uow() as uow:
         state = await load_state(uow, user_id)
         user = await uow.users.get(user_id)
@@ -152,7 +154,7 @@ async def status_of(runtime: Runtime, user_id: int) -> Status | None:
             paused=profile is not None and profile.paused,
             paused_until=profile.paused_until if profile is not None else None,
             maintenance=state.status == rehab.ProgrammeStatus.MAINTENANCE,
-            next_session=next_text,
+            next_session=next_at,
         )
 
 

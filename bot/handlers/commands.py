@@ -12,6 +12,7 @@ from bot.callbacks import CHOOSE_DAYS_DATA, flow_data
 from bot.context import runtime_of
 from bot.flows import FlowSpec
 from bot.handlers import onboarding as onboarding_handlers
+from bot.i18n import _
 from service_layer import flows as flow_state
 from service_layer import onboarding as ob
 from service_layer import settings as settings_service
@@ -140,7 +141,7 @@ async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     paused, until = await settings_service.paused_until(runtime, user.id)
     if paused:
-        label = until.strftime("%a %d %b") if until else texts.PAUSE_FOREVER
+        label = views.short_date(until) if until else texts.PAUSE_FOREVER
         await _reply(update, texts.PAUSE_ALREADY.format(until=label))
         return
     flow = await settings_service.begin_flow(
@@ -151,7 +152,8 @@ async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def render_pause(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView) -> None:
     """The pause question."""
-    options = [*texts.PAUSE_CHOICES, (texts.PAUSE_KEEP, "keep")]
+    options = [(_(label), data) for label, data in texts.PAUSE_CHOICES]
+    options.append((texts.PAUSE_KEEP, "keep"))
     await _reply(update, texts.PAUSE_ASK, _buttons(flow, options))
 
 
@@ -168,7 +170,7 @@ async def on_pause_button(
     if not result.ok:
         await _reply(update, texts.NOT_ONBOARDED)
         return
-    day = result.until.strftime("%a %d %b") if result.until else None
+    day = views.short_date(result.until) if result.until else None
     await _reply(update, texts.pause_until_text(day))
 
 

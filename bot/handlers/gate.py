@@ -7,7 +7,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import texts, views
+from bot import i18n, texts, views
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.flows import FlowSpec
@@ -40,7 +40,7 @@ def _question(flow: FlowView) -> tuple[str, InlineKeyboardMarkup | None]:
             callback_data=flow_data(version, gates.HOLD_NOT_DONE),
         )
         markup = InlineKeyboardMarkup([*pains.inline_keyboard, [not_done]])
-        return texts.TEST_LOADED_HOLD.format(seconds=seconds, load=f"{load:g}"), markup
+        return texts.TEST_LOADED_HOLD.format(seconds=seconds, load=i18n.number(load, 2)), markup
     if step == "hop_pain":
         return texts.TEST_HOPS, pains
     return texts.TEST_MORNING_PAIN, pains  # the re-check's morning_pain

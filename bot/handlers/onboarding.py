@@ -19,21 +19,23 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
-from bot import flows, texts, views
+from bot import flows, i18n, texts, views
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.edits import edit_or_send
 from bot.flows import FlowSpec
 from bot.keyboards import pain_rows
 from service_layer import flows as flow_state
+from service_layer import languages, reader, timezones
 from service_layer import onboarding as ob
-from service_layer import reader, timezones
 from service_layer import settings as settings_service
 from service_layer.flow_data import OnboardingData, SettingsData, StepsData
 from service_layer.flows import FlowView
 
 BACK = "back"
 
+# The dicts below are read at import, so they hold the English: each text and label is put
+# through the catalogue (`i18n._`) where it is shown.
 TEXT_HINTS = {
     ob.REST_PAIN: texts.OB_PAIN_HINT,
     ob.MORNING_PAIN: texts.OB_PAIN_HINT,
@@ -74,7 +76,7 @@ def _keyboard(
     flow: FlowView, options: Sequence[tuple[str, str]], per_row: int = 2, back: bool = True
 ) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(label, callback_data=flow_data(flow.version, payload))
+        InlineKeyboardButton(i18n._(label), callback_data=flow_data(flow.version, payload))
         for label, payload in options
     ]
     rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
@@ -114,11 +116,12 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         await _send(context, chat.id, texts.OB_CHECKIN, _keyboard(flow, checkins, 3))
     elif step in CHOICES:
         question, options, per_row = CHOICES[step]
-        await _send(context, chat.id, question, _keyboard(flow, options, per_row))
+        await _send(context, chat.id, i18n._(question), _keyboard(flow, options, per_row))
     elif step == ob.WELCOME:
-        name = update.effective_user.first_name if update.effective_user else ""
-        text = f"{texts.greeting(name)}\n\n{texts.OB_WELCOME}"
-        await _send(context, chat.id, text, _keyboard(flow, [(texts.OB_BEGIN, "go")], back=False))
+        await _send(context, chat.id, *_welcome(update, flow))
+    elif step == ob.LANGUAGE:
+        options = texts.language_buttons(i18n.current())
+        await _send(context, chat.id, texts.SETTINGS_LANGUAGE_QUESTION, _keyboard(flow, options, 3))
     elif step == ob.FLAGS:
         questions = "\n".join(f"• {escape(flag.question)}" for flag in ob.red_flags())
         options = [(texts.OB_FLAGS_NONE, "none"), (texts.OB_FLAGS_SOME, "some")]
@@ -172,6 +175,44 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         await _render_menu(context, chat.id, flow)
 
 
+def _welcome(update: Update, flow: FlowView) -> tuple[str, InlineKeyboardMarkup]:
+    """The greeting, the language it is in and the buttons: begin, or another language."""
+    name = update.effective_user.first_name if update.effective_user else ""
+    text = f"{texts.greeting(name)}\n\n{texts.OB_WELCOME}\n\n{texts.OB_LANGUAGE}"
+    begin = [InlineKeyboardButton(texts.OB_BEGIN, callback_data=flow_data(flow.version, "go"))]
+    switch = [
+        InlineKeyboardButton(
+            label, callback_data=flow_data(flow.version, ob.LANGUAGE_BUTTON + code)
+        )
+        for label, code in texts.language_buttons(i18n.current())
+    ]
+    return text, InlineKeyboardMarkup([begin, switch])
+
+
+async def _on_language_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowView, language: str
+) -> None:
+    """A language tapped on the welcome: stored, and the welcome shown again in place, in it
+    (so is everything after it)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    moved = await ob.choose_language(runtime_of(context), flow, language)
+    if moved is None:  # not a language we speak (a forged button): the welcome stays as it is
+        await _send(context, chat.id, texts.OB_USE_BUTTONS)
+        return
+    i18n.speak(language)
+    text, markup = _welcome(update, moved)
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if message is None:  # the language typed: the welcome again, below
+        await _send(context, chat.id, text, markup)
+        return
+    await edit_or_send(context.bot, chat.id, message.message_id, text, markup)
+    # Its buttons are the new version's: closed once the welcome is answered.
+    flows.note_markup(context, chat.id, chat.id, message.message_id, markup)
+
+
 def _location_keyboard() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         [[KeyboardButton(texts.OB_ZONE_LOCATION, request_location=True)]],
@@ -186,7 +227,7 @@ async def _render_zone_ok(context: ContextTypes.DEFAULT_TYPE, chat_id: int, flow
     await _send(
         context, chat_id, texts.OB_ZONE_FOUND.format(zone=escape(zone)), ReplyKeyboardRemove()
     )
-    text = texts.OB_ZONE_OK.format(time=local.strftime("%H:%M"), day=local.strftime("%A"))
+    text = texts.OB_ZONE_OK.format(time=i18n.clock(local), day=i18n.weekday_long(local.weekday()))
     await _send(context, chat_id, text, _keyboard(flow, texts.OB_ZONE_OK_CHOICES, 1))
 
 
@@ -203,7 +244,7 @@ async def _render_summary(context: ContextTypes.DEFAULT_TYPE, chat_id: int, flow
     assessment = escape(start.assessment.summary)
     if start.assessment.suggest_assessment:
         assessment += f"\n{texts.OB_SUMMARY_PHYSIO}"
-    next_text = await settings_service.next_session_text(runtime, flow.user_id)
+    next_text = views.when_words(await settings_service.next_session_at(runtime, flow.user_id))
     text = texts.OB_SUMMARY.format(
         assessment=assessment,
         stage=start.plan.stage,
@@ -233,7 +274,8 @@ async def _render_menu(
         return False
     options = list(texts.SETTINGS_CHOICES)
     toggle = texts.SETTINGS_SUMMARY_ON if view.weekly_summary else texts.SETTINGS_SUMMARY_OFF
-    options += [(toggle, "summary"), (texts.SETTINGS_CLOSE, "close")]
+    options += [(texts.SETTINGS_LANGUAGE, ob.LANGUAGE), (toggle, "summary")]
+    options += [(texts.SETTINGS_CLOSE, "close")]
     markup = _keyboard(flow, options, 2, back=False)
     if edit is not None:
         message = edit.message
@@ -290,6 +332,9 @@ async def on_button(
     if flow.step == ob.MENU:
         await _on_menu_button(update, context, flow, payload)
         return
+    if flow.step == ob.WELCOME and payload.startswith(ob.LANGUAGE_BUTTON):
+        await _on_language_button(update, context, flow, payload.removeprefix(ob.LANGUAGE_BUTTON))
+        return
     fixed = FIXED_BUTTONS.get(flow.step)
     value = fixed.get(payload) if fixed is not None else ob.value_from_button(flow.step, payload)
     if value is None:
@@ -321,9 +366,13 @@ async def _after(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: ob
     chat = update.effective_chat
     if chat is None:
         return
-    if outcome.saved is not None:
+    user = update.effective_user
+    if outcome.saved == ob.LANGUAGE and user is not None:
+        # The confirmation is the first message in the new language.
+        i18n.speak(await languages.language_of(runtime_of(context), user.id))
+        await _send(context, chat.id, texts.SETTINGS_LANGUAGE_SAVED)
+    elif outcome.saved is not None:
         text = texts.settings_saved(outcome.saved)
-        user = update.effective_user
         if outcome.saved in texts.SETTINGS_TIME_KEYS and user is not None:
             now = await settings_service.times_saved(runtime_of(context), user.id)
             if now is not None:  # every time, in the person's zone
@@ -349,7 +398,7 @@ async def _on_summary_button(
         await open_session(update, context)
     elif payload == "wait":
         await ob.finish(runtime, flow.user_id)
-        next_text = await settings_service.next_session_text(runtime, flow.user_id)
+        next_text = views.when_words(await settings_service.next_session_at(runtime, flow.user_id))
         await _send(
             context,
             chat.id,
@@ -396,11 +445,15 @@ async def on_text(
         if payload is not None:  # "mid", "not sure": as if the button was tapped
             await on_button(update, context, flow, payload)
             return True
+        language = reader.read_language(text) if flow.step == ob.WELCOME else None
+        if language is not None:  # "español" typed on the welcome: as if its button was tapped
+            await _on_language_button(update, context, flow, language)
+            return True
         if flow.step == ob.FLAGGED:  # the advice itself says what to do next
             await render(update, context, flow)
             return True
         # One short line; the question and its buttons are still just above.
-        await _send(context, chat.id, TEXT_HINTS.get(flow.step, texts.OB_USE_BUTTONS))
+        await _send(context, chat.id, i18n._(TEXT_HINTS.get(flow.step, texts.OB_USE_BUTTONS)))
         return True
     plain = ob.plain_answer(flow.step, reading.value)
     shown = ob.shown_answer(flow.step, reading.value, _zone_of(flow))
@@ -454,9 +507,10 @@ def typed_choice(step: str, text: str) -> str | None:
     if step == ob.DONE and reader.read_action(text, "go"):  # "start", "go", "let's go"
         return "start"
     for label, payload in TYPED_CHOICES.get(step, ()):
-        words = _words(label)
-        if typed in (words, words.split()[0]):
-            return payload
+        for said in {i18n._(label), label}:  # the person's words, or the English
+            words = _words(said)
+            if words and typed in (words, words.split()[0]):
+                return payload
     return None
 
 
@@ -515,12 +569,16 @@ async def start_or_resume(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 def _keeps_buttons(flow: FlowView, payload: str) -> bool:
-    return flow.step == ob.MENU and payload == "summary"  # the menu is edited in place
+    """The menu's summary toggle and the welcome's language buttons edit their message in
+    place, its buttons live."""
+    if flow.step == ob.WELCOME:
+        return payload.startswith(ob.LANGUAGE_BUTTON)
+    return flow.step == ob.MENU and payload == "summary"
 
 
 # The flows this module answers (registered in bot/handlers/__init__.py).
 FLOWS = {
-    ob.ONBOARDING_FLOW: FlowSpec(on_button, render, on_text),
+    ob.ONBOARDING_FLOW: FlowSpec(on_button, render, on_text, _keeps_buttons),
     ob.SETTINGS_FLOW: FlowSpec(on_button, render, on_text, _keeps_buttons),
     ob.PARKED_FLOW: FlowSpec(parked_button, parked_render),
 }

@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 from bot import flows, texts
 from bot.callbacks import CallbackDataError, pack, unpack
 from bot.context import runtime_of
+from bot.i18n import _
 from service_layer import outcomes
 
 SEEN_DATA = "ref:seen"
@@ -31,7 +32,7 @@ def seen_markup() -> InlineKeyboardMarkup:
 def _review_markup(week: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(label, callback_data=pack("rv", week, key))]
+            [InlineKeyboardButton(_(label), callback_data=pack("rv", week, key))]
             for key, label in texts.REVIEW_RATINGS
         ]
     )
@@ -45,7 +46,7 @@ async def offer_review(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id
         day = extras.stiffness_for.strftime("%Y%m%d")
         markup = InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(label, callback_data=pack("st", day, key))]
+                [InlineKeyboardButton(_(label), callback_data=pack("st", day, key))]
                 for key, label in texts.STIFFNESS_CHOICES
             ]
         )
@@ -56,7 +57,7 @@ async def offer_review(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id
         markup = InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(label, callback_data=pack("run", key))
+                    InlineKeyboardButton(_(label), callback_data=pack("run", key))
                     for key, label in texts.RUN_CHOICES
                 ]
             ]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from html import escape
 
+from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 import rehab
-from bot import texts, views
+from bot import i18n, texts, views
 from bot.context import runtime_of
 from bot.handlers.session import describe_dose
 from bot.html_fit import send_long
@@ -52,10 +53,11 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines.append(texts.SESSION_PROGRAMME_PAUSED)
     elif view.kind == TodayKind.REST:
         # The day and time of the reminder, as the session summary and /start say it.
-        when = await settings_service.next_session_text(runtime_of(context), user.id)
+        when = views.when_words(
+            await settings_service.next_session_at(runtime_of(context), user.id)
+        )
         if when is None and view.next_day is not None:
-            day = view.next_day
-            when = f"{day:%a} {day.day} {day:%b}"
+            when = i18n.day_month(view.next_day)
         lines.append(texts.TODAY_REST.format(when=escape(when or "–")))
     elif view.kind == TodayKind.DONE:
         lines.append(texts.TODAY_DONE)
@@ -107,7 +109,7 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             what = texts.plan_sessions(
                 day.planned, day.done, past, day.times, ended_early=day.ended_early
             )
-        label = day.day.strftime("%a %d")
+        label = format_date(day.day, "EEE dd", locale=i18n.locale(i18n.current()))  # Wed 02
         if day.day == view.today:
             label = texts.PLAN_TODAY.format(day=label)
         lines.append(texts.PLAN_DAY.format(mark=mark, day=label, what=what))
@@ -131,8 +133,8 @@ async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines = [texts.MAINTENANCE_TITLE, texts.STAGE_MAINTENANCE]
     else:
         lines = [
-            texts.STAGE_TITLE.format(stage=view.stage, name=texts.STAGE_NAMES.get(view.stage, "")),
-            texts.STAGE_PURPOSES.get(view.stage, ""),
+            texts.STAGE_TITLE.format(stage=view.stage, name=texts.stage_name(view.stage)),
+            texts.stage_purpose(view.stage),
         ]
     gate = view.gate
     if gate is not None and gate.requirements:

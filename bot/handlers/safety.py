@@ -16,8 +16,9 @@ from service_layer import safety
 from service_layer.flow_data import RedFlagData
 from service_layer.flows import FlowView
 
-YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "ja"})
-NO_WORDS = frozenset({"no", "n", "nope", "nein"})
+# Typed answers in every language we speak (the hint asks for yes or no in the person's words).
+YES_WORDS = frozenset({"yes", "y", "yeah", "yep", "ja", "sí", "si", "да", "ага"})
+NO_WORDS = frozenset({"no", "n", "nope", "nein", "нет", "не"})
 
 
 def _keyboard(version: int) -> InlineKeyboardMarkup:

@@ -15,7 +15,7 @@ from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
 import rehab
-from bot import flows, texts
+from bot import flows, i18n, texts, views
 from bot.callbacks import flow_data
 from bot.context import runtime_of
 from bot.flows import FlowSpec
@@ -40,7 +40,8 @@ JOB_PREFIX = "session-timer"
 
 
 def _g(value: float) -> str:
-    return f"{value:g}"
+    """Seconds or minutes as the person writes numbers (`1.5`, `1,5`; `3`, not `3.0`)."""
+    return i18n.number(value, 2)
 
 
 def describe_dose(ex: rehab.ExercisePrescription) -> str:
@@ -59,15 +60,19 @@ def exercise_card(ex: rehab.ExercisePrescription) -> str:
     tempo = ""
     if ex.tempo_s:
         up, down = ex.tempo_s
-        pause = texts.CARD_TEMPO_PAUSE.format(seconds=ex.pause_top_s) if ex.pause_top_s else ""
-        tempo = texts.CARD_TEMPO.format(up=_g(up), down=_g(down), pause=pause)
+        if ex.pause_top_s:
+            tempo = texts.CARD_TEMPO_PAUSE.format(
+                up=_g(up), down=_g(down), seconds=_g(ex.pause_top_s)
+            )
+        else:
+            tempo = texts.CARD_TEMPO.format(up=_g(up), down=_g(down))
     return texts.CARD_TEMPLATE.format(
         name=escape(ex.name),
         how_to=escape(ex.how_to),
         dose=escape(describe_dose(ex)),
         surface=texts.SURFACE_MACHINE
         if texts.is_machine(ex.exercise_id)
-        else texts.SURFACE_NAMES.get(str(ex.surface), str(ex.surface)),
+        else texts.surface_name(str(ex.surface)),
         tempo=tempo,
     )
 
@@ -112,16 +117,19 @@ def set_cue(ex: rehab.ExercisePrescription) -> str:
         return texts.SESSION_HOLD_CUE.format(seconds=ex.hold_s)
     if ex.tempo_s and ex.reps:
         up, down = ex.tempo_s
-        pause = texts.SESSION_TEMPO_PAUSE.format(seconds=ex.pause_top_s) if ex.pause_top_s else ""
-        cue = texts.SESSION_TEMPO_CUE.format(reps=ex.reps, up=_g(up), down=_g(down), pause=pause)
+        if ex.pause_top_s:
+            cue = texts.SESSION_TEMPO_CUE_PAUSE.format(
+                reps=ex.reps, up=_g(up), down=_g(down), seconds=_g(ex.pause_top_s)
+            )
+        else:
+            cue = texts.SESSION_TEMPO_CUE.format(reps=ex.reps, up=_g(up), down=_g(down))
         return f"{cue}\n{texts.SESSION_TEMPO_DONE}"
-    what = f"{ex.contacts} contacts" if ex.contacts else f"{ex.reps or 0} reps"
-    return texts.SESSION_REPS_CUE.format(what=what)
+    return texts.reps_cue(ex.reps, ex.contacts)
 
 
 def effort_choices(ex: rehab.ExercisePrescription) -> tuple[tuple[str, str], ...]:
     """Easy / right / hard, in words that fit the exercise (a hold has no reps left)."""
-    return texts.SESSION_EFFORTS_HOLD if ex.hold_s else texts.SESSION_EFFORTS
+    return texts.session_efforts(bool(ex.hold_s))
 
 
 def _button(label: str, position: Position, action: str) -> InlineKeyboardButton:
@@ -567,7 +575,7 @@ async def _pain(
         summary = await sessions.finish(runtime, user.id, session_id, pain, payload)
         if summary is None:
             return False
-        next_session = await settings_service.next_session_text(runtime, user.id)
+        next_session = views.when_words(await settings_service.next_session_at(runtime, user.id))
         await _send(context, _chat_of(update, user.id), summary_text(summary, next_session))
         return True
     result = await sessions.log_pain(runtime, user.id, session_id, pain, payload)

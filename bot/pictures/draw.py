@@ -7,6 +7,10 @@ line, the lowest point the heel may reach as a red line (floor level) or a shade
 the step edge, mid-portion only). A row of badges at the bottom says one leg or two, knee
 straight or bent, and where the load sits. Sized 512 × 512 px, lettered to be read on a phone.
 
+Every word drawn is looked up in the catalogue (bot/i18n.py) of the language in force, and
+`make pictures` draws each picture once per language we speak. A word that does not fit where
+it is drawn (Russian runs longer than English) is broken onto two lines, then drawn smaller.
+
 The tempo guides are looping GIFs (Pillow, through matplotlib's Agg canvas: no external
 tools): a marker rises and lowers in time with the count, one repetition per loop.
 
@@ -35,19 +39,24 @@ from matplotlib import patches
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
 
+from bot import i18n, texts
+from bot.i18n import N_, _
 from bot.pictures import (
     EXERCISE_DIR,
     PICTURE_PX,
     TEMPO_PX,
     Tempo,
+    language_dir,
     picture_name,
     tempo_name,
     tempos,
 )
 from rehab.enums import ExerciseKind, Knee, Stance, Surface
 from rehab.protocol import EXERCISES, Exercise
+from service_layer.languages import DEFAULT, SUPPORTED
 
 DPI = 100
 UNITS = 10.0  # the drawing is 10 × 10 units
@@ -69,6 +78,7 @@ LOAD = "#7a3e9d"
 TITLE_PT = 17
 LABEL_PT = 13
 BADGE_PT = 11
+BADGE_MIN_PT = 9
 
 SHIN = 2.5
 THIGH = 2.3
@@ -113,29 +123,29 @@ POSES: dict[str, Pose] = {
     "bounding": Pose.BOUND,
 }
 
-# Where the load sits, by exercise (the badge at the bottom); the loaded ones also get a weight
-# drawn where it goes.
+# Where the load sits, by exercise (the badge at the bottom, translated where it is drawn); the
+# loaded ones also get a weight drawn where it goes.
 LOAD_BADGES: dict[str, str] = {
-    "iso_calf_hold_straight": "body weight",
-    "iso_calf_hold_bent": "body weight",
-    "slow_calf_raise": "+kg: backpack",
-    "heel_drop_straight_step": "+kg: backpack",
-    "heel_drop_straight_floor": "+kg: backpack",
-    "heel_drop_bent_step": "+kg: backpack",
-    "heel_drop_bent_floor": "+kg: backpack",
-    "seated_calf_raise": "weight on knees",
-    "sl_calf_raise_step": "weight in hand",
-    "sl_calf_raise_floor": "weight in hand",
-    "sl_seated_calf_raise": "weight on knee",
-    "leg_press_calf_raise": "machine weight",
-    "seated_machine_calf_raise": "machine pad",
-    "sl_loaded_hold": "weight in hand",
-    "hop_two_legs": "body weight",
-    "hop_single_leg": "body weight",
-    "skipping": "body weight",
-    "acceleration_runs": "body weight",
-    "walk_jog": "body weight",
-    "bounding": "body weight",
+    "iso_calf_hold_straight": N_("body weight"),
+    "iso_calf_hold_bent": N_("body weight"),
+    "slow_calf_raise": N_("+kg: backpack"),
+    "heel_drop_straight_step": N_("+kg: backpack"),
+    "heel_drop_straight_floor": N_("+kg: backpack"),
+    "heel_drop_bent_step": N_("+kg: backpack"),
+    "heel_drop_bent_floor": N_("+kg: backpack"),
+    "seated_calf_raise": N_("weight on knees"),
+    "sl_calf_raise_step": N_("weight in hand"),
+    "sl_calf_raise_floor": N_("weight in hand"),
+    "sl_seated_calf_raise": N_("weight on knee"),
+    "leg_press_calf_raise": N_("machine weight"),
+    "seated_machine_calf_raise": N_("machine pad"),
+    "sl_loaded_hold": N_("weight in hand"),
+    "hop_two_legs": N_("body weight"),
+    "hop_single_leg": N_("body weight"),
+    "skipping": N_("body weight"),
+    "acceleration_runs": N_("body weight"),
+    "walk_jog": N_("body weight"),
+    "bounding": N_("body weight"),
 }
 
 # Heel angles (degrees of rise about the ball of the foot).
@@ -303,7 +313,7 @@ def _label(
     va: str = "center",
     size: float = LABEL_PT,
 ) -> None:
-    ax.text(
+    label = ax.text(
         p[0],
         p[1],
         text,
@@ -320,6 +330,63 @@ def _label(
             "alpha": 0.85,
         },
     )
+    fit(ax, label)
+
+
+MIN_PT = 8.0  # the smallest lettering a phone still shows well
+MARGIN = 0.1  # units between a word and the picture's edge
+
+
+def _extent(ax: Axes, text: Text) -> tuple[float, float]:
+    """Where `text` starts and ends, left to right, in drawing units (as drawn, measured)."""
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = text.get_window_extent(renderer).transformed(ax.transData.inverted())
+    return box.x0, box.x1
+
+
+def _fits(ax: Axes, text: Text, left: float, right: float) -> bool:
+    x0, x1 = _extent(ax, text)
+    return x0 >= left - 1e-6 and x1 <= right + 1e-6
+
+
+def _two_lines(words: str) -> str:
+    """A one-line text broken into two lines of about equal length."""
+    best = words
+    best_width = len(words)
+    parts = words.split(" ")
+    for i in range(1, len(parts)):
+        first, second = " ".join(parts[:i]), " ".join(parts[i:])
+        width = max(len(first), len(second))
+        if width < best_width:
+            best, best_width = f"{first}\n{second}", width
+    return best
+
+
+def fit(
+    ax: Axes,
+    text: Text,
+    left: float = MARGIN,
+    right: float = UNITS - MARGIN,
+    wrap: bool = True,
+) -> None:
+    """Make `text` fit between `left` and `right`: as drawn if it does (every English word
+    does), else broken onto two lines, else smaller, down to MIN_PT, else moved inwards."""
+    if _fits(ax, text, left, right):
+        return
+    words = text.get_text()
+    if wrap and "\n" not in words and " " in words:
+        text.set_text(_two_lines(words))
+        if _fits(ax, text, left, right):
+            return
+    size = float(text.get_fontsize())
+    while size > MIN_PT and not _fits(ax, text, left, right):
+        size = max(MIN_PT, size - 0.5)
+        text.set_fontsize(size)
+    x0, x1 = _extent(ax, text)
+    shift = min(right - x1, 0.0) or max(left - x0, 0.0)
+    if shift:
+        x, y = text.get_position()
+        text.set_position((x + shift, y))
 
 
 # -- body parts --------------------------------------------------------------------------------
@@ -377,7 +444,8 @@ def _weight(c: Canvas, centre: Point, z: float = 8.0) -> None:
     c.ax.text(
         cx,
         cy,
-        "kg",
+        # Translators: the unit written on the weight drawn in an exercise picture.
+        _("kg"),
         color="white",
         fontsize=LABEL_PT,
         fontweight="bold",
@@ -473,7 +541,8 @@ def _standing(c: Canvas, scene: Scene, labels: bool = True) -> None:
         c.arrow((heel_x, g[1] + 0.05), (heel_x, s[1]))
         hold_y = s[1]
         c.line([(heel_x - 0.9, hold_y), (ball_x + 2.8, hold_y)], HOLD, 0.07, 7, style="--")
-        _label(ax, c.at((ball_x + 0.9, hold_y + 0.35)), "hold here", HOLD)
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((ball_x + 0.9, hold_y + 0.35)), _("hold here"), HOLD)
     else:
         c.arrow((heel_x, g[1]), (heel_x, s[1]), both=ex.kind is not ExerciseKind.ECCENTRIC)
     # The lowest point the heel may reach.
@@ -494,7 +563,8 @@ def _standing(c: Canvas, scene: Scene, labels: bool = True) -> None:
         _label(
             ax,
             c.at((0.25, (surface + ground) / 2 - 0.05)),
-            "below step:\nmid-portion only",
+            # Translators: a label in an exercise picture: short (\n breaks the line).
+            _("below step:\nmid-portion only"),
             LIMIT,
             size=LABEL_PT - 1,
         )
@@ -506,10 +576,13 @@ def _standing(c: Canvas, scene: Scene, labels: bool = True) -> None:
             7,
             cap="butt",
         )
-        _label(ax, c.at((0.25, surface - 0.45)), "heel stops at floor level", LIMIT)
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((0.25, surface - 0.45)), _("heel stops at floor level"), LIMIT)
     if ex.kind is ExerciseKind.ECCENTRIC:
-        _label(ax, c.at((9.75, 6.85)), "up on 2 legs", WORK_FAR, ha="right")
-        _label(ax, c.at((9.75, 6.3)), "down on 1, slowly", WORK, ha="right")
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((9.75, 6.85)), _("up on 2 legs"), WORK_FAR, ha="right")
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((9.75, 6.3)), _("down on 1, slowly"), WORK, ha="right")
 
 
 def _seated(c: Canvas, scene: Scene, machine: bool = False) -> None:
@@ -574,10 +647,12 @@ def _seated(c: Canvas, scene: Scene, machine: bool = False) -> None:
             8,
         )
         c.line([(pad[0] + 0.7, pad[1] + 0.1), (9.6, pad[1] + 0.8)], LOAD, 0.14, 8)
-        _label(ax, c.at((pad[0] - 0.2, pad[1] + 1.0)), "pad on thighs", LOAD, ha="center")
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((pad[0] - 0.2, pad[1] + 1.0)), _("pad on thighs"), LOAD, ha="center")
     else:
         _weight(c, (knee[0] - 0.75, knee[1] + 0.85))
-        _label(ax, c.at((knee[0] - 0.75, knee[1] + 2.05)), "weight on knee", LOAD, ha="center")
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((knee[0] - 0.75, knee[1] + 2.05)), _("weight on knee"), LOAD, ha="center")
     heel_x = min(ghost.heel[0], solid.heel[0]) - 0.5
     c.arrow((heel_x, ghost.heel[1]), (heel_x, solid.heel[1]), both=True)
     if machine:
@@ -589,7 +664,8 @@ def _seated(c: Canvas, scene: Scene, machine: bool = False) -> None:
             style="--",
             cap="butt",
         )
-        _label(ax, c.at((0.25, surface - 0.4)), "insertional: stop at level", LIMIT)
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((0.25, surface - 0.4)), _("insertional: stop at level"), LIMIT)
     else:
         c.line(
             [(ball_x - 3.6, surface + 0.02), (ball_x - 1.2, surface + 0.02)],
@@ -598,7 +674,8 @@ def _seated(c: Canvas, scene: Scene, machine: bool = False) -> None:
             7,
             cap="butt",
         )
-        _label(ax, c.at((0.25, surface - 0.45)), "heel back to the floor", LIMIT)
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((0.25, surface - 0.45)), _("heel back to the floor"), LIMIT)
     del ex
 
 
@@ -640,15 +717,24 @@ def _leg_press(ax: Axes, scene: Scene) -> None:
             zorder=9,
         )
     )
-    _label(ax, (sx + 0.2, sy + 0.75), "machine\nload", LOAD, ha="center")
+    # Translators: a label in an exercise picture: short (\n breaks the line).
+    _label(ax, (sx + 0.2, sy + 0.75), _("machine\nload"), LOAD, ha="center")
     g, s = ghost.heel, solid.heel
     heel_x = min(g[0], s[0]) - 0.55
     c.arrow((heel_x, g[1]), (heel_x, s[1]), both=True)
     c.line(
         [(ball_x - 3.0, surface), (ball_x - 0.6, surface)], LIMIT, 0.1, 7, style="--", cap="butt"
     )
-    _label(ax, (0.25, 2.6), "insertional: stop\nwhere the foot is level", LIMIT, size=LABEL_PT - 1)
-    _label(ax, (0.25, 7.3), "lying back,\nknees straight", INK, size=LABEL_PT - 1)
+    _label(
+        ax,
+        (0.25, 2.6),
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _("insertional: stop\nwhere the foot is level"),
+        LIMIT,
+        size=LABEL_PT - 1,
+    )
+    # Translators: a label in an exercise picture: short (\n breaks the line).
+    _label(ax, (0.25, 7.3), _("lying back,\nknees straight"), INK, size=LABEL_PT - 1)
 
 
 def _hops(c: Canvas, scene: Scene, rope: bool = False) -> None:
@@ -674,17 +760,20 @@ def _hops(c: Canvas, scene: Scene, rope: bool = False) -> None:
     _label(
         ax,
         c.at((ball_x + 0.9, ground + 0.45)),
-        "land on the\nball of the foot",
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _("land on the\nball of the foot"),
         INK,
         size=LABEL_PT - 1,
     )
-    _label(ax, c.at((0.25, 7.4)), "small, quick,\nspringy", MOVE)
+    # Translators: a label in an exercise picture: short (\n breaks the line).
+    _label(ax, c.at((0.25, 7.4)), _("small, quick,\nspringy"), MOVE)
     if rope:
         t = np.linspace(math.radians(200), math.radians(340), 60)
         xs = ball_x - 1.0 + 3.8 * np.cos(t)
         ys = 6.0 + 4.2 * np.sin(t)
         ax.plot(xs, ys, color="#8d6e63", linewidth=0.09 * PT_PER_UNIT, zorder=7)
-        _label(ax, (8.0, 3.7), "rope", "#8d6e63")
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, (8.0, 3.7), _("rope"), "#8d6e63")
 
 
 def _stride(c: Canvas, scene: Scene, long: bool) -> None:
@@ -700,38 +789,46 @@ def _stride(c: Canvas, scene: Scene, long: bool) -> None:
     c.dot(hip, LEG_WIDTH * 0.7, WORK, 6.5)
     if long:
         c.arrow((2.6, ground + 0.2), (8.6, ground + 0.2), bend=-0.45)
-        _label(ax, c.at((0.25, 7.4)), "long, springy\nstrides", MOVE)
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((0.25, 7.4)), _("long, springy\nstrides"), MOVE)
     else:
         for i, x in enumerate((6.7, 7.6, 8.5)):
             c.arrow((x, 1.1), (x + 0.6 + 0.15 * i, 1.1))
     if scene.exercise.id == "walk_jog":
         # The return-to-running block: easy jogging between brisk walks, on the flat.
-        _label(ax, c.at((0.25, 7.4)), "walk briskly,\nthen jog easily", MOVE)
-        _label(ax, c.at((0.25, 1.5)), "level ground", INK)
-        _label(ax, c.at((6.7, ground + 4.2)), "easy pace:\nyou can talk", INK, size=LABEL_PT - 1)
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((0.25, 7.4)), _("walk briskly,\nthen jog easily"), MOVE)
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((0.25, 1.5)), _("level ground"), INK)
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((6.7, ground + 4.2)), _("easy pace:\nyou can talk"), INK, size=LABEL_PT - 1)
         return
     if not long:
-        _label(ax, c.at((0.25, 7.4)), "jog, then build\nto a brisk run", MOVE)
-        _label(ax, c.at((0.25, 1.5)), "about 20 m", INK)
-    _label(ax, c.at((6.7, ground + 4.2)), "land on the\nforefoot", INK, size=LABEL_PT - 1)
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((0.25, 7.4)), _("jog, then build\nto a brisk run"), MOVE)
+        # Translators: a label in an exercise picture: short (\n breaks the line).
+        _label(ax, c.at((0.25, 1.5)), _("about 20 m"), INK)
+    # Translators: a label in an exercise picture: short (\n breaks the line).
+    _label(ax, c.at((6.7, ground + 4.2)), _("land on the\nforefoot"), INK, size=LABEL_PT - 1)
 
 
 # -- badges, title, legend ---------------------------------------------------------------------
 
 
 def badges(exercise: Exercise) -> tuple[str, ...]:
-    """The words under the picture: one leg or two, the knee, the load."""
+    """The words under the picture, in capitals: one leg or two, the knee, the load."""
     pose = POSES[exercise.id]
     if exercise.kind is ExerciseKind.ECCENTRIC:
-        legs = "DOWN ON 1 LEG"
+        # Translators: the badges under an exercise picture (drawn in capitals): very short.
+        legs = _("down on 1 leg")
     elif pose in (Pose.RUN, Pose.BOUND):
-        legs = "1 LEG AT A TIME"
+        legs = _("1 leg at a time")
     else:
-        legs = "1 LEG" if exercise.stance is Stance.SINGLE_LEG else "BOTH LEGS"
-    knee = "KNEE BENT" if exercise.knee is Knee.BENT else "KNEE STRAIGHT"
+        legs = _("1 leg") if exercise.stance is Stance.SINGLE_LEG else _("both legs")
+    knee = _("knee bent") if exercise.knee is Knee.BENT else _("knee straight")
     if pose in (Pose.HOP, Pose.SKIP, Pose.RUN, Pose.BOUND):
-        knee = "KNEES SOFT"
-    return legs, knee, LOAD_BADGES[exercise.id].upper()
+        knee = _("knees soft")
+    return legs.upper(), knee.upper(), _(LOAD_BADGES[exercise.id]).upper()
 
 
 def _badges(ax: Axes, words: Sequence[str]) -> None:
@@ -753,15 +850,38 @@ def _badges(ax: Axes, words: Sequence[str]) -> None:
         for word in words
     ]
     units_per_px = UNITS / PICTURE_PX
-    widths = [label.get_window_extent(renderer).width * units_per_px + 0.4 for label in labels]
     gap = 0.2
-    x = (UNITS - sum(widths) - gap * (len(words) - 1)) / 2
-    for label, width, colour in zip(labels, widths, colours, strict=False):
+    room = UNITS - 2 * MARGIN
+
+    def widths() -> list[float]:
+        return [label.get_window_extent(renderer).width * units_per_px + 0.4 for label in labels]
+
+    def fits() -> bool:
+        return sum(widths()) + gap * (len(words) - 1) <= room
+
+    # Long words (Russian): smaller letters, then each badge on two lines, then smaller again.
+    size = float(BADGE_PT)
+    while not fits() and size > BADGE_MIN_PT:
+        size = max(BADGE_MIN_PT, size - 0.5)
+        for label in labels:
+            label.set_fontsize(size)
+    height = 0.62
+    if not fits():
+        for label in labels:
+            label.set_text(_two_lines(label.get_text()))
+        height = 0.9
+        while not fits() and size > MIN_PT:
+            size = max(MIN_PT, size - 0.5)
+            for label in labels:
+                label.set_fontsize(size)
+    bottom = 0.53 - height / 2
+    x = (UNITS - sum(widths()) - gap * (len(words) - 1)) / 2
+    for label, width, colour in zip(labels, widths(), colours, strict=False):
         ax.add_patch(
             patches.FancyBboxPatch(
-                (x, 0.22),
+                (x, bottom),
                 width,
-                0.62,
+                height,
                 boxstyle="round,pad=0,rounding_size=0.2",
                 facecolor=colour,
                 edgecolor="none",
@@ -773,11 +893,15 @@ def _badges(ax: Axes, words: Sequence[str]) -> None:
 
 
 def _title(ax: Axes, name: str) -> None:
-    lines = textwrap.wrap(name, 28)[:2]
+    """The exercise's name, on one line or two (wider lines, then smaller, for a long name)."""
+    width = 28
+    while len(textwrap.wrap(name, width)) > 2:
+        width += 4
+    lines = textwrap.wrap(name, width)
     ax.add_patch(
         patches.Rectangle((0, 8.55), UNITS, 1.45, facecolor="white", edgecolor="none", zorder=19)
     )
-    ax.text(
+    title = ax.text(
         0.3,
         9.3,
         "\n".join(lines),
@@ -789,31 +913,22 @@ def _title(ax: Axes, name: str) -> None:
         linespacing=1.1,
         zorder=20,
     )
+    fit(ax, title, wrap=False)
 
 
 def _legend(ax: Axes, scene: Scene) -> None:
     if scene.pose in (Pose.RUN, Pose.BOUND):
         return
-    end = "hold" if scene.exercise.kind is ExerciseKind.HOLD else "end"
+    # Translators: the legend of a picture (grey: the start, blue: the end); a word or two.
+    end = _("hold") if scene.exercise.kind is ExerciseKind.HOLD else _("end")
     if scene.pose in (Pose.HOP, Pose.SKIP):
-        end = "in the air"
-    start = "landing" if scene.pose in (Pose.HOP, Pose.SKIP) else "start"
-    for i, (word, colour) in enumerate(((start, GHOST), (end, WORK))):
-        y = 8.1 - i * 0.55
-        ax.add_patch(
-            patches.FancyBboxPatch(
-                (7.25, y - 0.17),
-                0.45,
-                0.34,
-                boxstyle="round,pad=0,rounding_size=0.1",
-                facecolor=colour,
-                edgecolor="none",
-                zorder=20,
-            )
-        )
+        end = _("in the air")
+    start = _("landing") if scene.pose in (Pose.HOP, Pose.SKIP) else _("start")
+    rows = ((start, GHOST), (end, WORK))
+    words = [
         ax.text(
             7.85,
-            y,
+            8.1 - i * 0.55,
             word,
             color=INK,
             fontsize=LABEL_PT - 1,
@@ -821,6 +936,27 @@ def _legend(ax: Axes, scene: Scene) -> None:
             ha="left",
             va="center",
             zorder=20,
+        )
+        for i, (word, _colour) in enumerate(rows)
+    ]
+    # A long word: smaller, then the whole legend moved left (swatches and words together).
+    for word in words:
+        while float(word.get_fontsize()) > MIN_PT and not _fits(ax, word, 0.0, UNITS - MARGIN):
+            word.set_fontsize(max(MIN_PT, float(word.get_fontsize()) - 0.5))
+    shift = min(0.0, UNITS - MARGIN - max(_extent(ax, word)[1] for word in words))
+    for word, (_word, colour) in zip(words, rows, strict=True):
+        x, y = word.get_position()
+        word.set_position((x + shift, y))
+        ax.add_patch(
+            patches.FancyBboxPatch(
+                (7.25 + shift, y - 0.17),
+                0.45,
+                0.34,
+                boxstyle="round,pad=0,rounding_size=0.1",
+                facecolor=colour,
+                edgecolor="none",
+                zorder=20,
+            )
         )
 
 
@@ -844,8 +980,8 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def render_exercise(exercise: Exercise) -> bytes:
-    """The picture of one exercise, as PNG bytes (PICTURE_PX square)."""
+def exercise_figure(exercise: Exercise) -> Figure:
+    """The picture of one exercise, worded in the language in force."""
     scene = Scene(exercise, POSES[exercise.id])
     fig, ax = _figure(PICTURE_PX)
     c = Canvas(ax)
@@ -860,10 +996,15 @@ def render_exercise(exercise: Exercise) -> bytes:
         Pose.BOUND: lambda: _stride(c, scene, long=True),
     }
     draw[scene.pose]()
-    _title(ax, exercise.name)
+    _title(ax, texts.exercise_name(exercise.id))
     _legend(ax, scene)
     _badges(ax, badges(exercise))
-    return _png(fig)
+    return fig
+
+
+def render_exercise(exercise: Exercise) -> bytes:
+    """The picture of one exercise, as PNG bytes (PICTURE_PX square)."""
+    return _png(exercise_figure(exercise))
 
 
 # -- tempo guides ------------------------------------------------------------------------------
@@ -871,6 +1012,8 @@ def render_exercise(exercise: Exercise) -> bytes:
 FPS = 10
 PHASE_UP, PHASE_HOLD, PHASE_DOWN = "UP", "HOLD", "DOWN"
 PHASE_COLOURS = {PHASE_UP: WORK, PHASE_HOLD: HOLD, PHASE_DOWN: MOVE}
+TEMPO_BOTTOM, TEMPO_TOP = 1.4, 7.6  # the marker's track
+PHASE_PT = 24
 
 
 def tempo_frames(tempo: Tempo) -> list[tuple[str, int, float]]:
@@ -885,18 +1028,65 @@ def tempo_frames(tempo: Tempo) -> list[tuple[str, int, float]]:
     return frames
 
 
-def render_tempo(tempo: Tempo) -> bytes:
-    """A looping GIF, one repetition long: the marker and the count, in time."""
+# Translators: the phases of a repetition, drawn large in the tempo guide (one short word).
+PHASE_WORDS = {PHASE_UP: N_("UP"), PHASE_HOLD: N_("HOLD"), PHASE_DOWN: N_("DOWN")}
+
+
+def tempo_title(tempo: Tempo) -> str:
+    """`3 s up · 2 s hold · 3 s down`, in the language in force."""
     up, down, pause = tempo
+    if pause:
+        # Translators: the title of a tempo guide (s: seconds); keep it short.
+        return _("{up} s up · {pause} s hold · {down} s down").format(up=up, pause=pause, down=down)
+    # Translators: the title of a tempo guide (s: seconds); keep it short.
+    return _("{up} s up · {down} s down").format(up=up, down=down)
+
+
+@dataclass
+class TempoFigure:
+    """The tempo guide's figure, and what moves on it from one frame to the next."""
+
+    fig: Figure
+    canvas: FigureCanvasAgg
+    ax: Axes
+    marker: patches.Circle
+    phase_text: Text
+    count_text: Text
+
+    def show(self, phase: str, count: int, height: float) -> None:
+        """Set the figure to one frame: the marker at `height`, the phase and the count."""
+        colour = PHASE_COLOURS[phase]
+        self.marker.center = (2.0, TEMPO_BOTTOM + (TEMPO_TOP - TEMPO_BOTTOM) * height)
+        self.marker.set_facecolor(colour)
+        self.phase_text.set_text(_(PHASE_WORDS[phase]))
+        self.phase_text.set_fontsize(PHASE_PT)
+        fit(self.ax, self.phase_text, left=2.9, wrap=False)
+        self.phase_text.set_color(colour)
+        self.count_text.set_text(str(count))
+        self.count_text.set_color(colour)
+
+
+def tempo_figure(tempo: Tempo) -> TempoFigure:
+    """The still part of the tempo guide (title, the track, top and bottom), worded in the
+    language in force; the marker, the phase and the count are set per frame."""
     fig = Figure(figsize=(TEMPO_PX / DPI, TEMPO_PX / DPI), dpi=DPI, facecolor="white")
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(0, UNITS)
     ax.set_ylim(0, UNITS)
     ax.axis("off")
-    title = f"{up} s up" + (f" · {pause} s hold" if pause else "") + f" · {down} s down"
-    ax.text(5.0, 9.3, title, color=INK, fontsize=15, fontweight="bold", ha="center", va="center")
-    bottom, top = 1.4, 7.6
+    title = ax.text(
+        5.0,
+        9.3,
+        tempo_title(tempo),
+        color=INK,
+        fontsize=15,
+        fontweight="bold",
+        ha="center",
+        va="center",
+    )
+    fit(ax, title, wrap=False)
+    bottom, top = TEMPO_BOTTOM, TEMPO_TOP
     ax.add_patch(
         patches.FancyBboxPatch(
             (1.55, bottom - 0.3),
@@ -908,26 +1098,40 @@ def render_tempo(tempo: Tempo) -> bytes:
         )
     )
     ax.plot([1.0, 3.0], [top, top], color=HOLD, linewidth=3, linestyle="--")
-    ax.text(3.2, top, "top", color=HOLD, fontsize=12, fontweight="bold", va="center")
+    # Translators: the top and the bottom of the movement, beside the tempo guide's track.
+    top_text = ax.text(3.2, top, _("top"), color=HOLD, fontsize=12, fontweight="bold", va="center")
+    fit(ax, top_text, wrap=False)
     ax.plot([1.0, 3.0], [bottom, bottom], color=FLOOR, linewidth=3)
-    ax.text(3.2, bottom, "bottom", color=FLOOR, fontsize=12, fontweight="bold", va="center")
+    bottom_text = ax.text(
+        3.2,
+        bottom,
+        # Translators: the bottom of the movement, beside the tempo guide's track.
+        _("bottom"),
+        color=FLOOR,
+        fontsize=12,
+        fontweight="bold",
+        va="center",
+    )
+    fit(ax, bottom_text, wrap=False)
     marker = patches.Circle(
         (2.0, bottom), 0.6, facecolor=WORK, edgecolor="white", linewidth=2, zorder=5
     )
     ax.add_patch(marker)
-    phase_text = ax.text(6.9, 6.5, "", fontsize=24, fontweight="bold", ha="center", va="center")
+    phase_text = ax.text(
+        6.9, 6.5, "", fontsize=PHASE_PT, fontweight="bold", ha="center", va="center"
+    )
     count_text = ax.text(6.9, 3.9, "", fontsize=72, fontweight="bold", ha="center", va="center")
+    return TempoFigure(fig, canvas, ax, marker, phase_text, count_text)
+
+
+def render_tempo(tempo: Tempo) -> bytes:
+    """A looping GIF, one repetition long: the marker and the count, in time."""
+    guide = tempo_figure(tempo)
     images: list[Image.Image] = []
     for phase, count, height in tempo_frames(tempo):
-        colour = PHASE_COLOURS[phase]
-        marker.center = (2.0, bottom + (top - bottom) * height)
-        marker.set_facecolor(colour)
-        phase_text.set_text(phase)
-        phase_text.set_color(colour)
-        count_text.set_text(str(count))
-        count_text.set_color(colour)
-        canvas.draw()  # type: ignore[no-untyped-call]
-        rgba = np.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
+        guide.show(phase, count, height)
+        guide.canvas.draw()  # type: ignore[no-untyped-call]
+        rgba = np.asarray(guide.canvas.buffer_rgba())  # type: ignore[no-untyped-call]
         images.append(
             Image.fromarray(rgba[:, :, :3]).quantize(colors=32, method=Image.Quantize.MEDIANCUT)
         )
@@ -947,23 +1151,33 @@ def render_tempo(tempo: Tempo) -> bytes:
 # -- the `make pictures` entry point -----------------------------------------------------------
 
 
-def write_all(package_dir: Path, docs_dir: Path | None) -> list[Path]:
-    """Draw every picture and tempo guide into the package; copy them to the docs folder."""
+def write_all(
+    package_dir: Path, docs_dir: Path | None, languages: Sequence[str] = SUPPORTED
+) -> list[Path]:
+    """Draw every picture and tempo guide into the package, once per language (English at
+    `exercises/x.png`, the others at `exercises/<lang>/x.png`); copy the English ones to the
+    docs folder."""
     written: list[Path] = []
-    (package_dir / "exercises").mkdir(parents=True, exist_ok=True)
-    (package_dir / "tempo").mkdir(parents=True, exist_ok=True)
-    for exercise in EXERCISES.values():
-        path = package_dir / "exercises" / picture_name(exercise.id)
-        path.write_bytes(render_exercise(exercise))
-        written.append(path)
-    for tempo in tempos():
-        path = package_dir / "tempo" / tempo_name(tempo)
-        path.write_bytes(render_tempo(tempo))
-        written.append(path)
-    if docs_dir is not None:
-        docs_dir.mkdir(parents=True, exist_ok=True)
-        for path in written:
-            shutil.copyfile(path, docs_dir / path.name)
+    for language in languages:
+        exercises_dir = language_dir(package_dir / "exercises", language)
+        tempo_dir = language_dir(package_dir / "tempo", language)
+        exercises_dir.mkdir(parents=True, exist_ok=True)
+        tempo_dir.mkdir(parents=True, exist_ok=True)
+        drawn: list[Path] = []
+        with i18n.using(language):
+            for exercise in EXERCISES.values():
+                path = exercises_dir / picture_name(exercise.id)
+                path.write_bytes(render_exercise(exercise))
+                drawn.append(path)
+            for tempo in tempos():
+                path = tempo_dir / tempo_name(tempo)
+                path.write_bytes(render_tempo(tempo))
+                drawn.append(path)
+        if docs_dir is not None and language == DEFAULT:
+            docs_dir.mkdir(parents=True, exist_ok=True)
+            for path in drawn:
+                shutil.copyfile(path, docs_dir / path.name)
+        written += drawn
     return written
 
 
@@ -974,8 +1188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     written = write_all(EXERCISE_DIR.parent, args.docs)
+    root = EXERCISE_DIR.parent
     for path in written:
-        print(path.name, path.stat().st_size, "bytes")
+        print(path.relative_to(root), path.stat().st_size, "bytes")
     return 0
 
 

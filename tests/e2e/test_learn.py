@@ -4,11 +4,14 @@ and red-flag words inside a question."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import rehab
-from bot import pictures, texts
+from bot import i18n, pictures, texts
 from bot.app import BotRunner
+from rehab.protocol import EXERCISES
 from standin.driver import UserDriver
 from standin.models import SentMessage
 from standin.server import FakeBotApi
@@ -235,3 +238,39 @@ async def test_a_picture_that_cannot_be_sent_does_not_hold_up_the_session(
     assert _photos(user.history) == []
     await user.tap(text=texts.SESSION_GO)
     await user.wait_for(contains="Hold for")
+
+
+async def test_a_spanish_speaker_gets_the_spanish_picture(
+    standin: FakeBotApi,
+    bot: BotRunner,
+    clock: FakeClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The picture sent is the one drawn in the person's language (their Telegram app's here).
+    Until the Spanish words are drawn in, the Spanish files equal the English ones byte for
+    byte, so this test draws its own Spanish set: another exercise's picture for each."""
+    folder = tmp_path / "exercises"
+    (folder / "es").mkdir(parents=True)
+    ids = list(EXERCISES)
+    for exercise_id, other in zip(ids, ids[1:] + ids[:1], strict=True):
+        (folder / pictures.picture_name(exercise_id)).write_bytes(_picture(exercise_id))
+        (folder / "es" / pictures.picture_name(exercise_id)).write_bytes(_picture(other))
+    monkeypatch.setattr(pictures, "EXERCISE_DIR", folder)
+    state = await seed_user(bot.runtime)
+    async with bot.runtime.uow() as uow:
+        row = await uow.users.get(UID)
+        assert row is not None
+        row.language = "es"  # Telegram's language_code
+        await uow.commit()
+    first = rehab.prescribe(state, local_today(clock())).exercises[0]
+    user = standin.user(UID, language_code="es")
+    with i18n.using("es"):
+        start = texts.SESSION_START_BUTTON
+    await user.send("/today")
+    await user.wait_for(lambda m: start in [label for label, _ in m.buttons])
+    await user.tap(text=start)
+    photo = await user.wait_for(lambda m: m.photo is not None)
+    spanish = folder / "es" / pictures.picture_name(first.exercise_id)
+    assert photo.photo == spanish.read_bytes()
+    assert photo.photo != _picture(first.exercise_id)  # not the English one

@@ -12,7 +12,7 @@ import pytest
 from telegram import Bot
 from telegram.ext import ExtBot
 
-from bot import media, pictures
+from bot import i18n, media, pictures
 from bot.app import DEFAULTS
 from service_layer.runtime import Runtime
 from standin.fixtures import standin  # noqa: F401  (fixture)
@@ -131,3 +131,52 @@ async def test_a_failed_send_is_reported_not_raised_and_nothing_is_stored(
     assert await media.send_exercise_picture(bot, runtime, chat, EXERCISE, NAME) is False
     assert await _stored(runtime, media.Kind.PICTURE, _picture()) is None
     assert await media.send_exercise_picture(bot, runtime, chat, "no_such_exercise", "x") is False
+
+
+async def test_each_language_s_picture_is_uploaded_once_and_reused(
+    standin: FakeBotApi,  # noqa: F811
+    bot: Bot,
+    runtime: Runtime,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Spanish user gets the Spanish picture, an English user the English one: two uploads,
+    each file's own file_id reused for the next send in that language."""
+    folder = tmp_path / "exercises"
+    (folder / "es").mkdir(parents=True)
+    english, spanish = folder / f"{EXERCISE}.png", folder / "es" / f"{EXERCISE}.png"
+    shutil.copyfile(_picture(), english)
+    # Drawn with other words (as after translation): other bytes.
+    other = pictures.picture_path("heel_drop_straight_step")
+    assert other is not None
+    shutil.copyfile(other, spanish)
+    monkeypatch.setattr(pictures, "EXERCISE_DIR", folder)
+    es_chat, en_chat = standin.user(750).chat_id, standin.user(751).chat_id
+    for _ in range(2):
+        with i18n.using("es"):
+            assert await media.send_exercise_picture(bot, runtime, es_chat, EXERCISE, NAME)
+        with i18n.using("en"):
+            assert await media.send_exercise_picture(bot, runtime, en_chat, EXERCISE, NAME)
+    uploads = standin.uploads("sendPhoto", "photo")
+    assert len(uploads) == 2
+    assert [m.photo for m in standin.messages(es_chat)] == [spanish.read_bytes()] * 2
+    assert [m.photo for m in standin.messages(en_chat)] == [english.read_bytes()] * 2
+    es_id = await _stored(runtime, media.Kind.PICTURE, spanish)
+    en_id = await _stored(runtime, media.Kind.PICTURE, english)
+    assert es_id is not None
+    assert en_id is not None
+    assert es_id != en_id
+    sends = [(c.params["chat_id"], c.params["photo"]) for c in standin.calls("sendPhoto")]
+    assert sends[2:] == [(str(es_chat), es_id), (str(en_chat), en_id)]
+
+
+def test_the_same_bytes_in_two_languages_still_have_a_file_id_each() -> None:
+    """Until a language is translated its picture is the English one, byte for byte: the key
+    tells them apart all the same, so that one never stands in for the other later."""
+    english = pictures.picture_path(EXERCISE, "en")
+    spanish = pictures.picture_path(EXERCISE, "es")
+    assert english is not None
+    assert spanish is not None
+    assert english != spanish
+    keys = {media.media_key(media.Kind.PICTURE, p) for p in (english, spanish)}
+    assert len(keys) == 2

@@ -12,10 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rehab
+from bot import i18n, texts, views
 from service_layer import onboarding as ob
 from service_layer import timezones
 from service_layer.flow_data import Answer, OnboardingData, SettingsData
-from service_layer.settings import next_session, when_text
+from service_layer.languages import SUPPORTED
+from service_layer.reader import Reading
+from service_layer.settings import NextSession, next_session
 
 pytestmark = pytest.mark.unit
 
@@ -68,6 +71,9 @@ def test_loads_and_counts() -> None:
     assert ob.parse_load("12.5") == 12.5
     assert ob.parse_load("25 lb") == 11.3
     assert ob.parse_load("heavy") is None
+    assert ob.parse_load("ninguno") == 0.0
+    assert ob.parse_load("нет") == 0.0
+    assert ob.parse_load("12,5 кг") == 12.5
     assert ob.parse_count("12") == 12
     assert ob.parse_count("25+") == 25
     assert ob.parse_count("a dozen") is None
@@ -82,6 +88,12 @@ def test_days_need_three_with_rest_between() -> None:
     assert ob.parse_days("mon tue thu") is None  # back to back
     assert ob.parse_days("fri sun mon") is None  # Sunday → Monday is back to back too
     assert ob.parse_days("mon wed") is None
+    assert ob.parse_days("lunes, miércoles y viernes") == (0, 2, 4)
+    assert ob.parse_days("mar jue sáb") == (1, 3, 5)
+    assert ob.parse_days("пн ср пт") == (0, 2, 4)
+    assert ob.parse_days("Вторник, четверг и суббота") == (1, 3, 5)
+    assert ob.parse_days("вс вт чт") == (1, 3, 6)
+    assert ob.parse_days("lun mar jue") is None  # back to back
     assert ob.parse_days("mon wed someday") is None
     assert all(ob.valid_days(days) for days in ob.DAYS_CHOICES.values())
 
@@ -193,9 +205,15 @@ def test_next_session_in_the_users_zone() -> None:
         is None
     )
     local_now = now.astimezone(ZoneInfo("Europe/Berlin"))
-    assert when_text(twice, local_now) == "today at 19:30"
-    assert when_text(weekly, local_now) == "tomorrow at 18:00"
-    assert when_text(paused, local_now) == "Tue 8 Dec at 07:00"
+    today = local_now.date()
+    assert views.when_words(NextSession(twice, today)) == "today at 19:30"
+    assert views.when_words(NextSession(weekly, today)) == "tomorrow at 18:00"
+    assert views.when_words(NextSession(paused, today)) == "Tue 8 Dec at 07:00"
+    with i18n.using("es"):
+        assert views.when_words(NextSession(paused, today)) == i18n._("{day} at {time}").format(
+            day=i18n.day_month(paused.date()), time="07:00"
+        )
+        assert "mar" in i18n.day_month(paused.date())  # Babel's Spanish weekday
 
 
 def test_next_session_skips_todays_reminders_that_sessions_already_cover() -> None:
@@ -222,3 +240,16 @@ def test_next_session_skips_todays_reminders_that_sessions_already_cover() -> No
     assert next_session(**kwargs, session_statuses=["in_progress"]) == tomorrow
     # A session stopped for pain (>= 7/10) ends the day: rest, no second session tonight.
     assert next_session(**kwargs, session_statuses=["ended_early"]) == tomorrow
+
+
+def test_a_language_is_chosen_by_button_or_by_name_and_only_one_we_speak() -> None:
+    assert ob.value_from_button(ob.LANGUAGE, "es") == "es"
+    assert ob.value_from_button(ob.LANGUAGE, "fr") is None  # a forged button
+    assert ob.read_answer(ob.LANGUAGE, "Русский") == Reading("ru")
+    assert ob.read_answer(ob.LANGUAGE, "in English") == Reading("en")
+    assert ob.read_answer(ob.LANGUAGE, "klingon") is None
+    # Every language we speak has a button, named in itself, the one in force ticked.
+    with i18n.using("ru"):
+        buttons = texts.language_buttons(i18n.current())
+    assert [code for _, code in buttons] == list(SUPPORTED)
+    assert [label for label, _ in buttons] == ["English", "Español", "✓ Русский"]

@@ -5,6 +5,7 @@ Regenerate the committed files with `make pictures`.
 
 from __future__ import annotations
 
+import gettext
 import io
 import tomllib
 from fnmatch import fnmatch
@@ -12,11 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 from PIL import Image
 
-from bot import pictures
+from bot import i18n, pictures, texts
 from bot.pictures import draw
 from rehab.protocol import EXERCISES
+from service_layer.languages import DEFAULT, SUPPORTED
 
 pytestmark = pytest.mark.unit
 
@@ -166,7 +169,164 @@ def test_the_pictures_ship_as_package_data() -> None:
     globs = config["tool"]["setuptools"]["package-data"]["bot"]
     package = Path(pictures.__file__).resolve().parent
     shipped = [p for p in package.rglob("*") if p.suffix in (".png", ".gif")]
-    assert len(shipped) == len(EXERCISES) + len(pictures.tempos())
+    assert len(shipped) == (len(EXERCISES) + len(pictures.tempos())) * len(SUPPORTED)
     for path in shipped:
         relative = path.relative_to(package.parent).as_posix()  # pictures/exercises/x.png
         assert any(fnmatch(relative, g) for g in globs), relative
+
+
+# -- one picture per language ------------------------------------------------------------------
+
+OTHER_LANGUAGES = [language for language in SUPPORTED if language != DEFAULT]
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_a_person_gets_the_picture_and_the_guide_of_their_language(language: str) -> None:
+    exercise, tempo = "heel_drop_bent_step", (4, 4, 2)
+    english_picture = pictures.EXERCISE_DIR / "heel_drop_bent_step.png"
+    english_guide = pictures.TEMPO_DIR / "tempo_4-4-p2.gif"
+    assert pictures.picture_path(exercise) == english_picture
+    assert pictures.tempo_path(tempo) == english_guide
+    with i18n.using(language):
+        assert pictures.picture_path(exercise) == pictures.EXERCISE_DIR / language / (
+            "heel_drop_bent_step.png"
+        )
+        assert pictures.tempo_path(tempo) == pictures.TEMPO_DIR / language / "tempo_4-4-p2.gif"
+        assert pictures.picture_path("no_such_exercise") is None
+    assert pictures.picture_path(exercise) == english_picture  # the block is over
+    assert pictures.picture_path(exercise, language) == pictures.EXERCISE_DIR / language / (
+        "heel_drop_bent_step.png"
+    )
+
+
+def test_a_language_without_its_own_file_gets_the_english_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    english = folder / "seated_calf_raise.png"
+    english.write_bytes(b"png")
+    (folder / "es").mkdir()
+    spanish = folder / "es" / "skipping.png"
+    spanish.write_bytes(b"png")
+    monkeypatch.setattr(pictures, "EXERCISE_DIR", folder)
+    with i18n.using("es"):
+        assert pictures.picture_path("seated_calf_raise") == english
+        assert pictures.picture_path("skipping") == spanish
+    with i18n.using("ru"):
+        assert pictures.picture_path("seated_calf_raise") == english
+        assert pictures.picture_path("skipping") is None  # no English one either
+
+
+def test_every_language_is_committed_for_every_picture_and_guide() -> None:
+    for language in SUPPORTED:
+        for exercise_id in EXERCISES:
+            path = pictures.picture_path(exercise_id, language)
+            assert path is not None
+            assert path.parent == pictures.language_dir(pictures.EXERCISE_DIR, language), (
+                f"no {language} picture for {exercise_id}: run `make pictures`"
+            )
+            with Image.open(path) as image:
+                assert image.size == (pictures.PICTURE_PX, pictures.PICTURE_PX)
+        for tempo in pictures.tempos():
+            path = pictures.tempo_path(tempo, language)
+            assert path is not None
+            assert path.parent == pictures.language_dir(pictures.TEMPO_DIR, language), (
+                f"no {language} tempo guide for {tempo}: run `make pictures`"
+            )
+
+
+def test_each_language_s_file_is_cached_under_its_own_name() -> None:
+    """English keeps the names (and so the Telegram file_ids) it had before languages."""
+    english = pictures.picture_path("skipping", DEFAULT)
+    assert english is not None
+    names = {pictures.media_name(english)}
+    assert names == {"skipping.png"}
+    for language in OTHER_LANGUAGES:
+        path = pictures.picture_path("skipping", language)
+        assert path is not None
+        assert pictures.media_name(path) == f"{language}/skipping.png"
+        names.add(pictures.media_name(path))
+    assert len(names) == len(SUPPORTED)
+
+
+# -- every word drawn is the catalogue's ---------------------------------------------------------
+
+MARK = "¤"  # not changed by upper(), not in any English text
+
+
+class _Marked(gettext.NullTranslations):
+    """A catalogue that translates every text into itself with a mark in front."""
+
+    def gettext(self, message: str) -> str:
+        return MARK + message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return MARK + (msgid1 if n == 1 else msgid2)
+
+
+@pytest.fixture
+def marked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spanish, for this test, is the mark in front of the English."""
+    plain = i18n.translations
+
+    def translations(language: str) -> gettext.NullTranslations:
+        return _Marked() if language == "es" else plain(language)
+
+    monkeypatch.setattr(i18n, "translations", translations)
+
+
+def _words(fig: Figure) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts if t.get_text().strip()]
+
+
+@pytest.mark.usefixtures("marked")
+def test_every_word_drawn_into_a_picture_is_looked_up_in_the_catalogue() -> None:
+    for exercise in EXERCISES.values():
+        with i18n.using("es"):
+            words = _words(draw.exercise_figure(exercise))
+            name = texts.exercise_name(exercise.id)
+        assert len(words) >= 5, exercise.id  # title, badges, labels
+        title = [w for w in words if " ".join(w.split()) == " ".join(name.split())]
+        assert len(title) == 1, exercise.id  # the name, worded as the bot words it
+        for word in words:
+            if word in title:
+                continue
+            assert word.startswith(MARK), f"{exercise.id}: {word!r} is not translated"
+
+
+@pytest.mark.usefixtures("marked")
+def test_every_word_drawn_into_a_tempo_guide_is_looked_up_in_the_catalogue() -> None:
+    with i18n.using("es"):
+        guide = draw.tempo_figure((3, 3, 2))
+        still = _words(guide.fig)
+        assert still == [MARK + "3 s up · 2 s hold · 3 s down", MARK + "top", MARK + "bottom"]
+        for phase in (draw.PHASE_UP, draw.PHASE_HOLD, draw.PHASE_DOWN):
+            guide.show(phase, 2, 0.5)
+            assert guide.phase_text.get_text() == MARK + phase
+            assert guide.count_text.get_text() == "2"  # a number: the same in every language
+        assert draw.tempo_title((4, 4, 0)) == MARK + "4 s up · 4 s down"
+
+
+def test_long_words_are_fitted_into_the_picture(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A translation far longer than the English is broken and shrunk, never cut off."""
+    plain = i18n.translations
+
+    class Long(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return f"{message} ббббббббб вввввв"  # half as long again, or more
+
+    monkeypatch.setattr(
+        i18n, "translations", lambda language: Long() if language == "ru" else plain(language)
+    )
+    with i18n.using("ru"):
+        for exercise_id in ("heel_drop_straight_floor", "walk_jog", "leg_press_calf_raise"):
+            fig = draw.exercise_figure(EXERCISES[exercise_id])
+            renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+            for text in fig.axes[0].texts:
+                if not text.get_text().strip():
+                    continue
+                box = text.get_window_extent(renderer)
+                assert box.x0 >= 0, (exercise_id, text)
+                assert box.x1 <= pictures.PICTURE_PX, (exercise_id, text)
+                assert float(text.get_fontsize()) >= draw.MIN_PT

@@ -215,3 +215,192 @@ def test_any_text_gives_an_answer_in_range_or_none(text: str) -> None:
 @given(st.integers(0, 10), st.integers(0, 10))
 def test_two_different_numbers_are_never_guessed_between(a: int, b: int) -> None:
     assert reader.read_pain(f"{a} or {b}") is None
+
+
+# -- Spanish and Russian (read at once with English: the words do not clash) -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sí", True),
+        ("Si, tengo uno", True),
+        ("claro", True),
+        ("no", False),
+        ("no tengo", False),
+        ("ninguno", False),
+        ("да", True),
+        ("Да, есть", True),
+        ("нет", False),
+        ("Нет, не знаю", False),
+        ("ни одного", False),
+    ],
+)
+def test_yes_no_in_spanish_and_russian(text: str, expected: bool) -> None:
+    reading = reader.read_yes_no(text)
+    assert reading is not None
+    assert reading.value is expected
+
+
+@pytest.mark.parametrize("text", ["sí no", "да нет", "quizás", "может быть"])
+def test_not_yes_or_no_in_spanish_and_russian(text: str) -> None:
+    assert reader.read_yes_no(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["ninguno", "Ninguna de estas", "nada", "нет", "ни одного", "Ничего", "нет, ни одного"]
+)
+def test_none_of_these_in_spanish_and_russian(text: str) -> None:
+    assert reader.read_none(text)
+
+
+@pytest.mark.parametrize("text", ["sí", "да", "una", "первый"])
+def test_not_none_of_these_in_spanish_and_russian(text: str) -> None:
+    assert not reader.read_none(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("listo", "go"),
+        ("¡Vamos!", "go"),
+        ("empezar", "go"),
+        ("поехали", "go"),
+        ("Готов", "go"),
+        ("listo", "done"),
+        ("Hecho.", "done"),
+        ("ya está", "done"),
+        ("готово", "done"),
+        ("Сделано!", "done"),
+        ("всё", "done"),
+    ],
+)
+def test_actions_in_spanish_and_russian(text: str, action: str) -> None:
+    assert reader.read_action(text, action)
+
+
+def test_a_spanish_or_russian_action_word_is_only_its_own_step() -> None:
+    assert not reader.read_action("hecho", "go")
+    assert not reader.read_action("vamos", "done")
+    assert not reader.read_action("поехали", "done")
+    assert not reader.read_action("сделано", "go")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12,5 kg", Reading(12.5)),
+        ("12,5 кг", Reading(12.5)),
+        ("12,5кг", Reading(12.5)),
+        ("unos 78 kilos", Reading(78.0)),
+        ("примерно 78 кг", Reading(78.0)),
+        ("160 libras", Reading(72.6)),
+        ("ninguno", Reading(0.0)),
+        ("нет", Reading(0.0)),
+        ("sin pesas", Reading(0.0)),
+        ("quizás 10 kg", Reading(10.0, sure=False)),
+        ("наверное 10 кг", Reading(10.0, sure=False)),
+    ],
+)
+def test_masses_in_spanish_and_russian(text: str, expected: Reading[float]) -> None:
+    assert reader.read_mass_kg(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 de 10", Reading(3)),
+        ("tres", Reading(3)),
+        ("siete sobre 10", Reading(7)),
+        ("sin dolor", Reading(0)),
+        ("creo que 4", Reading(4, sure=False)),
+        ("3 из 10", Reading(3)),
+        ("три", Reading(3)),
+        ("нет боли", Reading(0)),
+        ("не болит", Reading(0)),
+        ("наверное 5?", Reading(5, sure=False)),
+    ],
+)
+def test_pain_in_spanish_and_russian(text: str, expected: Reading[int]) -> None:
+    assert reader.read_pain(text) == expected
+
+
+@pytest.mark.parametrize("text", ["3 o 4", "3 или 4", "once"])
+def test_not_a_pain_score_in_spanish_and_russian(text: str) -> None:
+    assert reader.read_pain(text) is None  # "once" is English (a day), never Spanish eleven
+
+
+SIDES = [("la derecha", "right"), ("izquierdo", "left"), ("ambos", "both"), ("левая", "left")]
+SIDES += [("справа", "right"), ("обе", "both"), ("левая и правая", "both")]
+
+
+@pytest.mark.parametrize(("text", "expected"), SIDES)
+def test_sides_in_spanish_and_russian(text: str, expected: str) -> None:
+    assert reader.read_side(text) == Reading(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Español", "es"),
+        ("spanish", "es"),
+        ("en español", "es"),
+        ("Русский", "ru"),
+        ("по-русски", "ru"),
+        ("English", "en"),
+        ("inglés", "en"),
+        ("French", None),
+        ("", None),
+    ],
+)
+def test_languages_by_name(text: str, expected: str | None) -> None:
+    assert reader.read_language(text) == expected
+
+
+SPANISH_RUSSIAN_FILLERS = st.sampled_from(["", "unos ", "alrededor de ", "примерно ", "около "])
+UNITS = st.sampled_from(["", " kg", "kg", " kilos", " кг", "кг", " килограммов"])
+
+
+@given(st.integers(30, 250), st.integers(0, 9), UNITS, SPANISH_RUSSIAN_FILLERS)
+def test_every_weight_with_a_decimal_comma_reads_back(
+    kg: int, tenth: int, unit: str, filler: str
+) -> None:
+    assert reader.read_mass_kg(f"{filler}{kg},{tenth}{unit}") == Reading(round(kg + tenth / 10, 1))
+
+
+@given(st.integers(0, 10), SPANISH_RUSSIAN_FILLERS, st.sampled_from(["", " de 10", " из 10"]))
+def test_every_score_reads_back_in_spanish_and_russian(pain: int, filler: str, scale: str) -> None:
+    assert reader.read_pain(f"{filler}{pain}{scale}") == Reading(pain)
+
+
+@given(st.sampled_from(sorted(reader.YES_WORDS)), st.sampled_from(sorted(reader.NO_WORDS)))
+def test_no_word_is_both_yes_and_no(yes: str, no: str) -> None:
+    assert yes != no
+    assert reader.read_yes_no(yes) != Reading(False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7 de la tarde", Reading("19:00")),
+        ("a las 7 de la tarde", Reading("19:00")),
+        ("a las 18:30", Reading("18:30")),
+        ("6 y media de la tarde", Reading("18:30")),
+        ("8 menos cuarto de la mañana", Reading("07:45")),
+        ("siete y cuarto", Reading("07:15", sure=False)),
+        ("mediodía", Reading("12:00")),
+        ("в 7 вечера", Reading("19:00")),
+        ("в 19:00", Reading("19:00")),
+        ("6 утра", Reading("06:00")),
+        ("3 дня", Reading("15:00")),
+        ("полдень", Reading("12:00")),
+        ("at 7pm", Reading("19:00")),
+    ],
+)
+def test_times_in_spanish_and_russian(text: str, expected: Reading[str]) -> None:
+    assert reader.read_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["mañana", "a las", "в", "6 menos media", "luego"])
+def test_not_a_time_in_spanish_and_russian(text: str) -> None:
+    assert reader.read_time(text) is None

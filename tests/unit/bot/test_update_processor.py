@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
+from types import SimpleNamespace
+from typing import cast
 
 from telegram import CallbackQuery, Update, User
 
 from bot import i18n
 from bot.app import PerUserUpdateProcessor
+from service_layer import languages
+from service_layer.runtime import Runtime
 
 
 async def english(user_id: int, telegram_code: str | None) -> str:
@@ -66,3 +71,68 @@ async def test_each_update_is_handled_in_its_persons_language() -> None:
         PerUserUpdateProcessor(broken, 8).process_update(tap(4, 100), work(4))
     )
     assert heard[4] == "en"
+
+
+class _Users:
+    def __init__(self) -> None:
+        self.rows: dict[int, SimpleNamespace] = {}
+        self.reads = 0
+
+    async def get(self, user_id: int) -> SimpleNamespace | None:
+        self.reads += 1
+        return self.rows.get(user_id)
+
+
+class _Uow:
+    def __init__(self, users: _Users) -> None:
+        self.users = users
+
+    async def __aenter__(self) -> _Uow:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def commit(self) -> None:
+        return None
+
+
+class _Runtime:
+    """Enough of a Runtime for the language lookup: a users table in memory, and extras."""
+
+    def __init__(self) -> None:
+        self.extras: dict[str, object] = {}
+        self.users = _Users()
+
+    def uow(self) -> _Uow:
+        return _Uow(self.users)
+
+
+async def test_the_update_processor_speaks_a_new_choice_from_the_very_next_update() -> None:
+    """The lookup is remembered for a minute; a choice stored by `choose` replaces what is
+    remembered at once, so the next update is in the new language (not a minute later)."""
+    fake = _Runtime()
+    fake.users.rows[100] = SimpleNamespace(locale=None, language="en")
+    runtime = cast(Runtime, fake)
+    processor = PerUserUpdateProcessor(partial(languages.language_of, runtime), 8)
+    heard: list[str] = []
+
+    async def work() -> None:
+        heard.append(i18n.current())
+
+    await processor.process_update(tap(1, 100), work())
+    await processor.process_update(tap(2, 100), work())
+    assert heard == ["en", "en"]
+    assert fake.users.reads == 1  # the second update's language came from memory
+
+    assert await languages.choose(runtime, 100, "ru")
+    assert fake.users.rows[100].locale == "ru"
+    reads = fake.users.reads
+    await processor.process_update(tap(3, 100), work())
+    assert heard[-1] == "ru"
+    assert fake.users.reads == reads  # from memory, updated by the choice itself
+
+    assert not await languages.choose(runtime, 100, "fr")  # not one we speak: nothing changes
+    await processor.process_update(tap(4, 100), work())
+    assert heard[-1] == "ru"
+    assert fake.users.rows[100].locale == "ru"
