@@ -15,13 +15,16 @@ import asyncio
 import io
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING
 
+from babel.dates import format_date
+
 from bot import i18n
+from bot.i18n import N_, _
 from service_layer.chart_data import ChartData, StageBand
 
 if TYPE_CHECKING:
@@ -37,16 +40,16 @@ TICK_SIZE = 16
 LEGEND_SIZE = 14
 BAND_LABEL_SIZE = 15
 
-TITLE = "Your Achilles progress"
-X_LABEL = "Date"
-PAIN_LABEL = "Pain (0–10)"
-LOAD_LABEL = "Working load (kg added)"
-HOLD_LABEL = "Hold time (s)"
-SERIES_DURING = "Highest pain during session"
-SERIES_AFTER = "Pain after session"
-SERIES_MORNING = "Morning pain"
-GATE_PASSED = "Gate test passed"
-GATE_FAILED = "Gate test not passed"
+TITLE = N_("Your Achilles progress")
+X_LABEL = N_("Date")
+PAIN_LABEL = N_("Pain (0–10)")
+LOAD_LABEL = N_("Working load (kg added)")
+HOLD_LABEL = N_("Hold time (s)")
+SERIES_DURING = N_("Highest pain during session")
+SERIES_AFTER = N_("Pain after session")
+SERIES_MORNING = N_("Morning pain")
+GATE_PASSED = N_("Gate test passed")
+GATE_FAILED = N_("Gate test not passed")
 
 PAIN_DURING_COLOUR = "#d62728"
 PAIN_AFTER_COLOUR = "#ff7f0e"
@@ -94,13 +97,24 @@ def _draw_stage_bands(ax: Axes, bands: Sequence[StageBand]) -> None:
         ax.text(
             (left + right) / 2,
             10.15,
-            f"Stage {band.stage}",
+            _("Stage {n}").format(n=band.stage),
             ha="center",
             va="bottom",
             fontsize=BAND_LABEL_SIZE,
             color="#444444",
             clip_on=True,
         )
+
+
+def _tick_words(language: str) -> Callable[[float, object], str]:
+    """A date tick's words (`3 Dec`, `3 dic`, `3 дек.`), in `language`: ticks are worded when the
+    figure is saved, after the language block of `render_progress_chart` has ended."""
+
+    def words(x: float, _pos: object = None) -> str:
+        day = _EPOCH + timedelta(days=int(x))
+        return format_date(day, "d MMM", locale=i18n.locale(language))
+
+    return words
 
 
 def build_progress_figure(data: ChartData) -> Figure:
@@ -111,6 +125,7 @@ def build_progress_figure(data: ChartData) -> Figure:
     from matplotlib import dates as mdates
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
@@ -131,7 +146,7 @@ def build_progress_figure(data: ChartData) -> Figure:
         marker="o",
         markersize=7,
         linewidth=2.5,
-        label=SERIES_DURING,
+        label=_(SERIES_DURING),
         zorder=3,
     )
     ax.plot(
@@ -142,7 +157,7 @@ def build_progress_figure(data: ChartData) -> Figure:
         markersize=6,
         linewidth=2,
         linestyle="--",
-        label=SERIES_AFTER,
+        label=_(SERIES_AFTER),
         zorder=3,
     )
     ax.plot(
@@ -152,7 +167,7 @@ def build_progress_figure(data: ChartData) -> Figure:
         marker="D",
         markersize=6,
         linewidth=2.5,
-        label=SERIES_MORNING,
+        label=_(SERIES_MORNING),
         zorder=3,
     )
 
@@ -166,7 +181,7 @@ def build_progress_figure(data: ChartData) -> Figure:
             s=420,
             color="#2e7d32",
             edgecolors="black",
-            label=GATE_PASSED,
+            label=_(GATE_PASSED),
             zorder=5,
         )
     if failed:
@@ -177,22 +192,22 @@ def build_progress_figure(data: ChartData) -> Figure:
             s=260,
             color="#c62828",
             edgecolors="black",
-            label=GATE_FAILED,
+            label=_(GATE_FAILED),
             zorder=5,
         )
     for gate in data.gates:
         ax.axvline(_x(gate.day), color="#555555", linestyle=":", linewidth=1.5, zorder=2)
 
     uses_load = data.uses_load()
-    dose_label = LOAD_LABEL if uses_load else HOLD_LABEL
+    dose_label = _(LOAD_LABEL) if uses_load else _(HOLD_LABEL)
     dose_points = [
         (s.day, s.load_kg if uses_load else s.hold_s)
         for s in data.sessions
         if (s.load_kg if uses_load else s.hold_s) is not None
     ]
     dose_ax.plot(
-        _xs([d for d, _ in dose_points], SESSION_AT),
-        [float(v or 0) for _, v in dose_points],
+        _xs([d for d, _v in dose_points], SESSION_AT),
+        [float(v or 0) for _d, v in dose_points],
         color=DOSE_COLOUR,
         linewidth=3,
         marker="|",
@@ -201,14 +216,14 @@ def build_progress_figure(data: ChartData) -> Figure:
         label=dose_label,
         zorder=2,
     )
-    top = max((float(v) for _, v in dose_points if v is not None), default=0.0)
+    top = max((float(v) for _d, v in dose_points if v is not None), default=0.0)
     dose_ax.set_ylim(0, top * 1.25 if top > 0 else 10)
     dose_ax.set_ylabel(dose_label, fontsize=LABEL_SIZE, color=DOSE_COLOUR)
     dose_ax.tick_params(axis="y", labelsize=TICK_SIZE, colors=DOSE_COLOUR)
 
-    ax.set_title(TITLE, fontsize=TITLE_SIZE, pad=14)
-    ax.set_xlabel(X_LABEL, fontsize=LABEL_SIZE)
-    ax.set_ylabel(PAIN_LABEL, fontsize=LABEL_SIZE)
+    ax.set_title(_(TITLE), fontsize=TITLE_SIZE, pad=14)
+    ax.set_xlabel(_(X_LABEL), fontsize=LABEL_SIZE)
+    ax.set_ylabel(_(PAIN_LABEL), fontsize=LABEL_SIZE)
     ax.set_ylim(0, 10.9)
     ax.set_yticks(range(0, 11, 2))
     ax.set_xlim(left, right)
@@ -216,7 +231,7 @@ def build_progress_figure(data: ChartData) -> Figure:
     ax.grid(axis="y", alpha=0.3)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(FuncFormatter(_tick_words(i18n.current())))
 
     handles, labels = ax.get_legend_handles_labels()
     dose_handles, dose_labels = dose_ax.get_legend_handles_labels()

@@ -303,12 +303,12 @@ def names_topic(text: str) -> Match | None:
 
 
 def topics() -> tuple[tuple[str, str], ...]:
-    """(key, label) of every topic, in /learn's order."""
-    return texts.LEARN_TOPICS
+    """(key, label) of every topic, in /learn's order, in the language in force."""
+    return texts.learn_topics()
 
 
 def answer(key: str) -> str | None:
-    return texts.LEARN_ANSWERS.get(key)
+    return texts.learn_answer(key)
 
 
 # The topic each stage's session intro links to: the question people in that stage most need.
@@ -318,5 +318,5 @@ STAGE_TOPICS: dict[int, str] = {1: "load", 2: "pain", 3: "duration", 4: "activit
 def stage_topic(stage: int) -> tuple[str, str] | None:
     """(key, label) of the topic linked from the session intro of `stage`."""
     key = STAGE_TOPICS.get(stage)
-    labels = dict(texts.LEARN_TOPICS)
+    labels = dict(texts.learn_topics())
     return None if key is None else (key, labels[key])

@@ -146,16 +146,14 @@ async def _send_by_id(
     return True
 
 
-async def send_exercise_picture(
-    bot: Bot, runtime: Runtime, chat_id: int, exercise_id: str, name: str
-) -> bool:
-    """The exercise's picture (in the language in force) with its name; False if there is none
+async def send_exercise_picture(bot: Bot, runtime: Runtime, chat_id: int, exercise_id: str) -> bool:
+    """The exercise's picture with its name (in the language in force); False if there is none
     or it could not be sent."""
     path = pictures.picture_path(exercise_id)
     if path is None:
         log.warning("no picture for exercise %s", exercise_id)
         return False
-    caption = texts.PICTURE_CAPTION.format(name=escape(name))
+    caption = texts.PICTURE_CAPTION.format(name=escape(texts.exercise_name(exercise_id)))
     return await send_cached(bot, runtime, Kind.PICTURE, chat_id, path, caption)
 
 

@@ -21,10 +21,10 @@ from babel.lists import format_list
 
 from bot import i18n
 from bot.i18n import N_, _, ngettext
-from rehab import Cadence
+from rehab import Assessment, Cadence, Presentation
 from rehab import reasons as rr
+from rehab.outcomes import ReviewStanding
 from rehab.protocol import EXERCISES, LOADS, RUN_LADDER
-from rehab.safety import RED_FLAGS, flag_name
 from service_layer.records import DayOutcome
 
 BOTFATHER_GUIDANCE = """\
@@ -107,6 +107,12 @@ DID_YOU_MEAN = "Did you mean {answer}?"
 GUESS_YES = "Yes, {answer}"
 GUESS_NO = "No"
 GUESS_AGAIN = "OK, please type it again or tap a button above."
+# An answer shown back to be confirmed (views.shown_answer): "Did you mean 07:30 (Berlin time)?"
+ANSWER_TIME_IN_ZONE = "{time} ({place} time)"
+ANSWER_YES = "yes"
+ANSWER_NO = "no"
+ANSWER_KG = "{kg} kg"
+ANSWER_MINUTES = "{minutes} min"
 NOTHING_PENDING = "Nothing is waiting for an answer right now. /today shows your next session."
 UNEXPECTED_TEXT = (
     "I didn't catch that. Use the buttons above, or /today for your session and /help for "
@@ -1013,8 +1019,14 @@ PICTURE_CAPTION = "<b>{name}</b>"
 
 
 def tempo_caption(up: int, down: int, pause: int) -> str:
-    hold = f", hold {pause} s at the top" if pause else ""
-    return f"<b>Tempo:</b> {up} s up{hold}, {down} s down. Move with the dot and the count."
+    if pause:
+        return _(
+            "<b>Tempo:</b> {up} s up, hold {pause} s at the top, {down} s down. Move with the dot "
+            "and the count."
+        ).format(up=up, pause=pause, down=down)
+    return _("<b>Tempo:</b> {up} s up, {down} s down. Move with the dot and the count.").format(
+        up=up, down=down
+    )
 
 
 LEARN_INTRO = "<b>Questions people often ask</b>\nPick a topic, or just type your question."
@@ -1025,19 +1037,31 @@ LEARN_NO_MATCH = (
 LEARN_MORE = "\n\n/learn – more questions and answers"
 LEARN_STAGE_LINK = "💡 {title} → /learn_{key}"
 
-# (key, button label): the order /learn shows them in.
+# (key, button label in English): the order /learn shows them in; `learn_topics()` words them.
 LEARN_TOPICS: tuple[tuple[str, str], ...] = (
-    ("load", "Why load it, not rest it?"),
-    ("pain", "How much pain is OK?"),
-    ("stretch", "Should I stretch?"),
-    ("morning", "Morning stiffness"),
-    ("activity", "Running, walking, cycling"),
-    ("ice", "Ice and painkillers"),
-    ("shoes", "Shoes and heel lifts"),
-    ("badday", "Having a bad day"),
-    ("clinician", "When to see a clinician"),
-    ("duration", "How long it takes"),
+    ("load", N_("Why load it, not rest it?")),
+    ("pain", N_("How much pain is OK?")),
+    ("stretch", N_("Should I stretch?")),
+    ("morning", N_("Morning stiffness")),
+    ("activity", N_("Running, walking, cycling")),
+    ("ice", N_("Ice and painkillers")),
+    ("shoes", N_("Shoes and heel lifts")),
+    ("badday", N_("Having a bad day")),
+    ("clinician", N_("When to see a clinician")),
+    ("duration", N_("How long it takes")),
 )
+
+
+def learn_topics() -> tuple[tuple[str, str], ...]:
+    """(key, button label) of every /learn topic, in the language in force."""
+    return tuple((key, _(label)) for key, label in LEARN_TOPICS)
+
+
+def learn_answer(key: str) -> str | None:
+    """The answer of a /learn topic, in the language in force; None for an unknown key."""
+    text = LEARN_ANSWERS.get(key)
+    return None if text is None else _(text)
+
 
 LEARN_LOAD = (
     "<b>Why load it, not rest it?</b>\n"
@@ -1159,33 +1183,12 @@ REASON_STOPPED = (
 )
 REASON_STOPPED_UNKNOWN_FLAG = "a red flag"
 REASON_PAUSED = "The programme is paused; nothing changes until you resume."
-REASON_GAP_RECHECK = (
-    "It has been {days} days since your last session, so we re-check your morning pain and do a "
-    "heel-raise test, then restart Stage {stage} at its entry dose, with every exercise lighter "
-    "than before the break."
-)
-REASON_GAP_LIGHTER = (
-    "It has been {days} days since your last session, so every exercise restarts about a fifth "
-    "lighter ({dose}) and builds back up."
-)
-REASON_FLARE_STAGE_DOWN = (
-    "This is the second flare within {window} days ({answer}), so you go back to the start of "
-    "Stage {stage} to let the tendon settle."
-)
-REASON_FLARE_FIRST_HOLDS = (
-    "This is the second flare within {window} days ({answer}), so you go back to the first "
-    "holds of Stage 1."
-)
 REASON_FLARE_LIGHTER = "Because {answer}, the next sessions are one step lighter ({dose})."
 REASON_FLARE_LIGHTEST = "Because {answer}, you stay at the lightest dose ({dose}) until it settles."
 REASON_REFERRAL_OPEN = (
     "Please have a physiotherapist or doctor look at your tendon (/export makes a report for "
     "them). You stay at this light dose until you tell me you have been seen; then we build up "
     "again."
-)
-REASON_SETTLED_AMBER = (
-    "Your last {sessions} sessions reached {ceiling}/10 but never more, and each next morning "
-    "was calm: pain that settles by the morning is fine, so you step up a little to {dose}."
 )
 REASON_SAME_DOSE = "Same dose as last time, because {answer}."
 REASON_TREND_HOLD = (
@@ -1197,26 +1200,26 @@ REASON_RECHECK_DUE = (
     "Before building up again we need the re-check: morning pain and a heel-raise test."
 )
 REASON_GATE_OFFERS = {
-    "heel_raise": (
+    "heel_raise": N_(
         "You have done the work for Stage 3. Time for the test: as many slow single-leg heel "
         "raises as you can on the sore side, stopping at fatigue or pain above 3/10."
     ),
-    "stage3_entry": (
+    "stage3_entry": N_(
         "You chose the Stage 3 entry test: as many slow single-leg heel raises as you can, "
         "stopping at fatigue or pain above 3/10."
     ),
-    "loaded_hold": (
+    "loaded_hold": N_(
         "You are ready for the Stage 4 checkpoint: a single-leg heel-raise count, then a 30 s "
         "single-leg heel-raise hold at one and a half times your body weight."
     ),
-    "endurance_hops": (
+    "endurance_hops": N_(
         "You are ready for the Stage 4 test: a single-leg heel-raise count, then 10 single-leg "
         "hops, rating the pain."
     ),
 }
 REASON_GATE_OFFER_OTHER = "A test is due."
 GATE_HOLD_OUT_OF_REACH = (
-    "The checkpoint hold needs about {need:.0f} kg added and you have {have:g} kg; a gym's leg "
+    "The checkpoint hold needs about {need} kg added and you have {have} kg; a gym's leg "
     "press or Smith machine can reach it. Until then we use the endurance and hop test instead, "
     "after 6 weeks in Stage 3."
 )
@@ -1227,12 +1230,16 @@ REASON_RUN_STEP_UP = (
 REASON_NEW_WEEK_STAGE3 = "A new week of the heavy programme: {dose}"
 REASON_NEW_WEEK_HEAVY_SESSION = "Your weekly heavy session moves on to {dose}"
 REASON_EFFORT_LIGHTER = (
-    "{new_week}You said the last set failed or your form broke, so that exercise gets lighter: "
-    "{lighter}."
+    "You said the last set failed or your form broke, so that exercise gets lighter: {lighter}."
+)
+REASON_EFFORT_LIGHTER_NEW_WEEK = (
+    "{new_week}. You said the last set failed or your form broke, so that exercise gets "
+    "lighter: {lighter}."
 )
 REASON_EFFORT_ALSO_HEAVIER = " These felt easy twice running and step up: {heavier}."
-REASON_EFFORT_HEAVIER = (
-    "{new_week}These felt easy two sessions running, so they step up: {heavier}."
+REASON_EFFORT_HEAVIER = "These felt easy two sessions running, so they step up: {heavier}."
+REASON_EFFORT_HEAVIER_NEW_WEEK = (
+    "{new_week}. These felt easy two sessions running, so they step up: {heavier}."
 )
 REASON_STEP_UP = (
     "Your last two sessions were complete with pain at {pain_max}/10 or less, so you step up to "
@@ -1241,10 +1248,6 @@ REASON_STEP_UP = (
 REASON_LOAD_STEP_WAIT = (
     "Your sessions went well. The next step adds weight, and weight goes up at most twice a "
     "week, a few days apart, so it comes on {on}."
-)
-REASON_STALE_NUDGE = (
-    "Pain has stayed low for {days} days at the same dose, so we add a little: {raised}. A "
-    "tendon needs a rising load to keep getting stronger."
 )
 REASON_NEW_WEEK_LOADS = "{new_week}; new loads: {loads}."
 REASON_NEW_WEEK_SAME_LOADS = "{new_week}, at the same loads."
@@ -1261,57 +1264,56 @@ REASON_ONE_MORE_SESSION = (
 )
 
 REASON_ANSWERS = {
-    "morning_flare": "your morning pain was {pain}/10, a flare",
-    "red_session": "a session hurt more than {ceiling}/10",
-    "morning_above_usual": "your morning pain ({pain}/10) was a little above your usual",
-    "set_at_ceiling": "a set reached {ceiling}/10, right at our ceiling",
-    "session_pain": "we are missing the pain answers of your session on {on}",
-    "morning_after": "we are missing your morning answer after the session on {on}",
+    "morning_flare": N_("your morning pain was {pain}/10, a flare"),
+    "red_session": N_("a session hurt more than {ceiling}/10"),
+    "morning_above_usual": N_("your morning pain ({pain}/10) was a little above your usual"),
+    "set_at_ceiling": N_("a set reached {ceiling}/10, right at our ceiling"),
+    "session_pain": N_("we are missing the pain answers of your session on {on}"),
+    "morning_after": N_("we are missing your morning answer after the session on {on}"),
 }
 
 DOSE_MAINTENANCE = "weekly heavy calf work"
-DOSE_HOLDS = "{sets} holds of {hold_s} s"
-DOSE_SLOW_REPS = "{sets} x {reps}"
-DOSE_WITH_LOAD = " with {kg} kg"
-DOSE_TEMPO = " at {up} s up / {down} s down"
-DOSE_PAUSE_TOP = " with a {seconds} s pause at the top"
-DOSE_HEAVY = "{sets} x {reps} heavy slow reps"
-DOSE_ONE_DRILL = "1 jumping drill, {contacts} ground contacts"
-DOSE_DRILLS = "{drills} jumping drills, {contacts} ground contacts"
+# A slow-reps dose in short, by (added load, tempo, pause at the top).
+DOSE_SLOW_REPS: dict[tuple[bool, bool, bool], str] = {
+    (False, False, False): N_("{sets} x {reps}"),
+    (False, False, True): N_("{sets} x {reps} with a {seconds} s pause at the top"),
+    (False, True, False): N_("{sets} x {reps} at {up} s up / {down} s down"),
+    (False, True, True): N_(
+        "{sets} x {reps} at {up} s up / {down} s down with a {seconds} s pause at the top"
+    ),
+    (True, False, False): N_("{sets} x {reps} with {kg} kg"),
+    (True, False, True): N_("{sets} x {reps} with {kg} kg with a {seconds} s pause at the top"),
+    (True, True, False): N_("{sets} x {reps} with {kg} kg at {up} s up / {down} s down"),
+    (True, True, True): N_(
+        "{sets} x {reps} with {kg} kg at {up} s up / {down} s down with a {seconds} s pause at "
+        "the top"
+    ),
+}
 RUN_DOSE_CHANGE = "{jog} min of running {change}"
 
 LOAD_CHANGE_KG = "{name} {old} → {new} kg"
 LOAD_CHANGE_HOLD = "{name} held {old} → {new} s"
-LOAD_CHANGE_TEMPO = "{name} at {up} s up and {down} s down{pause}"
-LOAD_CHANGE_PAUSE = ", with a {seconds} s pause at the top"
+LOAD_CHANGE_TEMPO = "{name} at {up} s up and {down} s down"
+LOAD_CHANGE_TEMPO_PAUSE = (
+    "{name} at {up} s up and {down} s down, with a {seconds} s pause at the top"
+)
 
 REASON_NO_TEST_ACTIVE = "No test is due: the programme is not active."
 REASON_TEST_NOT_DUE = "This test is not due yet: {unmet}."
 REASON_TEST_NEEDS = {
-    "hop_test": "The hop test needs {answers}.",
-    "recheck": "The re-check needs {answers}.",
-    "stage3_entry": "The Stage 3 entry test needs {answers}.",
-    "heel_raise": "The Stage 3 test needs {answers}.",
-    "loaded_hold": "The Stage 4 checkpoint needs: {answers}.",
-    "endurance_hops": "The Stage 4 test needs: {answers}.",
+    "hop_test": N_("The hop test needs {answers}."),
+    "recheck": N_("The re-check needs {answers}."),
+    "stage3_entry": N_("The Stage 3 entry test needs {answers}."),
+    "heel_raise": N_("The Stage 3 test needs {answers}."),
+    "loaded_hold": N_("The Stage 4 checkpoint needs: {answers}."),
+    "endurance_hops": N_("The Stage 4 test needs: {answers}."),
 }
 REASON_TEST_NEEDS_OTHER = "The test needs: {answers}."
 TEST_ANSWER_NAMES = {
-    "heel_raise_reps": "the heel-raise count",
-    "loaded_hold_pain": "the pain during the hold",
-    "hop_pain": "the pain during the hops",
+    "heel_raise_reps": N_("the heel-raise count"),
+    "loaded_hold_pain": N_("the pain during the hold"),
+    "hop_pain": N_("the pain during the hops"),
 }
-REASON_HOP_TEST_PASSED = (
-    "{hops} hops at {pain}/10: your tendon is ready for some running, if you run or want to."
-)
-REASON_HOP_TEST_FAILED = (
-    "The hops hurt {pain}/10; the limit is {limit}. The hop sessions go on, and the test comes "
-    "again in {days} days."
-)
-REASON_RECHECK_PASSED = (
-    "Re-check passed ({reps} heel raises, calm morning), so you restart Stage {stage} at its "
-    "entry dose."
-)
 REASON_RECHECK_FAILED_SAME_STAGE = (
     "The re-check was not passed ({why}), so you restart Stage {stage} at its start."
 )
@@ -1319,9 +1321,7 @@ REASON_RECHECK_FAILED_STAGE_DOWN = (
     "The re-check was not passed ({why}), so you restart one stage lower, at the entry of "
     "Stage {stage}."
 )
-RECHECK_SHORT_REPS = "{reps} heel raises where {need} are needed"
 RECHECK_SHORT_FLARE = "a morning flare"
-RECHECK_SHORT_JOIN = " and "
 REASON_HOLDS_REVIEW_PASSED = (
     "Three days of full holds with low pain and calm mornings: you move to Stage 2, slow calf "
     "raises and heel drops, starting gently."
@@ -1330,43 +1330,8 @@ REASON_GRADUATED = (
     "Two weeks on the full jumping ladder with pain in check: you graduate to maintenance, one "
     "heavy calf session a week. Keep it up for a strong tendon."
 )
-REASON_ENTRY_TEST_PASSED = (
-    "You did {reps} single-leg heel raises. If tomorrow morning is calm, you start heavy slow "
-    "resistance (Stage 3) the day after this test."
-)
-REASON_HEEL_RAISE_PASSED = (
-    "You did {reps} single-leg heel raises with pain under control. If tomorrow morning is calm, "
-    "you move to Stage 3 (heavy slow resistance three times a week) the day after this test."
-)
-REASON_ENTRY_TEST_FAILED = (
-    "You did {reps} single-leg heel raises (Stage 3 needs {need}), so you stay in Stage 2 for now."
-)
-REASON_HEEL_RAISE_FAILED = (
-    "You did {reps} single-leg heel raises; Stage 3 needs {need}. Keep going with Stage 2 and "
-    "try again in {days} days."
-)
-REASON_HOLD_NOT_DONE = (
-    "You couldn't hold the {seconds} s yet, which is common: the heavy work of Stage 3 builds "
-    "exactly that strength. Try the checkpoint again in {days} days."
-)
 SHORT_HOLD_HURT = "The hold hurt {pain}/10; the limit is {limit}"
 SHORT_HOPS_HURT = "The hops hurt {pain}/10; the limit is {limit}"
-SHORT_WEAKER_LEG = "Your weaker leg did {reps} heel raises; each leg needs {need}"
-SHORT_HEEL_RAISES = (
-    "You did {reps} heel raises; the test needs {need} (or {fraction:.0%} of your other side)"
-)
-REASON_CHECKPOINT_FAILED = (
-    "{why}. Stage 3 continues; the checkpoint can be repeated in {days} days."
-)
-REASON_STAGE4_TEST_FAILED = "{why}. Stage 3 continues; try again in {days} days."
-REASON_CHECKPOINT_PASSED = (
-    "Checkpoint passed today (hold pain {pain}/10, {reps} heel raises). If tomorrow morning is "
-    "calm you move to Stage 4."
-)
-REASON_ENDURANCE_HOPS_PASSED = (
-    "{reps} heel raises and {hops} hops at {pain}/10 today. If tomorrow morning is calm, you "
-    "move to Stage 4 (hops and springy work) the day after this test."
-)
 REASON_NO_MORNING_AFTER_TEST = (
     "We never got the morning answer after the test, so it has to be repeated before the next "
     "stage."
@@ -1375,8 +1340,8 @@ REASON_CALM_MORNING_STAGE_UP = (
     "Your morning after the test was calm ({pain}/10), so you move to {stage}."
 )
 STAGE_UP_WORDS = {
-    3: "Stage 3: heavy slow resistance three times a week",
-    4: "Stage 4: hops and springy work, plus one heavy session a week",
+    3: N_("Stage 3: heavy slow resistance three times a week"),
+    4: N_("Stage 4: hops and springy work, plus one heavy session a week"),
 }
 
 REASON_REFER = "{why} {see}"
@@ -1385,63 +1350,39 @@ REFER_SEE = (
     "report to show them. You can keep going at the lightest dose of this stage; I won't step it "
     "up until you tell me you have been seen."
 )
-REFER_SEVERE_MORNINGS = "Your first steps hurt {pain}/10 or more on {mornings} mornings this week."
-REFER_FLARES = "You have had {flares} morning flares in the last {days} days."
-REFER_STUCK = (
-    "The dose has not been able to go up for {days} days because the pain keeps reaching the limit."
-)
-REFER_RISING = "Your average morning pain has gone up {weeks} weeks in a row."
-REFER_REVIEW_NOT_IMPROVED = (
-    "At {week} weeks your morning pain is no better than at the start and the heel-raise count "
-    "is no higher."
-)
-REFER_REVIEW_RATED = "At {week} weeks you rate your tendon {rating} than at the start."
-REVIEW_RATING_WORDS = {
-    "same": "no better",
-    "worse": "worse",
-    None: "no better",
-    "better": "better",
-    "much_better": "much better",
+# What the person said of their tendon at a review, and the referral's sentence for it.
+REFER_REVIEW_RATED = {
+    "same": N_("At {week} weeks you rate your tendon no better than at the start."),
+    "worse": N_("At {week} weeks you rate your tendon worse than at the start."),
+    None: N_("At {week} weeks you rate your tendon no better than at the start."),
+    "better": N_("At {week} weeks you rate your tendon better than at the start."),
+    "much_better": N_("At {week} weeks you rate your tendon much better than at the start."),
 }
-REASON_HEEL_RAISES_COUNTED = (
-    "{reps} single-leg heel raises{last}; you started with {start}. I'll ask again in two weeks."
-)
-HEEL_RAISES_LAST_TIME = " (last time {reps})"
-# A gate's requirements: (label, detail) for /stage and the reasons that name one.
-REQUIREMENTS = {
-    "no_flare_for": ("No morning flare in the last {days} days", "none"),
-    "retest_from": ("Time since the last attempt", "the test can be repeated from {on}"),
-    "top_holds": ("Reach {sets} holds of {hold_s} s", "step {step} of {steps}"),
-    "days_at_top": (
-        "{days} days in a row at the top with pain {max_pain}/10 or less",
-        "{good_days} of {days} days",
-    ),
-    "calm_mornings_after": (
-        "No morning flare after those days",
-        "{calm} of {days} calm mornings answered",
-    ),
-    "days_in_stage": ("At least {min_days} days in Stage {stage}", "{days} days so far"),
+# A gate's requirements: (label, detail) for /stage and the reasons that name one (those with a
+# count: `_counted_requirement`).
+REQUIREMENTS: dict[str, tuple[str, str]] = {
+    "retest_from": (N_("Time since the last attempt"), N_("the test can be repeated from {on}")),
     "loaded_heel_drops": (
-        "3 x 15 single-leg heel drops with {target_kg:g} kg added",
-        "now {sets} x {reps} with {load_kg:g} kg",
+        N_("3 x 15 single-leg heel drops with {target_kg} kg added"),
+        N_("now {sets} x {reps} with {load_kg} kg"),
     ),
-    "pain_at_that_dose": ("Pain {max_pain}/10 or less at that dose", "not yet done at that dose"),
-    "weeks_in_stage": ("At least {min_weeks} weeks in Stage {stage}", "{weeks} weeks so far"),
-    "weeks_in_programme": ("At least {min_weeks} weeks in the programme", "{weeks} weeks so far"),
-    "full_jump_ladder": ("Reach the full jumping ladder", "step {step} of {steps}"),
-    "low_pain_days_full_ladder": (
-        "{days} low-pain days on the full ladder",
-        "{so_far} days so far",
+    "pain_at_that_dose": (
+        N_("Pain {max_pain}/10 or less at that dose"),
+        N_("not yet done at that dose"),
     ),
+    "full_jump_ladder": (N_("Reach the full jumping ladder"), N_("step {step} of {steps}")),
     "easy_running_30": (
-        "Reach 30 minutes of easy running",
-        "step {step} of {steps} of the walk–jog",
+        N_("Reach 30 minutes of easy running"),
+        N_("step {step} of {steps} of the walk–jog"),
     ),
-    "recheck_after_break": ("Re-check after a long break", "morning pain + heel raises"),
-    "calm_morning_after_test": ("Calm morning after the test", "waiting for tomorrow's answer"),
-    "chosen_at_onboarding": ("Chosen at onboarding", "Stage 3 entry test"),
-    "no_flare_yesterday_or_today": ("No flare yesterday or today", ""),
-    "hops_low_for_two_weeks": ("Hops low in pain for 2 weeks", "ready for the hop test"),
+    "recheck_after_break": (N_("Re-check after a long break"), N_("morning pain + heel raises")),
+    "calm_morning_after_test": (
+        N_("Calm morning after the test"),
+        N_("waiting for tomorrow's answer"),
+    ),
+    "chosen_at_onboarding": (N_("Chosen at onboarding"), N_("Stage 3 entry test")),
+    "no_flare_yesterday_or_today": (N_("No flare yesterday or today"), ""),
+    "hops_low_for_two_weeks": (N_("Hops low in pain for 2 weeks"), N_("ready for the hop test")),
 }
 REQUIREMENT_LAST_FLARE = "last one on {on}"
 REQUIREMENT_DONE = "done"
@@ -1449,297 +1390,883 @@ REASON_RED_FLAG_STOP = "You confirmed a warning sign ({flag}). {advice}"
 
 
 def day_words(day: date) -> str:
-    """A date as people read it in a sentence: `Tue 1 Dec`."""
-    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+    """A date as people read it in a sentence: `Tue 1 Dec` (in the language in force)."""
+    return i18n.day_month(day)
 
 
 def dose_words(dose: rr.Dose | rr.ExerciseRef) -> str:
     """A stage's dose in short (`3 x 15 with 5 kg`), or a heavy exercise's name."""
     match dose:
         case rr.MaintenanceDose():
-            return DOSE_MAINTENANCE
+            return _(DOSE_MAINTENANCE)
         case rr.HoldsDose():
-            return DOSE_HOLDS.format(sets=dose.sets, hold_s=dose.hold_s)
+            return ngettext(
+                "{sets} hold of {hold_s} s",
+                "{sets} holds of {hold_s} s",
+                dose.sets,
+            ).format(sets=dose.sets, hold_s=dose.hold_s)
         case rr.SlowRepsDose():
-            text = DOSE_SLOW_REPS.format(sets=dose.sets, reps=dose.reps)
-            if dose.load_kg:
-                text += DOSE_WITH_LOAD.format(kg=f"{dose.load_kg:g}")
-            if dose.tempo_s is not None:
-                text += DOSE_TEMPO.format(up=dose.tempo_s[0], down=dose.tempo_s[1])
-            if dose.pause_top_s:
-                text += DOSE_PAUSE_TOP.format(seconds=dose.pause_top_s)
-            return text
+            up, down = dose.tempo_s or (None, None)
+            template = DOSE_SLOW_REPS[
+                (bool(dose.load_kg), dose.tempo_s is not None, bool(dose.pause_top_s))
+            ]
+            return _(template).format(
+                sets=dose.sets,
+                reps=dose.reps,
+                kg=i18n.number(dose.load_kg, 2),
+                up=up,
+                down=down,
+                seconds=dose.pause_top_s,
+            )
         case rr.HeavyDose():
-            return DOSE_HEAVY.format(sets=dose.sets, reps=dose.reps)
+            return _heavy_dose(dose.sets, dose.reps)
         case rr.JumpsDose():
-            template = DOSE_ONE_DRILL if dose.drills == 1 else DOSE_DRILLS
-            return template.format(drills=dose.drills, contacts=dose.contacts)
+            return ngettext(
+                "{drills} jumping drill, {contacts} ground contacts",
+                "{drills} jumping drills, {contacts} ground contacts",
+                dose.drills,
+            ).format(drills=dose.drills, contacts=dose.contacts)
         case rr.ExerciseRef():
             return exercise_name(dose.exercise_id)
     assert_never(dose)
-
-
-def exercise_name(exercise_id: str) -> str:
-    spec = EXERCISES.get(exercise_id)
-    return spec.name if spec is not None else exercise_id
 
 
 def run_step_words(step: int) -> str:
     """A step of the walk-jog block: `4 × (walk 2 min, jog 2 min)`, `30 min of easy running`."""
     s = RUN_LADDER[step]
     if s.change:
-        return RUN_DOSE_CHANGE.format(jog=f"{s.jog_min:g}", change=s.change)
+        return _(RUN_DOSE_CHANGE).format(jog=i18n.number(s.jog_min, 2), change=_(s.change))
     if s.walk_min == 0:
-        return RUN_DOSE_CONTINUOUS.format(jog=f"{s.jog_min:g}")
-    return RUN_DOSE.format(reps=s.reps, walk=f"{s.walk_min:g}", jog=f"{s.jog_min:g}")
+        return _(RUN_DOSE_CONTINUOUS).format(jog=i18n.number(s.jog_min, 2))
+    return _(RUN_DOSE).format(
+        reps=s.reps, walk=i18n.number(s.walk_min, 2), jog=i18n.number(s.jog_min, 2)
+    )
 
 
 def load_change_words(c: rr.LoadChange) -> str:
     """One heavy exercise's change: `Seated calf raise 12.5 → 15 kg`."""
     name = exercise_name(c.exercise_id)
     if c.new_kg != c.old_kg:
-        return LOAD_CHANGE_KG.format(name=name, old=f"{c.old_kg:g}", new=f"{c.new_kg:g}")
+        return _(LOAD_CHANGE_KG).format(
+            name=name, old=i18n.number(c.old_kg, 2), new=i18n.number(c.new_kg, 2)
+        )
     if c.new_hold_s != c.old_hold_s and c.new_hold_s is not None and c.old_hold_s is not None:
-        return LOAD_CHANGE_HOLD.format(name=name, old=c.old_hold_s, new=c.new_hold_s)
+        return _(LOAD_CHANGE_HOLD).format(name=name, old=c.old_hold_s, new=c.new_hold_s)
     if c.new_tempo_level != c.old_tempo_level:
         up, down = LOADS.capped_tempo_s if c.new_tempo_level >= 1 else LOADS.slow_tempo_s
-        pause = ""
         if c.new_tempo_level >= 2:
-            pause = LOAD_CHANGE_PAUSE.format(seconds=LOADS.capped_pause_top_s)
-        return LOAD_CHANGE_TEMPO.format(name=name, up=up, down=down, pause=pause)
+            return _(LOAD_CHANGE_TEMPO_PAUSE).format(
+                name=name, up=up, down=down, seconds=LOADS.capped_pause_top_s
+            )
+        return _(LOAD_CHANGE_TEMPO).format(name=name, up=up, down=down)
     return name
 
 
 def _answer_words(a: rr.Answer) -> str:
     if isinstance(a, rr.MissingAnswer):
-        return REASON_ANSWERS[a.what].format(on=day_words(a.session_on))
-    return REASON_ANSWERS[a.kind].format(**a.model_dump(exclude={"kind"}))
+        return _(REASON_ANSWERS[a.what]).format(on=day_words(a.session_on))
+    return _(REASON_ANSWERS[a.kind]).format(**a.model_dump(exclude={"kind"}))
 
 
 def _new_week_words(w: rr.NewWeek) -> str:
-    template = REASON_NEW_WEEK_STAGE3 if w.stage3 else REASON_NEW_WEEK_HEAVY_SESSION
-    return template.format(dose=DOSE_HEAVY.format(sets=w.sets, reps=w.reps))
+    template = _(REASON_NEW_WEEK_STAGE3) if w.stage3 else _(REASON_NEW_WEEK_HEAVY_SESSION)
+    return template.format(dose=_heavy_dose(w.sets, w.reps))
+
+
+def _heavy_dose(sets: int, reps: int) -> str:
+    return ngettext(
+        "{sets} x {reps} heavy slow rep", "{sets} x {reps} heavy slow reps", reps
+    ).format(sets=sets, reps=reps)
 
 
 def _shortfall_words(why: rr.TestShortfall) -> str:
     if isinstance(why, rr.PainOverLimit):
-        template = SHORT_HOLD_HURT if why.what == "hold" else SHORT_HOPS_HURT
+        template = _(SHORT_HOLD_HURT) if why.what == "hold" else _(SHORT_HOPS_HURT)
         return template.format(pain=why.pain, limit=why.limit)
     if why.both_sides:
-        return SHORT_WEAKER_LEG.format(reps=why.reps, need=why.need)
-    return SHORT_HEEL_RAISES.format(reps=why.reps, need=why.need, fraction=why.other_side_fraction)
+        return ngettext(
+            "Your weaker leg did {reps} heel raise; each leg needs {need}",
+            "Your weaker leg did {reps} heel raises; each leg needs {need}",
+            why.reps,
+        ).format(reps=why.reps, need=why.need)
+    return ngettext(
+        "You did {reps} heel raise; the test needs {need} (or {percent}% of your other side)",
+        "You did {reps} heel raises; the test needs {need} (or {percent}% of your other side)",
+        why.reps,
+    ).format(reps=why.reps, need=why.need, percent=i18n.number(why.other_side_fraction * 100, 0))
 
 
 def _referral_words(why: rr.ReferralWhy) -> str:
     match why:
         case rr.SevereMornings():
-            return REFER_SEVERE_MORNINGS.format(pain=why.pain, mornings=why.mornings)
+            return ngettext(
+                "Your first steps hurt {pain}/10 or more on {mornings} morning this week.",
+                "Your first steps hurt {pain}/10 or more on {mornings} mornings this week.",
+                why.mornings,
+            ).format(pain=why.pain, mornings=why.mornings)
         case rr.ManyFlares():
-            return REFER_FLARES.format(flares=why.flares, days=why.days)
+            return ngettext(
+                "You have had {flares} morning flare in the last {days} days.",
+                "You have had {flares} morning flares in the last {days} days.",
+                why.flares,
+            ).format(flares=why.flares, days=why.days)
         case rr.Stuck():
-            return REFER_STUCK.format(days=why.days)
+            return ngettext(
+                "The dose has not been able to go up for {days} day because the pain keeps "
+                "reaching the limit.",
+                "The dose has not been able to go up for {days} days because the pain keeps "
+                "reaching the limit.",
+                why.days,
+            ).format(days=why.days)
         case rr.RisingMornings():
-            return REFER_RISING.format(weeks=why.weeks)
+            return ngettext(
+                "Your average morning pain has gone up {weeks} week in a row.",
+                "Your average morning pain has gone up {weeks} weeks in a row.",
+                why.weeks,
+            ).format(weeks=why.weeks)
         case rr.ReviewNotImproved():
-            return REFER_REVIEW_NOT_IMPROVED.format(week=why.week)
+            return ngettext(
+                "At {week} week your morning pain is no better than at the start and the "
+                "heel-raise count is no higher.",
+                "At {week} weeks your morning pain is no better than at the start and the "
+                "heel-raise count is no higher.",
+                why.week,
+            ).format(week=why.week)
         case rr.ReviewRatedPoorly():
-            rating = REVIEW_RATING_WORDS[why.rating.value if why.rating else None]
-            return REFER_REVIEW_RATED.format(week=why.week, rating=rating)
+            rated = REFER_REVIEW_RATED[why.rating.value if why.rating else None]
+            return _(rated).format(week=why.week)
     assert_never(why)
+
+
+def _requirement_value(value: object) -> object:
+    """A requirement's value as its sentence shows it: dates and kilograms in local words."""
+    if isinstance(value, date):
+        return day_words(value)
+    if isinstance(value, float):
+        return i18n.number(value, 2)
+    return value
+
+
+def _counted_requirement(req: rr.Requirement) -> tuple[str, str] | None:
+    """(label, detail) of a requirement that counts days, weeks or holds; None for the others."""
+    match req:
+        case rr.NoFlareFor():
+            label = ngettext(
+                "No morning flare in the last {days} day",
+                "No morning flare in the last {days} days",
+                req.days,
+            )
+            return label, _("none")
+        case rr.TopHolds():
+            label = ngettext(
+                "Reach {sets} hold of {hold_s} s", "Reach {sets} holds of {hold_s} s", req.sets
+            )
+            return label, _("step {step} of {steps}")
+        case rr.DaysAtTop():
+            label = ngettext(
+                "{days} day in a row at the top with pain {max_pain}/10 or less",
+                "{days} days in a row at the top with pain {max_pain}/10 or less",
+                req.days,
+            )
+            return label, ngettext(
+                "{good_days} of {days} day", "{good_days} of {days} days", req.days
+            )
+        case rr.CalmMorningsAfter():
+            detail = ngettext(
+                "{calm} of {days} calm morning answered",
+                "{calm} of {days} calm mornings answered",
+                req.days,
+            )
+            return _("No morning flare after those days"), detail
+        case rr.DaysInStage():
+            label = ngettext(
+                "At least {min_days} day in Stage {stage}",
+                "At least {min_days} days in Stage {stage}",
+                req.min_days,
+            )
+            return label, ngettext("{days} day so far", "{days} days so far", req.days)
+        case rr.WeeksInStage():
+            label = ngettext(
+                "At least {min_weeks} week in Stage {stage}",
+                "At least {min_weeks} weeks in Stage {stage}",
+                req.min_weeks,
+            )
+            return label, ngettext("{weeks} week so far", "{weeks} weeks so far", req.weeks)
+        case rr.WeeksInProgramme():
+            label = ngettext(
+                "At least {min_weeks} week in the programme",
+                "At least {min_weeks} weeks in the programme",
+                req.min_weeks,
+            )
+            return label, ngettext("{weeks} week so far", "{weeks} weeks so far", req.weeks)
+        case rr.LowPainDaysOnFullLadder():
+            label = ngettext(
+                "{days} low-pain day on the full ladder",
+                "{days} low-pain days on the full ladder",
+                req.days,
+            )
+            return label, ngettext("{so_far} day so far", "{so_far} days so far", req.so_far)
+    return None
 
 
 def requirement_words(req: rr.Requirement) -> tuple[str, str]:
     """A gate requirement as /stage lists it: its label and how far the person is."""
-    values = {k: day_words(v) if isinstance(v, date) else v for k, v in req if k != "kind"}
-    label, detail = REQUIREMENTS[req.kind]
+    values = {k: _requirement_value(v) for k, v in req if k != "kind"}
+    counted = _counted_requirement(req)
+    if counted is not None:
+        label, detail = counted
+    else:
+        english_label, english_detail = REQUIREMENTS[req.kind]
+        label, detail = _(english_label), _(english_detail) if english_detail else ""
     if isinstance(req, rr.NoFlareFor) and req.last_flare is not None:
-        detail = REQUIREMENT_LAST_FLARE.format(on=day_words(req.last_flare))
+        detail = _(REQUIREMENT_LAST_FLARE).format(on=day_words(req.last_flare))
     elif isinstance(req, rr.PainAtThatDose) and req.met:
-        detail = REQUIREMENT_DONE
+        detail = _(REQUIREMENT_DONE)
     return label.format(**values), detail.format(**values)
 
 
 def gate_hold_out_of_reach(h: rr.HoldOutOfReach) -> str:
     """Why the Stage 4 test is the endurance and hop test (no weight for the checkpoint)."""
-    return GATE_HOLD_OUT_OF_REACH.format(need=h.need_kg, have=h.have_kg)
+    return _(GATE_HOLD_OUT_OF_REACH).format(
+        need=i18n.number(h.need_kg, 0), have=i18n.number(h.have_kg, 2)
+    )
 
 
 def reason_text(reason: rr.Reason) -> str:
     """Words for an engine decision's reason (plain text: escape it for HTML)."""
     match reason:
         case rr.SetNotStarted():
-            return REASON_SET_NOT_STARTED
+            return _(REASON_SET_NOT_STARTED)
         case rr.SetEndSession():
-            return REASON_SET_END_SESSION.format(pain=reason.pain)
+            return _(REASON_SET_END_SESSION).format(pain=reason.pain)
         case rr.SetStopExercise():
-            return REASON_SET_STOP_EXERCISE.format(pain=reason.pain, ceiling=reason.ceiling)
+            return _(REASON_SET_STOP_EXERCISE).format(pain=reason.pain, ceiling=reason.ceiling)
         case rr.SetRedExerciseDone():
-            return REASON_SET_RED_EXERCISE_DONE.format(pain=reason.pain, ceiling=reason.ceiling)
+            return _(REASON_SET_RED_EXERCISE_DONE).format(pain=reason.pain, ceiling=reason.ceiling)
         case rr.SetDropRung():
             dose = dose_text(reason.next, sets=False, stance=True)
-            return REASON_SET_DROP_RUNG.format(pain=reason.pain, ceiling=reason.ceiling, dose=dose)
+            return _(REASON_SET_DROP_RUNG).format(
+                pain=reason.pain, ceiling=reason.ceiling, dose=dose
+            )
         case rr.SetAtCeilingAdvice():
-            t = REASON_SET_AT_CEILING_DONE if reason.exercise_done else REASON_SET_AT_CEILING
+            t = _(REASON_SET_AT_CEILING_DONE) if reason.exercise_done else _(REASON_SET_AT_CEILING)
             return t.format(pain=reason.pain)
         case rr.SetComfortable():
-            t = REASON_SET_COMFORTABLE_DONE if reason.exercise_done else REASON_SET_COMFORTABLE
+            t = (
+                _(REASON_SET_COMFORTABLE_DONE)
+                if reason.exercise_done
+                else _(REASON_SET_COMFORTABLE)
+            )
             return t.format(pain=reason.pain)
         case rr.Stopped():
-            return REASON_STOPPED.format(flag=reason.flag or REASON_STOPPED_UNKNOWN_FLAG)
+            flag = red_flag_name(reason.flag) if reason.flag else _(REASON_STOPPED_UNKNOWN_FLAG)
+            return _(REASON_STOPPED).format(flag=flag)
         case rr.Paused():
-            return REASON_PAUSED
+            return _(REASON_PAUSED)
         case rr.GapRecheck():
-            return REASON_GAP_RECHECK.format(days=reason.days, stage=reason.stage)
+            return ngettext(
+                "It has been {days} day since your last session, so we re-check your morning "
+                "pain and do a heel-raise test, then restart Stage {stage} at its entry dose, "
+                "with every exercise lighter than before the break.",
+                "It has been {days} days since your last session, so we re-check your morning "
+                "pain and do a heel-raise test, then restart Stage {stage} at its entry dose, "
+                "with every exercise lighter than before the break.",
+                reason.days,
+            ).format(days=reason.days, stage=reason.stage)
         case rr.GapLighter():
-            return REASON_GAP_LIGHTER.format(days=reason.days, dose=dose_words(reason.dose))
+            return ngettext(
+                "It has been {days} day since your last session, so every exercise restarts "
+                "about a fifth lighter ({dose}) and builds back up.",
+                "It has been {days} days since your last session, so every exercise restarts "
+                "about a fifth lighter ({dose}) and builds back up.",
+                reason.days,
+            ).format(days=reason.days, dose=dose_words(reason.dose))
         case rr.FlareStageDown():
-            return REASON_FLARE_STAGE_DOWN.format(
+            return ngettext(
+                "This is the second flare within {window} day ({answer}), so you go back to "
+                "the start of Stage {stage} to let the tendon settle.",
+                "This is the second flare within {window} days ({answer}), so you go back to "
+                "the start of Stage {stage} to let the tendon settle.",
+                reason.window_days,
+            ).format(
                 window=reason.window_days, answer=_answer_words(reason.answer), stage=reason.stage
             )
         case rr.FlareBackToFirstHolds():
-            return REASON_FLARE_FIRST_HOLDS.format(
-                window=reason.window_days, answer=_answer_words(reason.answer)
-            )
+            return ngettext(
+                "This is the second flare within {window} day ({answer}), so you go back to "
+                "the first holds of Stage 1.",
+                "This is the second flare within {window} days ({answer}), so you go back to "
+                "the first holds of Stage 1.",
+                reason.window_days,
+            ).format(window=reason.window_days, answer=_answer_words(reason.answer))
         case rr.FlareLighter():
-            return REASON_FLARE_LIGHTER.format(
+            return _(REASON_FLARE_LIGHTER).format(
                 answer=_answer_words(reason.answer), dose=dose_words(reason.dose)
             )
         case rr.FlareLightest():
-            return REASON_FLARE_LIGHTEST.format(
+            return _(REASON_FLARE_LIGHTEST).format(
                 answer=_answer_words(reason.answer), dose=dose_words(reason.dose)
             )
         case rr.ReferralOpen():
-            return REASON_REFERRAL_OPEN
+            return _(REASON_REFERRAL_OPEN)
         case rr.SettledAmberStepUp():
-            return REASON_SETTLED_AMBER.format(
-                sessions=reason.sessions, ceiling=reason.ceiling, dose=dose_words(reason.dose)
-            )
+            return ngettext(
+                "Your last {sessions} session reached {ceiling}/10 but never more, and each "
+                "next morning was calm: pain that settles by the morning is fine, so you step "
+                "up a little to {dose}.",
+                "Your last {sessions} sessions reached {ceiling}/10 but never more, and each "
+                "next morning was calm: pain that settles by the morning is fine, so you step "
+                "up a little to {dose}.",
+                reason.sessions,
+            ).format(sessions=reason.sessions, ceiling=reason.ceiling, dose=dose_words(reason.dose))
         case rr.SameDose():
-            return REASON_SAME_DOSE.format(answer=_answer_words(reason.answer))
+            return _(REASON_SAME_DOSE).format(answer=_answer_words(reason.answer))
         case rr.TrendHold():
-            return REASON_TREND_HOLD.format(until=day_words(reason.until))
+            return _(REASON_TREND_HOLD).format(until=day_words(reason.until))
         case rr.FlareCooldown():
-            return REASON_FLARE_COOLDOWN
+            return _(REASON_FLARE_COOLDOWN)
         case rr.RecheckDue():
-            return REASON_RECHECK_DUE
+            return _(REASON_RECHECK_DUE)
         case rr.GateOffer():
-            text = REASON_GATE_OFFERS.get(reason.test.value, REASON_GATE_OFFER_OTHER)
+            text = _(REASON_GATE_OFFERS.get(reason.test.value, REASON_GATE_OFFER_OTHER))
             if reason.hold_out_of_reach is not None:
                 text += " " + gate_hold_out_of_reach(reason.hold_out_of_reach)
             return text
         case rr.RunStepUp():
-            return REASON_RUN_STEP_UP.format(
+            return _(REASON_RUN_STEP_UP).format(
                 new=run_step_words(reason.step_to), old=run_step_words(reason.step_from)
             )
         case rr.EffortLighter():
-            new_week = f"{_new_week_words(reason.new_week)}. " if reason.new_week else ""
             lighter = "; ".join(load_change_words(c) for c in reason.lighter)
-            text = REASON_EFFORT_LIGHTER.format(new_week=new_week, lighter=lighter)
+            if reason.new_week:
+                text = _(REASON_EFFORT_LIGHTER_NEW_WEEK).format(
+                    new_week=_new_week_words(reason.new_week), lighter=lighter
+                )
+            else:
+                text = _(REASON_EFFORT_LIGHTER).format(lighter=lighter)
             if reason.heavier:
                 heavier = "; ".join(load_change_words(c) for c in reason.heavier)
-                text += REASON_EFFORT_ALSO_HEAVIER.format(heavier=heavier)
+                text += _(REASON_EFFORT_ALSO_HEAVIER).format(heavier=heavier)
             return text
         case rr.EffortHeavier():
-            new_week = f"{_new_week_words(reason.new_week)}. " if reason.new_week else ""
             heavier = "; ".join(load_change_words(c) for c in reason.heavier)
-            return REASON_EFFORT_HEAVIER.format(new_week=new_week, heavier=heavier)
+            if reason.new_week:
+                return _(REASON_EFFORT_HEAVIER_NEW_WEEK).format(
+                    new_week=_new_week_words(reason.new_week), heavier=heavier
+                )
+            return _(REASON_EFFORT_HEAVIER).format(heavier=heavier)
         case rr.StepUp():
-            return REASON_STEP_UP.format(pain_max=reason.pain_max, dose=dose_words(reason.dose))
+            return _(REASON_STEP_UP).format(pain_max=reason.pain_max, dose=dose_words(reason.dose))
         case rr.LoadStepWait():
-            return REASON_LOAD_STEP_WAIT.format(on=day_words(reason.on))
+            return _(REASON_LOAD_STEP_WAIT).format(on=day_words(reason.on))
         case rr.StaleDoseNudge():
             raised = ", ".join(dose_words(r) for r in reason.raised)
-            return REASON_STALE_NUDGE.format(days=reason.days, raised=raised)
+            return ngettext(
+                "Pain has stayed low for {days} day at the same dose, so we add a little: "
+                "{raised}. A tendon needs a rising load to keep getting stronger.",
+                "Pain has stayed low for {days} days at the same dose, so we add a little: "
+                "{raised}. A tendon needs a rising load to keep getting stronger.",
+                reason.days,
+            ).format(days=reason.days, raised=raised)
         case rr.NewWeekStarts():
             new_week = _new_week_words(reason.new_week)
             if reason.loads:
                 loads = "; ".join(load_change_words(c) for c in reason.loads)
-                return REASON_NEW_WEEK_LOADS.format(new_week=new_week, loads=loads)
-            return REASON_NEW_WEEK_SAME_LOADS.format(new_week=new_week)
+                return _(REASON_NEW_WEEK_LOADS).format(new_week=new_week, loads=loads)
+            return _(REASON_NEW_WEEK_SAME_LOADS).format(new_week=new_week)
         case rr.NothingToJudge():
-            return REASON_NOTHING_TO_JUDGE
+            return _(REASON_NOTHING_TO_JUDGE)
         case rr.LoadsHold():
-            return REASON_LOADS_HOLD
+            return _(REASON_LOADS_HOLD)
         case rr.TopOfLadder():
-            text = REASON_TOP_OF_LADDER
+            text = _(REASON_TOP_OF_LADDER)
             if (still := reason.still_to_come) is not None:
                 label, detail = requirement_words(still)
-                text += REASON_STILL_TO_COME.format(label=label.lower(), detail=detail)
+                text += _(REASON_STILL_TO_COME).format(label=label.lower(), detail=detail)
             return text
         case rr.OneMoreSession():
-            return REASON_ONE_MORE_SESSION.format(pain_max=reason.pain_max)
+            return _(REASON_ONE_MORE_SESSION).format(pain_max=reason.pain_max)
         case rr.NoTestActive():
-            return REASON_NO_TEST_ACTIVE
+            return _(REASON_NO_TEST_ACTIVE)
         case rr.TestNotDue():
-            unmet = "; ".join("{} ({})".format(*requirement_words(r)) for r in reason.unmet)
-            return REASON_TEST_NOT_DUE.format(unmet=unmet)
+            unmet = "; ".join(
+                _("{label} ({detail})").format(label=label, detail=detail)
+                for label, detail in map(requirement_words, reason.unmet)
+            )
+            return _(REASON_TEST_NOT_DUE).format(unmet=unmet)
         case rr.TestNeedsAnswers():
-            names = [TEST_ANSWER_NAMES.get(f, f) for f in reason.missing]
-            template = REASON_TEST_NEEDS.get(reason.test.value, REASON_TEST_NEEDS_OTHER)
+            names = [
+                _(TEST_ANSWER_NAMES[f]) if f in TEST_ANSWER_NAMES else f for f in reason.missing
+            ]
+            template = _(REASON_TEST_NEEDS.get(reason.test.value, REASON_TEST_NEEDS_OTHER))
             return template.format(answers=", ".join(names))
         case rr.HopTestPassed():
-            return REASON_HOP_TEST_PASSED.format(hops=reason.hops, pain=reason.pain)
+            return ngettext(
+                "{hops} hop at {pain}/10: your tendon is ready for some running, if you run or "
+                "want to.",
+                "{hops} hops at {pain}/10: your tendon is ready for some running, if you run "
+                "or want to.",
+                reason.hops,
+            ).format(hops=reason.hops, pain=reason.pain)
         case rr.HopTestFailed():
-            return REASON_HOP_TEST_FAILED.format(
-                pain=reason.pain, limit=reason.limit, days=reason.retest_days
-            )
+            return ngettext(
+                "The hops hurt {pain}/10; the limit is {limit}. The hop sessions go on, and "
+                "the test comes again in {days} day.",
+                "The hops hurt {pain}/10; the limit is {limit}. The hop sessions go on, and "
+                "the test comes again in {days} days.",
+                reason.retest_days,
+            ).format(pain=reason.pain, limit=reason.limit, days=reason.retest_days)
         case rr.RecheckPassed():
-            return REASON_RECHECK_PASSED.format(reps=reason.reps, stage=reason.stage)
+            return ngettext(
+                "Re-check passed ({reps} heel raise, calm morning), so you restart Stage "
+                "{stage} at its entry dose.",
+                "Re-check passed ({reps} heel raises, calm morning), so you restart Stage "
+                "{stage} at its entry dose.",
+                reason.reps,
+            ).format(reps=reason.reps, stage=reason.stage)
         case rr.RecheckFailed():
-            short = []
-            if reason.reps < reason.need:
-                short.append(RECHECK_SHORT_REPS.format(reps=reason.reps, need=reason.need))
-            if reason.flare:
-                short.append(RECHECK_SHORT_FLARE)
+            short_reps = reason.reps < reason.need
+            if short_reps and reason.flare:
+                why = ngettext(
+                    "{reps} heel raise where {need} are needed and a morning flare",
+                    "{reps} heel raises where {need} are needed and a morning flare",
+                    reason.reps,
+                )
+            elif short_reps:
+                why = ngettext(
+                    "{reps} heel raise where {need} are needed",
+                    "{reps} heel raises where {need} are needed",
+                    reason.reps,
+                )
+            else:
+                why = _(RECHECK_SHORT_FLARE) if reason.flare else ""
             template = (
-                REASON_RECHECK_FAILED_STAGE_DOWN
+                _(REASON_RECHECK_FAILED_STAGE_DOWN)
                 if reason.stage_down
-                else REASON_RECHECK_FAILED_SAME_STAGE
+                else _(REASON_RECHECK_FAILED_SAME_STAGE)
             )
-            return template.format(why=RECHECK_SHORT_JOIN.join(short), stage=reason.stage)
+            why = why.format(reps=reason.reps, need=reason.need)
+            return template.format(why=why, stage=reason.stage)
         case rr.HoldsReviewPassed():
-            return REASON_HOLDS_REVIEW_PASSED
+            return _(REASON_HOLDS_REVIEW_PASSED)
         case rr.Graduated():
-            return REASON_GRADUATED
+            return _(REASON_GRADUATED)
         case rr.HeelRaisesPassed():
             entry = reason.test.value == "stage3_entry"
-            template = REASON_ENTRY_TEST_PASSED if entry else REASON_HEEL_RAISE_PASSED
+            template = (
+                ngettext(
+                    "You did {reps} single-leg heel raise. If tomorrow morning is calm, you start "
+                    "heavy slow resistance (Stage 3) the day after this test.",
+                    "You did {reps} single-leg heel raises. If tomorrow morning is calm, you start "
+                    "heavy slow resistance (Stage 3) the day after this test.",
+                    reason.reps,
+                )
+                if entry
+                else ngettext(
+                    "You did {reps} single-leg heel raise with pain under control. If tomorrow "
+                    "morning is calm, you move to Stage 3 (heavy slow resistance three times a "
+                    "week) the day after this test.",
+                    "You did {reps} single-leg heel raises with pain under control. If tomorrow "
+                    "morning is calm, you move to Stage 3 (heavy slow resistance three times a "
+                    "week) the day after this test.",
+                    reason.reps,
+                )
+            )
             return template.format(reps=reason.reps)
         case rr.HeelRaisesFailed():
             entry = reason.test.value == "stage3_entry"
-            template = REASON_ENTRY_TEST_FAILED if entry else REASON_HEEL_RAISE_FAILED
+            template = (
+                ngettext(
+                    "You did {reps} single-leg heel raise (Stage 3 needs {need}), so you stay in "
+                    "Stage 2 for now.",
+                    "You did {reps} single-leg heel raises (Stage 3 needs {need}), so you stay in "
+                    "Stage 2 for now.",
+                    reason.reps,
+                )
+                if entry
+                else ngettext(
+                    "You did {reps} single-leg heel raise; Stage 3 needs {need}. Keep going with "
+                    "Stage 2 and try again in {days} days.",
+                    "You did {reps} single-leg heel raises; Stage 3 needs {need}. Keep going with "
+                    "Stage 2 and try again in {days} days.",
+                    reason.reps,
+                )
+            )
             return template.format(reps=reason.reps, need=reason.need, days=reason.retest_days)
         case rr.HoldNotDone():
-            return REASON_HOLD_NOT_DONE.format(seconds=reason.seconds, days=reason.retest_days)
+            return ngettext(
+                "You couldn't hold the {seconds} s yet, which is common: the heavy work of "
+                "Stage 3 builds exactly that strength. Try the checkpoint again in {days} day.",
+                "You couldn't hold the {seconds} s yet, which is common: the heavy work of "
+                "Stage 3 builds exactly that strength. Try the checkpoint again in {days} days.",
+                reason.retest_days,
+            ).format(seconds=reason.seconds, days=reason.retest_days)
         case rr.Stage4TestFailed():
             checkpoint = reason.test.value == "loaded_hold"
-            template = REASON_CHECKPOINT_FAILED if checkpoint else REASON_STAGE4_TEST_FAILED
+            template = (
+                ngettext(
+                    "{why}. Stage 3 continues; the checkpoint can be repeated in {days} day.",
+                    "{why}. Stage 3 continues; the checkpoint can be repeated in {days} days.",
+                    reason.retest_days,
+                )
+                if checkpoint
+                else ngettext(
+                    "{why}. Stage 3 continues; try again in {days} day.",
+                    "{why}. Stage 3 continues; try again in {days} days.",
+                    reason.retest_days,
+                )
+            )
             return template.format(why=_shortfall_words(reason.shortfall), days=reason.retest_days)
         case rr.CheckpointPassed():
-            return REASON_CHECKPOINT_PASSED.format(pain=reason.hold_pain, reps=reason.reps)
+            return ngettext(
+                "Checkpoint passed today (hold pain {pain}/10, {reps} heel raise). If tomorrow "
+                "morning is calm you move to Stage 4.",
+                "Checkpoint passed today (hold pain {pain}/10, {reps} heel raises). If "
+                "tomorrow morning is calm you move to Stage 4.",
+                reason.reps,
+            ).format(pain=reason.hold_pain, reps=reason.reps)
         case rr.EnduranceHopsPassed():
-            return REASON_ENDURANCE_HOPS_PASSED.format(
-                reps=reason.reps, hops=reason.hops, pain=reason.pain
-            )
+            return ngettext(
+                "{reps} heel raise and {hops} hops at {pain}/10 today. If tomorrow morning is "
+                "calm, you move to Stage 4 (hops and springy work) the day after this test.",
+                "{reps} heel raises and {hops} hops at {pain}/10 today. If tomorrow morning is "
+                "calm, you move to Stage 4 (hops and springy work) the day after this test.",
+                reason.reps,
+            ).format(reps=reason.reps, hops=reason.hops, pain=reason.pain)
         case rr.NoMorningAfterTest():
-            return REASON_NO_MORNING_AFTER_TEST
+            return _(REASON_NO_MORNING_AFTER_TEST)
         case rr.CalmMorningStageUp():
-            stage = STAGE_UP_WORDS.get(reason.stage, f"Stage {reason.stage}")
-            return REASON_CALM_MORNING_STAGE_UP.format(pain=reason.pain, stage=stage)
+            words = STAGE_UP_WORDS.get(reason.stage)
+            stage = _(words) if words else _("Stage {n}").format(n=reason.stage)
+            return _(REASON_CALM_MORNING_STAGE_UP).format(pain=reason.pain, stage=stage)
         case rr.Refer():
-            return REASON_REFER.format(why=_referral_words(reason.why), see=REFER_SEE)
+            return _(REASON_REFER).format(why=_referral_words(reason.why), see=_(REFER_SEE))
         case rr.HeelRaisesCounted():
-            last = HEEL_RAISES_LAST_TIME.format(reps=reason.last) if reason.last is not None else ""
-            return REASON_HEEL_RAISES_COUNTED.format(
-                reps=reason.reps, last=last, start=reason.start
-            )
+            if reason.last is None:
+                counted = ngettext(
+                    "{reps} single-leg heel raise; you started with {start}. I'll ask again in "
+                    "two weeks.",
+                    "{reps} single-leg heel raises; you started with {start}. I'll ask again in "
+                    "two weeks.",
+                    reason.reps,
+                )
+            else:
+                counted = ngettext(
+                    "{reps} single-leg heel raise (last time {last}); you started with {start}. "
+                    "I'll ask again in two weeks.",
+                    "{reps} single-leg heel raises (last time {last}); you started with {start}. "
+                    "I'll ask again in two weeks.",
+                    reason.reps,
+                )
+            return counted.format(reps=reason.reps, last=reason.last, start=reason.start)
         case rr.RedFlagStop():
-            flag = RED_FLAGS.get(reason.flag)
-            advice = flag.advice if flag is not None else ""
-            return REASON_RED_FLAG_STOP.format(flag=flag_name(reason.flag), advice=advice)
+            return _(REASON_RED_FLAG_STOP).format(
+                flag=red_flag_name(reason.flag), advice=red_flag_advice(reason.flag)
+            )
         case rr.LegacyText():
             return reason.text
     assert_never(reason)
+
+
+# -- The programme's own words: exercises, walk-jog changes, red flags, the assessment ---------
+# rehab keeps these in English as stable ids (and the simulator's words); what users read is
+# worded here, keyed by the exercise's id or the flag's code (tests/unit/bot/test_rehab_words.py
+# keeps the two in step).
+
+EXERCISE_NAMES: dict[str, str] = {
+    "iso_calf_hold_straight": N_("Calf-raise hold, straight knees"),
+    "iso_calf_hold_bent": N_("Calf-raise hold, bent knees"),
+    "slow_calf_raise": N_("Slow calf raise, both legs"),
+    "heel_drop_straight_step": N_("Heel drop off a step, straight knee"),
+    "heel_drop_straight_floor": N_("Heel drop on the floor, straight knee"),
+    "heel_drop_bent_step": N_("Heel drop off a step, bent knee"),
+    "heel_drop_bent_floor": N_("Heel drop on the floor, bent knee"),
+    "seated_calf_raise": N_("Seated calf raise, weight on the knees"),
+    "sl_calf_raise_step": N_("Single-leg calf raise on a step, loaded"),
+    "sl_calf_raise_floor": N_("Single-leg calf raise on the floor, loaded"),
+    "sl_seated_calf_raise": N_("Single-leg seated calf raise, loaded"),
+    "leg_press_calf_raise": N_("Leg-press calf raise (gym)"),
+    "seated_machine_calf_raise": N_("Seated calf-raise machine (gym)"),
+    "sl_loaded_hold": N_("Single-leg loaded calf-raise hold"),
+    "hop_two_legs": N_("Mini hops, both legs"),
+    "hop_single_leg": N_("Mini hops, single leg"),
+    "skipping": N_("Skipping"),
+    "acceleration_runs": N_("Short acceleration runs"),
+    "walk_jog": N_("Walk–jog"),
+    "bounding": N_("Bounding"),
+}
+EXERCISE_HOW_TO: dict[str, str] = {
+    "iso_calf_hold_straight": N_(
+        "Stand on flat floor with a hand on a wall, knees straight.\n"
+        "Lift both heels about halfway up and stay there, pushing firmly and steadily.\n"
+        "No bouncing; lower slowly when the time is up."
+    ),
+    "iso_calf_hold_bent": N_(
+        "Stand on flat floor, hands on a wall, knees softly bent over your toes.\n"
+        "Keep the knees bent, lift both heels halfway and hold that height steadily.\n"
+        "This works the deeper calf muscle (soleus)."
+    ),
+    "slow_calf_raise": N_(
+        "On flat floor, rise onto the balls of both feet while counting to three.\n"
+        "Lower just as slowly, counting to three, until the heels touch the floor."
+    ),
+    "heel_drop_straight_step": N_(
+        "Stand with the balls of your feet on a step edge and rise up on both feet.\n"
+        "Shift onto the sore leg; lower that heel below the step counting the seconds.\n"
+        "Use both feet to come back up."
+    ),
+    "heel_drop_straight_floor": N_(
+        "On flat floor, rise onto the balls of both feet.\n"
+        "Shift onto the sore leg; lower that heel to the floor counting the seconds.\n"
+        "Stop at floor level; use both feet to rise again."
+    ),
+    "heel_drop_bent_step": N_(
+        "As the straight-knee heel drop, but keep the knee softly bent throughout.\n"
+        "Lower the heel on the sore side below the step counting the seconds, then rise\n"
+        "on both feet."
+    ),
+    "heel_drop_bent_floor": N_(
+        "On flat floor with knees softly bent, rise onto the balls of both feet.\n"
+        "Lower the sore side's heel to the floor counting the seconds, knee still bent."
+    ),
+    "seated_calf_raise": N_(
+        "Sit with feet flat and rest the added weight (a bag or dumbbell) on your knees.\n"
+        "Lift and lower the heels slowly, counting the seconds.\n"
+        "With no weight yet, press down on your knees with your hands."
+    ),
+    "sl_calf_raise_step": N_(
+        "Stand on the sore leg on a step edge, holding the weight and a rail.\n"
+        "Rise, then lower below the step, counting the seconds; keep the knee straight."
+    ),
+    "sl_calf_raise_floor": N_(
+        "Stand on the sore leg on flat floor, holding the weight and a support.\n"
+        "Rise, then lower to the floor, counting the seconds; knee straight."
+    ),
+    "sl_seated_calf_raise": N_(
+        "Sit with the weight resting on the sore side's knee, foot flat on the floor.\n"
+        "Lift and lower the heel slowly, counting the seconds."
+    ),
+    "leg_press_calf_raise": N_(
+        "On the leg press, knees straight, balls of the feet on the platform's edge.\n"
+        "Push the platform away with your ankles, then return, counting the seconds;\n"
+        "stop where the ankle is level if the pain is at the heel bone."
+    ),
+    "seated_machine_calf_raise": N_(
+        "Sit in the machine, pad on your thighs, the balls of the feet on the bar.\n"
+        "Lift and lower counting the seconds; keep the heels level with the bar if\n"
+        "the pain is at the heel bone."
+    ),
+    "sl_loaded_hold": N_(
+        "Stand on the sore leg on flat floor holding the weight, a hand on a support.\n"
+        "Lift the heel halfway and hold it there firmly; rest two minutes between holds."
+    ),
+    "hop_two_legs": N_(
+        "Small, quick, springy hops on the balls of both feet, knees nearly straight.\n"
+        "Each landing is one ground contact; rest a minute between sets."
+    ),
+    "hop_single_leg": N_(
+        "Small springy hops on the sore leg only, staying on the ball of the foot.\n"
+        "Stop the set if the landing turns heavy or the pain passes 3/10."
+    ),
+    "skipping": N_(
+        "Skip lightly on the spot or with a rope, landing softly on your forefoot.\n"
+        "Count every landing as one contact."
+    ),
+    "acceleration_runs": N_(
+        "Build from a jog to a brisk run over about 20 metres, then walk back.\n"
+        "Count foot strikes as contacts; no all-out sprinting."
+    ),
+    "walk_jog": N_(
+        "On level ground, walk briskly for the walk time, then jog easily.\n"
+        "Easy pace: you can talk in full sentences. Stop if the pain passes 3/10."
+    ),
+    "bounding": N_(
+        "Long, springy running strides, pushing off strongly from each foot.\n"
+        "Each landing is one contact; walk back between sets."
+    ),
+}
+# The walk-jog's last steps change one thing (RunStep.change, worded by `run_step_words`).
+RUN_CHANGES: tuple[str, ...] = (
+    N_("with 4 bursts of 30 s a little faster"),
+    N_("with 6 bursts of 30 s a little faster"),
+    N_("on a gently hilly route, easy pace"),
+)
+RED_FLAG_QUESTIONS: dict[str, str] = {
+    "rupture": N_(
+        "Did you feel a sudden pop or snap, or as if someone kicked the back of your heel, or can "
+        "you suddenly no longer push off or stand on tiptoe on that leg?"
+    ),
+    "calf_clot": N_("Is one calf swollen, warm, red or tender to touch?"),
+    "breathless_chest_pain": N_("Are you short of breath, or do you have chest pain?"),
+    "hot_tendon_fever": N_(
+        "Is the tendon hot, red and swollen while you have a fever or feel unwell?"
+    ),
+    "fluoroquinolone": N_(
+        "Did the pain start while taking, or soon after, an antibiotic such as ciprofloxacin, "
+        "levofloxacin or moxifloxacin?"
+    ),
+    "severe_rest_pain": N_("Do you have severe pain at rest or at night that does not ease?"),
+    "inflammatory": N_(
+        "Do you have several swollen joints, back stiffness that is worst in the morning, "
+        "psoriasis, or eye inflammation?"
+    ),
+    "recent_rupture_or_surgery": N_(
+        "Have you had an Achilles rupture or Achilles surgery in the last 12 months?"
+    ),
+    "under_16": N_("Are you under 16?"),
+}
+RED_FLAG_ADVICE: dict[str, str] = {
+    "rupture": N_(
+        "That can mean the tendon has torn. Please get seen today at urgent care or an emergency "
+        "department, and do not exercise the leg until you have been checked."
+    ),
+    "calf_clot": N_(
+        "A swollen, warm or tender calf can be a blood clot. Please get checked today at urgent "
+        "care, and stop the exercises until then."
+    ),
+    "breathless_chest_pain": N_(
+        "Call the emergency services now. Breathlessness or chest pain can mean a clot has moved "
+        "to the lungs."
+    ),
+    "hot_tendon_fever": N_("That may be an infection or inflammation. Please see a doctor today."),
+    "fluoroquinolone": N_(
+        "These antibiotics can weaken tendons. Stop the exercises and contact the person who "
+        "prescribed it before doing anything else."
+    ),
+    "severe_rest_pain": N_("Pain like that needs a doctor's look before any loading programme."),
+    "inflammatory": N_(
+        "These can point to an inflammatory condition that changes the treatment. Please see a "
+        "doctor first."
+    ),
+    "recent_rupture_or_surgery": N_(
+        "This programme is not made for rehab after a rupture or surgery. Please follow your "
+        "surgeon's or physiotherapist's plan."
+    ),
+    "under_16": N_(
+        "This programme is for adults and older teenagers; please see a physiotherapist."
+    ),
+}
+RED_FLAG_NAMES: dict[str, str] = {
+    "rupture": N_("a possible tendon tear"),
+    "calf_clot": N_("a possible blood clot"),
+    "breathless_chest_pain": N_("breathlessness or chest pain"),
+    "hot_tendon_fever": N_("a possible infection"),
+    "fluoroquinolone": N_("the antibiotic warning"),
+    "severe_rest_pain": N_("severe pain at rest"),
+    "inflammatory": N_("possible joint inflammation"),
+    "recent_rupture_or_surgery": N_("a recent tear or surgery"),
+    "under_16": N_("the age limit"),
+}
+RED_FLAG_UNKNOWN = "the warning sign"
+RED_FLAG_SUSPECTED = 'You wrote "{matched}". To be safe, please confirm: {question}'
+
+# The assessment's first sentence, by irritability and starting stage.
+ASSESSMENT_OPENINGS: dict[tuple[str, int], str] = {
+    ("low", 2): N_(
+        "Your tendon seems fairly settled, so you start in Stage 2 with slow calf raises and "
+        "heel drops."
+    ),
+    ("moderate", 1): N_(
+        "Your tendon seems moderately irritable (it reacts to load), so you start in Stage 1 "
+        "with gentle holds."
+    ),
+    ("high", 1): N_(
+        "Your tendon seems very irritable at the moment, so you start in Stage 1 with gentle holds."
+    ),
+}
+ASSESSMENT_INSERTIONAL = "Because the pain is at the heel bone, all work stays on flat floor."
+ASSESSMENT_UNSURE = (
+    "As the painful spot is unclear, we use the floor-only version to be safe; a physiotherapist "
+    "can tell you which kind it is."
+)
+ASSESSMENT_ENTRY_TEST = "You chose to try the Stage 3 entry test first."
+
+
+def exercise_name(exercise_id: str, unknown: str | None = None) -> str:
+    """An exercise's name in the language in force (for an id we do not know: `unknown`, or the
+    id itself)."""
+    english = EXERCISE_NAMES.get(exercise_id)
+    if english is None:
+        return exercise_id if unknown is None else unknown
+    return _(english)
+
+
+def exercise_how_to(exercise_id: str) -> str:
+    """An exercise's 2-3 lines of how-to, in the language in force."""
+    english = EXERCISE_HOW_TO.get(exercise_id)
+    return "" if english is None else _(english)
+
+
+def red_flag_name(code: str) -> str:
+    """What a red flag is, in a few plain words: `a possible tendon tear`."""
+    return _(RED_FLAG_NAMES.get(code, RED_FLAG_UNKNOWN))
+
+
+def red_flag_question(code: str) -> str:
+    english = RED_FLAG_QUESTIONS.get(code)
+    return "" if english is None else _(english)
+
+
+def red_flag_advice(code: str) -> str:
+    english = RED_FLAG_ADVICE.get(code)
+    return "" if english is None else _(english)
+
+
+def red_flag_suspected(code: str, matched: str) -> str:
+    """The confirmation question for a red-flag word typed in a message (plain text)."""
+    return _(RED_FLAG_SUSPECTED).format(matched=matched, question=red_flag_question(code))
+
+
+def assessment_summary(a: Assessment) -> str:
+    """Where the person starts, and why (plain text: escape it for HTML)."""
+    opening = ASSESSMENT_OPENINGS.get((a.irritability.value, a.stage))
+    if opening is None:
+        return a.summary
+    parts = [_(opening)]
+    if a.presentation is Presentation.INSERTIONAL:
+        parts.append(_(ASSESSMENT_INSERTIONAL))
+    elif a.presentation is Presentation.UNSURE:
+        parts.append(_(ASSESSMENT_UNSURE))
+    if a.entry_test:
+        parts.append(_(ASSESSMENT_ENTRY_TEST))
+    return " ".join(parts)
+
+
+def review_summary(r: ReviewStanding) -> str:
+    """A review's standing against the start, one line a measure (plain text)."""
+    lines = [
+        _("Week {week} review: where you stand against where you started.").format(week=r.week)
+    ]
+    if r.morning_now is not None:
+        morning = _("Morning pain: {then}/10 then, {now}/10 now.")
+    else:
+        morning = _("Morning pain: {then}/10 then, no answers this week.")
+    now = None if r.morning_now is None else i18n.number(r.morning_now, 2)
+    lines.append(morning.format(then=r.morning_then, now=now))
+    if r.stiffness_now is not None:
+        stiffness = _("Morning stiffness: {then} min then, {now} min now.")
+    else:
+        stiffness = _("Morning stiffness: {then} min then, not asked yet.")
+    lines.append(stiffness.format(then=r.stiffness_then, now=r.stiffness_now))
+    if r.raises_now is not None:
+        raises = _("Single-leg heel raises: {then} then, {now} now.")
+    else:
+        raises = _("Single-leg heel raises: {then} then, not counted yet.")
+    lines.append(raises.format(then=r.raises_then, now=r.raises_now))
+    if r.maintenance:
+        done = ngettext(
+            "Now in maintenance; {done} of {n} planned session done.",
+            "Now in maintenance; {done} of {n} planned sessions done.",
+            r.planned,
+        )
+    else:
+        done = ngettext(
+            "Now in Stage {stage}; {done} of {n} planned session done.",
+            "Now in Stage {stage}; {done} of {n} planned sessions done.",
+            r.planned,
+        )
+    lines.append(done.format(stage=r.stage, done=r.done, n=r.planned))
+    return "\n".join(lines)
 
 
 # -- Doses: the one place a dose is put into words ----------------------------------------------
@@ -1749,8 +2276,6 @@ def reason_text(reason: rr.Reason) -> str:
 DOSE_SETS_OF = "{sets} × {work}"
 DOSE_HOLD_S = "{seconds} s hold"
 DOSE_REPS_HOLD_S = "{reps} × {seconds} s hold"
-DOSE_REPS = "{reps} reps"
-DOSE_CONTACTS = "{contacts} contacts"
 DOSE_TEMPO_WORDS = "{up} s up / {down} s down"
 DOSE_REST = "rest {seconds} s"
 DOSE_PARTS_JOIN = ", "
@@ -1783,8 +2308,8 @@ def is_machine(exercise_id: str) -> bool:
 
 def load_text(ex: Dosed) -> str:
     """ "+7.5 kg" (added to body weight), or "70 kg on the machine"."""
-    template = LOAD_MACHINE if is_machine(ex.exercise_id) else LOAD_ADDED
-    return template.format(kg=f"{ex.load_kg:g}")
+    template = _(LOAD_MACHINE) if is_machine(ex.exercise_id) else _(LOAD_ADDED)
+    return template.format(kg=i18n.number(ex.load_kg, 2))
 
 
 def run_text(ex: object) -> str | None:
@@ -1794,9 +2319,9 @@ def run_text(ex: object) -> str | None:
         return None
     walk = getattr(ex, "walk_min", None) or 0
     if not walk:
-        return RUN_DOSE_CONTINUOUS.format(jog=f"{jog:g}")
+        return _(RUN_DOSE_CONTINUOUS).format(jog=i18n.number(jog, 2))
     reps = getattr(ex, "reps", None) or 1
-    return RUN_DOSE.format(reps=reps, walk=f"{walk:g}", jog=f"{jog:g}")
+    return _(RUN_DOSE).format(reps=reps, walk=i18n.number(walk, 2), jog=i18n.number(jog, 2))
 
 
 def stance_text(ex: Dosed) -> str | None:
@@ -1806,9 +2331,9 @@ def stance_text(ex: Dosed) -> str | None:
     if kind in ("plyo", "run"):
         return None
     if ex.leg is not None and str(ex.leg) in LEG_NAMES:
-        return LEG_NAMES[str(ex.leg)]  # "left leg", "each leg in turn" (both sore)
-    stance = STANCE_NAMES.get(str(ex.stance), str(ex.stance))
-    name = getattr(ex, "name", None) or exercise_name(ex.exercise_id)
+        return _(LEG_NAMES[str(ex.leg)])  # "left leg", "each leg in turn" (both sore)
+    stance = _(STANCE_NAMES.get(str(ex.stance), str(ex.stance)))
+    name = exercise_name(ex.exercise_id, getattr(ex, "name", None))
     return None if stance in name.lower() else stance  # "Slow calf raise, both legs"
 
 
@@ -1829,24 +2354,36 @@ def dose_text(
         return run
     reps = ex.reps
     if ex.contacts:
-        work = DOSE_CONTACTS.format(contacts=ex.contacts)
+        work = ngettext(
+            "{contacts} contact",
+            "{contacts} contacts",
+            ex.contacts,
+        ).format(contacts=ex.contacts)
     elif ex.hold_s:
-        template = DOSE_REPS_HOLD_S if sets and reps and reps > 1 else DOSE_HOLD_S
+        template = _(DOSE_REPS_HOLD_S) if sets and reps and reps > 1 else _(DOSE_HOLD_S)
         work = template.format(reps=reps, seconds=ex.hold_s)
     else:
-        work = DOSE_REPS.format(reps=reps or 0)
-    parts = [DOSE_SETS_OF.format(sets=getattr(ex, "sets", 1), work=work) if sets else work]
+        work = ngettext(
+            "{reps} rep",
+            "{reps} reps",
+            reps or 0,
+        ).format(reps=reps or 0)
+    parts = [_(DOSE_SETS_OF).format(sets=getattr(ex, "sets", 1), work=work) if sets else work]
     if stance and (words := stance_text(ex)) is not None:
         parts.append(words)
     if ex.load_kg:
         parts.append(load_text(ex))
     tempo_s = getattr(ex, "tempo_s", None)
     if tempo and tempo_s:
-        parts.append(DOSE_TEMPO_WORDS.format(up=f"{tempo_s[0]:g}", down=f"{tempo_s[1]:g}"))
+        parts.append(
+            _(DOSE_TEMPO_WORDS).format(
+                up=i18n.number(tempo_s[0], 2), down=i18n.number(tempo_s[1], 2)
+            )
+        )
     rest_s = getattr(ex, "rest_s", None)
     if rest and rest_s:
-        parts.append(DOSE_REST.format(seconds=rest_s))
-    return DOSE_PARTS_JOIN.join(parts)
+        parts.append(_(DOSE_REST).format(seconds=rest_s))
+    return _(DOSE_PARTS_JOIN).join(parts)
 
 
 class _Catalogue(types.ModuleType):

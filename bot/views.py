@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
+from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, get_timezone, get_timezone_location
 
 from bot import i18n, texts
+from service_layer import onboarding as ob
 from service_layer import settings
 from service_layer.onboarding import TimeClash, TimeProblem
 from service_layer.records import (
@@ -38,7 +40,7 @@ def status_text(status: Status) -> str:
     """/start's summary for an onboarded user."""
     if status.stopped:
         template = texts.STATUS_STOPPED if status.clearance_offered else texts.STATUS_STOPPED_WAIT
-        return template.format(flag=escape(status.flag_name))
+        return template.format(flag=escape(texts.red_flag_name(status.flag_code)))
     if status.paused:
         label = (
             texts.STATUS_PAUSED_UNTIL.format(day=short_date(status.paused_until))
@@ -55,6 +57,23 @@ def status_text(status: Status) -> str:
         status=label,
         next=escape(when_words(status.next_session) or texts.STATUS_NEXT_NONE),
     )
+
+
+def shown_answer(step: str, value: Any, zone: str | None) -> str:
+    """A typed answer as it is shown back to be confirmed, in the person's words: a time with
+    the place whose clock it is (`07:30 (Berlin time)`), `78 kg`, `3/10`, `20 min`."""
+    if isinstance(value, bool):
+        return texts.ANSWER_YES if value else texts.ANSWER_NO
+    if ob.is_time_step(step) and value != ob.ONCE and zone:
+        place = get_timezone_location(
+            get_timezone(zone), locale=i18n.locale(i18n.current()), return_city=True
+        )
+        return texts.ANSWER_TIME_IN_ZONE.format(time=value, place=place)
+    if step in (ob.WEIGHT, ob.LOAD):
+        return texts.ANSWER_KG.format(kg=i18n.number(float(value), 2))
+    if step == ob.STIFFNESS:
+        return texts.ANSWER_MINUTES.format(minutes=value)
+    return ob.plain_answer(step, value)
 
 
 def when_words(when: NextSession | None) -> str | None:

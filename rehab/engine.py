@@ -171,7 +171,10 @@ def assess(profile: Profile) -> Assessment:
             "As the painful spot is unclear, we use the floor-only version to be safe; "
             "a physiotherapist can tell you which kind it is."
         )
-    if stage == 2 and rung == STAGE2_ENTRY_RUNG["low_25_plus"] and profile.stage3_entry_test:
+    entry_test = (
+        stage == 2 and rung == STAGE2_ENTRY_RUNG["low_25_plus"] and profile.stage3_entry_test
+    )
+    if entry_test:
         parts.append("You chose to try the Stage 3 entry test first.")
     return Assessment(
         irritability=irritability,
@@ -180,6 +183,8 @@ def assess(profile: Profile) -> Assessment:
         rung=rung,
         suggest_assessment=profile.presentation is Presentation.UNSURE,
         summary=" ".join(parts),
+        presentation=profile.presentation,
+        entry_test=entry_test,
     )
 
 

@@ -61,7 +61,9 @@ class Assessment(BaseModel):
     stage: int
     rung: int
     suggest_assessment: bool
-    summary: str
+    summary: str  # in English (the simulator's words); the bot words the fields below
+    presentation: Presentation = Presentation.MID_PORTION
+    entry_test: bool = False  # the Stage 3 entry test comes first (chosen at onboarding)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ mutated in place.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
 
@@ -241,29 +242,61 @@ def planned_sessions(state: ProgrammeState, today: date) -> int:
     return sum(sessions_on(state, state.programme_start + timedelta(days=k)) for k in range(days))
 
 
-def review_summary(state: ProgrammeState, today: date, week: int) -> str:
-    """Where the person stands against where they started, in plain words."""
+@dataclass(frozen=True)
+class ReviewStanding:
+    """Where the person stands at a review against where they started (None: no answer yet).
+    The bot words it (bot/texts.py `review_summary`); `review_summary` here is the simulator's."""
+
+    week: int
+    morning_then: int
+    morning_now: float | None
+    stiffness_then: int
+    stiffness_now: int | None
+    raises_then: int
+    raises_now: int | None
+    stage: int
+    maintenance: bool
+    done: int
+    planned: int
+
+
+def review_standing(state: ProgrammeState, today: date, week: int) -> ReviewStanding:
     p = state.profile
-    now = _morning_now(state, today)
+    done = sum(1 for x in state.sessions if x.completed)
+    return ReviewStanding(
+        week=week,
+        morning_then=p.morning_pain,
+        morning_now=_morning_now(state, today),
+        stiffness_then=p.stiffness_minutes,
+        stiffness_now=_stiffness_now(state, today),
+        raises_then=p.single_leg_heel_raises,
+        raises_now=_raises_now(state),
+        stage=state.stage,
+        maintenance=state.status is ProgrammeStatus.MAINTENANCE,
+        done=done,
+        planned=max(done, planned_sessions(state, today)),
+    )
+
+
+def review_summary(state: ProgrammeState, today: date, week: int) -> str:
+    """Where the person stands against where they started, in plain English."""
+    r = review_standing(state, today, week)
+    now, stiff, raises = r.morning_now, r.stiffness_now, r.raises_now
     lines = [f"Week {week} review: where you stand against where you started."]
     lines.append(
-        f"Morning pain: {p.morning_pain}/10 then, "
+        f"Morning pain: {r.morning_then}/10 then, "
         + (f"{now:g}/10 now." if now is not None else "no answers this week.")
     )
-    stiff = _stiffness_now(state, today)
     lines.append(
-        f"Morning stiffness: {p.stiffness_minutes} min then, "
+        f"Morning stiffness: {r.stiffness_then} min then, "
         + (f"{stiff} min now." if stiff is not None else "not asked yet.")
     )
-    raises = _raises_now(state)
     lines.append(
-        f"Single-leg heel raises: {p.single_leg_heel_raises} then, "
+        f"Single-leg heel raises: {r.raises_then} then, "
         + (f"{raises} now." if raises is not None else "not counted yet.")
     )
-    done = sum(1 for x in state.sessions if x.completed)
-    planned = max(done, planned_sessions(state, today))
-    stage = "maintenance" if state.status is ProgrammeStatus.MAINTENANCE else f"Stage {state.stage}"
-    lines.append(f"Now in {stage}; {done} of {planned} planned sessions done.")
+    stage = "maintenance" if r.maintenance else f"Stage {r.stage}"
+    lines.append(f"Now in {stage}; {r.done} of {r.planned} planned sessions done.")
     return "\n".join(lines)
 
 

@@ -136,8 +136,10 @@ class RedFlagData(FlowData):
     interrupted."""
 
     code: str
-    question: str
+    question: str  # in English (rehab's words); the bot words `code` and `matched`
     previous: Interrupted | None = None
+    matched: str | None = None  # the words that raised the suspicion (None: asked before they
+    # were stored, so the question is worded from `question`)
 
 
 MODELS: dict[str, type[FlowData]] = {

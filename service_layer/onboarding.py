@@ -466,13 +466,6 @@ async def check_time(runtime: Runtime, flow: FlowView, value: Any) -> TimeProble
     return None
 
 
-def shown_answer(step: str, value: Any, zone: str | None) -> str:
-    """The answer as it is shown back to be confirmed: a time with the zone it is in."""
-    if is_time_step(step) and value != ONCE and zone:
-        return f"{value} ({zone.rsplit('/', 1)[-1].replace('_', ' ')} time)"
-    return plain_answer(step, value)
-
-
 def plain_answer(step: str, value: Any) -> str:
     """`value` in the plain form read_answer reads back for certain ("78 kg", "18:30")."""
     if isinstance(value, bool):
@@ -759,7 +752,8 @@ class Clearance:
     """What the flagged step offers: the clearance (from the next day on) and the flag's name."""
 
     offered: bool
-    flag: str
+    flag: str  # in plain English (the code's stable words)
+    code: str = ""  # the red flag's code (the bot words it)
 
 
 def _raised_on(flag: RaisedFlag | None) -> date:
@@ -769,10 +763,11 @@ def _raised_on(flag: RaisedFlag | None) -> date:
 
 async def clearance(runtime: Runtime, flow: FlowView) -> Clearance:
     flag = flow.data_as(OnboardingData).flag
-    name = rehab.flag_name(flag.code if flag is not None else "")
+    code = flag.code if flag is not None else ""
     async with runtime.uow() as uow:
         today = date.fromisoformat(await _today(uow, flow.user_id, runtime.now()))
-    return Clearance(rehab.clearance_offered(_raised_on(flag), today), name)
+    offered = rehab.clearance_offered(_raised_on(flag), today)
+    return Clearance(offered, rehab.flag_name(code), code)
 
 
 def _store_flag(

@@ -8,12 +8,13 @@ from datetime import date
 
 import rehab
 from rehab.outcomes import (
+    ReviewStanding,
     heel_raise_count_due,
     record_review,
     record_seen,
     record_stiffness,
     review_due,
-    review_summary,
+    review_standing,
     running_offer_due,
     set_running,
     stiffness_due,
@@ -30,7 +31,7 @@ RATINGS = tuple(r.value for r in rehab.ReviewRating)
 @dataclass(frozen=True)
 class ReviewOffer:
     week: int
-    summary: str
+    standing: ReviewStanding  # where the person stands against the start (the bot words it)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ async def review_offer(runtime: Runtime, user_id: int) -> ReviewOffer | None:
     week = review_due(state, today)
     if week is None:
         return None
-    return ReviewOffer(week, review_summary(state, today, week))
+    return ReviewOffer(week, review_standing(state, today, week))
 
 
 async def answer_review(

@@ -27,8 +27,9 @@ SOURCE = "free_text"
 @dataclass(frozen=True)
 class Suspicion:
     code: str
-    question: str
+    question: str  # in English (rehab's words); the bot words `code` and `matched`
     version: int
+    matched: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,12 @@ async def suspect(runtime: Runtime, user_id: int, text: str) -> Suspicion | None
         previous: Interrupted | None = None
         if current is not None and current.step != CLOSED_STEP:
             previous = Interrupted(name=current.name, step=current.step, data=current.data.stored())
-        data = RedFlagData(code=found.code, question=found.question, previous=previous)
+        data = RedFlagData(
+            code=found.code, question=found.question, previous=previous, matched=found.matched
+        )
         flow = await flows.begin(uow, user_id, REDFLAG_FLOW, "confirm", data, runtime.now())
         await uow.commit()
-        return Suspicion(found.code, found.question, flow.version)
+        return Suspicion(found.code, found.question, flow.version, found.matched)
 
 
 async def confirm(

@@ -114,9 +114,10 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class ExerciseDone:
-    name: str
+    name: str  # in English (rehab's words); the bot words `exercise_id`
     sets: int
     top_pain: int | None
+    exercise_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -614,7 +615,8 @@ async def _close(
         if not mine:
             continue
         pains = [s.pain_during for s in mine if s.pain_during is not None]
-        done.append(ExerciseDone(ex.name, len(mine), max(pains) if pains else None))
+        top = max(pains) if pains else None
+        done.append(ExerciseDone(ex.name, len(mine), top, ex.exercise_id))
     return Summary(
         exercises=tuple(done),
         pain_after=pain_after,

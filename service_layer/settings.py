@@ -122,7 +122,8 @@ class Status:
     stage: int
     stopped: bool
     clearance_offered: bool = False  # stopped: "I've been cleared" from the day after the flag
-    flag_name: str = ""  # stopped: the warning sign, in plain words
+    flag_name: str = ""  # stopped: the warning sign, in plain English (the code's stable words)
+    flag_code: str = ""  # stopped: the red flag's code (the bot words it)
     paused: bool = False
     paused_until: date | None = None
     maintenance: bool = False
@@ -144,9 +145,11 @@ async def status_of(runtime: Runtime, user_id: int) -> Status | None:
             return None
         if state.status == rehab.ProgrammeStatus.STOPPED:
             today = runtime.now().astimezone(_zone(user.timezone)).date()
-            flag = rehab.flag_name(state.stop.code if state.stop else "")
+            code = state.stop.code if state.stop else ""
             offered = _clearance_offered(state, today)
-            return Status(user.first_name, state.stage, True, offered, flag)
+            return Status(
+                user.first_name, state.stage, True, offered, rehab.flag_name(code), flag_code=code
+            )
         return Status(
             user.first_name,
             state.stage,
@@ -158,12 +161,11 @@ async def status_of(runtime: Runtime, user_id: int) -> Status | None:
         )
 
 
-async def stop_flag_name(runtime: Runtime, user_id: int) -> str:
-    """The warning sign that stopped the programme, in plain words."""
+async def stop_flag_code(runtime: Runtime, user_id: int) -> str:
+    """The code of the red flag that stopped the programme ("" when none did)."""
     async with runtime.uow() as uow:
         state = await load_state(uow, user_id)
-    code = state.stop.code if state is not None and state.stop is not None else ""
-    return rehab.flag_name(code)
+    return state.stop.code if state is not None and state.stop is not None else ""
 
 
 # -- /pause and /resume ------------------------------------------------------------------------

@@ -91,7 +91,8 @@ async def render_restart(
     if flow.step == STEP_CLEARED:
         options = [(texts.OB_CLEARED_YES, "yes"), (texts.START_OVER_NO, "no")]
         status = await settings_service.status_of(runtime_of(context), flow.user_id)
-        flag = await settings_service.stop_flag_name(runtime_of(context), flow.user_id)
+        code = await settings_service.stop_flag_code(runtime_of(context), flow.user_id)
+        flag = texts.red_flag_name(code)
         if status is None or not status.clearance_offered:
             await settings_service.close(runtime_of(context), flow.user_id)
             await _reply(
@@ -119,7 +120,9 @@ async def on_restart_button(
         if assessment is None:
             await flows.expired(update, context)
             return
-        await _reply(update, texts.RESTARTED.format(summary=escape(assessment.summary)))
+        await _reply(
+            update, texts.RESTARTED.format(summary=escape(texts.assessment_summary(assessment)))
+        )
         return
     await onboarding_handlers.render(update, context, await ob.begin(runtime, flow.user_id))
 

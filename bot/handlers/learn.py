@@ -65,9 +65,7 @@ async def show_exercise(context: ContextTypes.DEFAULT_TYPE, position: Position) 
     session's first exercise at that tempo. A picture that cannot be sent is logged and skipped."""
     ex = position.exercise
     runtime = runtime_of(context)
-    await media.send_exercise_picture(
-        context.bot, runtime, position.chat_id, ex.exercise_id, ex.name
-    )
+    await media.send_exercise_picture(context.bot, runtime, position.chat_id, ex.exercise_id)
     tempo = _tempo(ex)
     earlier = {_tempo(e) for e in position.exercises[: position.exercise_index]}
     if tempo is not None and tempo not in earlier:
@@ -145,9 +143,7 @@ async def on_show_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await flows.expired(update, context)
         return
     await query.answer()
-    sent = await media.send_exercise_picture(
-        context.bot, runtime_of(context), chat.id, exercise.id, exercise.name
-    )
+    sent = await media.send_exercise_picture(context.bot, runtime_of(context), chat.id, exercise.id)
     if not sent:
         await context.bot.send_message(chat.id, texts.MEDIA_UNAVAILABLE)
 

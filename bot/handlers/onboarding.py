@@ -123,7 +123,9 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         options = texts.language_buttons(i18n.current())
         await _send(context, chat.id, texts.SETTINGS_LANGUAGE_QUESTION, _keyboard(flow, options, 3))
     elif step == ob.FLAGS:
-        questions = "\n".join(f"• {escape(flag.question)}" for flag in ob.red_flags())
+        questions = "\n".join(
+            f"• {escape(texts.red_flag_question(flag.code))}" for flag in ob.red_flags()
+        )
         options = [(texts.OB_FLAGS_NONE, "none"), (texts.OB_FLAGS_SOME, "some")]
         await _send(
             context,
@@ -135,15 +137,18 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         checklist = ob.red_flags()
         index = flow.data_as(OnboardingData).red_flag_index
         text = texts.OB_RF_QUESTION.format(
-            n=index + 1, total=len(checklist), question=escape(checklist[index].question)
+            n=index + 1,
+            total=len(checklist),
+            question=escape(texts.red_flag_question(checklist[index].code)),
         )
         await _send(context, chat.id, text, _keyboard(flow, texts.OB_YES_NO))
     elif step == ob.FLAGGED:
         flag = flow.data_as(OnboardingData).flag
-        advice = escape(flag.advice if flag is not None else "")
+        advice = escape(texts.red_flag_advice(flag.code) if flag is not None else "")
         cleared = await ob.clearance(runtime_of(context), flow)
         if cleared.offered:
-            text = texts.OB_FLAGGED_AGAIN.format(advice=advice, flag=escape(cleared.flag))
+            name = texts.red_flag_name(cleared.code)
+            text = texts.OB_FLAGGED_AGAIN.format(advice=advice, flag=escape(name))
             await _send(
                 context, chat.id, text, _keyboard(flow, [(texts.OB_FLAGGED_CLEARED, "ok")], 1)
             )
@@ -154,7 +159,7 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         await _send(
             context,
             chat.id,
-            texts.OB_CLEARED_CONFIRM.format(flag=escape(cleared.flag)),
+            texts.OB_CLEARED_CONFIRM.format(flag=escape(texts.red_flag_name(cleared.code))),
             _keyboard(flow, [(texts.OB_CLEARED_YES, "yes")], 1),
         )
     elif step in (ob.REST_PAIN, ob.MORNING_PAIN):
@@ -238,10 +243,12 @@ async def _render_summary(context: ContextTypes.DEFAULT_TYPE, chat_id: int, flow
         await _send(context, chat_id, texts.OB_NOT_STARTED)
         return
     lines = [
-        texts.OB_EXERCISE_LINE.format(name=escape(ex.name), dose=escape(dose_text(ex)))
+        texts.OB_EXERCISE_LINE.format(
+            name=escape(texts.exercise_name(ex.exercise_id, ex.name)), dose=escape(dose_text(ex))
+        )
         for ex in start.plan.exercises
     ]
-    assessment = escape(start.assessment.summary)
+    assessment = escape(texts.assessment_summary(start.assessment))
     if start.assessment.suggest_assessment:
         assessment += f"\n{texts.OB_SUMMARY_PHYSIO}"
     next_text = views.when_words(await settings_service.next_session_at(runtime, flow.user_id))
@@ -456,7 +463,7 @@ async def on_text(
         await _send(context, chat.id, i18n._(TEXT_HINTS.get(flow.step, texts.OB_USE_BUTTONS)))
         return True
     plain = ob.plain_answer(flow.step, reading.value)
-    shown = ob.shown_answer(flow.step, reading.value, _zone_of(flow))
+    shown = views.shown_answer(flow.step, reading.value, _zone_of(flow))
     if not reading.sure or (ob.is_time_step(flow.step) and text.strip() != plain):
         # A guess, or a time said another way: shown back (with the zone) before it is kept.
         options = [

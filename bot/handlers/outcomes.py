@@ -66,7 +66,7 @@ async def offer_review(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id
     offer = await outcomes.review_offer(runtime_of(context), user_id)
     if offer is None:
         return
-    text = texts.REVIEW_QUESTION.format(summary=escape(offer.summary))
+    text = texts.REVIEW_QUESTION.format(summary=escape(texts.review_summary(offer.standing)))
     await context.bot.send_message(chat_id, text, reply_markup=_review_markup(offer.week))
 
 

@@ -23,7 +23,11 @@ OPEN_DATA = "ses:open"
 def _dose_lines(plan: rehab.SessionPlan | None) -> list[str]:
     if plan is None:
         return []
-    return [f"• <b>{escape(ex.name)}</b>: {escape(describe_dose(ex))}" for ex in plan.exercises]
+    names = [texts.exercise_name(ex.exercise_id, ex.name) for ex in plan.exercises]
+    return [
+        f"• <b>{escape(name)}</b>: {escape(describe_dose(ex))}"
+        for name, ex in zip(names, plan.exercises, strict=True)
+    ]
 
 
 async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -51,7 +51,8 @@ async def screen(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
     suspicion = await safety.suspect(runtime_of(context), user.id, text)
     if suspicion is None:
         return False
-    await _ask(context, chat.id, suspicion.question, suspicion.version)
+    question = texts.red_flag_suspected(suspicion.code, suspicion.matched)
+    await _ask(context, chat.id, question, suspicion.version)
     return True
 
 
@@ -74,7 +75,9 @@ async def _answer(
     if confirmed.flagged:
         await context.bot.send_message(
             chat.id,
-            texts.REDFLAG_STOPPED.format(advice=escape(confirmed.advice)),
+            texts.REDFLAG_STOPPED.format(
+                advice=escape(texts.red_flag_advice(flow.data_as(RedFlagData).code))
+            ),
         )
         # The programme is stopped: the reminders go too.
         await runtime.reschedule(user.id)
@@ -115,7 +118,10 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
     """Ask the confirmation question again."""
     chat = update.effective_chat
     if chat is not None:
-        await _ask(context, chat.id, flow.data_as(RedFlagData).question, flow.version)
+        data = flow.data_as(RedFlagData)
+        # A question asked before the matched words were stored: its stored English.
+        question = texts.red_flag_suspected(data.code, data.matched) if data.matched else None
+        await _ask(context, chat.id, question or data.question, flow.version)
 
 
 # The flow this module answers (registered in bot/handlers/__init__.py, with `screen`).

@@ -67,8 +67,8 @@ def exercise_card(ex: rehab.ExercisePrescription) -> str:
         else:
             tempo = texts.CARD_TEMPO.format(up=_g(up), down=_g(down))
     return texts.CARD_TEMPLATE.format(
-        name=escape(ex.name),
-        how_to=escape(ex.how_to),
+        name=escape(texts.exercise_name(ex.exercise_id, ex.name)),
+        how_to=escape(texts.exercise_how_to(ex.exercise_id) or ex.how_to),
         dose=escape(describe_dose(ex)),
         surface=texts.SURFACE_MACHINE
         if texts.is_machine(ex.exercise_id)
@@ -233,7 +233,10 @@ def summary_text(summary: Summary, next_session: str | None = None) -> str:
         texts.SESSION_SUMMARY_ENDED_TITLE if summary.ended_early else texts.SESSION_SUMMARY_TITLE
     )
     lines = [title]
-    lines += [texts.summary_line(e.name, e.sets, e.top_pain) for e in summary.exercises]
+    lines += [
+        texts.summary_line(texts.exercise_name(e.exercise_id, e.name), e.sets, e.top_pain)
+        for e in summary.exercises
+    ]
     if summary.pain_after is not None:
         lines.append(texts.SESSION_SUMMARY_PAIN_AFTER.format(pain=summary.pain_after))
     if next_session and not summary.ended_early:  # in time order: it may be later today

@@ -53,7 +53,7 @@ async def test_concurrent_first_sends_upload_once(
 ) -> None:
     chats = [standin.user(700 + i).chat_id for i in range(4)]
     sent = await asyncio.gather(
-        *(media.send_exercise_picture(bot, runtime, chat, EXERCISE, NAME) for chat in chats)
+        *(media.send_exercise_picture(bot, runtime, chat, EXERCISE) for chat in chats)
     )
     assert sent == [True] * 4
     assert len(standin.uploads("sendPhoto", "photo")) == 1
@@ -76,7 +76,7 @@ async def test_a_refused_file_id_is_dropped_and_the_file_uploaded_again(
     async with runtime.uow() as uow:
         await uow.media.remember(key, "photo-from-another-bot", runtime.now())
         await uow.commit()
-    assert await media.send_exercise_picture(bot, runtime, chat, EXERCISE, NAME)
+    assert await media.send_exercise_picture(bot, runtime, chat, EXERCISE)
     assert [c.error_code for c in standin.calls("sendPhoto")] == [400, None]
     assert len(standin.uploads("sendPhoto", "photo")) == 1
     stored = await _stored(runtime, media.Kind.PICTURE, _picture())
@@ -128,9 +128,9 @@ async def test_a_failed_send_is_reported_not_raised_and_nothing_is_stored(
 ) -> None:
     chat = standin.user(740).chat_id
     standin.fail_next("sendPhoto", "403", chat_id=chat)
-    assert await media.send_exercise_picture(bot, runtime, chat, EXERCISE, NAME) is False
+    assert await media.send_exercise_picture(bot, runtime, chat, EXERCISE) is False
     assert await _stored(runtime, media.Kind.PICTURE, _picture()) is None
-    assert await media.send_exercise_picture(bot, runtime, chat, "no_such_exercise", "x") is False
+    assert await media.send_exercise_picture(bot, runtime, chat, "no_such_exercise") is False
 
 
 async def test_each_language_s_picture_is_uploaded_once_and_reused(
@@ -154,9 +154,9 @@ async def test_each_language_s_picture_is_uploaded_once_and_reused(
     es_chat, en_chat = standin.user(750).chat_id, standin.user(751).chat_id
     for _ in range(2):
         with i18n.using("es"):
-            assert await media.send_exercise_picture(bot, runtime, es_chat, EXERCISE, NAME)
+            assert await media.send_exercise_picture(bot, runtime, es_chat, EXERCISE)
         with i18n.using("en"):
-            assert await media.send_exercise_picture(bot, runtime, en_chat, EXERCISE, NAME)
+            assert await media.send_exercise_picture(bot, runtime, en_chat, EXERCISE)
     uploads = standin.uploads("sendPhoto", "photo")
     assert len(uploads) == 2
     assert [m.photo for m in standin.messages(es_chat)] == [spanish.read_bytes()] * 2

@@ -253,3 +253,17 @@ def test_a_language_is_chosen_by_button_or_by_name_and_only_one_we_speak() -> No
         buttons = texts.language_buttons(i18n.current())
     assert [code for _, code in buttons] == list(SUPPORTED)
     assert [label for label, _ in buttons] == ["English", "Español", "✓ Русский"]
+
+
+def test_an_answer_is_shown_back_in_the_persons_words() -> None:
+    """ "Did you mean …?" shows the answer the way the person's language writes it."""
+    assert views.shown_answer(ob.TIME1, "07:30", "Europe/Berlin") == "07:30 (Berlin time)"
+    assert views.shown_answer(ob.WEIGHT, 78.5, None) == "78.5 kg"
+    assert views.shown_answer(ob.HAS_STEP, True, None) == "yes"
+    with i18n.using("es"):
+        shown = views.shown_answer(ob.TIME1, "07:30", "Europe/Berlin")
+        assert "Berlín" in shown  # the city as Spanish writes it (Babel's locale data)
+        assert views.shown_answer(ob.WEIGHT, 78.5, None).startswith("78,5")
+    with i18n.using("ru"):
+        assert "Берлин" in views.shown_answer(ob.TIME1, "07:30", "Europe/Berlin")
+        assert views.shown_answer(ob.LOAD, 12.5, None).startswith("12,5")

@@ -22,12 +22,8 @@ SOURCE = SOURCE_PATH.read_text(encoding="utf-8")
 TREE = ast.parse(SOURCE)
 TEXTS = {name for _, name, _ in module_texts(SOURCE)}
 
-# TODO(issue 16, after the merge): this covers bot/texts.py up to the section
-# "# --- pictures, tempo guides and answers to common questions (/learn) ---", converted on
-# branch texts-a; that section and everything below it (/learn, reasons, doses) is converted on
-# the other branch. Once both are merged, set CHECKED_UNTIL = None to check the whole file.
-OTHER_SECTION = "# --- pictures, tempo guides and answers to common questions (/learn) ---"
-CHECKED_UNTIL: int | None = SOURCE[: SOURCE.index(OTHER_SECTION)].count("\n") + 1
+# The whole of bot/texts.py is checked (a line number would restrict it while it is converted).
+CHECKED_UNTIL: int | None = None
 
 # Reads of a module-level text that are not a text shown to a user (function, name: reason).
 BARE_READS_ALLOWED: dict[tuple[str, str], str] = {}
@@ -56,13 +52,26 @@ def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
 
 
 def _is_translated(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> bool:
-    """`name` is the only argument of a `_()` call."""
+    """`name` is the only argument of a `_()` call, or the default of a lookup that is:
+    `_(NAMES.get(code, UNKNOWN))`."""
     call = parents.get(name)
+    if (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "get"
+        and call.args[1:] == [name]
+    ):
+        return _is_translated_call(call, parents)
+    return _is_translated_call(name, parents)
+
+
+def _is_translated_call(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
+    call = parents.get(node)
     return (
         isinstance(call, ast.Call)
         and isinstance(call.func, ast.Name)
         and call.func.id == "_"
-        and call.args == [name]
+        and call.args == [node]
     )
 
 
