@@ -373,8 +373,3 @@ class ProgrammeState(BaseModel):
         c.reviews = list(self.reviews)
         c.heel_raise_log = list(self.heel_raise_log)
         return c
-
-
-def day_label(day: date) -> str:
-    """A date as people read it in a sentence: `Tue 1 Dec` (reasons, gate details)."""
-    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"

@@ -401,10 +401,6 @@ def _history_day(
     )
 
 
-def day_label(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
 # -- /export --------------------------------------------------------------------------------------
 
 
