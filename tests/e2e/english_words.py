@@ -21,8 +21,7 @@ import unicodedata
 # stays as it is, like "Telegram"), and the people in the tests.
 ALLOWED = frozenset({"telegram", "achilles", "coach", "ana", "alex", "lucía", "lucia"})
 
-ENGLISH = frozenset(
-    """
+_COMMON = """
     the an and or but if then than that this these those there here what which who whom whose
     when where why how all any each every some many much more most less least few other
     another such same both either neither only own just also too very again ever still yet
@@ -68,8 +67,8 @@ ENGLISH = frozenset(
     let's that's there's what's doesn't didn't haven't
     because so as though although unless whether
     goes grow grows build builds keeps stays stay seems seem works work worked
-    """.split()
-)
+"""
+ENGLISH = frozenset(_COMMON.split())
 
 # Not wording: a /command, an HTML tag or entity, a URL, an e-mail or @name, a time zone id
 # (Europe/Berlin), and numbers with their unit ("12,5 kg", "30 s", "6:45 pm" is not one).
@@ -106,9 +105,8 @@ def english_words(text: str) -> list[str]:
         if key in ALLOWED:
             continue
         parts = re.split(r"'", key)
+        # "I" is listed: alone, it is English (Spanish and Russian never write it alone).
         if key in ENGLISH or any(part in ENGLISH for part in parts if len(part) > 1):
-            found.append(word)
-        elif key == "i":  # "I" alone is English (Spanish and Russian never write it alone)
             found.append(word)
     return found
 
