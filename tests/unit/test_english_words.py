@@ -11,7 +11,18 @@ pytestmark = pytest.mark.unit
 
 def test_an_english_sentence_is_flagged_word_by_word() -> None:
     found = english_words("Tap Done when you've finished the set. Next session: tomorrow.")
-    expected = "Tap Done when you've finished the set Next session tomorrow".split()
+    expected = [
+        "Tap",
+        "Done",
+        "when",
+        "you've",
+        "finished",
+        "the",
+        "set",
+        "Next",
+        "session",
+        "tomorrow",
+    ]
     assert found == expected
 
 
