@@ -89,6 +89,9 @@ class Heard:
             self.add(what, message.content)
             for label, _ in message.buttons:
                 self.add("button", label)
+            for row in message.keyboard or []:  # a reply keyboard ("share my location")
+                for key in row:
+                    self.add("key", key)
 
     def leaks(self) -> dict[str, list[str]]:
         """text → what is wrong in it, each text once."""
