@@ -5,8 +5,9 @@ letters) are looked up in `ENGLISH`, a few hundred common English words, the fun
 the words of this bot's own domain. Left out of the lookup, because they are not wording: slash
 commands (/today), HTML tags, URLs, numbers with their units (12,5 kg, 30 s), emoji, and the
 names in `ALLOWED` (Telegram, Achilles, the people of the tests). Words that are also everyday
-Spanish ("a", "no", "me", "he", "come", "once", "may", "plan", "doctor", "tempo", "test",
-"total"...) are left out of `ENGLISH`: a Spanish text would be flagged for its own words.
+Spanish ("a", "no", "me", "he", "come", "use", "uses", "once", "may", "plan", "doctor",
+"tempo", "test", "total"...) are left out of `ENGLISH`: a Spanish text would be flagged for
+its own words.
 
 `mostly_cyrillic(text)`: Russian is written in Cyrillic; a text whose letters are mostly Latin
 (after the same exclusions) was not translated.
@@ -33,7 +34,7 @@ _COMMON = """
     shall should can could might must let lets get gets got make makes made take takes
     took taken give gives gave given go goes going went keep keeps kept
     see sees saw seen look looks tell tells told say says said ask asks asked send sends sent
-    try tries tried use uses used need needs want wants like likes know think feel feels felt
+    try tries tried used need needs want wants like likes know think feel feels felt
     help helps find found show shows shown turn turns choose chose change changes changed
     tap taps tapped type typed reply answer answers answered pick picked add added stop stops
     stopped start starts started begin begins continue carry finish finished finishes

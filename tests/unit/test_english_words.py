@@ -36,7 +36,8 @@ def test_a_spanish_sentence_with_a_command_a_name_and_units_is_clean() -> None:
     text = (
         "¡Hola Ana! Soy Achilles Coach. Toca «Empezar» o envía /today en Telegram. "
         "Mantén 30 s con 12,5 kg; la sesión de mañana es a las 07:30. ✅ <b>Hecho</b> 💪 "
-        "Zona: Europe/Berlin · mar, 1 dic · no, me duele un poco · plan · once series"
+        "Zona: Europe/Berlin · mar, 1 dic · no, me duele un poco · plan · once series · "
+        "hasta que uses /resume"
     )
     assert english_words(text) == []
     assert leaks("es", text) == []
