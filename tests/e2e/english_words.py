@@ -72,16 +72,20 @@ _COMMON = """
 ENGLISH = frozenset(_COMMON.split())
 
 # Not wording: a /command, an HTML tag or entity, a URL, an e-mail or @name, a time zone id
-# (Europe/Berlin), and numbers with their unit ("12,5 kg", "30 s", "6:45 pm" is not one).
+# (Europe/Berlin), numbers with their unit ("12,5 kg", "30 s"; "6:45 pm" is not one), and the
+# shell commands of the command line's texts.
 _IGNORED = re.compile(
     r"""
-      (?<![\w/])/[A-Za-z_]+\b                # /today, /start
+      (?<![\w/])/[A-Za-z_][A-Za-z0-9_]*      # /today, /learn_rest
     | <[^>]*>                               # <b>, </code>
     | &[a-z]+;|&\#\d+;                      # &amp;
     | https?://\S+                          # a link
     | \S+@\S+|@\w+                          # an address, a username
     | \b[A-Z][a-z]+(?:/[A-Za-z_]+)+\b       # Europe/Berlin, America/Argentina/Buenos_Aires
     | \d+(?:[.,]\d+)?\s*(?:kg|lb|lbs|s|min|cm|km|m|h)\b  # a number with its unit
+    | \d+\s*x(?=\s*\d)                      # 3 x 15
+    | `[^`]*`                               # a shell command (the CLI's texts)
+    | \bexport\s+[A-Z_]+\b                  # export TELEGRAM_BOT_TOKEN
     """,
     re.VERBOSE,
 )
