@@ -58,7 +58,7 @@ def shows(content: str, template: str, **values: str) -> bool:
     for name, value in values.items():
         text = text.replace("{" + name + "}", value)
     parts = re.split(r"\{[a-z_]+(?::[^}]*)?\}", text)
-    pattern = "(?s:.+?)".join(re.escape(part) for part in parts)
+    pattern = "(?s:.*?)".join(re.escape(part) for part in parts)
     return re.search(pattern, content) is not None
 
 
@@ -234,7 +234,7 @@ def plural_forms(summary: str) -> dict[int, str]:
     return forms
 
 
-async def a_week_in(language: str, tmp_path: Path) -> None:
+async def from_setup_to_chart(language: str, tmp_path: Path) -> None:
     demo = Demo(tmp_path, port=0, timer_scale=TIMER_SCALE, start=START)
     await demo.start()
     heard = Heard(language)
@@ -335,13 +335,13 @@ async def a_week_in(language: str, tmp_path: Path) -> None:
 
 
 async def test_a_spanish_speaker_hears_spanish_from_setup_to_chart(tmp_path: Path) -> None:
-    await a_week_in("es", tmp_path)
+    await from_setup_to_chart("es", tmp_path)
 
 
 async def test_a_russian_speaker_hears_russian_with_its_three_plural_forms(
     tmp_path: Path,
 ) -> None:
-    await a_week_in("ru", tmp_path)
+    await from_setup_to_chart("ru", tmp_path)
 
 
 @pytest.mark.parametrize("language", ["es", "ru"])
