@@ -240,11 +240,19 @@ class Person:
         self.seen_at: dict[int, datetime] = {}
         self.handled: set[tuple[int, str]] = set()
         self.last_tapped = 0  # the newest message the person answered
+        self.read_up_to = 0  # the newest message read for a test that is due
         with i18n.using(language):  # what the person reads, in their language
             self.start_label = texts.SESSION_START_BUTTON
+            # What says a test (or a count) is due: "send /test ..." (the /today and /stage
+            # notes, the count's reminder) and how to take one (a morning decision's).
             self.test_due = [
                 rendered(t)
-                for t in (texts.STAGE_GATE_DUE, texts.STAGE_RECHECK_DUE, texts.COUNT_DUE)
+                for t in (
+                    texts.STAGE_GATE_DUE,
+                    texts.STAGE_RECHECK_DUE,
+                    texts.COUNT_DUE,
+                    texts.TEST_HOW,
+                )
             ]
             self.tap_done = rendered(texts.SESSION_REPS_CUE.split("{what}")[-1]).strip()
             self.count_asks = [rendered(texts.TEST_HEEL_RAISE)] + [
@@ -323,7 +331,7 @@ class Person:
             if self._asks_to_type(last):
                 await self._type_answer(last)
                 continue
-            if self._asks_for_test(last) and self._fresh(last, "test"):
+            if self._told_to_test():
                 await self.user.send("/test")
                 continue
             done = self._button(last, DONE)
@@ -380,9 +388,14 @@ class Person:
         self.handled.add(key)
         return True
 
-    def _asks_for_test(self, message: SentMessage) -> bool:
-        """A message that says a test or a count is due, and to send /test for it."""
-        return any(due in message.content for due in self.test_due)
+    def _told_to_test(self) -> bool:
+        """Whether a message not read yet says a test or a count is due (each says so once:
+        the person sends /test when they first read it, whatever came after it)."""
+        unread = [m for m in self.user.messages if m.message_id > self.read_up_to]
+        if not unread:
+            return False
+        self.read_up_to = unread[-1].message_id
+        return any(due in m.content for m in unread for due in self.test_due)
 
     def _asks_to_type(self, message: SentMessage) -> bool:
         """A test's question answered by typing a count (this leg's, or the other's)."""
