@@ -50,7 +50,7 @@ _COMMON = """
     times morning mornings evening night daily pm
     monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs
     fri sat sun january february march april june july august september october
-    november december
+    november december jan apr aug dec
     session sessions set sets rep reps hold holds exercise exercises programme program stage
     stages step steps level pain painful hurt hurts hurting sore stiff stiffness tendon
     tendons heel heels calf calves leg legs foot feet toe toes knee raise raises raising
@@ -60,7 +60,7 @@ _COMMON = """
     history summary review reminder reminders check checked checkin settings language
     zone location city physio physiotherapist clinician cleared safety warning sign
     signs swelling swollen flare better worse round rounds pace effort
-    count counted counts score scores result results passed failed
+    count counted counts score scores result results passed failed gate gates
     please thanks thank sorry hi hello welcome bye okay ok
     way thing things part kind everything something anything someone anyone people person
     place share data report file list menu button buttons question questions reason reasons

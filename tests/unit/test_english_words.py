@@ -34,6 +34,7 @@ def test_one_english_word_in_a_spanish_sentence_is_caught() -> None:
     assert english_words("Dolor durante la serie? Tap un número.") == ["Tap"]
     assert english_words("Serie 1 de 4 · 4 × 20 s hold") == ["hold"]
     assert english_words("I'll te lo recuerdo") == ["I'll"]
+    assert english_words("08 abr · 15 Apr · 1 dic · 8 Dec") == ["Apr", "Dec"]  # a chart's ticks
 
 
 def test_a_spanish_sentence_with_a_command_a_name_and_units_is_clean() -> None:
