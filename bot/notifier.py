@@ -73,7 +73,9 @@ def reminder_keyboard(local_date: date, slot: str, *, snooze: bool) -> InlineKey
 
 def exercise_dose(ex: Any) -> str:
     """`Calf-raise hold 4 × 20 s hold`, `Heel drop 3 × 15 reps, +5 kg`."""
-    name = getattr(ex, "name", None) or i18n._("Exercise")
+    exercise_id = getattr(ex, "exercise_id", None)
+    fallback = getattr(ex, "name", None) or i18n._("Exercise")
+    name = texts.exercise_name(exercise_id, fallback) if exercise_id else fallback
     return f"{name} {texts.dose_text(ex)}"
 
 

@@ -12,7 +12,8 @@ from babel.dates import format_date, get_timezone, get_timezone_location
 
 from bot import i18n, texts
 from service_layer import onboarding as ob
-from service_layer import settings
+from service_layer import settings, timezones
+from service_layer.languages import DEFAULT
 from service_layer.onboarding import TimeClash, TimeProblem
 from service_layer.records import (
     HistoryDay,
@@ -74,6 +75,35 @@ def shown_answer(step: str, value: Any, zone: str | None) -> str:
     if step == ob.STIFFNESS:
         return texts.ANSWER_MINUTES.format(minutes=value)
     return ob.plain_answer(step, value)
+
+
+# Zone buttons that name two cities (service_layer/timezones.py), and the one that names a country.
+_ZONE_CITIES = {
+    "Europe/Berlin": ("Europe/Berlin", "Europe/Paris"),
+    "Europe/Athens": ("Europe/Athens", "Europe/Helsinki"),
+}
+_ZONE_COUNTRIES = {"Asia/Kolkata": "IN"}
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """The zone buttons (label, IANA name), the cities named as the person's language names
+    them (Babel's locale data: `Berlín / París`, `Нью-Йорк`)."""
+    if i18n.current() == DEFAULT:
+        return list(timezones.COMMON_ZONES)
+    loc = i18n.locale(i18n.current())
+    choices = []
+    for label, zone in timezones.COMMON_ZONES:
+        if zone == "UTC":
+            choices.append((label, zone))
+        elif zone in _ZONE_COUNTRIES:
+            choices.append((str(loc.territories.get(_ZONE_COUNTRIES[zone], label)), zone))
+        else:
+            cities = [
+                get_timezone_location(get_timezone(z), locale=loc, return_city=True)
+                for z in _ZONE_CITIES.get(zone, (zone,))
+            ]
+            choices.append((" / ".join(cities), zone))
+    return choices
 
 
 def when_words(when: NextSession | None) -> str | None:

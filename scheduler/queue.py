@@ -170,6 +170,10 @@ class DueQueueScheduler:
     async def stop(self) -> None:
         if self.aps.running:
             self.aps.shutdown(wait=False)
+            # A tick APScheduler handed to the loop just before runs now (it only sets an
+            # event); left pending, it would be cancelled at exit with a traceback in the log.
+            for _ in range(3):
+                await asyncio.sleep(0)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

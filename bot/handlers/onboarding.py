@@ -171,7 +171,7 @@ async def render(update: Update, context: ContextTypes.DEFAULT_TYPE, flow: FlowV
         await _send(context, chat.id, texts.OB_WEIGHT, _keyboard(flow, []))
     elif step == ob.ZONE:
         await _send(context, chat.id, texts.OB_ZONE_SHARE, _location_keyboard())
-        await _send(context, chat.id, texts.OB_ZONE, _keyboard(flow, timezones.COMMON_ZONES, 2))
+        await _send(context, chat.id, texts.OB_ZONE, _keyboard(flow, views.zone_choices(), 2))
     elif step == ob.ZONE_OK:
         await _render_zone_ok(context, chat.id, flow)
     elif step == ob.DONE:

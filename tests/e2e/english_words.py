@@ -21,6 +21,9 @@ import unicodedata
 # Names, not words: the platform, the bot's own name ("Achilles Coach", a product name that
 # stays as it is, like "Telegram"), and the people in the tests.
 ALLOWED = frozenset({"telegram", "achilles", "coach", "ana", "alex", "lucía", "lucia"})
+# Each language's own name on the language buttons (English, Español, Русский) and UTC: the
+# same in every language by design.
+ALLOWED |= {"english", "español", "espanol", "utc"}
 
 _COMMON = """
     the an and or but if then than that this these those there here what which who whom whose

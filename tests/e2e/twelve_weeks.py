@@ -254,7 +254,7 @@ class Person:
                     texts.TEST_HOW,
                 )
             ]
-            self.tap_done = rendered(texts.SESSION_REPS_CUE.split("{what}")[-1]).strip()
+            self.tap_done = rendered(texts.reps_cue(15, None).split(". ", 1)[-1]).strip()
             self.count_asks = [rendered(texts.TEST_HEEL_RAISE)] + [
                 rendered(texts.TEST_HEEL_RAISE_LEG.format(leg=leg))
                 for leg in (texts.LEFT_LEG, texts.RIGHT_LEG)
