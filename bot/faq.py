@@ -226,6 +226,11 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Every language's cues and question openers, matched together (bot/faq_cues.py says why).
+_ALL_CUES = {key: cues + faq_cues.CUES.get(key, ()) for key, cues in CUES.items()}
+_OPENS = QUESTION_WORDS | faq_cues.QUESTION_WORDS
+
+
 @dataclass(frozen=True)
 class Match:
     key: str
@@ -255,8 +260,7 @@ def normalise(text: str) -> str:
 def is_question(text: str) -> bool:
     """A question mark, or a first word that opens a question ("can I run")."""
     words = normalise(text).split()
-    opens = QUESTION_WORDS | faq_cues.QUESTION_WORDS
-    return "?" in text or "¿" in text or (bool(words) and words[0] in opens)
+    return "?" in text or "¿" in text or (bool(words) and words[0] in _OPENS)
 
 
 def _found(cue: str, message: str, words: frozenset[str]) -> bool:
@@ -276,8 +280,7 @@ def match(text: str) -> Match | None:
         return None
     words = frozenset(message.split())
     best: Match | None = None
-    for key, cues in CUES.items():
-        cues = cues + faq_cues.CUES.get(key, ())
+    for key, cues in _ALL_CUES.items():
         found = tuple(cue for cue in cues if _found(cue, message, words))
         if found and (best is None or len(found) > len(best.cues)):
             best = Match(key, found)

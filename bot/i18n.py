@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_timezone, get_timezone_location
 from babel.numbers import format_decimal
 from babel.support import Translations
 
@@ -114,6 +114,14 @@ def weekday_long(weekday: int) -> str:
 def clock(at: time | datetime) -> str:
     """A time of day, 24-hour (`07:30`) in every language we speak."""
     return format_time(at, "HH:mm", locale=locale(_current.get()))
+
+
+def city(zone: str) -> str:
+    """The city an IANA zone is named after, as the language in force writes it (`Berlín`,
+    `Нью-Йорк`; `UTC` stays `UTC`)."""
+    return str(
+        get_timezone_location(get_timezone(zone), locale=locale(_current.get()), return_city=True)
+    )
 
 
 def number(value: float, places: int = 1) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from babel.dates import format_date, get_timezone, get_timezone_location
+from babel.dates import format_date
 
 from bot import i18n, texts
 from service_layer import onboarding as ob
@@ -66,10 +66,7 @@ def shown_answer(step: str, value: Any, zone: str | None) -> str:
     if isinstance(value, bool):
         return texts.ANSWER_YES if value else texts.ANSWER_NO
     if ob.is_time_step(step) and value != ob.ONCE and zone:
-        place = get_timezone_location(
-            get_timezone(zone), locale=i18n.locale(i18n.current()), return_city=True
-        )
-        return texts.ANSWER_TIME_IN_ZONE.format(time=value, place=place)
+        return texts.ANSWER_TIME_IN_ZONE.format(time=value, place=i18n.city(zone))
     if step in (ob.WEIGHT, ob.LOAD):
         return texts.ANSWER_KG.format(kg=i18n.number(float(value), 2))
     if step == ob.STIFFNESS:
@@ -98,10 +95,7 @@ def zone_choices() -> list[tuple[str, str]]:
         elif zone in _ZONE_COUNTRIES:
             choices.append((str(loc.territories.get(_ZONE_COUNTRIES[zone], label)), zone))
         else:
-            cities = [
-                get_timezone_location(get_timezone(z), locale=loc, return_city=True)
-                for z in _ZONE_CITIES.get(zone, (zone,))
-            ]
+            cities = [i18n.city(z) for z in _ZONE_CITIES.get(zone, (zone,))]
             choices.append((" / ".join(cities), zone))
     return choices
 

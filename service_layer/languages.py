@@ -76,18 +76,6 @@ async def language_of(runtime: Runtime, user_id: int, telegram_code: str | None 
     return language
 
 
-async def choose(runtime: Runtime, user_id: int, language: str) -> bool:
-    """Store the person's choice; False when it is not a language we speak (nothing stored)."""
-    if language not in SUPPORTED:
-        return False
-    async with runtime.uow() as uow:
-        if not await store(uow, user_id, language):
-            return False
-        await uow.commit()
-    remember(runtime, user_id, language)
-    return True
-
-
 async def store(uow: UnitOfWork, user_id: int, language: str) -> bool:
     """Store the choice in the caller's transaction (the caller commits, then `remember`s);
     False when it is not a language we speak or the person is unknown."""
@@ -103,8 +91,3 @@ async def store(uow: UnitOfWork, user_id: int, language: str) -> bool:
 def remember(runtime: Runtime, user_id: int, language: str) -> None:
     """The choice just committed is the answer from now on (the next update speaks it)."""
     _book(runtime).put(user_id, language)
-
-
-def forget(runtime: Runtime, user_id: int) -> None:
-    """Drop what is remembered of `user_id` (their row changed or is gone)."""
-    _book(runtime).forget(user_id)

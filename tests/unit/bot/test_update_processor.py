@@ -125,14 +125,18 @@ async def test_the_update_processor_speaks_a_new_choice_from_the_very_next_updat
     assert heard == ["en", "en"]
     assert fake.users.reads == 1  # the second update's language came from memory
 
-    assert await languages.choose(runtime, 100, "ru")
+    async with runtime.uow() as uow:  # what /settings and onboarding do with a choice
+        assert await languages.store(uow, 100, "ru")
+        await uow.commit()
+    languages.remember(runtime, 100, "ru")
     assert fake.users.rows[100].locale == "ru"
     reads = fake.users.reads
     await processor.process_update(tap(3, 100), work())
     assert heard[-1] == "ru"
     assert fake.users.reads == reads  # from memory, updated by the choice itself
 
-    assert not await languages.choose(runtime, 100, "fr")  # not one we speak: nothing changes
+    async with runtime.uow() as uow:  # not one we speak: nothing changes
+        assert not await languages.store(uow, 100, "fr")
     await processor.process_update(tap(4, 100), work())
     assert heard[-1] == "ru"
     assert fake.users.rows[100].locale == "ru"
